@@ -1,0 +1,125 @@
+import "reflect-metadata";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { CallerTokens } from "./auth/caller-tokens.js";
+import type { GatewayConfig } from "./config/config.js";
+import { resolveSecrets, type GatewaySecrets } from "./config/secrets.js";
+import { AttributeService } from "./domain/attributes/attribute-service.js";
+import { IntegrationService } from "./domain/integration/integration-service.js";
+import { systemClock, type Clock } from "./domain/ports/clock.js";
+import { TenancyService } from "./domain/tenancy/tenancy-service.js";
+import { createGraphQLHttpEndpoint } from "./graphql/http-endpoint.js";
+import { buildGatewaySchema } from "./graphql/schema.js";
+import { createGraphQLWsEndpoint, type GraphQLWsEndpoint } from "./graphql/ws-endpoint.js";
+import { healthRoutes } from "./http/health-routes.js";
+import { requestId } from "./http/request-id.js";
+import { createLogger, type Logger } from "./logger.js";
+import { openDatabase, type Database } from "./persistence/database.js";
+import { OrmAttributeStore } from "./persistence/stores/attribute-store.js";
+import { OrmCompanyStore } from "./persistence/stores/company-store.js";
+import type { Services } from "./services.js";
+
+export interface GatewayOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly port: number;
+  readonly db: Database;
+  readonly services: Services;
+  readonly tokens: CallerTokens;
+  readonly secrets: GatewaySecrets;
+  readonly logger: Logger;
+  /** Drains and closes everything: HTTP, sockets, job workers, database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that knows every adapter. It opens the database,
+ * applies migrations, wires the domain services to their ports and serves HTTP + WebSocket.
+ */
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const { secrets, generated } = await resolveSecrets(config);
+  if (generated) logger.warn({ dataDir: config.dataDir }, "development secrets generated and kept in the data directory");
+
+  const db = await openDatabase(config.database);
+  let migrated = false;
+  try {
+    const applied = await db.migrate();
+    migrated = true;
+    if (applied.length > 0) logger.info({ applied }, "migrations applied");
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const companies = new OrmCompanyStore(db);
+  const services: Services = {
+    tenancy: new TenancyService(companies),
+    integration: new IntegrationService(companies, clock, config.publicUrl),
+    attributes: new AttributeService(new OrmAttributeStore(db), companies),
+  };
+  const tokens = new CallerTokens(secrets.jwtSecret);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestId);
+  app.use(
+    healthRoutes({
+      async check() {
+        if (!migrated) throw new Error("migrations not applied");
+        try {
+          await db.ping();
+        } catch {
+          throw new Error("database unreachable");
+        }
+      },
+    }),
+  );
+
+  const httpServer: Server = createServer(app);
+  const schema = await buildGatewaySchema();
+  let ws: GraphQLWsEndpoint | null = null;
+  const graphql = await createGraphQLHttpEndpoint({
+    schema,
+    tokens,
+    services,
+    logger,
+    plugins: [],
+  });
+  app.use("/graphql", ...graphql.handler);
+  ws = createGraphQLWsEndpoint({ httpServer, schema, tokens, services, logger });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ port, database: db.kind }, "gateway listening");
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info("gateway stopping");
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await ws?.dispose();
+      await graphql.apollo.stop();
+      httpServer.closeIdleConnections();
+      // Requests in flight finish; keep-alive sockets that stay idle are closed.
+      const forceAfter = setTimeout(() => httpServer.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(forceAfter);
+      await db.close();
+      logger.info("gateway stopped");
+    })();
+    return stopping;
+  };
+
+  return { url, port, db, services, tokens, secrets, logger, stop };
+}

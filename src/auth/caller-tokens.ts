@@ -1,0 +1,59 @@
+import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
+import { z } from "zod";
+import { ROLES, type Caller, type Role } from "../domain/caller.js";
+import { DomainError } from "../domain/errors.js";
+
+/**
+ * Caller tokens (api-http.md): HS256 JWTs with sub, companyId, role and exp, all required.
+ * Both transports (HTTP and WebSocket) authenticate through this one class.
+ */
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  companyId: z.string().min(1).max(128),
+  role: z.enum(ROLES),
+  exp: z.number(),
+});
+
+const unauthenticated = (message: string): DomainError => new DomainError("UNAUTHENTICATED", message);
+
+export class CallerTokens {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  /** Accepts the raw header value: "Bearer <jwt>". */
+  async verifyAuthorization(header: string | undefined | null): Promise<Caller> {
+    if (!header) throw unauthenticated("Missing Authorization header: send \"Authorization: Bearer <token>\".");
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw unauthenticated("Authorization must be \"Bearer <token>\".");
+    return this.verify(match[1]);
+  }
+
+  async verify(token: string): Promise<Caller> {
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired.");
+      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The token is missing a claim: ${error.claim}.`);
+      throw unauthenticated("The token is not valid (bad signature or malformed).");
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) {
+      const claim = claims.error.issues[0]?.path.join(".") ?? "unknown";
+      throw unauthenticated(`The token's "${claim}" claim is missing or invalid.`);
+    }
+    return { subject: claims.data.sub, companyId: claims.data.companyId, role: claims.data.role };
+  }
+
+  async mint(input: { subject: string; companyId: string; role: Role; expiresIn?: string | number }): Promise<string> {
+    return new SignJWT({ companyId: input.companyId, role: input.role })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(input.subject)
+      .setIssuedAt()
+      .setExpirationTime(input.expiresIn ?? "12h")
+      .sign(this.key);
+  }
+}

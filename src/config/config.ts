@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/**
+ * The gateway's configuration, read once from the environment at start-up and validated here so
+ * a typo fails loudly before anything listens. Names are the contract of api-http.md.
+ */
+export type DatabaseTarget =
+  | { readonly kind: "postgres"; readonly url: string }
+  | { readonly kind: "pglite"; readonly dataDir: string | null /* null = in memory */ };
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseTarget;
+  readonly bobApiUrl: string;
+  readonly publicUrl: string;
+  readonly production: boolean;
+  /** Where development secrets and the default embedded database live. */
+  readonly dataDir: string;
+  readonly jwtSecret?: string;
+  readonly encryptionKey?: string;
+  readonly logLevel: string;
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z.string().trim().min(1).optional(),
+  BOB_API_URL: z.url().default("https://api.hibob.com/v1"),
+  PUBLIC_URL: z.url().optional(),
+  JWT_SECRET: z.string().min(1).optional(),
+  ENCRYPTION_KEY: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (!url) return { kind: "pglite", dataDir: `${dataDir}/pglite` };
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return { kind: "postgres", url };
+  if (url.startsWith("pglite://")) {
+    const rest = url.slice("pglite://".length);
+    if (rest === "" ) throw new ConfigError("DATABASE_URL pglite:// needs a directory or 'memory'.");
+    return { kind: "pglite", dataDir: rest === "memory" ? null : rest };
+  }
+  throw new ConfigError(
+    `DATABASE_URL must start with postgres://, postgresql:// or pglite:// (got "${url.split(":")[0]}:...").`,
+  );
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  if (production) {
+    const missing = (["JWT_SECRET", "ENCRYPTION_KEY"] as const).filter((k) => !e[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `${missing.join(" and ")} must be set when NODE_ENV=production (see README, "Configuration").`,
+      );
+    }
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    bobApiUrl: e.BOB_API_URL.replace(/\/+$/, ""),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    production,
+    dataDir: e.DATA_DIR,
+    ...(e.JWT_SECRET ? { jwtSecret: e.JWT_SECRET } : {}),
+    ...(e.ENCRYPTION_KEY ? { encryptionKey: e.ENCRYPTION_KEY } : {}),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,65 @@
+import { requireRole, type Caller } from "../caller.js";
+import { DomainError, badInput } from "../errors.js";
+import type { Clock } from "../ports/clock.js";
+import type { CompanyStore } from "../ports/company-store.js";
+import { integrationView, type IntegrationRecord, type IntegrationView, type SyncSettings } from "./integration.js";
+
+export interface SyncSettingsChange {
+  readonly deletionSafeguardPercent?: number | null | undefined;
+  readonly reconcileEveryHours?: number | null | undefined;
+}
+
+/** Admin actions are refused until internal support enabled the integration. */
+export function requireEnabled(record: IntegrationRecord): void {
+  if (!record.enabled) {
+    throw new DomainError(
+      "FEATURE_NOT_ENABLED",
+      "The Bob integration is not enabled for this company yet. Ask your Peakon Customer Success Manager to enable it.",
+    );
+  }
+}
+
+export class IntegrationService {
+  constructor(
+    private readonly companies: CompanyStore,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
+
+  async get(caller: Caller): Promise<IntegrationView> {
+    return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
+  }
+
+  async enable(caller: Caller): Promise<IntegrationView> {
+    requireRole(caller, "SUPPORT", "enable the Bob integration");
+    return integrationView(await this.companies.enableIntegration(caller.companyId, this.clock.now()), this.publicUrl);
+  }
+
+  async updateSettings(caller: Caller, change: SyncSettingsChange): Promise<IntegrationView> {
+    requireRole(caller, "ADMIN", "change sync settings");
+    const record = await this.companies.getIntegration(caller.companyId);
+    requireEnabled(record);
+    const next = mergeSettings(record.settings, change);
+    return integrationView(await this.companies.updateSettings(caller.companyId, next), this.publicUrl);
+  }
+}
+
+/** Absent fields keep their value; reconcileEveryHours: null turns reconciliation off. */
+export function mergeSettings(current: SyncSettings, change: SyncSettingsChange): SyncSettings {
+  let { deletionSafeguardPercent, reconcileEveryHours } = current;
+  if (change.deletionSafeguardPercent !== undefined) {
+    const p = change.deletionSafeguardPercent;
+    if (p === null || !Number.isInteger(p) || p < 1 || p > 100) {
+      throw badInput("deletionSafeguardPercent must be a whole number from 1 to 100.", "deletionSafeguardPercent");
+    }
+    deletionSafeguardPercent = p;
+  }
+  if (change.reconcileEveryHours !== undefined) {
+    const h = change.reconcileEveryHours;
+    if (h !== null && (!Number.isInteger(h) || h < 1 || h > 168)) {
+      throw badInput("reconcileEveryHours must be a whole number from 1 to 168, or null to turn it off.", "reconcileEveryHours");
+    }
+    reconcileEveryHours = h;
+  }
+  return { deletionSafeguardPercent, reconcileEveryHours };
+}

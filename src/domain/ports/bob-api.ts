@@ -1,0 +1,82 @@
+/**
+ * The domain's window on Bob. The Bob client (src/bob/) implements it; the domain never sees
+ * Bob's raw JSON, only these types. Errors are the Bob*Error classes of domain/errors.ts.
+ */
+
+export type BobCredential =
+  | { readonly kind: "ACCESS_TOKEN"; readonly token: string }
+  | { readonly kind: "SERVICE_USER"; readonly serviceUserId: string; readonly token: string };
+
+/** Bob field types as its metadata names them; unknown future types pass through as strings. */
+export type BobFieldType =
+  | "text"
+  | "text-area"
+  | "number"
+  | "date"
+  | "short-date"
+  | "boolean"
+  | "time"
+  | "list"
+  | "multi-list"
+  | "hierarchy-list"
+  | "currency"
+  | "employee-reference"
+  | "document"
+  | (string & {});
+
+export interface BobFieldDefinition {
+  /** Stable field id in dot notation, e.g. "work.department" or "category_1.field_2". */
+  readonly id: string;
+  readonly name: string;
+  readonly type: BobFieldType;
+  readonly categoryId: string;
+  /** Dot path of the value inside the employee JSON, as Bob's metadata gives it. */
+  readonly jsonPath: string;
+  /** Named list backing a list-typed field. */
+  readonly listId?: string;
+}
+
+export interface BobListItem {
+  readonly id: string;
+  readonly name: string;
+  readonly archived: boolean;
+}
+
+export interface BobNamedList {
+  readonly name: string;
+  /** Flattened: hierarchy children are included, each with its own id. */
+  readonly items: readonly BobListItem[];
+}
+
+/** One employee as fetched: machine values keyed by field id (absent key = Bob omitted it). */
+export interface BobPerson {
+  readonly id: string;
+  readonly values: ReadonlyMap<string, unknown>;
+}
+
+/** A record Bob returned that we could not read; it never stops the other records. */
+export interface BobRecordProblem {
+  readonly bobEmployeeId: string | null;
+  readonly message: string;
+}
+
+export interface PeopleSearchRequest {
+  readonly fieldIds: readonly string[];
+  readonly showInactive: boolean;
+  /** Restrict to these Bob ids (one root.id equals filter). Omitted = everyone. */
+  readonly employeeIds?: readonly string[];
+}
+
+export interface PeopleSearchResult {
+  readonly people: readonly BobPerson[];
+  readonly problems: readonly BobRecordProblem[];
+}
+
+export interface BobApi {
+  /** One cheap call per read scope; throws BobInvalidCredentials/MissingScope/Unavailable. */
+  verifyAccess(credential: BobCredential): Promise<void>;
+  fetchFields(credential: BobCredential): Promise<readonly BobFieldDefinition[]>;
+  fetchNamedLists(credential: BobCredential): Promise<readonly BobNamedList[]>;
+  /** Splits more than 400 field ids over several calls and merges them per employee. */
+  searchPeople(credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult>;
+}

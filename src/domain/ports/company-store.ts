@@ -1,0 +1,10 @@
+import type { StandardAttributeSpec } from "../attributes/standard-attributes.js";
+import type { IntegrationRecord, SyncSettings } from "../integration/integration.js";
+
+export interface CompanyStore {
+  /** Creates the company with its standard attributes if it does not exist yet (idempotent, race-safe). */
+  ensureCompany(companyId: string, standardAttributes: readonly StandardAttributeSpec[]): Promise<void>;
+  getIntegration(companyId: string): Promise<IntegrationRecord>;
+  enableIntegration(companyId: string, at: Date): Promise<IntegrationRecord>;
+  updateSettings(companyId: string, settings: SyncSettings): Promise<IntegrationRecord>;
+}

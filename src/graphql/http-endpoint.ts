@@ -1,0 +1,47 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type RequestHandler } from "express";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import type { CallerTokens } from "../auth/caller-tokens.js";
+import { DomainError } from "../domain/errors.js";
+import { requestIdOf } from "../http/request-id.js";
+import type { Logger } from "../logger.js";
+import type { Services } from "../services.js";
+import { authenticate } from "./auth-context.js";
+import type { GraphQLContext } from "./context.js";
+import { INTERNAL_MESSAGE, errorLoggingPlugin, formatGraphQLError, toGraphQLError } from "./errors.js";
+
+export interface GraphQLHttpEndpoint {
+  readonly apollo: ApolloServer<GraphQLContext>;
+  readonly handler: RequestHandler[];
+}
+
+/** POST /graphql: Apollo Server over Express, authenticated per request. */
+export async function createGraphQLHttpEndpoint(deps: {
+  schema: GraphQLSchema;
+  tokens: CallerTokens;
+  services: Services;
+  logger: Logger;
+  plugins: ApolloServerPlugin<GraphQLContext>[];
+}): Promise<GraphQLHttpEndpoint> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: deps.schema,
+    formatError: formatGraphQLError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [errorLoggingPlugin(deps.logger), ...deps.plugins],
+  });
+  await apollo.start();
+  const middleware = expressMiddleware(apollo, {
+    context: async ({ req, res }) => {
+      try {
+        const caller = await authenticate(deps.tokens, deps.services, req.header("authorization"));
+        return { caller, requestId: requestIdOf(res), services: deps.services };
+      } catch (error) {
+        if (error instanceof DomainError) throw toGraphQLError(error);
+        deps.logger.error({ requestId: requestIdOf(res), err: error }, "unexpected error while authenticating");
+        throw new GraphQLError(INTERNAL_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", http: { status: 500 } } });
+      }
+    },
+  });
+  return { apollo, handler: [express.json({ limit: "1mb" }), middleware] };
+}

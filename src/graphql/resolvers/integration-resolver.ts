@@ -1,0 +1,24 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLContext } from "../context.js";
+import { Integration, UpdateSyncSettingsInput } from "../types/integration.js";
+
+@Resolver(() => Integration)
+export class IntegrationResolver {
+  @Query(() => Integration, { description: "State of the company's Bob integration. Callable before the feature is enabled." })
+  async integration(@Ctx() ctx: GraphQLContext): Promise<Integration> {
+    return (await ctx.services.integration.get(ctx.caller)) as Integration;
+  }
+
+  @Mutation(() => Integration, { description: "Internal support only (role SUPPORT): allow this company's admins to use the Bob integration." })
+  async enableIntegration(@Ctx() ctx: GraphQLContext): Promise<Integration> {
+    return (await ctx.services.integration.enable(ctx.caller)) as Integration;
+  }
+
+  @Mutation(() => Integration, { description: "Change the deletion safeguard or the reconciliation schedule." })
+  async updateSyncSettings(
+    @Arg("input", () => UpdateSyncSettingsInput) input: UpdateSyncSettingsInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Integration> {
+    return (await ctx.services.integration.updateSettings(ctx.caller, input)) as Integration;
+  }
+}

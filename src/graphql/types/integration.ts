@@ -1,0 +1,45 @@
+import { Field, InputType, Int, ObjectType } from "type-graphql";
+import { DateTimeScalar } from "../scalars.js";
+import { CredentialKind, IntegrationStatus } from "./enums.js";
+
+@ObjectType({ description: "How full syncs behave for the company." })
+export class SyncSettings {
+  @Field(() => Int, { description: "A full sync that would delete more than this share (percent) of the synced employees is HELD. Default 20." })
+  deletionSafeguardPercent!: number;
+
+  @Field(() => Int, { nullable: true, description: "Full reconciliation sync every N hours (repairs missed webhooks); null = off." })
+  reconcileEveryHours!: number | null;
+}
+
+@ObjectType({ description: "State of the company's Bob integration." })
+export class Integration {
+  @Field(() => IntegrationStatus)
+  status!: IntegrationStatus;
+
+  @Field(() => CredentialKind, { nullable: true })
+  credentialKind!: CredentialKind | null;
+
+  @Field(() => String, { nullable: true, description: "Last four characters of the token, nothing more." })
+  tokenHint!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  connectedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Unique to the company, unguessable; null unless CONNECTED." })
+  webhookUrl!: string | null;
+
+  @Field(() => Boolean, { description: "A hook secret is stored: Bob's webhooks are accepted." })
+  realTimeUpdates!: boolean;
+
+  @Field(() => SyncSettings)
+  settings!: SyncSettings;
+}
+
+@InputType()
+export class UpdateSyncSettingsInput {
+  @Field(() => Int, { nullable: true, description: "1 to 100." })
+  deletionSafeguardPercent?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "1 to 168, or null to turn reconciliation off." })
+  reconcileEveryHours?: number | null;
+}

@@ -1,0 +1,7 @@
+import type { MigrationObject } from "@mikro-orm/core";
+import { Migration20261128121921 } from "./Migration20261128121921.js";
+
+/** Applied in this order; a new migration is appended, never edited once committed. */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: "Migration20261128121921", class: Migration20261128121921 },
+];

@@ -1,0 +1,36 @@
+import type { PGlite } from "@electric-sql/pglite";
+import { Migrator } from "@mikro-orm/migrations";
+import { PgliteDriver } from "@mikro-orm/pglite";
+import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import type { Options } from "@mikro-orm/core";
+import { ENTITIES } from "./entities/index.js";
+import { MIGRATIONS } from "./migrations/index.js";
+
+/**
+ * One ORM configuration for both databases: the same entities and the same committed
+ * migrations (listed explicitly, so built code and tests find them without globbing).
+ */
+export function ormOptions(target: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: PGlite }): Partial<Options> {
+  const common = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: {
+      tableName: "mikro_orm_migrations",
+      path: "src/persistence/migrations",
+      emit: "ts" as const,
+      snapshot: false,
+      silent: true,
+      transactional: true,
+      allOrNothing: true,
+      migrationsList: MIGRATIONS,
+    },
+    // Schema changes only ever come from migrations.
+    ensureDatabase: false,
+    allowGlobalContext: false,
+    debug: false,
+  };
+  if (target.kind === "postgres") {
+    return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } };
+  }
+  return { ...common, driver: PgliteDriver, dbName: "gateway", driverOptions: { pglite: target.pglite } };
+}

@@ -1,0 +1,58 @@
+import type { StandardAttributeSpec } from "../../domain/attributes/standard-attributes.js";
+import { attributeNameKey } from "../../domain/attributes/attribute.js";
+import type { IntegrationRecord, SyncSettings } from "../../domain/integration/integration.js";
+import type { CompanyStore } from "../../domain/ports/company-store.js";
+import type { Database } from "../database.js";
+import { Attribute, Company } from "../entities/index.js";
+
+export class OrmCompanyStore implements CompanyStore {
+  constructor(private readonly db: Database) {}
+
+  async ensureCompany(companyId: string, standardAttributes: readonly StandardAttributeSpec[]): Promise<void> {
+    // Two first requests of a new company may race: "on conflict do nothing" makes both win.
+    await this.db.em().transactional(async (em) => {
+      await em.createQueryBuilder(Company).insert({ id: companyId, createdAt: new Date() }).onConflict("id").ignore().execute();
+      const rows = standardAttributes.map((a) =>
+        em.create(Attribute, { company: companyId, name: a.name, nameKey: attributeNameKey(a.name), type: a.type, standard: true, standardKey: a.key }, { persist: false }),
+      );
+      await em.createQueryBuilder(Attribute).insert(rows).onConflict(["company", "nameKey"]).ignore().execute();
+    });
+  }
+
+  async getIntegration(companyId: string): Promise<IntegrationRecord> {
+    const company = await this.db.em().findOneOrFail(Company, companyId);
+    return toRecord(company);
+  }
+
+  async enableIntegration(companyId: string, at: Date): Promise<IntegrationRecord> {
+    const em = this.db.em();
+    const company = await em.findOneOrFail(Company, companyId);
+    if (!company.integrationEnabled) {
+      company.integrationEnabled = true;
+      company.integrationEnabledAt = at;
+      await em.flush();
+    }
+    return toRecord(company);
+  }
+
+  async updateSettings(companyId: string, settings: SyncSettings): Promise<IntegrationRecord> {
+    const em = this.db.em();
+    const company = await em.findOneOrFail(Company, companyId);
+    company.deletionSafeguardPercent = settings.deletionSafeguardPercent;
+    company.reconcileEveryHours = settings.reconcileEveryHours;
+    await em.flush();
+    return toRecord(company);
+  }
+}
+
+function toRecord(company: Company): IntegrationRecord {
+  return {
+    companyId: company.id,
+    enabled: company.integrationEnabled,
+    settings: {
+      deletionSafeguardPercent: company.deletionSafeguardPercent,
+      reconcileEveryHours: company.reconcileEveryHours ?? null,
+    },
+    connection: null,
+  };
+}

@@ -1,0 +1,10 @@
+import type { AttributeService } from "./domain/attributes/attribute-service.js";
+import type { IntegrationService } from "./domain/integration/integration-service.js";
+import type { TenancyService } from "./domain/tenancy/tenancy-service.js";
+
+/** The domain use cases the transports may call; built by the composition root (app.ts). */
+export interface Services {
+  readonly tenancy: TenancyService;
+  readonly integration: IntegrationService;
+  readonly attributes: AttributeService;
+}

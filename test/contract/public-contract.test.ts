@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { buildSchema, findBreakingChanges } from "graphql";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The public contract (../shared/api-contract.graphql) must be contained in our schema: no
+ * breaking change with the contract as the old schema and ours as the new one.
+ *
+ * The one allowlist of what is not implemented yet, by issue. Each issue empties its part; the
+ * test also fails when an entry is no longer needed, so the list can only shrink.
+ */
+const NOT_YET_IMPLEMENTED: Record<string, readonly string[]> = {
+  "connecting an integration": ["Mutation.connectIntegration", "Mutation.disconnectIntegration", "ConnectIntegrationInput"],
+  "full sync": [
+    "Query.fieldMappings", "Query.syncRuns", "Query.syncRun", "Query.employees", "Query.employee",
+    "Mutation.synchronizeNow", "Mutation.approveHeldSync", "Integration.lastSyncRun", "Subscription",
+    "Date", "SynchronizeNowInput", "MappingStatus", "FieldMapping", "SyncTrigger", "SyncRunStatus", "SyncPhase",
+    "SyncCounts", "SyncIssue", "ChangeAction", "EmployeeChange", "SyncRun", "PageInfo", "SyncRunEdge",
+    "SyncRunConnection", "SyncProgress", "Lifecycle", "AttributeValue", "Employee", "EmployeeEdge", "EmployeeConnection",
+  ],
+  "real-time updates": [
+    "Mutation.setHookSecret", "SetHookSecretInput", "Query.webhookDeliveries", "WebhookDeliveryStatus", "WebhookDelivery",
+    "WebhookDeliveryEdge", "WebhookDeliveryConnection",
+  ],
+};
+
+const CONTRACT_PATH = process.env.CONTRACT_PATH ?? fileURLToPath(new URL("../../../shared/api-contract.graphql", import.meta.url));
+
+/** "Query.employees was removed." -> "Query.employees"; "Date was removed." -> "Date". */
+function subjectOf(description: string): string {
+  return description.split(" ")[0]?.replace(/\.$/, "") ?? description;
+}
+
+describe("the public contract", () => {
+  it("is present beside the repository", () => {
+    expect(existsSync(CONTRACT_PATH), `expected the contract at ${CONTRACT_PATH} (set CONTRACT_PATH to override)`).toBe(true);
+  });
+
+  it("has no breaking change against our schema except the allowlisted, not yet implemented operations", async () => {
+    const contract = buildSchema(await readFile(CONTRACT_PATH, "utf8"));
+    const ours = buildSchema(await readFile(new URL("../../schema/schema.graphql", import.meta.url), "utf8"));
+    const allowed = new Set(Object.values(NOT_YET_IMPLEMENTED).flat());
+    const breaking = findBreakingChanges(contract, ours);
+    const unexpected = breaking.filter((c) => !allowed.has(subjectOf(c.description))).map((c) => `${c.type}: ${c.description}`);
+    expect(unexpected).toEqual([]);
+    const stillMissing = new Set(breaking.map((c) => subjectOf(c.description)));
+    const stale = [...allowed].filter((name) => !stillMissing.has(name));
+    expect(stale, "implemented now: remove these from NOT_YET_IMPLEMENTED").toEqual([]);
+  });
+});
