@@ -1,0 +1,63 @@
+import { daysInMonth, isCalendarDate, parseCalendarDate } from "./calendar-date.js";
+
+export type Lifecycle = "PRE_HIRE" | "ACTIVE" | "LEAVING" | "LEFT";
+
+export interface LifecycleState {
+  readonly lifecycle: Lifecycle;
+  /** Started (or no start date) and not yet separated (no separation date, or it is after today). */
+  readonly surveyable: boolean;
+  /** Whole months from the start date to today; null without a start date or before it. */
+  readonly tenureMonths: number | null;
+}
+
+/**
+ * Where an employee stands on `today` (the company's calendar day, YYYY-MM-DD). All dates are
+ * compared as calendar days; ISO date strings order correctly as text.
+ *
+ * The contract counts the separation day itself as LEAVING, while surveys stop on that day
+ * (surveyable needs separation date > today): on the separation day an employee is LEAVING and
+ * not surveyable. Someone who has left is LEFT even if a start date lies ahead (cancelled hire);
+ * otherwise a future start makes a PRE_HIRE, even with a separation date already planned.
+ */
+export function deriveLifecycle(record: { readonly startDate: string | null; readonly separationDate: string | null }, today: string): LifecycleState {
+  const { startDate, separationDate } = record;
+  const started = startDate === null || startDate <= today;
+  const separated = separationDate !== null && separationDate <= today;
+  return {
+    lifecycle: lifecycleOn(startDate, separationDate, today),
+    surveyable: started && !separated,
+    tenureMonths: startDate !== null && started && isCalendarDate(startDate) && isCalendarDate(today) ? wholeMonthsBetween(startDate, today) : null,
+  };
+}
+
+function lifecycleOn(startDate: string | null, separationDate: string | null, today: string): Lifecycle {
+  if (separationDate !== null && separationDate < today) return "LEFT";
+  if (startDate !== null && startDate > today) return "PRE_HIRE";
+  if (separationDate !== null) return "LEAVING";
+  return "ACTIVE";
+}
+
+/**
+ * Whole months from `from` to `to` (from <= to). A month is complete on the same day of a later
+ * month, or on that month's last day when it is shorter (Jan 31 -> Feb 28 is one month; a Feb 29
+ * start completes its years on Feb 28 of common years).
+ */
+export function wholeMonthsBetween(from: string, to: string): number {
+  const start = parseCalendarDate(from);
+  const end = parseCalendarDate(to);
+  if (start === null || end === null) throw new RangeError(`Not calendar dates: ${from}, ${to}`);
+  const months = (end.year - start.year) * 12 + (end.month - start.month);
+  const anniversaryDay = Math.min(start.day, daysInMonth(end.year, end.month));
+  return end.day >= anniversaryDay ? months : months - 1;
+}
+
+/**
+ * The calendar day (YYYY-MM-DD) it is at `now` in `timeZone` (an IANA name such as
+ * "Europe/Copenhagen"): "today" for lifecycle purposes is the company's day, not the server's.
+ * Throws RangeError for an unknown time zone.
+ */
+export function todayIn(timeZone: string, now: Date): string {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" }).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year").padStart(4, "0")}-${part("month")}-${part("day")}`;
+}

@@ -1,0 +1,126 @@
+import type { AttributeType, StandardAttributeKey } from "../attributes/attribute.js";
+import { STANDARD_ATTRIBUTES } from "../attributes/standard-attributes.js";
+import type { BobFieldDefinition, BobPerson } from "../ports/bob-api.js";
+import { toAttributeValue } from "./attribute-value.js";
+import { toCalendarDate } from "./calendar-date.js";
+import type { EmployeeRecord } from "./employee-record.js";
+import type { FieldMapping } from "./field-mapping.js";
+import type { ListLookup } from "./list-lookup.js";
+import { LAST_DAY_OF_WORK_FIELD_ID, LIFECYCLE_STATUS_FIELD_ID, STANDARD_SOURCE_PRIORITY } from "./standard-fields.js";
+import type { SyncIssue } from "./sync-issue.js";
+
+export interface PersonMappingContext {
+  readonly mappings: readonly FieldMapping[];
+  readonly lists: ListLookup;
+  readonly fieldsById: ReadonlyMap<string, BobFieldDefinition>;
+}
+
+export interface PersonMappingResult {
+  /** Null when the person cannot be an employee in Peakon (see issues). */
+  readonly record: EmployeeRecord | null;
+  readonly issues: SyncIssue[];
+}
+
+const LOOSE_EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Turns one Bob person into the Peakon employee record. A value Peakon cannot take drops only
+ * that attribute (VALUE_REJECTED); a person without first or last name is skipped (MISSING_NAME).
+ */
+export function mapPerson(person: BobPerson, ctx: PersonMappingContext): PersonMappingResult {
+  const rawEmail = person.values.get("root.email");
+  const issueEmail = typeof rawEmail === "string" && rawEmail.trim() !== "" ? rawEmail.trim() : null;
+  const issues: SyncIssue[] = [];
+  const issue = (code: SyncIssue["code"], message: string) => issues.push({ bobEmployeeId: person.id || null, email: issueEmail, code, message });
+
+  if (person.id.trim() === "") {
+    issue("INVALID_RECORD", "Bob returned an employee without an id; it was skipped.");
+    return { record: null, issues };
+  }
+
+  const standard = new Map<StandardAttributeKey, string>();
+  const attributes: Record<string, string> = {};
+  for (const mapping of sourcesInPriorityOrder(ctx.mappings)) {
+    const target = targetType(mapping);
+    if (target === null) continue;
+    const field = ctx.fieldsById.get(mapping.bobFieldId) ?? fieldFromMapping(mapping);
+    const converted = toAttributeValue(person.values.get(mapping.bobFieldId), field, target, ctx.lists);
+    if (!converted.ok) {
+      const into = mapping.attribute ? ` into Peakon attribute "${mapping.attribute.name}"` : "";
+      issue("VALUE_REJECTED", `Bob field "${field.name}" (${field.id}) ${converted.problem}; it was not synced${into}.`);
+      continue;
+    }
+    if (converted.value === null) continue;
+    if (mapping.standardKey !== null && !standard.has(mapping.standardKey)) standard.set(mapping.standardKey, converted.value);
+    const feedsAttribute = mapping.attribute !== null && (mapping.status === "STANDARD" || mapping.status === "COMPATIBLE");
+    if (feedsAttribute && mapping.attribute && !Object.hasOwn(attributes, mapping.attribute.id)) attributes[mapping.attribute.id] = converted.value;
+  }
+
+  const email = standard.get("email") ?? null;
+  if (email !== null && !LOOSE_EMAIL.test(email)) {
+    issue("VALUE_REJECTED", `Email "${email}" is not an email address; the employee was synced without one.`);
+    standard.delete("email");
+    dropStandardAttribute(attributes, ctx.mappings, "email");
+  }
+
+  const firstName = standard.get("firstName");
+  const lastName = standard.get("lastName");
+  if (firstName === undefined || lastName === undefined) {
+    const missing = [firstName === undefined ? "first name" : null, lastName === undefined ? "last name" : null].filter((m) => m !== null).join(" and ");
+    issue("MISSING_NAME", `Bob employee ${person.id} has no ${missing}; the employee was skipped.`);
+    return { record: null, issues };
+  }
+
+  const separationDate = standard.get("separationDate") ?? null;
+  return {
+    record: {
+      bobId: person.id,
+      employeeNumber: standard.get("employeeId") ?? null,
+      firstName,
+      lastName,
+      email: standard.get("email") ?? null,
+      managerBobId: standard.get("manager") ?? null,
+      startDate: standard.get("tenure") ?? null,
+      birthDate: standard.get("age") ?? null,
+      separationDate,
+      separationReason: standard.get("separationReason") ?? null,
+      gardenLeave: isGardenLeave(person, separationDate),
+      attributes,
+    },
+    issues,
+  };
+}
+
+/** Bob says so (lifecycle "garden leave"), or the last day of work comes before the termination date. */
+function isGardenLeave(person: BobPerson, separationDate: string | null): boolean {
+  const lifecycle = person.values.get(LIFECYCLE_STATUS_FIELD_ID);
+  if (typeof lifecycle === "string" && lifecycle.toLowerCase().replace(/[^a-z]/g, "") === "gardenleave") return true;
+  const lastDay = person.values.get(LAST_DAY_OF_WORK_FIELD_ID);
+  const lastDayDate = typeof lastDay === "string" ? toCalendarDate(lastDay) : null;
+  return lastDayDate !== null && separationDate !== null && lastDayDate < separationDate;
+}
+
+/** Standard fields always carry a value (the record needs it); custom ones only when COMPATIBLE. */
+function targetType(mapping: FieldMapping): AttributeType | null {
+  if (mapping.standardKey !== null) {
+    return mapping.attribute?.type ?? STANDARD_ATTRIBUTES.find((s) => s.key === mapping.standardKey)?.type ?? null;
+  }
+  return mapping.status === "COMPATIBLE" && mapping.attribute ? mapping.attribute.type : null;
+}
+
+/** Several sources of one attribute (reportsTo, manager): the earlier in the priority list wins. */
+function sourcesInPriorityOrder(mappings: readonly FieldMapping[]): FieldMapping[] {
+  const rank = (m: FieldMapping) => {
+    const i = STANDARD_SOURCE_PRIORITY.indexOf(m.bobFieldId);
+    return i === -1 ? STANDARD_SOURCE_PRIORITY.length : i;
+  };
+  return [...mappings].sort((a, b) => rank(a) - rank(b));
+}
+
+function dropStandardAttribute(attributes: Record<string, string>, mappings: readonly FieldMapping[], key: StandardAttributeKey): void {
+  for (const m of mappings) if (m.standardKey === key && m.attribute) delete attributes[m.attribute.id];
+}
+
+function fieldFromMapping(mapping: FieldMapping): BobFieldDefinition {
+  return { id: mapping.bobFieldId, name: mapping.bobFieldName, type: mapping.bobFieldType, categoryId: "", jsonPath: mapping.bobFieldId };
+}

@@ -1,0 +1,161 @@
+import type { Attribute } from "../attributes/attribute.js";
+import { findDuplicateEmails } from "./duplicate-emails.js";
+import { sameRecord, type EmployeeRecord } from "./employee-record.js";
+import { fixManagerLinks } from "./manager-links.js";
+import { attributeNamesById, changedFieldNames, compareText } from "./record-changes.js";
+import { RECORD_SKIPPING_CODES, type SyncIssue } from "./sync-issue.js";
+
+export type ChangeAction = "CREATE" | "UPDATE" | "DELETE";
+
+/** One line of a run's change list (the contract's EmployeeChange). */
+export interface EmployeeChange {
+  readonly action: ChangeAction;
+  readonly bobEmployeeId: string;
+  readonly email: string | null;
+  /** Peakon attribute names that change; empty for DELETE. */
+  readonly fields: string[];
+}
+
+export interface PlannedUpdate {
+  readonly before: EmployeeRecord;
+  readonly after: EmployeeRecord;
+  /** Names of what changes, as in EmployeeChange.fields. */
+  readonly fields: string[];
+}
+
+export interface SyncPlan {
+  /** Managers before the people who report to them (the applier may also insert all, then link). */
+  readonly creates: EmployeeRecord[];
+  readonly updates: PlannedUpdate[];
+  /** Directory employees absent from a complete fetch; never any when the fetch was incomplete. */
+  readonly deletes: EmployeeRecord[];
+  readonly unchanged: number;
+  /** Records left out (missing name, duplicate email, unreadable): existing ones are left as they are. */
+  readonly skipped: number;
+  /** The mapping issues given, then the planner's own. */
+  readonly issues: SyncIssue[];
+  readonly changes: EmployeeChange[];
+  /**
+   * True when absent employees were kept because the fetch was incomplete or a record could not
+   * be told apart (a problem without a Bob id might be anyone).
+   */
+  readonly deletesWithheld: boolean;
+}
+
+export interface SyncPlanInput {
+  /** The records mapPerson produced (people it skipped are known from `issues`). */
+  readonly fetched: readonly EmployeeRecord[];
+  /** The company's current directory by Bob id. */
+  readonly directory: ReadonlyMap<string, EmployeeRecord>;
+  /** Every employee Bob has was fetched; only then may absent employees be deleted. */
+  readonly fetchComplete: boolean;
+  /** Issues from fetching and mapping; those that skipped a record keep that employee as it is. */
+  readonly issues: readonly SyncIssue[];
+  /** The company's attributes: names changes, and finds the Manager attribute to clear with a dropped link. */
+  readonly attributes: readonly Attribute[];
+}
+
+/**
+ * Decides what a full sync does to the directory: employees are matched by Bob id (an email
+ * change is an update), updates name only what changed, and records Peakon cannot take as they
+ * are lose a link or are skipped without stopping the others. Pure: applying it is someone else's job.
+ *
+ * The applier should delete, then update, then create, then link managers: an email may move
+ * from a deleted or updated employee to another one in the same plan.
+ */
+export function planSync(input: SyncPlanInput): SyncPlan {
+  const issues: SyncIssue[] = [...input.issues];
+  const fetched = new Map<string, EmployeeRecord>();
+  for (const record of input.fetched) {
+    if (fetched.has(record.bobId)) {
+      issues.push({ bobEmployeeId: record.bobId, email: record.email, code: "INVALID_RECORD", message: `Bob returned employee ${record.bobId} twice; the first copy was used.` });
+    } else {
+      fetched.set(record.bobId, record);
+    }
+  }
+
+  const skippedByMapping = new Set<string>();
+  let anonymousSkips = 0;
+  for (const issue of input.issues) {
+    if (!RECORD_SKIPPING_CODES.has(issue.code)) continue;
+    if (issue.bobEmployeeId === null) anonymousSkips++;
+    else if (!fetched.has(issue.bobEmployeeId)) skippedByMapping.add(issue.bobEmployeeId);
+  }
+  const deletesWithheld = !input.fetchComplete || anonymousSkips > 0;
+
+  const staysAsIs = (bobId: string, skippedForEmail: ReadonlySet<string>) =>
+    input.directory.has(bobId) && (skippedByMapping.has(bobId) || skippedForEmail.has(bobId) || (!fetched.has(bobId) && deletesWithheld));
+
+  const duplicates = findDuplicateEmails({ fetched, directory: input.directory, staysAsIs });
+  issues.push(...duplicates.values());
+  const skippedForEmail = new Set(duplicates.keys());
+
+  const untouched = new Map<string, EmployeeRecord>();
+  const deletes: EmployeeRecord[] = [];
+  for (const record of input.directory.values()) {
+    if (staysAsIs(record.bobId, skippedForEmail)) untouched.set(record.bobId, record);
+    else if (!fetched.has(record.bobId)) deletes.push(record);
+  }
+  const written = new Map([...fetched].filter(([bobId]) => !skippedForEmail.has(bobId)));
+
+  const links = fixManagerLinks({
+    written,
+    untouched,
+    managerAttributeIds: input.attributes.filter((a) => a.standardKey === "manager").map((a) => a.id),
+  });
+  issues.push(...links.issues);
+
+  const names = attributeNamesById(input.attributes);
+  const creates: EmployeeRecord[] = [];
+  const updates: PlannedUpdate[] = [];
+  let unchanged = 0;
+  for (const bobId of [...links.records.keys()].sort(compareText)) {
+    const after = links.records.get(bobId);
+    if (after === undefined) continue;
+    const before = input.directory.get(bobId);
+    if (before === undefined) creates.push(after);
+    else if (sameRecord(before, after)) unchanged++;
+    else updates.push({ before, after, fields: changedFieldNames(before, after, names) });
+  }
+  const orderedCreates = managersFirst(creates);
+  deletes.sort((a, b) => compareText(a.bobId, b.bobId));
+
+  const changes: EmployeeChange[] = [
+    ...orderedCreates.map((r) => change("CREATE", r, changedFieldNames(null, r, names))),
+    ...updates.map((u) => change("UPDATE", u.after, u.fields)),
+    ...deletes.map((r) => change("DELETE", r, [])),
+  ];
+  return {
+    creates: orderedCreates,
+    updates,
+    deletes,
+    unchanged,
+    skipped: skippedByMapping.size + skippedForEmail.size + anonymousSkips,
+    issues,
+    changes,
+    deletesWithheld,
+  };
+}
+
+function change(action: ChangeAction, record: EmployeeRecord, fields: string[]): EmployeeChange {
+  return { action, bobEmployeeId: record.bobId, email: record.email, fields };
+}
+
+/** Orders new employees so each one's manager, when also new, comes first (links are acyclic by now). */
+function managersFirst(creates: readonly EmployeeRecord[]): EmployeeRecord[] {
+  const byId = new Map(creates.map((r) => [r.bobId, r]));
+  const depth = new Map<string, number>();
+  const depthOf = (record: EmployeeRecord, seen: Set<string>): number => {
+    const known = depth.get(record.bobId);
+    if (known !== undefined) return known;
+    const manager = record.managerBobId === null ? undefined : byId.get(record.managerBobId);
+    // `seen` guards against a cycle slipping through; fixManagerLinks should have broken them all.
+    const d = manager === undefined || seen.has(manager.bobId) ? 0 : 1 + depthOf(manager, new Set(seen).add(record.bobId));
+    depth.set(record.bobId, d);
+    return d;
+  };
+  return [...creates]
+    .map((record) => ({ record, depth: depthOf(record, new Set([record.bobId])) }))
+    .sort((a, b) => a.depth - b.depth || compareText(a.record.bobId, b.record.bobId))
+    .map((entry) => entry.record);
+}
