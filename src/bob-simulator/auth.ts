@@ -1,0 +1,57 @@
+/**
+ * Credentials the simulated Bob knows, and how a request's Authorization header maps to one.
+ * Legacy access tokens are the raw header value (Bob's documented form); "Bearer <token>" is
+ * accepted too because it is unconfirmed whether Bob tolerated it and clients send it.
+ * Service users are HTTP Basic base64("<id>:<token>").
+ */
+import type { BobScope } from "../domain/errors.js";
+
+export const ALL_SCOPES: readonly BobScope[] = ["Full employee read", "Employee fields read"];
+
+export type CredentialInput = (
+  | { kind: "ACCESS_TOKEN"; token: string }
+  | { kind: "SERVICE_USER"; id: string; token: string }
+) & {
+  scopes: BobScope[];
+  /** Categories (e.g. "personal") this credential may not see: their fields are silently omitted. */
+  hiddenCategories?: string[];
+};
+
+export type CredentialKind = "ACCESS_TOKEN" | "SERVICE_USER";
+
+export interface ResolvedCredential {
+  kind: CredentialKind;
+  /** Stable key for rate limiting: one budget per credential. */
+  key: string;
+  scopes: ReadonlySet<BobScope>;
+  hiddenCategories: ReadonlySet<string>;
+}
+
+export class CredentialStore {
+  private readonly byKey = new Map<string, ResolvedCredential>();
+
+  add(c: CredentialInput): void {
+    const key = c.kind === "ACCESS_TOKEN" ? `token:${c.token}` : `su:${c.id}:${c.token}`;
+    this.byKey.set(key, {
+      kind: c.kind,
+      key,
+      scopes: new Set(c.scopes),
+      hiddenCategories: new Set(c.hiddenCategories ?? []),
+    });
+  }
+
+  /** null = no credential or one Bob does not know (answer 401). */
+  resolve(header: string | undefined): ResolvedCredential | null {
+    const value = header?.trim();
+    if (!value) return null;
+    const basic = /^Basic\s+(.+)$/i.exec(value);
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon < 0) return null;
+      return this.byKey.get(`su:${decoded.slice(0, colon)}:${decoded.slice(colon + 1)}`) ?? null;
+    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(value);
+    return this.byKey.get(`token:${bearer ? bearer[1]! : value}`) ?? null;
+  }
+}

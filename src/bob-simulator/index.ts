@@ -1,0 +1,259 @@
+/**
+ * Bob simulator: a real HTTP server speaking HiBob's public API (/v1) plus an unauthenticated
+ * control API (/_control), used by tests, the demo and benchmarks instead of the real Bob.
+ * See /work/shared/hibob-api.md for the behaviour it imitates.
+ */
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { BobScope } from "../domain/errors.js";
+import { bobError, handleApi, json, tooManyRequests, type SimResponse } from "./api-routes.js";
+import { ALL_SCOPES, CredentialStore, type CredentialInput } from "./auth.js";
+import { Company, type CompanyControl } from "./company.js";
+import { handleControl } from "./control-routes.js";
+import { isIsoDate, realToday } from "./dates.js";
+import { Faults, NO_FAULTS, type FaultControl, type FaultSettings } from "./faults.js";
+import { generateCompany } from "./generator.js";
+import { RateLimiter } from "./rate-limit.js";
+import { MemoryRequestLog, type RequestLog } from "./request-log.js";
+import { WebhookSender, type WebhookEmitter, type WebhookOptions } from "./webhooks.js";
+
+export type { BobScope };
+export type { CompanyControl, EmployeeSnapshot, EmployeeValues, TerminationInput, CreateFieldInput, MutationOptions } from "./company.js";
+export type { FaultControl, FaultSettings, RetryAfterStyle } from "./faults.js";
+export type { RequestLog, RequestLogEntry, RequestFilter } from "./request-log.js";
+export type { WebhookEmitter, WebhookOptions, WebhookDelivery, WebhookSubscription, PingResult } from "./webhooks.js";
+export type { CredentialInput } from "./auth.js";
+export type { BobFieldJson, ListItem, NamedList, GeneratedScenarios, SimFieldType } from "./types.js";
+export { bobSignature } from "./webhooks.js";
+export { generateCompany } from "./generator.js";
+
+export interface SimulatorOptions {
+  /** 0 (default) = a random free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Drives the generator, ids, default credentials and the errorRate fault. Default 1. */
+  seed?: number;
+  /** Generate a company of N; default 0 = empty company with only standard fields and lists. */
+  employees?: number;
+  /** YYYY-MM-DD used by the generator and lifecycle; default the real (UTC) today. */
+  today?: string;
+  /** People-search budget per credential per rolling window. Default 50 (Bob's documented limit). */
+  peopleSearchPerMinute?: number;
+  /** Rolling window of the people-search limit; default 60,000 ms. */
+  rateLimitWindowMs?: number;
+  /** Clock for rate limiting (epoch ms); tests inject one to "wait" a minute instantly. */
+  now?: () => number;
+  /** People JSON shape: nested category objects (default), flat "/work/x": {value}, or both. */
+  responseStyle?: FaultSettings["responseStyle"];
+  /** GET /company/named-lists: object keyed by name (default) or array of {name, items}. */
+  namedListsStyle?: FaultSettings["namedListsStyle"];
+  /** Start-up shape/fault settings; faults.reset() returns to these. */
+  faults?: Partial<FaultSettings>;
+  webhooks?: Partial<WebhookOptions>;
+  /** Override the default all-scopes credentials (otherwise derived from the seed). */
+  accessToken?: string;
+  serviceUser?: { id: string; token: string };
+}
+
+export type AddCredentialInput =
+  | { kind: "ACCESS_TOKEN"; token: string; scopes: BobScope[]; hiddenCategories?: string[] }
+  | { kind: "SERVICE_USER"; id: string; token: string; scopes: BobScope[]; hiddenCategories?: string[] };
+
+export interface BobSimulator {
+  /** Bob's API base including /v1, e.g. "http://127.0.0.1:41234/v1". */
+  readonly baseUrl: string;
+  /** "http://127.0.0.1:41234". */
+  readonly origin: string;
+  /** origin + "/_control". */
+  readonly controlUrl: string;
+  /** Both carry every scope. */
+  readonly credentials: { accessToken: string; serviceUser: { id: string; token: string } };
+  addCredential(c: AddCredentialInput): void;
+  readonly company: CompanyControl;
+  readonly faults: FaultControl;
+  readonly requests: RequestLog;
+  readonly webhooks: WebhookEmitter;
+  /** Closes the server, open sockets, pending hangs and webhook retries. */
+  close(): Promise<void>;
+}
+
+function derive(seed: number, label: string, length: number): string {
+  return createHash("sha256").update(`${label}:${seed}`).digest("hex").slice(0, length);
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) req.destroy(new Error("body too large"));
+      else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function write(res: ServerResponse, r: SimResponse, bodyOverride?: Buffer): void {
+  const body = bodyOverride ?? Buffer.from(r.body, "utf8");
+  res.writeHead(r.status, { ...r.headers, "content-length": String(body.length) });
+  res.end(body);
+}
+
+/** What an overloaded gateway in front of Bob answers: not always JSON. */
+function injectedStatus(status: number, retryAfter: boolean, style: FaultSettings["retryAfterStyle"], limit: number): SimResponse {
+  if (status === 429 && retryAfter) {
+    const now = Date.now();
+    return tooManyRequests({ allowed: false, limit, remaining: 0, resetEpochSeconds: Math.ceil(now / 1000) + 1, retryAfterSeconds: 1 }, style);
+  }
+  if (status === 500) return bobError(500, "internal.error", "Internal server error");
+  return { status, headers: { "content-type": "text/html" }, body: `<html><body><h1>${status}</h1>Service temporarily unavailable</body></html>` };
+}
+
+export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<BobSimulator> {
+  const seed = opts.seed ?? 1;
+  const today = opts.today ?? realToday();
+  if (!isIsoDate(today)) throw new Error(`today must be YYYY-MM-DD, got ${today}`);
+  const company = new Company(generateCompany({ seed, employees: opts.employees ?? 0, today }), today);
+  const faults = new Faults(
+    {
+      ...NO_FAULTS,
+      ...(opts.responseStyle ? { responseStyle: opts.responseStyle } : {}),
+      ...(opts.namedListsStyle ? { namedListsStyle: opts.namedListsStyle } : {}),
+      ...opts.faults,
+    },
+    seed,
+  );
+  const limiter = new RateLimiter(opts.peopleSearchPerMinute ?? 50, opts.rateLimitWindowMs ?? 60_000, opts.now ?? Date.now);
+  const requests = new MemoryRequestLog();
+  const webhooks = new WebhookSender(() => company.companyId, opts.webhooks);
+  company.setEventSink((events) => webhooks.companyEvents(events));
+
+  const store = new CredentialStore();
+  const credentials = {
+    accessToken: opts.accessToken ?? `bobsim_${derive(seed, "token", 32)}`,
+    serviceUser: opts.serviceUser ?? { id: `SERVICE-${derive(seed, "su-id", 6).toUpperCase()}`, token: derive(seed, "su-token", 40) },
+  };
+  const addCredential = (c: CredentialInput): void => store.add(c);
+  addCredential({ kind: "ACCESS_TOKEN", token: credentials.accessToken, scopes: [...ALL_SCOPES] });
+  addCredential({ kind: "SERVICE_USER", id: credentials.serviceUser.id, token: credentials.serviceUser.token, scopes: [...ALL_SCOPES] });
+
+  const sockets = new Set<Socket>();
+  const hanging = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
+  let origin = "";
+  const delay = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+
+  const controlCtx = {
+    company,
+    faults,
+    requests,
+    webhooks,
+    addCredential,
+    info: () => ({ baseUrl: `${origin}/v1`, origin, controlUrl: `${origin}/_control`, credentials, companyId: company.companyId, today: company.today() }),
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", origin);
+    const method = req.method ?? "GET";
+    if (url.pathname === "/_control" || url.pathname.startsWith("/_control/")) {
+      write(res, await handleControl(controlCtx, method, url, await readBody(req)));
+      return;
+    }
+    const at = Date.now();
+    const credentialKind = store.resolve(req.headers.authorization)?.kind ?? null;
+    const log = (status: number): void => requests.add({ method, path: url.pathname, status, credentialKind, at });
+    const pre = faults.before();
+    if (pre?.kind === "refuse") {
+      log(0);
+      req.socket.destroy();
+      return;
+    }
+    if (pre?.kind === "hang") {
+      log(0);
+      hanging.add(res);
+      res.on("close", () => hanging.delete(res));
+      return;
+    }
+    const body = await readBody(req);
+    if (faults.current.latencyMs > 0) await delay(faults.current.latencyMs);
+    let response: SimResponse;
+    if (pre?.kind === "status") {
+      response = injectedStatus(pre.status, pre.retryAfter, faults.current.retryAfterStyle, limiter.limit);
+    } else {
+      response = handleApi(
+        { company, credentials: store, limiter, settings: () => faults.current },
+        { method, url, authorization: req.headers.authorization, body },
+      ).response;
+    }
+    const mangle = faults.after();
+    log(response.status);
+    if (mangle === "malformed") {
+      write(res, { ...response, headers: { "content-type": "application/json" } }, Buffer.from("<html><body>Bob is having a moment</body></html>{\"employees\":["));
+    } else if (mangle === "truncated") {
+      const full = Buffer.from(response.body, "utf8");
+      // A valid beginning cut mid-way; Content-Length is honest for the cut body.
+      write(res, response, full.subarray(0, Math.max(1, Math.floor(full.length / 2))));
+    } else {
+      write(res, response);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) write(res, json(500, { key: "internal.error", error: err instanceof Error ? err.message : String(err) }));
+      else res.destroy();
+    });
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  origin = `http://${host}:${addr.port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    baseUrl: `${origin}/v1`,
+    origin,
+    controlUrl: `${origin}/_control`,
+    credentials,
+    addCredential,
+    company,
+    faults,
+    requests,
+    webhooks,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        webhooks.close();
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        for (const r of hanging) r.destroy();
+        hanging.clear();
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      return closing;
+    },
+  };
+}
