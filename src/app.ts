@@ -5,7 +5,9 @@ import express from "express";
 import { CallerTokens } from "./auth/caller-tokens.js";
 import type { GatewayConfig } from "./config/config.js";
 import { resolveSecrets, type GatewaySecrets } from "./config/secrets.js";
+import { BobHttpClient, BobRateLimiter } from "./bob/index.js";
 import { AttributeService } from "./domain/attributes/attribute-service.js";
+import { ConnectionService } from "./domain/integration/connection-service.js";
 import { IntegrationService } from "./domain/integration/integration-service.js";
 import { systemClock, type Clock } from "./domain/ports/clock.js";
 import { TenancyService } from "./domain/tenancy/tenancy-service.js";
@@ -18,6 +20,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { openDatabase, type Database } from "./persistence/database.js";
 import { OrmAttributeStore } from "./persistence/stores/attribute-store.js";
 import { OrmCompanyStore } from "./persistence/stores/company-store.js";
+import { OrmConnectionStore } from "./persistence/stores/connection-store.js";
+import { SecretBox } from "./security/secret-box.js";
 import type { Services } from "./services.js";
 
 export interface GatewayOptions {
@@ -59,10 +63,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   }
 
   const companies = new OrmCompanyStore(db);
+  const connections = new OrmConnectionStore(db, new SecretBox(secrets.encryptionKey, secrets.previousEncryptionKeys));
+  // One rate-limit budget per Bob credential, shared by every call this process makes.
+  const bobLimiter = new BobRateLimiter();
+  // Connecting answers the admin within 30 s whatever Bob does; the sync may wait longer for big answers.
+  const bobForConnect = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, deadlineMs: 25_000, requestTimeoutMs: 20_000 });
   const services: Services = {
     tenancy: new TenancyService(companies),
     integration: new IntegrationService(companies, clock, config.publicUrl),
     attributes: new AttributeService(new OrmAttributeStore(db), companies),
+    connection: new ConnectionService(companies, connections, bobForConnect, clock, config.publicUrl),
   };
   const tokens = new CallerTokens(secrets.jwtSecret);
 

@@ -1,4 +1,5 @@
 import type { AttributeService } from "./domain/attributes/attribute-service.js";
+import type { ConnectionService } from "./domain/integration/connection-service.js";
 import type { IntegrationService } from "./domain/integration/integration-service.js";
 import type { TenancyService } from "./domain/tenancy/tenancy-service.js";
 
@@ -7,4 +8,5 @@ export interface Services {
   readonly tenancy: TenancyService;
   readonly integration: IntegrationService;
   readonly attributes: AttributeService;
+  readonly connection: ConnectionService;
 }

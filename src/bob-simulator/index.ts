@@ -1,7 +1,7 @@
 /**
  * Bob simulator: a real HTTP server speaking HiBob's public API (/v1) plus an unauthenticated
  * control API (/_control), used by tests, the demo and benchmarks instead of the real Bob.
- * See /work/shared/hibob-api.md for the behaviour it imitates.
+ * It imitates Bob's public API as documented, quirks included.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";

@@ -19,6 +19,8 @@ export interface GatewayConfig {
   readonly dataDir: string;
   readonly jwtSecret?: string;
   readonly encryptionKey?: string;
+  /** Comma-separated base64 keys that sealed older values; kept only to open them (rotation). */
+  readonly previousEncryptionKeys?: readonly string[];
   readonly logLevel: string;
 }
 
@@ -30,6 +32,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   JWT_SECRET: z.string().min(1).optional(),
   ENCRYPTION_KEY: z.string().min(1).optional(),
+  ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -78,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     dataDir: e.DATA_DIR,
     ...(e.JWT_SECRET ? { jwtSecret: e.JWT_SECRET } : {}),
     ...(e.ENCRYPTION_KEY ? { encryptionKey: e.ENCRYPTION_KEY } : {}),
+    ...(e.ENCRYPTION_KEY_PREVIOUS
+      ? { previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS.split(",").map((k) => k.trim()).filter((k) => k !== "") }
+      : {}),
     logLevel: e.LOG_LEVEL,
   };
 }

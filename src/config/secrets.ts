@@ -7,6 +7,8 @@ export interface GatewaySecrets {
   readonly jwtSecret: string;
   /** 32 raw bytes for AES-256-GCM. */
   readonly encryptionKey: Buffer;
+  /** Older keys, only to open values sealed before a rotation. */
+  readonly previousEncryptionKeys: readonly Buffer[];
 }
 
 const SECRETS_FILE = "dev-secrets.json";
@@ -27,7 +29,7 @@ export function decodeEncryptionKey(base64: string): Buffer {
 export async function resolveSecrets(config: GatewayConfig): Promise<{ secrets: GatewaySecrets; generated: boolean }> {
   if (config.jwtSecret && config.encryptionKey) {
     return {
-      secrets: { jwtSecret: config.jwtSecret, encryptionKey: decodeEncryptionKey(config.encryptionKey) },
+      secrets: { jwtSecret: config.jwtSecret, encryptionKey: decodeEncryptionKey(config.encryptionKey), previousEncryptionKeys: previousKeys(config) },
       generated: false,
     };
   }
@@ -51,5 +53,9 @@ export async function resolveSecrets(config: GatewayConfig): Promise<{ secrets: 
   }
   const jwtSecret = config.jwtSecret ?? kept.jwtSecret;
   const encryptionKey = config.encryptionKey ?? kept.encryptionKey;
-  return { secrets: { jwtSecret, encryptionKey: decodeEncryptionKey(encryptionKey) }, generated };
+  return { secrets: { jwtSecret, encryptionKey: decodeEncryptionKey(encryptionKey), previousEncryptionKeys: previousKeys(config) }, generated };
+}
+
+function previousKeys(config: GatewayConfig): Buffer[] {
+  return (config.previousEncryptionKeys ?? []).map(decodeEncryptionKey);
 }

@@ -15,6 +15,8 @@ export interface IntegrationRecord {
   readonly companyId: string;
   readonly enabled: boolean;
   readonly settings: SyncSettings;
+  /** IANA zone whose calendar day is the company's "today". */
+  readonly timeZone: string;
   readonly connection: {
     readonly credentialKind: CredentialKind;
     readonly tokenHint: string;

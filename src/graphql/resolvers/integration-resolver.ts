@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../context.js";
-import { Integration, UpdateSyncSettingsInput } from "../types/integration.js";
+import { ConnectIntegrationInput, Integration, UpdateSyncSettingsInput } from "../types/integration.js";
 
 @Resolver(() => Integration)
 export class IntegrationResolver {
@@ -20,5 +20,18 @@ export class IntegrationResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<Integration> {
     return (await ctx.services.integration.updateSettings(ctx.caller, input)) as Integration;
+  }
+
+  @Mutation(() => Integration, { description: "Verify the credential against Bob (both read scopes) and store it encrypted." })
+  async connectIntegration(
+    @Arg("input", () => ConnectIntegrationInput) input: ConnectIntegrationInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Integration> {
+    return (await ctx.services.connection.connect(ctx.caller, input)) as Integration;
+  }
+
+  @Mutation(() => Integration, { description: "Forget the credential and the hook secret; stop real-time updates. Employees stay." })
+  async disconnectIntegration(@Ctx() ctx: GraphQLContext): Promise<Integration> {
+    return (await ctx.services.connection.disconnect(ctx.caller)) as Integration;
   }
 }

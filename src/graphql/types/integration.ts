@@ -43,3 +43,12 @@ export class UpdateSyncSettingsInput {
   @Field(() => Int, { nullable: true, description: "1 to 168, or null to turn reconciliation off." })
   reconcileEveryHours?: number | null;
 }
+
+@InputType({ description: "Legacy Bob API access token: accessToken alone. Bob service user: serviceUserId too." })
+export class ConnectIntegrationInput {
+  @Field(() => String, { description: "The token Bob showed (at most 4 KiB)." })
+  accessToken!: string;
+
+  @Field(() => String, { nullable: true, description: "The service user's ID; omit for a legacy API access token." })
+  serviceUserId?: string | null;
+}

@@ -3,7 +3,8 @@ import { attributeNameKey } from "../../domain/attributes/attribute.js";
 import type { IntegrationRecord, SyncSettings } from "../../domain/integration/integration.js";
 import type { CompanyStore } from "../../domain/ports/company-store.js";
 import type { Database } from "../database.js";
-import { Attribute, Company } from "../entities/index.js";
+import { Attribute, BobConnection, Company } from "../entities/index.js";
+import type { CredentialKind } from "../../domain/integration/integration.js";
 
 export class OrmCompanyStore implements CompanyStore {
   constructor(private readonly db: Database) {}
@@ -20,8 +21,9 @@ export class OrmCompanyStore implements CompanyStore {
   }
 
   async getIntegration(companyId: string): Promise<IntegrationRecord> {
-    const company = await this.db.em().findOneOrFail(Company, companyId);
-    return toRecord(company);
+    const em = this.db.em();
+    const [company, connection] = await Promise.all([em.findOneOrFail(Company, companyId), em.findOne(BobConnection, { company: companyId })]);
+    return toRecord(company, connection);
   }
 
   async enableIntegration(companyId: string, at: Date): Promise<IntegrationRecord> {
@@ -32,7 +34,7 @@ export class OrmCompanyStore implements CompanyStore {
       company.integrationEnabledAt = at;
       await em.flush();
     }
-    return toRecord(company);
+    return this.getIntegration(companyId);
   }
 
   async updateSettings(companyId: string, settings: SyncSettings): Promise<IntegrationRecord> {
@@ -41,18 +43,28 @@ export class OrmCompanyStore implements CompanyStore {
     company.deletionSafeguardPercent = settings.deletionSafeguardPercent;
     company.reconcileEveryHours = settings.reconcileEveryHours;
     await em.flush();
-    return toRecord(company);
+    return this.getIntegration(companyId);
   }
 }
 
-function toRecord(company: Company): IntegrationRecord {
+function toRecord(company: Company, connection: BobConnection | null): IntegrationRecord {
   return {
     companyId: company.id,
     enabled: company.integrationEnabled,
+    timeZone: company.timeZone,
     settings: {
       deletionSafeguardPercent: company.deletionSafeguardPercent,
       reconcileEveryHours: company.reconcileEveryHours ?? null,
     },
-    connection: null,
+    connection:
+      connection?.credentialCiphertext && connection.connectedAt
+        ? {
+            credentialKind: connection.credentialKind as CredentialKind,
+            tokenHint: connection.tokenHint ?? "",
+            connectedAt: connection.connectedAt,
+            webhookKey: connection.webhookKey,
+            hasHookSecret: connection.hookSecretCiphertext != null,
+          }
+        : null,
   };
 }

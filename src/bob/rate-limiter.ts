@@ -1,0 +1,106 @@
+import { systemBobClock, type BobClock } from "./clock.js";
+
+/** Thrown when the next free slot would come after the caller's deadline. */
+export class RateLimitWaitExceeded extends Error {
+  constructor(readonly waitMs: number) {
+    super(`No rate-limit slot within the deadline (next in ${Math.ceil(waitMs / 1000)} s).`);
+    this.name = "RateLimitWaitExceeded";
+  }
+}
+
+interface Lane {
+  /** Start times of the calls made in the current window, oldest first. */
+  readonly stamps: number[];
+  /** Set after a 429 so queued calls wait as long as Bob asked, not just the local budget. */
+  pausedUntil: number;
+  /** Settles when the last queued caller has got (or given up) its slot: keeps callers FIFO. */
+  tail: Promise<void>;
+}
+
+/**
+ * A rolling-window limiter keyed by "credential + endpoint". Callers WAIT for a slot rather than
+ * provoke a 429 (Bob's WAF also dislikes bursts). One instance can be shared by several Bob
+ * clients so every call for one company draws on one budget.
+ */
+export class BobRateLimiter {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly clock: BobClock;
+  private readonly windowMs: number;
+
+  constructor(options: { clock?: BobClock; windowMs?: number } = {}) {
+    this.clock = options.clock ?? systemBobClock;
+    this.windowMs = options.windowMs ?? 60_000;
+  }
+
+  /**
+   * Waits (in arrival order) until a call may start under `limit` calls per window, then counts
+   * it. Throws RateLimitWaitExceeded, without taking a slot, if that would be after deadlineAt.
+   */
+  async acquire(key: string, limit: number, deadlineAt = Number.POSITIVE_INFINITY): Promise<void> {
+    const lane = this.lane(key);
+    const previous = lane.tail;
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    lane.tail = previous.then(() => mine);
+    try {
+      await this.waitTurn(previous, deadlineAt);
+      await this.waitForSlot(lane, Math.max(1, Math.floor(limit)), deadlineAt);
+    } finally {
+      release();
+    }
+  }
+
+  /** Bob said "wait until then" (429): nobody on this key starts a call before it. */
+  holdOff(key: string, untilMs: number): void {
+    const lane = this.lane(key);
+    lane.pausedUntil = Math.max(lane.pausedUntil, untilMs);
+  }
+
+  /** Calls counted in the current window (for tests and metrics). */
+  inWindow(key: string): number {
+    const lane = this.lanes.get(key);
+    if (!lane) return 0;
+    this.prune(lane, this.clock.now());
+    return lane.stamps.length;
+  }
+
+  private lane(key: string): Lane {
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { stamps: [], pausedUntil: 0, tail: Promise.resolve() };
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  private prune(lane: Lane, now: number): void {
+    while (lane.stamps.length > 0 && (lane.stamps[0] as number) <= now - this.windowMs) lane.stamps.shift();
+  }
+
+  private async waitTurn(previous: Promise<void>, deadlineAt: number): Promise<void> {
+    if (deadlineAt === Number.POSITIVE_INFINITY) return previous;
+    const stop = new AbortController();
+    const timedOut = this.clock.sleep(Math.max(0, deadlineAt - this.clock.now()), stop.signal).then(
+      () => true,
+      () => false,
+    );
+    const late = await Promise.race([previous.then(() => false), timedOut]);
+    stop.abort();
+    if (late) throw new RateLimitWaitExceeded(0);
+  }
+
+  private async waitForSlot(lane: Lane, limit: number, deadlineAt: number): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      this.prune(lane, now);
+      const full = lane.stamps.length >= limit;
+      const freeAt = Math.max(lane.pausedUntil, full ? (lane.stamps[lane.stamps.length - limit] as number) + this.windowMs : 0);
+      if (freeAt <= now) {
+        lane.stamps.push(now);
+        return;
+      }
+      if (freeAt > deadlineAt) throw new RateLimitWaitExceeded(freeAt - now);
+      await this.clock.sleep(freeAt - now);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { requireRole, type Caller } from "../caller.js";
+import { badInput } from "../errors.js";
+import type { BobApi, BobCredential } from "../ports/bob-api.js";
+import type { Clock } from "../ports/clock.js";
+import type { CompanyStore } from "../ports/company-store.js";
+import type { ConnectionStore } from "../ports/connection-store.js";
+import { integrationView, type IntegrationView } from "./integration.js";
+import { requireEnabled } from "./integration-service.js";
+
+export const MAX_CREDENTIAL_BYTES = 4096;
+
+export interface ConnectInput {
+  readonly accessToken: string;
+  readonly serviceUserId?: string | null | undefined;
+}
+
+/** Turns what the admin pasted into a credential, or says exactly what is wrong with it. */
+export function parseCredential(input: ConnectInput): BobCredential {
+  const token = checkedSecretText(input.accessToken, "accessToken", "The access token");
+  const rawId = input.serviceUserId ?? "";
+  if (rawId.trim() === "") return { kind: "ACCESS_TOKEN", token };
+  return { kind: "SERVICE_USER", serviceUserId: checkedSecretText(rawId, "serviceUserId", "The service user id"), token };
+}
+
+function checkedSecretText(value: string, field: string, label: string): string {
+  if (Buffer.byteLength(value, "utf8") > MAX_CREDENTIAL_BYTES) throw badInput(`${label} is longer than 4 KiB; paste only the value Bob shows.`, field);
+  const trimmed = value.trim();
+  if (trimmed === "") throw badInput(`${label} must not be empty.`, field);
+  if (/\s/.test(trimmed)) throw badInput(`${label} must not contain spaces or line breaks.`, field);
+  return trimmed;
+}
+
+/** 192 random bits: the unguessable part of the company's webhook URL. */
+export function newWebhookKey(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+export class ConnectionService {
+  constructor(
+    private readonly companies: CompanyStore,
+    private readonly connections: ConnectionStore,
+    private readonly bob: BobApi,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
+
+  /**
+   * Verifies the credential against Bob (one cheap call per read scope) before storing it, so
+   * a failed connect leaves the previous state untouched.
+   */
+  async connect(caller: Caller, input: ConnectInput): Promise<IntegrationView> {
+    requireRole(caller, "ADMIN", "connect Bob");
+    requireEnabled(await this.companies.getIntegration(caller.companyId));
+    const credential = parseCredential(input);
+    await this.bob.verifyAccess(credential);
+    await this.connections.saveCredential(
+      caller.companyId,
+      { credential, tokenHint: tokenHint(credential.token), connectedAt: this.clock.now() },
+      newWebhookKey(),
+    );
+    return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
+  }
+
+  async disconnect(caller: Caller): Promise<IntegrationView> {
+    requireRole(caller, "ADMIN", "disconnect Bob");
+    requireEnabled(await this.companies.getIntegration(caller.companyId));
+    await this.connections.forget(caller.companyId);
+    return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
+  }
+}
+
+/** The last four characters, and only when that is a small part of the token. */
+export function tokenHint(token: string): string {
+  return token.length >= 12 ? token.slice(-4) : "****";
+}

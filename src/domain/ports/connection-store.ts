@@ -1,0 +1,19 @@
+import type { BobCredential } from "./bob-api.js";
+
+export interface StoredCredential {
+  readonly credential: BobCredential;
+  readonly tokenHint: string;
+  readonly connectedAt: Date;
+}
+
+/**
+ * Where a company's Bob credential and hook secret live. Implementations seal secrets at rest;
+ * the domain only ever hands plaintext in and gets plaintext back.
+ */
+export interface ConnectionStore {
+  /** Stores (or replaces) the credential; keeps an existing webhook key, else stores `newWebhookKey`. */
+  saveCredential(companyId: string, stored: StoredCredential, newWebhookKey: string): Promise<void>;
+  /** Forgets the credential and the hook secret; the webhook key stays. */
+  forget(companyId: string): Promise<void>;
+  loadCredential(companyId: string): Promise<BobCredential | null>;
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { BobCredential } from "../../domain/ports/bob-api.js";
+import type { ConnectionStore, StoredCredential } from "../../domain/ports/connection-store.js";
+import type { SecretBox } from "../../security/secret-box.js";
+import type { Database } from "../database.js";
+import { BobConnection } from "../entities/index.js";
+
+const sealedCredentialSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("ACCESS_TOKEN"), token: z.string() }),
+  z.object({ kind: z.literal("SERVICE_USER"), serviceUserId: z.string(), token: z.string() }),
+]);
+
+/** The AAD binding a sealed credential to its company: a copied ciphertext opens nowhere else. */
+const credentialContext = (companyId: string) => `bob-credential:${companyId}`;
+
+export class OrmConnectionStore implements ConnectionStore {
+  constructor(
+    private readonly db: Database,
+    private readonly box: SecretBox,
+  ) {}
+
+  async saveCredential(companyId: string, stored: StoredCredential, newWebhookKey: string): Promise<void> {
+    const sealed = this.box.seal(JSON.stringify(stored.credential), credentialContext(companyId));
+    const em = this.db.em();
+    const fields = {
+      credentialKind: stored.credential.kind,
+      credentialCiphertext: sealed.ciphertext,
+      credentialKeyId: sealed.keyId,
+      tokenHint: stored.tokenHint,
+      connectedAt: stored.connectedAt,
+    };
+    // One statement: concurrent connects of one company cannot create two webhook keys.
+    await em
+      .createQueryBuilder(BobConnection)
+      .insert({ company: companyId, webhookKey: newWebhookKey, ...fields })
+      .onConflict("company")
+      .merge(Object.keys(fields) as (keyof typeof fields)[])
+      .execute();
+  }
+
+  async forget(companyId: string): Promise<void> {
+    await this.db
+      .em()
+      .nativeUpdate(BobConnection, { company: companyId }, {
+        credentialKind: null,
+        credentialCiphertext: null,
+        credentialKeyId: null,
+        tokenHint: null,
+        connectedAt: null,
+        hookSecretCiphertext: null,
+        hookSecretKeyId: null,
+      });
+  }
+
+  async loadCredential(companyId: string): Promise<BobCredential | null> {
+    const row = await this.db.em().findOne(BobConnection, { company: companyId });
+    if (!row?.credentialCiphertext || !row.credentialKeyId) return null;
+    const plaintext = this.box.open({ keyId: row.credentialKeyId, ciphertext: row.credentialCiphertext }, credentialContext(companyId));
+    return sealedCredentialSchema.parse(JSON.parse(plaintext));
+  }
+}
