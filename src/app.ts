@@ -8,6 +8,12 @@ import { resolveSecrets, type GatewaySecrets } from "./config/secrets.js";
 import { BobHttpClient, BobRateLimiter } from "./bob/index.js";
 import { AttributeService } from "./domain/attributes/attribute-service.js";
 import { ConnectionService } from "./domain/integration/connection-service.js";
+import { FullSyncRunner } from "./domain/runs/full-sync-runner.js";
+import { SyncService } from "./domain/runs/sync-service.js";
+import { JobQueue } from "./jobs/job-queue.js";
+import { InProcessProgressBus, PostgresProgressBus } from "./pubsub/progress-bus.js";
+import { SqlDirectoryStore } from "./persistence/stores/directory-store.js";
+import { OrmSyncRunStore } from "./persistence/stores/sync-run-store.js";
 import { IntegrationService } from "./domain/integration/integration-service.js";
 import { systemClock, type Clock } from "./domain/ports/clock.js";
 import { TenancyService } from "./domain/tenancy/tenancy-service.js";
@@ -27,6 +33,8 @@ import type { Services } from "./services.js";
 export interface GatewayOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Called for every SQL statement the ORM runs (tests count queries per request with it). */
+  readonly onQuery?: () => void;
 }
 
 export interface Gateway {
@@ -51,7 +59,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const { secrets, generated } = await resolveSecrets(config);
   if (generated) logger.warn({ dataDir: config.dataDir }, "development secrets generated and kept in the data directory");
 
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, options.onQuery);
   let migrated = false;
   try {
     const applied = await db.migrate();
@@ -68,12 +76,24 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const bobLimiter = new BobRateLimiter();
   // Connecting answers the admin within 30 s whatever Bob does; the sync may wait longer for big answers.
   const bobForConnect = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, deadlineMs: 25_000, requestTimeoutMs: 20_000 });
+  const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, requestTimeoutMs: 120_000, deadlineMs: 300_000 });
+  const attributeStore = new OrmAttributeStore(db);
+  const directory = new SqlDirectoryStore(db);
+  const jobs = await JobQueue.start(db, logger);
+  const runs = new OrmSyncRunStore(db, jobs);
+  const progress = db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus();
   const services: Services = {
     tenancy: new TenancyService(companies),
     integration: new IntegrationService(companies, clock, config.publicUrl),
-    attributes: new AttributeService(new OrmAttributeStore(db), companies),
+    attributes: new AttributeService(attributeStore, companies),
     connection: new ConnectionService(companies, connections, bobForConnect, clock, config.publicUrl),
+    sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: bobForSync, clock }),
+    progress,
   };
+  const runner = new FullSyncRunner({ bob: bobForSync, runs, directory, attributes: attributeStore, companies, connections, progress, clock });
+  await jobs.workFullSync(async (job) => {
+    await runner.run(job.runId);
+  });
   const tokens = new CallerTokens(secrets.jwtSecret);
 
   const app = express();
@@ -120,6 +140,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await ws?.dispose();
       await graphql.apollo.stop();
+      await jobs.stop();
+      await progress.close();
       httpServer.closeIdleConnections();
       // Requests in flight finish; keep-alive sockets that stay idle are closed.
       const forceAfter = setTimeout(() => httpServer.closeAllConnections(), 5_000);

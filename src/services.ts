@@ -1,6 +1,8 @@
 import type { AttributeService } from "./domain/attributes/attribute-service.js";
 import type { ConnectionService } from "./domain/integration/connection-service.js";
 import type { IntegrationService } from "./domain/integration/integration-service.js";
+import type { SyncService } from "./domain/runs/sync-service.js";
+import type { ProgressBus } from "./domain/ports/progress-bus.js";
 import type { TenancyService } from "./domain/tenancy/tenancy-service.js";
 
 /** The domain use cases the transports may call; built by the composition root (app.ts). */
@@ -9,4 +11,6 @@ export interface Services {
   readonly integration: IntegrationService;
   readonly attributes: AttributeService;
   readonly connection: ConnectionService;
+  readonly sync: SyncService;
+  readonly progress: ProgressBus;
 }

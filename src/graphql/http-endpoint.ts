@@ -9,6 +9,7 @@ import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
 import { authenticate } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
+import { createLoaders } from "./loaders.js";
 import { INTERNAL_MESSAGE, errorLoggingPlugin, formatGraphQLError, toGraphQLError } from "./errors.js";
 
 export interface GraphQLHttpEndpoint {
@@ -35,7 +36,7 @@ export async function createGraphQLHttpEndpoint(deps: {
     context: async ({ req, res }) => {
       try {
         const caller = await authenticate(deps.tokens, deps.services, req.header("authorization"));
-        return { caller, requestId: requestIdOf(res), services: deps.services };
+        return { caller, requestId: requestIdOf(res), services: deps.services, loaders: createLoaders(deps.services, caller) };
       } catch (error) {
         if (error instanceof DomainError) throw toGraphQLError(error);
         deps.logger.error({ requestId: requestIdOf(res), err: error }, "unexpected error while authenticating");

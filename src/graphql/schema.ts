@@ -1,15 +1,21 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema } from "type-graphql";
 import { AttributeResolver } from "./resolvers/attribute-resolver.js";
+import { EmployeeResolver } from "./resolvers/employee-resolver.js";
+import { SyncResolver } from "./resolvers/sync-resolver.js";
 import { IntegrationResolver } from "./resolvers/integration-resolver.js";
 
-export const RESOLVERS = [IntegrationResolver, AttributeResolver] as const;
+export const RESOLVERS = [IntegrationResolver, AttributeResolver, SyncResolver, EmployeeResolver] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [...RESOLVERS],
     // Input is validated by the domain, where the rules live; no class-validator.
     validate: false,
+    // type-graphql insists on a PubSub; syncProgress brings its own stream from the ProgressBus
+    // (which crosses processes through PostgreSQL), so this one carries no topic.
+    pubSub: createPubSub(),
   });
 }
 

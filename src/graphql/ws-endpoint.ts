@@ -10,6 +10,7 @@ import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
 import { authenticate } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
+import { createLoaders } from "./loaders.js";
 import { formatGraphQLError } from "./errors.js";
 
 type SocketExtra = {
@@ -50,10 +51,12 @@ export function createGraphQLWsEndpoint(deps: {
           return false;
         }
       },
+      // A fresh context (and fresh loaders) per operation: batching never serves stale rows.
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller as Caller,
         requestId: ctx.extra.requestId ?? randomUUID(),
         services: deps.services,
+        loaders: createLoaders(deps.services, ctx.extra.caller as Caller),
       }),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatGraphQLError(e.toJSON(), e)) as never,
     },

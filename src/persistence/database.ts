@@ -21,15 +21,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, onQuery?: () => void): Promise<Database> {
   let pglite: PGlite | null = null;
   let orm: MikroORM;
   if (target.kind === "pglite") {
     if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
     pglite = await PGlite.create({ dataDir: target.dataDir ?? "memory://" });
-    orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite }));
+    orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite }, onQuery));
   } else {
-    orm = await MikroORM.init(ormOptions({ kind: "postgres", url: target.url }));
+    orm = await MikroORM.init(ormOptions({ kind: "postgres", url: target.url }, onQuery));
   }
   const em = (): EntityManager => orm.em.fork() as unknown as EntityManager;
   return {
@@ -49,7 +49,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         timer = setTimeout(() => reject(new Error("database ping timed out")), 2_000);
       });
       try {
-        await Promise.race([em().getConnection().execute("select 1"), timeout]);
+        await Promise.race([em().execute("select 1"), timeout]);
       } finally {
         clearTimeout(timer);
       }

@@ -10,7 +10,11 @@ import { MIGRATIONS } from "./migrations/index.js";
  * One ORM configuration for both databases: the same entities and the same committed
  * migrations (listed explicitly, so built code and tests find them without globbing).
  */
-export function ormOptions(target: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: PGlite }): Partial<Options> {
+export function ormOptions(
+  target: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: PGlite },
+  /** Called once per SQL statement the ORM runs (tests count queries with it). */
+  onQuery?: () => void,
+): Partial<Options> {
   const common = {
     entities: ENTITIES,
     extensions: [Migrator],
@@ -27,7 +31,7 @@ export function ormOptions(target: { kind: "postgres"; url: string } | { kind: "
     // Schema changes only ever come from migrations.
     ensureDatabase: false,
     allowGlobalContext: false,
-    debug: false,
+    ...(onQuery ? { debug: ["query" as const], logger: () => onQuery() } : { debug: false }),
   };
   if (target.kind === "postgres") {
     return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } };

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver } from "type-graphql";
+import { SyncRun } from "../types/sync.js";
 import type { GraphQLContext } from "../context.js";
 import { ConnectIntegrationInput, Integration, UpdateSyncSettingsInput } from "../types/integration.js";
 
@@ -7,6 +8,11 @@ export class IntegrationResolver {
   @Query(() => Integration, { description: "State of the company's Bob integration. Callable before the feature is enabled." })
   async integration(@Ctx() ctx: GraphQLContext): Promise<Integration> {
     return (await ctx.services.integration.get(ctx.caller)) as Integration;
+  }
+
+  @FieldResolver(() => SyncRun, { nullable: true, description: "The company's most recent sync run." })
+  async lastSyncRun(@Ctx() ctx: GraphQLContext): Promise<SyncRun | null> {
+    return (await ctx.services.sync.lastRun(ctx.caller)) as SyncRun | null;
   }
 
   @Mutation(() => Integration, { description: "Internal support only (role SUPPORT): allow this company's admins to use the Bob integration." })

@@ -1,0 +1,35 @@
+import type { EmployeeChange } from "../sync/plan.js";
+import type { SyncIssue } from "../sync/sync-issue.js";
+import type { HeldPlan, SyncRunRecord, SyncTrigger } from "../runs/sync-run.js";
+
+export interface RunPage {
+  /** Each run with the opaque cursor that continues after it. */
+  readonly runs: { readonly cursor: string; readonly run: SyncRunRecord }[];
+  readonly totalCount: number;
+  readonly hasNextPage: boolean;
+}
+
+export type SyncRunPatch = Partial<Omit<SyncRunRecord, "id" | "companyId" | "trigger" | "dryRun" | "queuedAt">>;
+
+export interface SyncRunStore {
+  /**
+   * Atomically: if a run of the same kind (full sync or dry run) is QUEUED or RUNNING for the
+   * company, returns it; otherwise creates a QUEUED run and enqueues its job in the same
+   * transaction, so a run never exists without the job that will execute it.
+   */
+  request(companyId: string, request: { trigger: SyncTrigger; dryRun: boolean; at: Date }): Promise<SyncRunRecord>;
+  get(companyId: string, runId: string): Promise<SyncRunRecord | null>;
+  getById(runId: string): Promise<SyncRunRecord | null>;
+  /** Newest first; `after` is an opaque cursor from a previous page. */
+  list(companyId: string, first: number, after: string | null): Promise<RunPage>;
+  latest(companyId: string): Promise<SyncRunRecord | null>;
+  update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord>;
+  /** Replaces the run's issues and changes (they are written once, at the end of planning). */
+  saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[]): Promise<void>;
+  issues(runId: string, first: number): Promise<SyncIssue[]>;
+  changes(runId: string, first: number): Promise<EmployeeChange[]>;
+  hold(runId: string, plan: HeldPlan, patch: SyncRunPatch): Promise<SyncRunRecord>;
+  heldPlan(runId: string): Promise<HeldPlan | null>;
+  /** Moves a HELD run back to QUEUED with its job (approval); false when it was not HELD. */
+  requeueHeld(runId: string): Promise<boolean>;
+}

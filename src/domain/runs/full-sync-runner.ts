@@ -1,0 +1,174 @@
+import type { Attribute } from "../attributes/attribute.js";
+import { DomainError } from "../errors.js";
+import type { AttributeStore } from "../ports/attribute-store.js";
+import type { BobApi, BobCredential } from "../ports/bob-api.js";
+import type { Clock } from "../ports/clock.js";
+import type { CompanyStore } from "../ports/company-store.js";
+import type { ConnectionStore } from "../ports/connection-store.js";
+import type { DirectoryStore } from "../ports/directory-store.js";
+import type { ProgressBus } from "../ports/progress-bus.js";
+import type { SyncRunPatch, SyncRunStore } from "../ports/sync-run-store.js";
+import type { EmployeeRecord } from "../sync/employee-record.js";
+import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
+import { buildListLookup } from "../sync/list-lookup.js";
+import { mapPerson } from "../sync/map-person.js";
+import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js";
+import { planSync, type SyncPlan } from "../sync/plan.js";
+import type { SyncIssue } from "../sync/sync-issue.js";
+import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
+
+export interface FullSyncRunnerDeps {
+  readonly bob: BobApi;
+  readonly runs: SyncRunStore;
+  readonly directory: DirectoryStore;
+  readonly attributes: AttributeStore;
+  readonly companies: CompanyStore;
+  readonly connections: ConnectionStore;
+  readonly progress: ProgressBus;
+  readonly clock: Clock;
+  /** Employees per applying transaction. */
+  readonly batchSize?: number;
+  /** At least one progress event this often while applying. */
+  readonly progressEveryMs?: number;
+  readonly progressEveryEmployees?: number;
+}
+
+export interface FetchedCompany {
+  readonly records: EmployeeRecord[];
+  readonly issues: SyncIssue[];
+  readonly attributes: Attribute[];
+  readonly fetched: number;
+}
+
+/**
+ * Executes one queued full sync: FETCHING -> PLANNING -> APPLYING -> DONE. Re-running a run
+ * (a worker died and the job came back) starts it over: planning compares Bob with the directory
+ * as it is now, so whatever was applied before is simply unchanged the second time.
+ */
+export class FullSyncRunner {
+  private readonly batchSize: number;
+  private readonly progressEveryMs: number;
+  private readonly progressEveryEmployees: number;
+
+  constructor(private readonly deps: FullSyncRunnerDeps) {
+    this.batchSize = deps.batchSize ?? 500;
+    this.progressEveryMs = deps.progressEveryMs ?? 500;
+    this.progressEveryEmployees = deps.progressEveryEmployees ?? 1000;
+  }
+
+  async run(runId: string): Promise<SyncRunRecord | null> {
+    const queued = await this.deps.runs.getById(runId);
+    if (!queued || (queued.status !== "QUEUED" && queued.status !== "RUNNING")) return queued;
+    let run = await this.step(runId, { status: "RUNNING", phase: "FETCHING", startedAt: queued.startedAt ?? this.deps.clock.now(), processed: 0, total: null, error: null });
+    try {
+      const held = queued.status === "QUEUED" ? await this.deps.runs.heldPlan(runId) : null;
+      if (held) return await this.applyApproved(run, held);
+
+      const credential = await this.credentialOf(run.companyId);
+      const fetched = await this.fetch(run.companyId, credential);
+      run = await this.step(runId, { phase: "PLANNING", counts: { ...run.counts, fetched: fetched.fetched } });
+
+      const directory = await this.deps.directory.loadRecords(run.companyId);
+      const plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
+      const counts = countsOf(plan, fetched.fetched);
+      await this.deps.runs.saveOutcome(runId, plan.issues, plan.changes);
+
+      if (run.dryRun) return await this.finish(runId, counts, plan.skipped);
+
+      const settings = (await this.deps.companies.getIntegration(run.companyId)).settings;
+      if (countPlannedDeletionShare(plan, directory.size) > settings.deletionSafeguardPercent) {
+        const hold: HeldPlan = { creates: plan.creates, updates: plan.updates, deletes: plan.deletes };
+        // Counts and changes show what the plan would do, as for a dry run; nothing is applied.
+        run = await this.deps.runs.hold(runId, hold, { status: "HELD", phase: "PLANNING", counts, total: plan.creates.length + plan.updates.length + plan.deletes.length });
+        await this.deps.progress.publish(progressOf(run));
+        return run;
+      }
+      await this.apply(run, plan, counts);
+      return await this.finish(runId, counts, plan.skipped);
+    } catch (error) {
+      const message = error instanceof DomainError ? error.message : "The sync failed unexpectedly; nothing more was applied. See the gateway logs.";
+      const failed = await this.step(runId, { status: "FAILED", phase: "DONE", finishedAt: this.deps.clock.now(), error: message });
+      if (!(error instanceof DomainError)) throw Object.assign(error as Error, { syncRunFailed: failed });
+      return failed;
+    }
+  }
+
+  /** Reads Bob: field metadata, named lists, then everyone (inactive too) with only the fields we sync. */
+  async fetch(companyId: string, credential: BobCredential, employeeIds?: readonly string[]): Promise<FetchedCompany> {
+    const [fields, lists, attributes] = await Promise.all([
+      this.deps.bob.fetchFields(credential),
+      this.deps.bob.fetchNamedLists(credential),
+      this.deps.attributes.list(companyId),
+    ]);
+    const mappings = mapFields(fields, attributes);
+    const result = await this.deps.bob.searchPeople(credential, { fieldIds: syncedFieldIds(mappings), showInactive: true, ...(employeeIds ? { employeeIds } : {}) });
+    const ctx = { mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) };
+    const records: EmployeeRecord[] = [];
+    const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
+    for (const person of result.people) {
+      const mapped = mapPerson(person, ctx);
+      if (mapped.record) records.push(mapped.record);
+      issues.push(...mapped.issues);
+    }
+    return { records, issues, attributes, fetched: result.people.length + result.problems.length };
+  }
+
+  private async credentialOf(companyId: string): Promise<BobCredential> {
+    const credential = await this.deps.connections.loadCredential(companyId);
+    if (!credential) throw new DomainError("NOT_CONNECTED", "Bob is not connected for this company; connect it and synchronize again.");
+    return credential;
+  }
+
+  private async applyApproved(run: SyncRunRecord, held: HeldPlan): Promise<SyncRunRecord> {
+    const directory = await this.deps.directory.loadRecords(run.companyId);
+    if (!fitsDirectory(held, directory)) {
+      throw new DomainError("CONFLICT", "The directory changed since this run was held; its plan no longer applies. Synchronize again.");
+    }
+    const counts: SyncCounts = { ...run.counts, created: held.creates.length, updated: held.updates.length, deleted: held.deletes.length };
+    await this.apply(run, held, counts);
+    return this.finish(run.id, counts, run.counts.skipped);
+  }
+
+  /** Batched transactions: deletes, then updates, then creates; progress at least every N employees or M ms. */
+  private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, counts: SyncCounts): Promise<void> {
+    const work: { kind: "delete" | "update" | "create"; record: EmployeeRecord }[] = [
+      ...plan.deletes.map((record) => ({ kind: "delete" as const, record })),
+      ...plan.updates.map((u) => ({ kind: "update" as const, record: u.after })),
+      ...plan.creates.map((record) => ({ kind: "create" as const, record })),
+    ];
+    const total = work.length;
+    let current = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
+    let lastEventAt = Date.now();
+    let lastEventProcessed = 0;
+    for (let start = 0; start < total; start += this.batchSize) {
+      const slice = work.slice(start, start + this.batchSize);
+      await this.deps.directory.applyBatch(run.companyId, {
+        deletes: slice.filter((w) => w.kind === "delete").map((w) => w.record.bobId),
+        updates: slice.filter((w) => w.kind === "update").map((w) => w.record),
+        creates: slice.filter((w) => w.kind === "create").map((w) => w.record),
+      });
+      const processed = start + slice.length;
+      const due = processed - lastEventProcessed >= this.progressEveryEmployees || Date.now() - lastEventAt >= this.progressEveryMs;
+      if (due && processed < total) {
+        current = await this.step(run.id, { processed });
+        lastEventAt = Date.now();
+        lastEventProcessed = processed;
+      }
+    }
+    if (current.processed !== total) await this.deps.runs.update(run.id, { processed: total });
+  }
+
+  private async finish(runId: string, counts: SyncCounts, skipped: number): Promise<SyncRunRecord> {
+    return this.step(runId, { status: skipped > 0 ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: this.deps.clock.now() });
+  }
+
+  private async step(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
+    const run = await this.deps.runs.update(runId, patch);
+    await this.deps.progress.publish(progressOf(run));
+    return run;
+  }
+}
+
+export function countsOf(plan: SyncPlan, fetched: number): SyncCounts {
+  return { fetched, created: plan.creates.length, updated: plan.updates.length, deleted: plan.deletes.length, unchanged: plan.unchanged, skipped: plan.skipped };
+}

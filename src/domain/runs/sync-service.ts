@@ -1,0 +1,129 @@
+import { requireRole, type Caller } from "../caller.js";
+import { DomainError, badInput, notFound } from "../errors.js";
+import { requireEnabled } from "../integration/integration-service.js";
+import type { AttributeStore } from "../ports/attribute-store.js";
+import type { BobApi } from "../ports/bob-api.js";
+import type { Clock } from "../ports/clock.js";
+import type { CompanyStore } from "../ports/company-store.js";
+import type { ConnectionStore } from "../ports/connection-store.js";
+import type { DirectoryEmployee, DirectoryStore, EmployeePage } from "../ports/directory-store.js";
+import type { RunPage, SyncRunStore } from "../ports/sync-run-store.js";
+import { mapFields, type FieldMapping } from "../sync/field-mapping.js";
+import { todayIn, type Lifecycle } from "../sync/lifecycle.js";
+import type { EmployeeChange } from "../sync/plan.js";
+import type { SyncIssue } from "../sync/sync-issue.js";
+import type { SyncRunRecord, SyncTrigger } from "./sync-run.js";
+
+export const MAX_PAGE_SIZE = 500;
+/** A run's issues and changes are read in one go by admins reviewing a plan: allow long lists. */
+export const MAX_RUN_DETAIL = 10_000;
+
+function pageSize(first: number | null | undefined, fallback: number, max = MAX_PAGE_SIZE): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || n > max) throw badInput(`first must be a whole number from 0 to ${max}.`, "first");
+  return n;
+}
+
+/** The use cases behind "Synchronize now", sync history, field mappings and the directory. */
+export class SyncService {
+  constructor(
+    private readonly deps: {
+      readonly companies: CompanyStore;
+      readonly connections: ConnectionStore;
+      readonly attributes: AttributeStore;
+      readonly runs: SyncRunStore;
+      readonly directory: DirectoryStore;
+      readonly bob: BobApi;
+      readonly clock: Clock;
+    },
+  ) {}
+
+  /** Queues a full sync (or dry run) and returns at once; an active one of the same kind is returned instead. */
+  async synchronizeNow(caller: Caller, input: { dryRun?: boolean | null }): Promise<SyncRunRecord> {
+    requireRole(caller, "ADMIN", "synchronize");
+    return this.request(caller.companyId, "MANUAL", input.dryRun === true);
+  }
+
+  /** For the scheduler: a reconciliation run, skipped when the company is not connected. */
+  async scheduled(companyId: string): Promise<SyncRunRecord | null> {
+    const record = await this.deps.companies.getIntegration(companyId);
+    if (!record.enabled || !record.connection) return null;
+    return this.request(companyId, "SCHEDULED", false);
+  }
+
+  private async request(companyId: string, trigger: SyncTrigger, dryRun: boolean): Promise<SyncRunRecord> {
+    const record = await this.deps.companies.getIntegration(companyId);
+    requireEnabled(record);
+    if (!record.connection) throw new DomainError("NOT_CONNECTED", "Connect Bob before synchronizing.");
+    return this.deps.runs.request(companyId, { trigger, dryRun, at: this.deps.clock.now() });
+  }
+
+  async approveHeldSync(caller: Caller, runId: string): Promise<SyncRunRecord> {
+    requireRole(caller, "ADMIN", "approve a held sync");
+    requireEnabled(await this.deps.companies.getIntegration(caller.companyId));
+    const run = await this.deps.runs.get(caller.companyId, runId);
+    if (!run) throw notFound("Sync run");
+    if (run.status !== "HELD") throw badInput(`Only a HELD run can be approved; this one is ${run.status}.`, "runId");
+    if (!(await this.deps.runs.requeueHeld(run.id))) throw badInput("This run is no longer HELD.", "runId");
+    return (await this.deps.runs.get(caller.companyId, run.id)) as SyncRunRecord;
+  }
+
+  run(caller: Caller, runId: string): Promise<SyncRunRecord | null> {
+    return this.deps.runs.get(caller.companyId, runId);
+  }
+
+  runs(caller: Caller, first: number | null | undefined, after: string | null | undefined): Promise<RunPage> {
+    return this.deps.runs.list(caller.companyId, pageSize(first, 20), after ?? null);
+  }
+
+  lastRun(caller: Caller): Promise<SyncRunRecord | null> {
+    return this.deps.runs.latest(caller.companyId);
+  }
+
+  issues(runId: string, first: number | null | undefined): Promise<SyncIssue[]> {
+    return this.deps.runs.issues(runId, pageSize(first, 50, MAX_RUN_DETAIL));
+  }
+
+  changes(runId: string, first: number | null | undefined): Promise<EmployeeChange[]> {
+    return this.deps.runs.changes(runId, pageSize(first, 100, MAX_RUN_DETAIL));
+  }
+
+  /** Live from Bob's field metadata, explained against the company's attributes. */
+  async fieldMappings(caller: Caller): Promise<FieldMapping[]> {
+    const record = await this.deps.companies.getIntegration(caller.companyId);
+    requireEnabled(record);
+    const credential = await this.deps.connections.loadCredential(caller.companyId);
+    if (!credential) throw new DomainError("NOT_CONNECTED", "Connect Bob to see how its fields map.");
+    const [fields, attributes] = await Promise.all([this.deps.bob.fetchFields(credential), this.deps.attributes.list(caller.companyId)]);
+    return mapFields(fields, attributes);
+  }
+
+  async today(companyId: string): Promise<string> {
+    const { timeZone } = await this.deps.companies.getIntegration(companyId);
+    return todayIn(timeZone, this.deps.clock.now());
+  }
+
+  async employees(caller: Caller, query: { first?: number | null; after?: string | null; lifecycle?: readonly Lifecycle[] | null }): Promise<EmployeePage> {
+    const today = await this.today(caller.companyId);
+    return this.deps.directory.page(caller.companyId, { first: pageSize(query.first, 50), after: query.after ?? null, lifecycles: query.lifecycle && query.lifecycle.length > 0 ? query.lifecycle : null, today });
+  }
+
+  async employee(caller: Caller, bobId: string): Promise<DirectoryEmployee | null> {
+    const [found] = await this.deps.directory.byBobIds(caller.companyId, [bobId]);
+    return found ?? null;
+  }
+
+  employeesByBobIds(caller: Caller, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
+    return this.deps.directory.byBobIds(caller.companyId, bobIds);
+  }
+
+  /** The runs a new progress subscriber should hear about first: the one asked for, else those under way. */
+  async progressSnapshot(caller: Caller, runId: string | null): Promise<SyncRunRecord[]> {
+    if (runId) {
+      const run = await this.deps.runs.get(caller.companyId, runId);
+      return run ? [run] : [];
+    }
+    const latest = await this.deps.runs.latest(caller.companyId);
+    return latest && (latest.status === "QUEUED" || latest.status === "RUNNING") ? [latest] : [];
+  }
+}

@@ -1,0 +1,53 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { CalendarDateScalar } from "../scalars.js";
+import { Attribute } from "./attribute.js";
+import { PageInfo } from "./sync.js";
+
+export enum Lifecycle {
+  PRE_HIRE = "PRE_HIRE",
+  ACTIVE = "ACTIVE",
+  LEAVING = "LEAVING",
+  LEFT = "LEFT",
+}
+registerEnumType(Lifecycle, {
+  name: "Lifecycle",
+  valuesConfig: {
+    PRE_HIRE: { description: "Start date in the future." },
+    LEAVING: { description: "Separation date set, in the future (or today)." },
+    LEFT: { description: "Separation date passed." },
+  },
+});
+
+@ObjectType()
+export class AttributeValue {
+  @Field(() => Attribute) attribute!: Attribute;
+  @Field(() => String, { nullable: true }) value!: string | null;
+}
+
+@ObjectType({ description: "An employee of the company's Peakon directory." })
+export class Employee {
+  @Field(() => ID) id!: string;
+  @Field(() => String) bobId!: string;
+  @Field(() => String, { nullable: true }) employeeNumber!: string | null;
+  @Field(() => String) firstName!: string;
+  @Field(() => String) lastName!: string;
+  @Field(() => String, { nullable: true }) email!: string | null;
+  @Field(() => CalendarDateScalar, { nullable: true }) startDate!: string | null;
+  @Field(() => CalendarDateScalar, { nullable: true }) birthDate!: string | null;
+  @Field(() => CalendarDateScalar, { nullable: true }) separationDate!: string | null;
+  @Field(() => String, { nullable: true }) separationReason!: string | null;
+  // manager, tenureMonths, lifecycle, surveyable and attributes are resolved in EmployeeResolver.
+}
+
+@ObjectType()
+export class EmployeeEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => Employee) node!: Employee;
+}
+
+@ObjectType()
+export class EmployeeConnection {
+  @Field(() => [EmployeeEdge]) edges!: EmployeeEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import type { DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage } from "../../domain/ports/directory-store.js";
+import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
+import type { Lifecycle } from "../../domain/sync/lifecycle.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import type { Database } from "../database.js";
+
+/** Columns written by the sync, in the order the bulk statements use them. */
+const COLUMNS = [
+  "id", "company_id", "bob_id", "employee_number", "first_name", "last_name", "email", "manager_bob_id",
+  "start_date", "birth_date", "separation_date", "separation_reason", "garden_leave", "attributes", "created_at", "updated_at",
+] as const;
+const UPDATED_ON_CONFLICT = COLUMNS.filter((c) => !["id", "company_id", "bob_id", "created_at"].includes(c));
+const SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
+  to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
+  to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes`;
+
+interface EmployeeRow {
+  id: string;
+  bob_id: string;
+  employee_number: string | null;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  manager_bob_id: string | null;
+  start_date: string | null;
+  birth_date: string | null;
+  separation_date: string | null;
+  separation_reason: string | null;
+  garden_leave: boolean;
+  attributes: Record<string, string> | string;
+}
+
+/** The lifecycle, in SQL, exactly as deriveLifecycle orders it: LEFT, PRE_HIRE, LEAVING, ACTIVE. */
+const LIFECYCLE_SQL = `case when separation_date < cast(? as date) then 'LEFT'
+  when start_date > cast(? as date) then 'PRE_HIRE'
+  when separation_date is not null then 'LEAVING' else 'ACTIVE' end`;
+
+/**
+ * Bulk statements on the hot path: one multi-row upsert per batch for creates and updates, one
+ * delete, all in one transaction; no per-employee round trip.
+ */
+export class SqlDirectoryStore implements DirectoryStore {
+  constructor(private readonly db: Database) {}
+
+  async loadRecords(companyId: string): Promise<Map<string, EmployeeRecord>> {
+    const rows = await this.db.em().execute<EmployeeRow[]>(`select ${SELECT} from employee where company_id = ?`, [companyId]);
+    return new Map(rows.map((row) => [row.bob_id, toRecord(row)]));
+  }
+
+  async applyBatch(companyId: string, batch: DirectoryBatch): Promise<void> {
+    const upserts = [...batch.updates, ...batch.creates];
+    if (batch.deletes.length === 0 && upserts.length === 0) return;
+    await this.db.em().transactional(async (em) => {
+      if (batch.deletes.length > 0) {
+        await em.execute(`delete from employee where company_id = ? and bob_id in (${placeholders(batch.deletes.length)})`, [companyId, ...batch.deletes]);
+      }
+      if (upserts.length > 0) {
+        const now = new Date();
+        const params: unknown[] = [];
+        const values = upserts.map((r) => {
+          params.push(randomUUID(), companyId, r.bobId, r.employeeNumber, r.firstName, r.lastName, r.email, r.managerBobId, r.startDate, r.birthDate, r.separationDate, r.separationReason, r.gardenLeave, JSON.stringify(r.attributes), now, now);
+          return `(${placeholders(COLUMNS.length)})`;
+        });
+        await em.execute(
+          `insert into employee (${COLUMNS.join(", ")}) values ${values.join(", ")}
+           on conflict (company_id, bob_id) do update set ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+          params,
+        );
+      }
+    });
+  }
+
+  async page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage> {
+    const filter: string[] = ["company_id = ?"];
+    const filterParams: unknown[] = [companyId];
+    if (query.lifecycles) {
+      filter.push(`${LIFECYCLE_SQL} in (${placeholders(query.lifecycles.length)})`);
+      filterParams.push(query.today, query.today, ...query.lifecycles);
+    }
+    const pageFilter = [...filter];
+    const pageParams = [...filterParams];
+    if (query.after) {
+      const [last, first, id] = decodeCursor(query.after, ["lastName", "firstName", "id"]);
+      pageFilter.push("(last_name, first_name, id) > (?, ?, cast(? as uuid))");
+      pageParams.push(last, first, id);
+    }
+    const em = this.db.em();
+    const [rows, count] = await Promise.all([
+      em.execute<EmployeeRow[]>(`select ${SELECT} from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?`, [...pageParams, query.first + 1]),
+      em.execute<{ n: number | string }[]>(`select count(*) as n from employee where ${filter.join(" and ")}`, filterParams),
+    ]);
+    const employees = rows.slice(0, query.first).map((row) => ({ cursor: encodeCursor([row.last_name, row.first_name, row.id]), employee: toEmployee(row) }));
+    return { employees, totalCount: Number(count[0]?.n ?? 0), hasNextPage: rows.length > query.first };
+  }
+
+  async byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
+    if (bobIds.length === 0) return [];
+    const rows = await this.db.em().execute<EmployeeRow[]>(`select ${SELECT} from employee where company_id = ? and bob_id in (${placeholders(bobIds.length)})`, [companyId, ...bobIds]);
+    return rows.map(toEmployee);
+  }
+}
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+
+function toRecord(row: EmployeeRow): EmployeeRecord {
+  return {
+    bobId: row.bob_id,
+    employeeNumber: row.employee_number,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    managerBobId: row.manager_bob_id,
+    startDate: row.start_date,
+    birthDate: row.birth_date,
+    separationDate: row.separation_date,
+    separationReason: row.separation_reason,
+    gardenLeave: row.garden_leave,
+    attributes: typeof row.attributes === "string" ? (JSON.parse(row.attributes) as Record<string, string>) : row.attributes,
+  };
+}
+
+function toEmployee(row: EmployeeRow): DirectoryEmployee {
+  return { id: row.id, ...toRecord(row) };
+}

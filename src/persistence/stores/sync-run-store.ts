@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import type { EntityManager } from "@mikro-orm/sql";
+import type { RunPage, SyncRunPatch, SyncRunStore } from "../../domain/ports/sync-run-store.js";
+import type { HeldPlan, SyncPhase, SyncRunRecord, SyncRunStatus, SyncTrigger } from "../../domain/runs/sync-run.js";
+import type { EmployeeChange } from "../../domain/sync/plan.js";
+import type { SyncIssue, SyncIssueCode } from "../../domain/sync/sync-issue.js";
+import type { JobQueue } from "../../jobs/job-queue.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import type { Database } from "../database.js";
+import { SyncChangeRow, SyncIssueRow, SyncRun } from "../entities/index.js";
+
+const ROWS_PER_INSERT = 1000;
+
+export class OrmSyncRunStore implements SyncRunStore {
+  constructor(
+    private readonly db: Database,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async request(companyId: string, request: { trigger: SyncTrigger; dryRun: boolean; at: Date }): Promise<SyncRunRecord> {
+    const id = randomUUID();
+    const inserted = await this.db.em().transactional(async (em) => {
+      // The partial unique index (one QUEUED/RUNNING run per company and kind) arbitrates races
+      // between replicas: the loser inserts nothing and returns the winner's run below.
+      const rows = await em.execute<{ id: string }[]>(
+        `insert into sync_run (id, company_id, trigger, dry_run, status, phase, queued_at)
+         values (?, ?, ?, ?, 'QUEUED', 'QUEUED', ?)
+         on conflict (company_id, dry_run) where status in ('QUEUED', 'RUNNING') do nothing
+         returning id`,
+        [id, companyId, request.trigger, request.dryRun, request.at],
+      );
+      if (rows.length === 0) return false;
+      await this.jobs.sendFullSync({ runId: id, companyId }, em.getKysely() as never);
+      return true;
+    });
+    if (inserted) return (await this.getById(id)) as SyncRunRecord;
+    const active = await this.db.em().findOne(SyncRun, { company: companyId, dryRun: request.dryRun, status: { $in: ["QUEUED", "RUNNING"] } });
+    if (active) return toRecord(active);
+    // The active run finished between our insert and our read: ask again.
+    return this.request(companyId, request);
+  }
+
+  async get(companyId: string, runId: string): Promise<SyncRunRecord | null> {
+    if (!isUuid(runId)) return null;
+    const row = await this.db.em().findOne(SyncRun, { id: runId, company: companyId });
+    return row ? toRecord(row) : null;
+  }
+
+  async getById(runId: string): Promise<SyncRunRecord | null> {
+    if (!isUuid(runId)) return null;
+    const row = await this.db.em().findOne(SyncRun, { id: runId });
+    return row ? toRecord(row) : null;
+  }
+
+  async list(companyId: string, first: number, after: string | null): Promise<RunPage> {
+    const em = this.db.em();
+    const cursor = after ? decodeCursor(after, ["queuedAt", "id"]) : null;
+    const where = cursor
+      ? { company: companyId, $or: [{ queuedAt: { $lt: new Date(cursor[0] as string) } }, { queuedAt: new Date(cursor[0] as string), id: { $lt: cursor[1] as string } }] }
+      : { company: companyId };
+    const [rows, totalCount] = await Promise.all([
+      em.find(SyncRun, where, { orderBy: { queuedAt: "desc", id: "desc" }, limit: first + 1 }),
+      em.count(SyncRun, { company: companyId }),
+    ]);
+    const runs = rows.slice(0, first).map((row) => ({ cursor: encodeCursor([row.queuedAt.toISOString(), row.id]), run: toRecord(row) }));
+    return { runs, totalCount, hasNextPage: rows.length > first };
+  }
+
+  async latest(companyId: string): Promise<SyncRunRecord | null> {
+    const row = await this.db.em().findOne(SyncRun, { company: companyId }, { orderBy: { queuedAt: "desc", id: "desc" } });
+    return row ? toRecord(row) : null;
+  }
+
+  async update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
+    const em = this.db.em();
+    const row = await em.findOneOrFail(SyncRun, { id: runId });
+    applyPatch(row, patch);
+    await em.flush();
+    return toRecord(row);
+  }
+
+  async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[]): Promise<void> {
+    await this.db.em().transactional(async (em) => {
+      await em.nativeDelete(SyncIssueRow, { run: runId });
+      await em.nativeDelete(SyncChangeRow, { run: runId });
+      await insertChunked(em, SyncIssueRow, issues.map((i, seq) => ({ run: runId, seq, bobEmployeeId: i.bobEmployeeId, email: i.email, code: i.code, message: i.message })));
+      await insertChunked(em, SyncChangeRow, changes.map((c, seq) => ({ run: runId, seq, action: c.action, bobEmployeeId: c.bobEmployeeId, email: c.email, fields: c.fields })));
+      await em.nativeUpdate(SyncRun, { id: runId }, { issueCount: issues.length, changeCount: changes.length });
+    });
+  }
+
+  async issues(runId: string, first: number): Promise<SyncIssue[]> {
+    const rows = await this.db.em().find(SyncIssueRow, { run: runId }, { orderBy: { seq: "asc" }, limit: first });
+    return rows.map((r) => ({ bobEmployeeId: r.bobEmployeeId ?? null, email: r.email ?? null, code: r.code as SyncIssueCode, message: r.message }));
+  }
+
+  async changes(runId: string, first: number): Promise<EmployeeChange[]> {
+    const rows = await this.db.em().find(SyncChangeRow, { run: runId }, { orderBy: { seq: "asc" }, limit: first });
+    return rows.map((r) => ({ action: r.action as EmployeeChange["action"], bobEmployeeId: r.bobEmployeeId, email: r.email ?? null, fields: r.fields }));
+  }
+
+  async hold(runId: string, plan: HeldPlan, patch: SyncRunPatch): Promise<SyncRunRecord> {
+    const em = this.db.em();
+    const row = await em.findOneOrFail(SyncRun, { id: runId });
+    applyPatch(row, patch);
+    row.heldPlan = plan;
+    await em.flush();
+    return toRecord(row);
+  }
+
+  async heldPlan(runId: string): Promise<HeldPlan | null> {
+    const row = await this.db.em().findOne(SyncRun, { id: runId }, { fields: ["heldPlan"] });
+    return (row?.heldPlan as HeldPlan | null | undefined) ?? null;
+  }
+
+  async requeueHeld(runId: string): Promise<boolean> {
+    return this.db.em().transactional(async (em) => {
+      const rows = await em.execute<{ company_id: string }[]>(
+        `update sync_run set status = 'QUEUED', phase = 'QUEUED' where id = ? and status = 'HELD' returning company_id`,
+        [runId],
+      );
+      const companyId = rows[0]?.company_id;
+      if (!companyId) return false;
+      await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never);
+      return true;
+    });
+  }
+}
+
+async function insertChunked(em: EntityManager, entity: typeof SyncIssueRow | typeof SyncChangeRow, rows: object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await em.insertMany(entity as never, rows.slice(i, i + ROWS_PER_INSERT) as never[]);
+  }
+}
+
+function applyPatch(row: SyncRun, patch: SyncRunPatch): void {
+  const { counts, ...rest } = patch;
+  Object.assign(row, rest);
+  if (counts) Object.assign(row, counts);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (id: string): boolean => UUID.test(id);
+
+function toRecord(row: SyncRun): SyncRunRecord {
+  return {
+    id: row.id,
+    companyId: typeof row.company === "string" ? row.company : (row.company as { id: string }).id,
+    trigger: row.trigger as SyncTrigger,
+    dryRun: row.dryRun,
+    status: row.status as SyncRunStatus,
+    phase: row.phase as SyncPhase,
+    queuedAt: row.queuedAt,
+    startedAt: row.startedAt ?? null,
+    finishedAt: row.finishedAt ?? null,
+    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped },
+    processed: row.processed,
+    total: row.total ?? null,
+    error: row.error ?? null,
+  };
+}
+

@@ -1,0 +1,118 @@
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import { z } from "zod";
+import type { ProgressBus } from "../domain/ports/progress-bus.js";
+import type { SyncProgressEvent } from "../domain/runs/sync-run.js";
+import type { Logger } from "../logger.js";
+import type { Database } from "../persistence/database.js";
+
+const CHANNEL = "sync_progress";
+
+const countsSchema = z.object({ fetched: z.number(), created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), skipped: z.number() });
+const eventSchema = z.object({
+  companyId: z.string(),
+  runId: z.string(),
+  status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "PARTIAL", "FAILED", "HELD"]),
+  phase: z.enum(["QUEUED", "FETCHING", "PLANNING", "APPLYING", "DONE"]),
+  processed: z.number(),
+  total: z.number().nullable(),
+  counts: countsSchema,
+});
+
+/** Delivers events to this process's subscribers, keyed by company. */
+class LocalFanout {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  deliver(event: SyncProgressEvent): void {
+    this.emitter.emit(event.companyId, event);
+  }
+
+  subscribe(companyId: string, listener: (event: SyncProgressEvent) => void): () => void {
+    this.emitter.on(companyId, listener);
+    return () => this.emitter.off(companyId, listener);
+  }
+}
+
+/** PGlite runs inside this process only: progress stays in-process. */
+export class InProcessProgressBus implements ProgressBus {
+  private readonly fanout = new LocalFanout();
+
+  async publish(event: SyncProgressEvent): Promise<void> {
+    this.fanout.deliver(event);
+  }
+
+  subscribe(companyId: string, listener: (event: SyncProgressEvent) => void): () => void {
+    return this.fanout.subscribe(companyId, listener);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * PostgreSQL LISTEN/NOTIFY: every gateway process on the database hears every event, including
+ * its own (delivered back through the listener), so all replicas' subscribers see one stream.
+ * The listening connection reconnects by itself after the database restarts.
+ */
+export class PostgresProgressBus implements ProgressBus {
+  private readonly fanout = new LocalFanout();
+  private listener: pg.Client | null = null;
+  private closed = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(db: Database, logger: Logger): Promise<PostgresProgressBus> {
+    const bus = new PostgresProgressBus(db, db.url as string, logger);
+    await bus.listen();
+    return bus;
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: "bob-gateway-progress" });
+    client.on("error", (error) => {
+      this.logger.warn({ err: error }, "progress listener lost its connection; reconnecting");
+      this.scheduleReconnect();
+    });
+    client.on("notification", (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      const parsed = eventSchema.safeParse(JSON.parse(message.payload));
+      if (parsed.success) this.fanout.deliver(parsed.data);
+    });
+    await client.connect();
+    await client.query(`listen ${CHANNEL}`);
+    this.listener = client;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return;
+    const old = this.listener;
+    this.listener = null;
+    void old?.end().catch(() => undefined);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.listen().catch(() => this.scheduleReconnect());
+    }, 1_000);
+  }
+
+  async publish(event: SyncProgressEvent): Promise<void> {
+    await this.db.em().execute("select pg_notify(?, ?)", [CHANNEL, JSON.stringify(event)]);
+  }
+
+  subscribe(companyId: string, listener: (event: SyncProgressEvent) => void): () => void {
+    return this.fanout.subscribe(companyId, listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.listener?.end().catch(() => undefined);
+  }
+}
