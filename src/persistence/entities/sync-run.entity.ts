@@ -8,7 +8,7 @@ import { Company } from "./company.entity.js";
 export const SyncRunSchema = defineEntity({
   name: "SyncRun",
   tableName: "sync_run",
-  indexes: [{ name: "sync_run_company_queued_index", properties: ["company", "queuedAt", "id"] }],
+  indexes: [{ name: "sync_run_company_seq_index", properties: ["company", "seq"] }],
   uniques: [
     {
       // At most one QUEUED or RUNNING run per company and kind: replicas racing to start a sync
@@ -19,6 +19,8 @@ export const SyncRunSchema = defineEntity({
   ],
   properties: {
     id: p.uuid().primary(),
+    /** Database-assigned order of queueing: "newest first" never depends on two clocks agreeing. */
+    seq: p.integer().autoincrement(),
     company: () => p.manyToOne(Company).deleteRule("cascade"),
     trigger: p.string().length(16),
     dryRun: p.boolean().default(false),

@@ -5,6 +5,7 @@ import type { HeldPlan, SyncPhase, SyncRunRecord, SyncRunStatus, SyncTrigger } f
 import type { EmployeeChange } from "../../domain/sync/plan.js";
 import type { SyncIssue, SyncIssueCode } from "../../domain/sync/sync-issue.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
+import { badInput } from "../../domain/errors.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
 import { SyncChangeRow, SyncIssueRow, SyncRun } from "../entities/index.js";
@@ -54,20 +55,19 @@ export class OrmSyncRunStore implements SyncRunStore {
 
   async list(companyId: string, first: number, after: string | null): Promise<RunPage> {
     const em = this.db.em();
-    const cursor = after ? decodeCursor(after, ["queuedAt", "id"]) : null;
-    const where = cursor
-      ? { company: companyId, $or: [{ queuedAt: { $lt: new Date(cursor[0] as string) } }, { queuedAt: new Date(cursor[0] as string), id: { $lt: cursor[1] as string } }] }
-      : { company: companyId };
+    const cursor = after ? decodeCursor(after, ["seq"]) : null;
+    if (cursor && typeof cursor[0] !== "number") throw badInput("The cursor is not one this API gave out.", "after");
+    const where = cursor ? { company: companyId, seq: { $lt: cursor[0] as number } } : { company: companyId };
     const [rows, totalCount] = await Promise.all([
-      em.find(SyncRun, where, { orderBy: { queuedAt: "desc", id: "desc" }, limit: first + 1 }),
+      em.find(SyncRun, where, { orderBy: { seq: "desc" }, limit: first + 1 }),
       em.count(SyncRun, { company: companyId }),
     ]);
-    const runs = rows.slice(0, first).map((row) => ({ cursor: encodeCursor([row.queuedAt.toISOString(), row.id]), run: toRecord(row) }));
+    const runs = rows.slice(0, first).map((row) => ({ cursor: encodeCursor([row.seq]), run: toRecord(row) }));
     return { runs, totalCount, hasNextPage: rows.length > first };
   }
 
   async latest(companyId: string): Promise<SyncRunRecord | null> {
-    const row = await this.db.em().findOne(SyncRun, { company: companyId }, { orderBy: { queuedAt: "desc", id: "desc" } });
+    const row = await this.db.em().findOne(SyncRun, { company: companyId }, { orderBy: { seq: "desc" } });
     return row ? toRecord(row) : null;
   }
 
