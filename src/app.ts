@@ -10,9 +10,15 @@ import { AttributeService } from "./domain/attributes/attribute-service.js";
 import { ConnectionService } from "./domain/integration/connection-service.js";
 import { FullSyncRunner } from "./domain/runs/full-sync-runner.js";
 import { SyncService } from "./domain/runs/sync-service.js";
-import { JobQueue } from "./jobs/job-queue.js";
+import { JobQueue, type JobQueueOptions } from "./jobs/job-queue.js";
 import { InProcessProgressBus, PostgresProgressBus } from "./pubsub/progress-bus.js";
 import { SqlDirectoryStore } from "./persistence/stores/directory-store.js";
+import { OrmDeliveryStore } from "./persistence/stores/delivery-store.js";
+import { InProcessCompanyLock, PostgresCompanyLock } from "./persistence/company-lock.js";
+import { WebhookApplier } from "./domain/webhooks/webhook-applier.js";
+import { WebhookIntake } from "./domain/webhooks/webhook-intake.js";
+import { WebhookService } from "./domain/webhooks/webhook-service.js";
+import { webhookRoutes } from "./http/webhook-routes.js";
 import { OrmSyncRunStore } from "./persistence/stores/sync-run-store.js";
 import { IntegrationService } from "./domain/integration/integration-service.js";
 import { systemClock, type Clock } from "./domain/ports/clock.js";
@@ -35,6 +41,7 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** Called for every SQL statement the ORM runs (tests count queries per request with it). */
   readonly onQuery?: () => void;
+  readonly jobs?: JobQueueOptions;
 }
 
 export interface Gateway {
@@ -42,6 +49,7 @@ export interface Gateway {
   readonly port: number;
   readonly db: Database;
   readonly services: Services;
+  readonly jobs: JobQueue;
   readonly tokens: CallerTokens;
   readonly secrets: GatewaySecrets;
   readonly logger: Logger;
@@ -79,9 +87,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, requestTimeoutMs: 120_000, deadlineMs: 300_000 });
   const attributeStore = new OrmAttributeStore(db);
   const directory = new SqlDirectoryStore(db);
-  const jobs = await JobQueue.start(db, logger);
+  const jobs = await JobQueue.start(db, logger, options.jobs);
   const runs = new OrmSyncRunStore(db, jobs);
   const progress = db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus();
+  const lock = db.url ? new PostgresCompanyLock(db.url) : new InProcessCompanyLock();
+  const deliveries = new OrmDeliveryStore(db, jobs);
   const services: Services = {
     tenancy: new TenancyService(companies),
     integration: new IntegrationService(companies, clock, config.publicUrl),
@@ -89,16 +99,34 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     connection: new ConnectionService(companies, connections, bobForConnect, clock, config.publicUrl),
     sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: bobForSync, clock }),
     progress,
+    webhooks: new WebhookService(companies, connections, deliveries, config.publicUrl),
   };
-  const runner = new FullSyncRunner({ bob: bobForSync, runs, directory, attributes: attributeStore, companies, connections, progress, clock });
+  const runner = new FullSyncRunner({ bob: bobForSync, runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock });
+  const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock });
+  const intake = new WebhookIntake(connections, deliveries, clock);
   await jobs.workFullSync(async (job) => {
     await runner.run(job.runId);
+  });
+  await jobs.workReconcile(async () => {
+    const queued = await services.sync.reconcileDue();
+    if (queued.length > 0) logger.info({ runs: queued.map((r) => r.id) }, "reconciliation syncs queued");
+  });
+  await jobs.workWebhookApply(async (companyId, isLastAttempt) => {
+    try {
+      await applier.drain(companyId);
+    } catch (error) {
+      if (!isLastAttempt) throw error;
+      logger.error({ err: error, companyId }, "webhook application failed after its last attempt; deliveries marked FAILED");
+      await applier.giveUp(companyId, error);
+    }
   });
   const tokens = new CallerTokens(secrets.jwtSecret);
 
   const app = express();
   app.disable("x-powered-by");
   app.use(requestId);
+  // Before any body parser: the signature is over the raw bytes Bob sent.
+  app.use(webhookRoutes(intake, logger));
   app.use(
     healthRoutes({
       async check() {
@@ -142,6 +170,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await graphql.apollo.stop();
       await jobs.stop();
       await progress.close();
+      if (lock instanceof PostgresCompanyLock) await lock.close();
       httpServer.closeIdleConnections();
       // Requests in flight finish; keep-alive sockets that stay idle are closed.
       const forceAfter = setTimeout(() => httpServer.closeAllConnections(), 5_000);
@@ -153,5 +182,5 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return stopping;
   };
 
-  return { url, port, db, services, tokens, secrets, logger, stop };
+  return { url, port, db, services, jobs, tokens, secrets, logger, stop };
 }

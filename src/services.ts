@@ -3,6 +3,7 @@ import type { ConnectionService } from "./domain/integration/connection-service.
 import type { IntegrationService } from "./domain/integration/integration-service.js";
 import type { SyncService } from "./domain/runs/sync-service.js";
 import type { ProgressBus } from "./domain/ports/progress-bus.js";
+import type { WebhookService } from "./domain/webhooks/webhook-service.js";
 import type { TenancyService } from "./domain/tenancy/tenancy-service.js";
 
 /** The domain use cases the transports may call; built by the composition root (app.ts). */
@@ -13,4 +14,5 @@ export interface Services {
   readonly connection: ConnectionService;
   readonly sync: SyncService;
   readonly progress: ProgressBus;
+  readonly webhooks: WebhookService;
 }

@@ -4,9 +4,10 @@ import { buildSchema } from "type-graphql";
 import { AttributeResolver } from "./resolvers/attribute-resolver.js";
 import { EmployeeResolver } from "./resolvers/employee-resolver.js";
 import { SyncResolver } from "./resolvers/sync-resolver.js";
+import { WebhookResolver } from "./resolvers/webhook-resolver.js";
 import { IntegrationResolver } from "./resolvers/integration-resolver.js";
 
-export const RESOLVERS = [IntegrationResolver, AttributeResolver, SyncResolver, EmployeeResolver] as const;
+export const RESOLVERS = [IntegrationResolver, AttributeResolver, SyncResolver, EmployeeResolver, WebhookResolver] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -1,12 +1,22 @@
-import { PgBoss, fromKysely, fromPglite } from "pg-boss";
+import { PgBoss, fromKysely, fromPglite, type JobWithMetadata } from "pg-boss";
 import type { Logger } from "../logger.js";
 import type { Database } from "../persistence/database.js";
 
 /** Durable job queues (pg-boss) in the gateway's own database, on PostgreSQL and on PGlite alike. */
 export const QUEUES = {
   fullSync: "full-sync",
+  webhookApply: "webhook-apply",
   reconcile: "reconcile",
 } as const;
+
+export interface WebhookApplyJob {
+  readonly companyId: string;
+}
+
+export const RECONCILE_CRON = "*/5 * * * *";
+
+/** Attempts for a webhook application before its deliveries are marked FAILED. */
+export const WEBHOOK_RETRY_LIMIT = 5;
 
 export interface FullSyncJob {
   readonly runId: string;
@@ -15,13 +25,20 @@ export interface FullSyncJob {
 
 export type TransactionLike = Parameters<typeof fromKysely>[0];
 
+export interface JobQueueOptions {
+  /** Attempts after the first before a webhook application gives up (default 5). */
+  readonly webhookRetryLimit?: number;
+  /** First retry delay; it doubles each time (default 2 s). */
+  readonly webhookRetryDelaySeconds?: number;
+}
+
 export class JobQueue {
   private constructor(
     readonly boss: PgBoss,
     private readonly logger: Logger,
   ) {}
 
-  static async start(db: Database, logger: Logger): Promise<JobQueue> {
+  static async start(db: Database, logger: Logger, options: JobQueueOptions = {}): Promise<JobQueue> {
     const boss = db.pglite
       ? new PgBoss({ db: fromPglite(db.pglite), backend: "pglite", schema: "pgboss" })
       : new PgBoss({ connectionString: db.url as string, schema: "pgboss", max: 4, application_name: "bob-gateway-jobs" });
@@ -35,7 +52,17 @@ export class JobQueue {
       retryDelay: 2,
       retryBackoff: true,
     });
-    await boss.createQueue(QUEUES.reconcile, { retryLimit: 1 });
+    await boss.createQueue(QUEUES.webhookApply, {
+      retryLimit: options.webhookRetryLimit ?? WEBHOOK_RETRY_LIMIT,
+      retryDelay: options.webhookRetryDelaySeconds ?? 2,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      expireInSeconds: 15 * 60,
+    });
+    await boss.createQueue(QUEUES.reconcile, { retryLimit: 1, expireInSeconds: 10 * 60 });
+    // pg-boss's scheduler (one per database, whatever the number of replicas) looks for companies
+    // whose reconciliation is due every five minutes; the hours themselves are company settings.
+    await boss.schedule(QUEUES.reconcile, RECONCILE_CRON, {}, { tz: "UTC" });
     return new JobQueue(boss, logger);
   }
 
@@ -54,6 +81,37 @@ export class JobQueue {
         throw error;
       }
     });
+  }
+
+  async sendWebhookApply(job: WebhookApplyJob, trx: TransactionLike): Promise<void> {
+    await this.boss.send(QUEUES.webhookApply, { ...job }, { db: fromKysely(trx) });
+  }
+
+  /**
+   * Jobs are fetched in batches and grouped by company, so a burst of deliveries is drained by
+   * a few applications instead of one per delivery. `isLastAttempt` lets the handler give up
+   * cleanly (mark deliveries FAILED) before pg-boss stops retrying.
+   */
+  async workWebhookApply(handler: (companyId: string, isLastAttempt: boolean) => Promise<void>): Promise<void> {
+    await this.boss.work<WebhookApplyJob>(QUEUES.webhookApply, { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
+      const byCompany = new Map<string, boolean>();
+      for (const job of jobs as unknown as JobWithMetadata<WebhookApplyJob>[]) {
+        const last = job.retryCount >= job.retryLimit;
+        byCompany.set(job.data.companyId, (byCompany.get(job.data.companyId) ?? false) || last);
+      }
+      for (const [companyId, last] of byCompany) await handler(companyId, last);
+    });
+  }
+
+  async workReconcile(handler: () => Promise<void>): Promise<void> {
+    await this.boss.work(QUEUES.reconcile, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
+      await handler();
+    });
+  }
+
+  /** What the schedule does every five minutes, on demand (operators, tests). */
+  async triggerReconcile(): Promise<void> {
+    await this.boss.send(QUEUES.reconcile, {});
   }
 
   async stop(): Promise<void> {

@@ -7,4 +7,6 @@ export interface CompanyStore {
   getIntegration(companyId: string): Promise<IntegrationRecord>;
   enableIntegration(companyId: string, at: Date): Promise<IntegrationRecord>;
   updateSettings(companyId: string, settings: SyncSettings): Promise<IntegrationRecord>;
+  /** Enabled, connected companies with reconciliation on, and when each last queued a full sync. */
+  reconciliationCandidates(): Promise<{ companyId: string; everyHours: number; lastFullSyncAt: Date | null }[]>;
 }

@@ -16,4 +16,8 @@ export interface ConnectionStore {
   /** Forgets the credential and the hook secret; the webhook key stays. */
   forget(companyId: string): Promise<void>;
   loadCredential(companyId: string): Promise<BobCredential | null>;
+  /** Stores (replaces) the webhook secret Bob shows; only while a credential is stored. */
+  saveHookSecret(companyId: string, secret: string): Promise<void>;
+  /** Whose webhook URL this is, and the secret its deliveries are signed with (null: none yet). */
+  findByWebhookKey(webhookKey: string): Promise<{ companyId: string; hookSecret: string | null } | null>;
 }

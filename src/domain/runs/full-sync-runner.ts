@@ -4,6 +4,7 @@ import type { AttributeStore } from "../ports/attribute-store.js";
 import type { BobApi, BobCredential } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
+import type { CompanyLock } from "../ports/company-lock.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
 import type { DirectoryStore } from "../ports/directory-store.js";
 import type { ProgressBus } from "../ports/progress-bus.js";
@@ -26,6 +27,7 @@ export interface FullSyncRunnerDeps {
   readonly connections: ConnectionStore;
   readonly progress: ProgressBus;
   readonly clock: Clock;
+  readonly lock: CompanyLock;
   /** Employees per applying transaction. */
   readonly batchSize?: number;
   /** At least one progress event this often while applying. */
@@ -59,6 +61,12 @@ export class FullSyncRunner {
   async run(runId: string): Promise<SyncRunRecord | null> {
     const queued = await this.deps.runs.getById(runId);
     if (!queued || (queued.status !== "QUEUED" && queued.status !== "RUNNING")) return queued;
+    // Dry runs write nothing, so they need not wait for webhook applications.
+    return queued.dryRun ? this.execute(queued) : this.deps.lock.withLock(queued.companyId, () => this.execute(queued));
+  }
+
+  private async execute(queued: SyncRunRecord): Promise<SyncRunRecord | null> {
+    const runId = queued.id;
     let run = await this.step(runId, { status: "RUNNING", phase: "FETCHING", startedAt: queued.startedAt ?? this.deps.clock.now(), processed: 0, total: null, error: null });
     try {
       const held = queued.status === "QUEUED" ? await this.deps.runs.heldPlan(runId) : null;

@@ -44,11 +44,18 @@ export class SyncService {
     return this.request(caller.companyId, "MANUAL", input.dryRun === true);
   }
 
-  /** For the scheduler: a reconciliation run, skipped when the company is not connected. */
-  async scheduled(companyId: string): Promise<SyncRunRecord | null> {
-    const record = await this.deps.companies.getIntegration(companyId);
-    if (!record.enabled || !record.connection) return null;
-    return this.request(companyId, "SCHEDULED", false);
+  /**
+   * For the scheduler: queues a SCHEDULED full sync for every company whose last full sync is
+   * older than its reconcileEveryHours. Returns the runs queued (or already under way).
+   */
+  async reconcileDue(): Promise<SyncRunRecord[]> {
+    const now = this.deps.clock.now().getTime();
+    const due = (await this.deps.companies.reconciliationCandidates()).filter(
+      (c) => !c.lastFullSyncAt || now - c.lastFullSyncAt.getTime() >= c.everyHours * 3_600_000,
+    );
+    const runs: SyncRunRecord[] = [];
+    for (const company of due) runs.push(await this.request(company.companyId, "SCHEDULED", false));
+    return runs;
   }
 
   private async request(companyId: string, trigger: SyncTrigger, dryRun: boolean): Promise<SyncRunRecord> {

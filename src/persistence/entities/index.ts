@@ -3,7 +3,8 @@ import { BobConnection } from "./bob-connection.entity.js";
 import { Company } from "./company.entity.js";
 import { Employee } from "./employee.entity.js";
 import { SyncChangeRow, SyncIssueRow, SyncRun } from "./sync-run.entity.js";
+import { WebhookDelivery } from "./webhook-delivery.entity.js";
 
 /** Every entity the ORM knows; the migrations are generated from exactly this list. */
-export const ENTITIES = [Company, Attribute, BobConnection, Employee, SyncRun, SyncIssueRow, SyncChangeRow];
-export { Attribute, BobConnection, Company, Employee, SyncChangeRow, SyncIssueRow, SyncRun };
+export const ENTITIES = [Company, Attribute, BobConnection, Employee, SyncRun, SyncIssueRow, SyncChangeRow, WebhookDelivery];
+export { Attribute, BobConnection, Company, Employee, SyncChangeRow, SyncIssueRow, SyncRun, WebhookDelivery };

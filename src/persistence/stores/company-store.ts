@@ -45,6 +45,16 @@ export class OrmCompanyStore implements CompanyStore {
     await em.flush();
     return this.getIntegration(companyId);
   }
+
+  async reconciliationCandidates(): Promise<{ companyId: string; everyHours: number; lastFullSyncAt: Date | null }[]> {
+    const rows = await this.db.em().execute<{ id: string; every_hours: number; last_at: string | Date | null }[]>(
+      `select c.id, c.reconcile_every_hours as every_hours,
+              (select max(r.queued_at) from sync_run r where r.company_id = c.id and not r.dry_run) as last_at
+       from company c join bob_connection b on b.company_id = c.id
+       where c.integration_enabled and c.reconcile_every_hours is not null and b.credential_ciphertext is not null`,
+    );
+    return rows.map((r) => ({ companyId: r.id, everyHours: Number(r.every_hours), lastFullSyncAt: r.last_at ? new Date(r.last_at) : null }));
+  }
 }
 
 function toRecord(company: Company, connection: BobConnection | null): IntegrationRecord {

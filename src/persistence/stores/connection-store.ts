@@ -10,8 +10,9 @@ const sealedCredentialSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("SERVICE_USER"), serviceUserId: z.string(), token: z.string() }),
 ]);
 
-/** The AAD binding a sealed credential to its company: a copied ciphertext opens nowhere else. */
+/** The AAD binding a sealed secret to its company: a copied ciphertext opens nowhere else. */
 const credentialContext = (companyId: string) => `bob-credential:${companyId}`;
+const hookSecretContext = (companyId: string) => `bob-hook-secret:${companyId}`;
 
 export class OrmConnectionStore implements ConnectionStore {
   constructor(
@@ -57,5 +58,19 @@ export class OrmConnectionStore implements ConnectionStore {
     if (!row?.credentialCiphertext || !row.credentialKeyId) return null;
     const plaintext = this.box.open({ keyId: row.credentialKeyId, ciphertext: row.credentialCiphertext }, credentialContext(companyId));
     return sealedCredentialSchema.parse(JSON.parse(plaintext));
+  }
+
+  async saveHookSecret(companyId: string, secret: string): Promise<void> {
+    const sealed = this.box.seal(secret, hookSecretContext(companyId));
+    await this.db.em().nativeUpdate(BobConnection, { company: companyId, credentialCiphertext: { $ne: null } }, { hookSecretCiphertext: sealed.ciphertext, hookSecretKeyId: sealed.keyId });
+  }
+
+  async findByWebhookKey(webhookKey: string): Promise<{ companyId: string; hookSecret: string | null } | null> {
+    if (webhookKey.length === 0 || webhookKey.length > 64) return null;
+    const row = await this.db.em().findOne(BobConnection, { webhookKey });
+    if (!row) return null;
+    const companyId = typeof row.company === "string" ? row.company : (row.company as { id: string }).id;
+    const hookSecret = row.hookSecretCiphertext && row.hookSecretKeyId ? this.box.open({ keyId: row.hookSecretKeyId, ciphertext: row.hookSecretCiphertext }, hookSecretContext(companyId)) : null;
+    return { companyId, hookSecret };
   }
 }

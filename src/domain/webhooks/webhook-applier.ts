@@ -1,0 +1,77 @@
+import { DomainError } from "../errors.js";
+import type { AttributeStore } from "../ports/attribute-store.js";
+import type { CompanyLock } from "../ports/company-lock.js";
+import type { Clock } from "../ports/clock.js";
+import type { ConnectionStore } from "../ports/connection-store.js";
+import type { DeliveryStore } from "../ports/delivery-store.js";
+import type { DirectoryStore } from "../ports/directory-store.js";
+import type { FullSyncRunner } from "../runs/full-sync-runner.js";
+import { planSync } from "../sync/plan.js";
+
+/** How many pending deliveries one drain takes: their employees are fetched in one go. */
+const DRAIN_LIMIT = 2000;
+const APPLY_BATCH = 500;
+
+/**
+ * Applies a company's accepted webhook deliveries. Everything pending is drained together: the
+ * employees they name are fetched from Bob in one people search (thin v2 events carry no values)
+ * and applied through the full sync's own mapping and planning rules. The company lock keeps
+ * drains and full syncs apart, and every fetch happens after the deliveries it serves arrived.
+ */
+export class WebhookApplier {
+  constructor(
+    private readonly deps: {
+      readonly deliveries: DeliveryStore;
+      readonly connections: ConnectionStore;
+      readonly directory: DirectoryStore;
+      readonly attributes: AttributeStore;
+      readonly runner: FullSyncRunner;
+      readonly lock: CompanyLock;
+      readonly clock: Clock;
+    },
+  ) {}
+
+  /** Returns how many deliveries were applied. Throws (for the job to retry) when Bob is unavailable. */
+  async drain(companyId: string): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const count = await this.deps.lock.withLock(companyId, () => this.drainOnce(companyId));
+      applied += count;
+      if (count < DRAIN_LIMIT) return applied;
+    }
+  }
+
+  /** After the last retry: the deliveries still pending are FAILED, with the reason; a full sync repairs them. */
+  async giveUp(companyId: string, error: unknown): Promise<void> {
+    const pending = await this.deps.deliveries.pending(companyId, DRAIN_LIMIT * 10);
+    const reason = error instanceof DomainError ? error.message : "Applying failed unexpectedly.";
+    await this.deps.deliveries.markFailed(pending.map((d) => d.id), `${reason} The next full sync will repair these employees.`);
+  }
+
+  private async drainOnce(companyId: string): Promise<number> {
+    const pending = await this.deps.deliveries.pending(companyId, DRAIN_LIMIT);
+    if (pending.length === 0) return 0;
+    const credential = await this.deps.connections.loadCredential(companyId);
+    if (!credential) {
+      await this.deps.deliveries.markFailed(pending.map((d) => d.id), "Bob is not connected for this company; nothing was applied.");
+      return pending.length;
+    }
+    const named = [...new Set(pending.flatMap((d) => d.employeeIds))];
+    const deletedInBob = new Set(pending.filter((d) => d.eventType === "employee.deleted").flatMap((d) => d.employeeIds));
+    const fetched = named.length > 0 ? await this.deps.runner.fetch(companyId, credential, named) : null;
+    const directory = await this.deps.directory.loadRecords(companyId);
+    if (fetched) {
+      const plan = planSync({ fetched: fetched.records, directory, fetchComplete: false, issues: fetched.issues, attributes: fetched.attributes });
+      const stillInBob = new Set([...fetched.records.map((r) => r.bobId), ...fetched.issues.map((i) => i.bobEmployeeId)]);
+      // A deleted event is trusted only once Bob no longer returns the employee.
+      const deletes = [...deletedInBob].filter((id) => !stillInBob.has(id) && directory.has(id));
+      const upserts = [...plan.updates.map((u) => u.after), ...plan.creates];
+      await this.deps.directory.applyBatch(companyId, { deletes, updates: [], creates: [] });
+      for (let i = 0; i < upserts.length; i += APPLY_BATCH) {
+        await this.deps.directory.applyBatch(companyId, { deletes: [], updates: upserts.slice(i, i + APPLY_BATCH), creates: [] });
+      }
+    }
+    await this.deps.deliveries.markApplied(pending.map((d) => d.id), this.deps.clock.now());
+    return pending.length;
+  }
+}

@@ -1,0 +1,36 @@
+import { requireRole, type Caller } from "../caller.js";
+import { DomainError, badInput } from "../errors.js";
+import { integrationView, type IntegrationView } from "../integration/integration.js";
+import { requireEnabled } from "../integration/integration-service.js";
+import type { CompanyStore } from "../ports/company-store.js";
+import type { ConnectionStore } from "../ports/connection-store.js";
+import type { DeliveryPage, DeliveryStore } from "../ports/delivery-store.js";
+
+export const MAX_HOOK_SECRET_BYTES = 1024;
+
+/** The admin's side of real-time updates: Bob's hook secret, and what arrived. */
+export class WebhookService {
+  constructor(
+    private readonly companies: CompanyStore,
+    private readonly connections: ConnectionStore,
+    private readonly deliveries: DeliveryStore,
+    private readonly publicUrl = "",
+  ) {}
+
+  async setHookSecret(caller: Caller, secret: string): Promise<IntegrationView> {
+    requireRole(caller, "ADMIN", "set the hook secret");
+    const record = await this.companies.getIntegration(caller.companyId);
+    requireEnabled(record);
+    if (!record.connection) throw new DomainError("NOT_CONNECTED", "Connect Bob before setting the hook secret.");
+    if (Buffer.byteLength(secret, "utf8") > MAX_HOOK_SECRET_BYTES) throw badInput("The hook secret is longer than 1 KiB; paste only the secret Bob shows.", "secret");
+    const trimmed = secret.trim();
+    if (trimmed === "") throw badInput("The hook secret must not be empty.", "secret");
+    await this.connections.saveHookSecret(caller.companyId, trimmed);
+    return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
+  }
+
+  deliveriesOf(caller: Caller, first: number, after: string | null): Promise<DeliveryPage> {
+    if (!Number.isInteger(first) || first < 0 || first > 500) throw badInput("first must be a whole number from 0 to 500.", "first");
+    return this.deliveries.list(caller.companyId, first, after);
+  }
+}

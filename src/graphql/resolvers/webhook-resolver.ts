@@ -1,0 +1,26 @@
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLContext } from "../context.js";
+import { Integration } from "../types/integration.js";
+import { SetHookSecretInput, WebhookDelivery, WebhookDeliveryConnection } from "../types/webhooks.js";
+
+@Resolver(() => WebhookDelivery)
+export class WebhookResolver {
+  @Mutation(() => Integration, { description: "The secret Bob shows for the webhook subscriber; turns real-time updates on." })
+  async setHookSecret(@Arg("input", () => SetHookSecretInput) input: SetHookSecretInput, @Ctx() ctx: GraphQLContext): Promise<Integration> {
+    return (await ctx.services.webhooks.setHookSecret(ctx.caller, input.secret)) as Integration;
+  }
+
+  @Query(() => WebhookDeliveryConnection, { description: "Newest first: what arrived on the webhook URL and what became of it." })
+  async webhookDeliveries(
+    @Ctx() ctx: GraphQLContext,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<WebhookDeliveryConnection> {
+    const page = await ctx.services.webhooks.deliveriesOf(ctx.caller, first, after);
+    return {
+      edges: page.deliveries.map(({ cursor, delivery }) => ({ cursor, node: delivery as WebhookDelivery })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.deliveries.at(-1)?.cursor ?? null },
+      totalCount: page.totalCount,
+    };
+  }
+}

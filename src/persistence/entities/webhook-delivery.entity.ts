@@ -1,0 +1,40 @@
+import { defineEntity, p } from "@mikro-orm/core";
+import { Company } from "./company.entity.js";
+
+/**
+ * One delivery that arrived on a company's webhook URL, stored before it is acknowledged.
+ * `bodyHash` identifies a delivery Bob sent again (same body): the copy is kept as IGNORED with
+ * no hash, so the original alone is applied.
+ */
+export const WebhookDeliverySchema = defineEntity({
+  name: "WebhookDelivery",
+  tableName: "webhook_delivery",
+  indexes: [
+    { name: "webhook_delivery_company_seq_index", properties: ["company", "seq"] },
+    { name: "webhook_delivery_pending_index", properties: ["company", "status"] },
+  ],
+  uniques: [
+    {
+      name: "webhook_delivery_company_body_hash_unique",
+      expression: `create unique index "webhook_delivery_company_body_hash_unique" on "webhook_delivery" ("company_id", "body_hash") where "body_hash" is not null`,
+    },
+  ],
+  properties: {
+    id: p.uuid().primary(),
+    seq: p.integer().autoincrement(),
+    company: () => p.manyToOne(Company).deleteRule("cascade"),
+    receivedAt: p.datetime(),
+    eventType: p.string().length(128),
+    bobEmployeeId: p.string().length(64).nullable(),
+    /** Every employee the event names (a v2 event names one; tolerated v1 shapes may differ). */
+    employeeIds: p.json<string[]>(),
+    status: p.string().length(16),
+    error: p.text().nullable(),
+    bodyHash: p.string().length(64).nullable(),
+    appliedAt: p.datetime().nullable(),
+    attempts: p.integer().default(0),
+  },
+});
+
+export class WebhookDelivery extends WebhookDeliverySchema.class {}
+WebhookDeliverySchema.setClass(WebhookDelivery);
