@@ -84,7 +84,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const bobLimiter = new BobRateLimiter();
   // Connecting answers the admin within 30 s whatever Bob does; the sync may wait longer for big answers.
   const bobForConnect = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, deadlineMs: 25_000, requestTimeoutMs: 20_000 });
-  const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, requestTimeoutMs: 120_000, deadlineMs: 300_000 });
+  const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, requestTimeoutMs: config.bobSyncTimeoutMs, deadlineMs: Math.max(300_000, config.bobSyncTimeoutMs * 3) });
   const attributeStore = new OrmAttributeStore(db);
   const directory = new SqlDirectoryStore(db);
   const jobs = await JobQueue.start(db, logger, options.jobs);

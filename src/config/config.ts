@@ -13,6 +13,8 @@ export interface GatewayConfig {
   readonly host: string;
   readonly database: DatabaseTarget;
   readonly bobApiUrl: string;
+  /** Per-request timeout for the sync's Bob calls (large companies answer slowly). */
+  readonly bobSyncTimeoutMs: number;
   readonly publicUrl: string;
   readonly production: boolean;
   /** Where development secrets and the default embedded database live. */
@@ -30,6 +32,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().trim().min(1).optional(),
   BOB_API_URL: z.url().default("https://api.hibob.com/v1"),
   PUBLIC_URL: z.url().optional(),
+  BOB_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
   JWT_SECRET: z.string().min(1).optional(),
   ENCRYPTION_KEY: z.string().min(1).optional(),
   ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host: e.HOST,
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
     bobApiUrl: e.BOB_API_URL.replace(/\/+$/, ""),
+    bobSyncTimeoutMs: e.BOB_SYNC_TIMEOUT_MS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     production,
     dataDir: e.DATA_DIR,

@@ -39,9 +39,12 @@ export class JobQueue {
   ) {}
 
   static async start(db: Database, logger: Logger, options: JobQueueOptions = {}): Promise<JobQueue> {
+    // Checking for dead workers (missed heartbeats) every few seconds, not pg-boss's default
+    // minute, lets a surviving replica take over a killed replica's sync quickly.
+    const monitoring = { monitorIntervalSeconds: 5 };
     const boss = db.pglite
-      ? new PgBoss({ db: fromPglite(db.pglite), backend: "pglite", schema: "pgboss" })
-      : new PgBoss({ connectionString: db.url as string, schema: "pgboss", max: 4, application_name: "bob-gateway-jobs" });
+      ? new PgBoss({ db: fromPglite(db.pglite), backend: "pglite", schema: "pgboss", ...monitoring })
+      : new PgBoss({ connectionString: db.url as string, schema: "pgboss", max: 4, application_name: "bob-gateway-jobs", ...monitoring });
     boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
     await boss.start();
     await boss.createQueue(QUEUES.fullSync, {

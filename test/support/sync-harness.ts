@@ -1,4 +1,5 @@
 import type { GatewayOptions } from "../../src/app.js";
+import type { GatewayConfig } from "../../src/config/config.js";
 import { startBobSimulator, type BobSimulator, type SimulatorOptions } from "../../src/bob-simulator/index.js";
 import { MovableClock } from "./clock.js";
 import { deferred, within } from "./deferred.js";
@@ -31,10 +32,10 @@ export const RUN_FIELDS = "id status phase dryRun trigger error counts { fetched
 const PROGRESS_FIELDS = "runId status phase processed total counts { fetched created updated deleted unchanged skipped }";
 
 /** A simulator company, a gateway on a fresh database, the integration enabled and connected. */
-export async function startSyncHarness(options: { employees?: number; seed?: number; sim?: SimulatorOptions; companyId?: string; onQuery?: () => void; gateway?: Omit<GatewayOptions, "clock"> } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(options: { employees?: number; seed?: number; sim?: SimulatorOptions; companyId?: string; onQuery?: () => void; gateway?: Omit<GatewayOptions, "clock">; config?: Partial<GatewayConfig> } = {}): Promise<SyncHarness> {
   const sim = await startBobSimulator({ port: 0, seed: options.seed ?? 42, employees: options.employees ?? 0, today: TODAY, ...options.sim });
   const clock = new MovableClock(new Date(`${TODAY}T12:00:00Z`));
-  const gw = await startTestGateway({ bobApiUrl: sim.baseUrl }, { clock, ...options.gateway, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
+  const gw = await startTestGateway({ bobApiUrl: sim.baseUrl, ...options.config }, { clock, ...options.gateway, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
   const companyId = options.companyId ?? "sync-co";
   await gw.gql("mutation { enableIntegration { status } }", {}, await gw.token(companyId, "SUPPORT"));
   const admin = await gw.token(companyId, "ADMIN");
