@@ -26,6 +26,7 @@ import { TenancyService } from "./domain/tenancy/tenancy-service.js";
 import { createGraphQLHttpEndpoint } from "./graphql/http-endpoint.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { createGraphQLWsEndpoint, type GraphQLWsEndpoint } from "./graphql/ws-endpoint.js";
+import { consoleRoutes } from "./http/console-routes.js";
 import { healthRoutes } from "./http/health-routes.js";
 import { requestId } from "./http/request-id.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -151,6 +152,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     plugins: [],
   });
   app.use("/graphql", ...graphql.handler);
+  app.use(consoleRoutes());
   ws = createGraphQLWsEndpoint({ httpServer, schema, tokens, services, logger });
 
   await new Promise<void>((resolve, reject) => {
