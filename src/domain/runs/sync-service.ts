@@ -1,5 +1,6 @@
 import { requireRole, type Caller } from "../caller.js";
 import { DomainError, badInput, notFound } from "../errors.js";
+import { pageSize } from "../paging.js";
 import { requireEnabled } from "../integration/integration-service.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { BobApi } from "../ports/bob-api.js";
@@ -14,15 +15,8 @@ import type { EmployeeChange } from "../sync/plan.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
 import type { SyncRunRecord, SyncTrigger } from "./sync-run.js";
 
-export const MAX_PAGE_SIZE = 500;
 /** A run's issues and changes are read in one go by admins reviewing a plan: allow long lists. */
 export const MAX_RUN_DETAIL = 10_000;
-
-function pageSize(first: number | null | undefined, fallback: number, max = MAX_PAGE_SIZE): number {
-  const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw badInput(`first must be a whole number from 0 to ${max}.`, "first");
-  return n;
-}
 
 /** The use cases behind "Synchronize now", sync history, field mappings and the directory. */
 export class SyncService {

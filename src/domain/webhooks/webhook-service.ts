@@ -1,5 +1,6 @@
 import { requireRole, type Caller } from "../caller.js";
 import { DomainError, badInput } from "../errors.js";
+import { pageSize } from "../paging.js";
 import { integrationView, type IntegrationView } from "../integration/integration.js";
 import { requireEnabled } from "../integration/integration-service.js";
 import type { CompanyStore } from "../ports/company-store.js";
@@ -29,8 +30,7 @@ export class WebhookService {
     return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
   }
 
-  deliveriesOf(caller: Caller, first: number, after: string | null): Promise<DeliveryPage> {
-    if (!Number.isInteger(first) || first < 0 || first > 500) throw badInput("first must be a whole number from 0 to 500.", "first");
-    return this.deliveries.list(caller.companyId, first, after);
+  deliveriesOf(caller: Caller, first: number | null, after: string | null): Promise<DeliveryPage> {
+    return this.deliveries.list(caller.companyId, pageSize(first, 50), after);
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
 import { deriveLifecycle } from "../../domain/sync/lifecycle.js";
+import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import { AttributeValue, Employee, EmployeeConnection, Lifecycle } from "../types/employee.js";
 
@@ -14,11 +15,7 @@ export class EmployeeResolver {
     @Arg("lifecycle", () => [Lifecycle], { nullable: true }) lifecycle: Lifecycle[] | null,
   ): Promise<EmployeeConnection> {
     const page = await ctx.services.sync.employees(ctx.caller, { first, after, lifecycle });
-    return {
-      edges: page.employees.map(({ cursor, employee }) => ({ cursor, node: employee as unknown as Employee })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.employees.at(-1)?.cursor ?? null },
-      totalCount: page.totalCount,
-    };
+    return connectionOf(page.employees, ({ employee }) => employee as unknown as Employee, page);
   }
 
   @Query(() => Employee, { nullable: true })

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { SyncProgressEvent, SyncRunRecord } from "../../domain/runs/sync-run.js";
+import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import { progressStream } from "../progress-stream.js";
 import { EmployeeChange, FieldMapping, SyncIssue, SyncProgress, SyncRun, SyncRunConnection, SynchronizeNowInput } from "../types/sync.js";
@@ -18,11 +19,7 @@ export class SyncResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<SyncRunConnection> {
     const page = await ctx.services.sync.runs(ctx.caller, first, after);
-    return {
-      edges: page.runs.map(({ cursor, run }) => ({ cursor, node: run as SyncRun })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.runs.at(-1)?.cursor ?? null },
-      totalCount: page.totalCount,
-    };
+    return connectionOf(page.runs, ({ run }) => run as SyncRun, page);
   }
 
   @Query(() => SyncRun, { nullable: true })

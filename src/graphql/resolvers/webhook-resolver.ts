@@ -1,4 +1,5 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import { Integration } from "../types/integration.js";
 import { SetHookSecretInput, WebhookDelivery, WebhookDeliveryConnection } from "../types/webhooks.js";
@@ -17,10 +18,6 @@ export class WebhookResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<WebhookDeliveryConnection> {
     const page = await ctx.services.webhooks.deliveriesOf(ctx.caller, first, after);
-    return {
-      edges: page.deliveries.map(({ cursor, delivery }) => ({ cursor, node: delivery as WebhookDelivery })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.deliveries.at(-1)?.cursor ?? null },
-      totalCount: page.totalCount,
-    };
+    return connectionOf(page.deliveries, ({ delivery }) => delivery as WebhookDelivery, page);
   }
 }
