@@ -140,8 +140,25 @@ describe("full sync applies Bob's changes", () => {
     for (const id of victims) expect(await h.employee(id)).toBeNull();
   });
 
+  it("refuses to approve a held run while another full sync is under way", async () => {
+    for (const id of active().slice(0, 4).map((e) => e.id)) h.sim.company.deleteEmployee(id);
+    const held = await h.syncAndWait();
+    expect(held.status).toBe("HELD");
+    h.sim.faults.set({ latencyMs: 1500 });
+    const busy = await h.synchronize();
+    const res = await h.gw.gql("mutation($id: ID!) { approveHeldSync(runId: $id) { id } }", { id: held.id }, h.admin);
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringContaining("Another full sync") });
+    await h.waitForRun(busy.id);
+    h.sim.faults.reset();
+    const approved = await h.gql<{ approveHeldSync: { status: string } }>("mutation($id: ID!) { approveHeldSync(runId: $id) { status } }", { id: held.id });
+    expect(approved.approveHeldSync.status).toBe("QUEUED");
+    expect((await h.waitForRun(held.id, (p) => p.phase === "DONE")).counts.deleted).toBe(4);
+  }, 60_000);
+
   it("refuses to approve a run that is not HELD, and another company's run is NOT_FOUND", async () => {
-    const last = await h.gql<{ integration: { lastSyncRun: { id: string } } }>("{ integration { lastSyncRun { id } } }");
+    const runs = await h.gql<{ syncRuns: { edges: { node: { id: string; status: string } }[] } }>("{ syncRuns(first: 50) { edges { node { id status } } } }");
+    const finished = runs.syncRuns.edges.map((e) => e.node).find((r) => r.status === "SUCCEEDED" || r.status === "PARTIAL") as { id: string };
+    const last = { integration: { lastSyncRun: finished } };
     const res = await h.gw.gql("mutation($id: ID!) { approveHeldSync(runId: $id) { id } }", { id: last.integration.lastSyncRun.id }, h.admin);
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const stranger = await h.gw.token("stranger-co", "ADMIN");

@@ -30,6 +30,9 @@ export interface SyncRunStore {
   changes(runId: string, first: number): Promise<EmployeeChange[]>;
   hold(runId: string, plan: HeldPlan, patch: SyncRunPatch): Promise<SyncRunRecord>;
   heldPlan(runId: string): Promise<HeldPlan | null>;
-  /** Moves a HELD run back to QUEUED with its job (approval); false when it was not HELD. */
-  requeueHeld(runId: string): Promise<boolean>;
+  /**
+   * Moves a HELD run back to QUEUED with its job (approval). "busy" when another full sync of the
+   * company is queued or running (only one may be); "not-held" when it was not HELD.
+   */
+  requeueHeld(runId: string): Promise<"requeued" | "not-held" | "busy">;
 }

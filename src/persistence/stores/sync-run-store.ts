@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/sql";
 import type { RunPage, SyncRunPatch, SyncRunStore } from "../../domain/ports/sync-run-store.js";
 import type { HeldPlan, SyncPhase, SyncRunRecord, SyncRunStatus, SyncTrigger } from "../../domain/runs/sync-run.js";
@@ -113,17 +114,23 @@ export class OrmSyncRunStore implements SyncRunStore {
     return (row?.heldPlan as HeldPlan | null | undefined) ?? null;
   }
 
-  async requeueHeld(runId: string): Promise<boolean> {
-    return this.db.em().transactional(async (em) => {
-      const rows = await em.execute<{ company_id: string }[]>(
-        `update sync_run set status = 'QUEUED', phase = 'QUEUED' where id = ? and status = 'HELD' returning company_id`,
-        [runId],
-      );
-      const companyId = rows[0]?.company_id;
-      if (!companyId) return false;
-      await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never);
-      return true;
-    });
+  async requeueHeld(runId: string): Promise<"requeued" | "not-held" | "busy"> {
+    try {
+      return await this.db.em().transactional(async (em) => {
+        const rows = await em.execute<{ company_id: string }[]>(
+          `update sync_run set status = 'QUEUED', phase = 'QUEUED' where id = ? and status = 'HELD' returning company_id`,
+          [runId],
+        );
+        const companyId = rows[0]?.company_id;
+        if (!companyId) return "not-held" as const;
+        await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never);
+        return "requeued" as const;
+      });
+    } catch (error) {
+      // The one-active-run index: another full sync of this company is queued or running.
+      if (error instanceof UniqueConstraintViolationException) return "busy";
+      throw error;
+    }
   }
 }
 
