@@ -2,6 +2,7 @@ import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
 import { z } from "zod";
 import { ROLES, type Caller, type Role } from "../domain/caller.js";
 import { DomainError } from "../domain/errors.js";
+import { isStorableText } from "../domain/text.js";
 
 /**
  * Caller tokens (api-http.md): HS256 JWTs with sub, companyId, role and exp, all required.
@@ -9,7 +10,7 @@ import { DomainError } from "../domain/errors.js";
  */
 const claimsSchema = z.object({
   sub: z.string().min(1),
-  companyId: z.string().min(1).max(128),
+  companyId: z.string().min(1).max(128).refine(isStorableText, "contains characters a company id cannot have"),
   role: z.enum(ROLES),
   exp: z.number(),
 });

@@ -31,7 +31,9 @@ export function webhookRoutes(intake: WebhookIntake, logger: Logger): Router {
       res.status(413).json({ status: "refused", reason: "body over 1 MiB" });
       return;
     }
-    if (error.status === 400) {
+    // Any other body the parser refuses (bad encoding, aborted, unsupported Content-Encoding):
+    // the documented answer for a body we cannot read is 400.
+    if (typeof error.status === "number" && error.status >= 400 && error.status < 500) {
       res.status(400).json({ status: "refused", reason: "unreadable body" });
       return;
     }

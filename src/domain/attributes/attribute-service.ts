@@ -1,5 +1,6 @@
 import { requireRole, type Caller } from "../caller.js";
 import { badInput } from "../errors.js";
+import { isStorableText } from "../text.js";
 import { requireEnabled } from "../integration/integration-service.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { CompanyStore } from "../ports/company-store.js";
@@ -20,6 +21,7 @@ export class AttributeService {
     requireEnabled(await this.companies.getIntegration(caller.companyId));
     const name = input.name.trim().replace(/\s+/g, " ");
     if (name.length === 0) throw badInput("Attribute name must not be empty.", "name");
+    if (!isStorableText(name)) throw badInput("Attribute name must not contain control characters.", "name");
     if (name.length > MAX_ATTRIBUTE_NAME_LENGTH) {
       throw badInput(`Attribute name must be at most ${MAX_ATTRIBUTE_NAME_LENGTH} characters.`, "name");
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { requireRole, type Caller } from "../caller.js";
 import { badInput } from "../errors.js";
+import { isStorableText } from "../text.js";
 import type { BobApi, BobCredential } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
@@ -28,6 +29,7 @@ function checkedSecretText(value: string, field: string, label: string): string 
   const trimmed = value.trim();
   if (trimmed === "") throw badInput(`${label} must not be empty.`, field);
   if (/\s/.test(trimmed)) throw badInput(`${label} must not contain spaces or line breaks.`, field);
+  if (!isStorableText(trimmed)) throw badInput(`${label} must not contain control characters.`, field);
   return trimmed;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableText } from "../text.js";
 
 /**
  * Bob's webhook events as we read them. v2 payloads are thin (ids only: values are fetched from
@@ -21,10 +22,11 @@ const FETCH_TYPES = new Set([
   "employee.inactivated",
 ]);
 
-const idSchema = z.union([z.string().trim().min(1).max(64), z.number().int().nonnegative()]).transform(String);
+const storable = (s: string) => isStorableText(s);
+const idSchema = z.union([z.string().trim().min(1).max(64).refine(storable), z.number().int().nonnegative()]).transform(String);
 
 const envelopeSchema = z.object({
-  type: z.string().trim().min(1).max(128),
+  type: z.string().trim().min(1).max(128).refine(storable),
   data: z.object({ employeeId: idSchema.optional() }).loose().nullish(),
   employee: z.object({ id: idSchema.optional() }).loose().nullish(),
 }).loose();

@@ -1,6 +1,7 @@
 import { requireRole, type Caller } from "../caller.js";
 import { DomainError, badInput } from "../errors.js";
 import { pageSize } from "../paging.js";
+import { isStorableText } from "../text.js";
 import { integrationView, type IntegrationView } from "../integration/integration.js";
 import { requireEnabled } from "../integration/integration-service.js";
 import type { CompanyStore } from "../ports/company-store.js";
@@ -26,6 +27,7 @@ export class WebhookService {
     if (Buffer.byteLength(secret, "utf8") > MAX_HOOK_SECRET_BYTES) throw badInput("The hook secret is longer than 1 KiB; paste only the secret Bob shows.", "secret");
     const trimmed = secret.trim();
     if (trimmed === "") throw badInput("The hook secret must not be empty.", "secret");
+    if (!isStorableText(trimmed)) throw badInput("The hook secret must not contain control characters.", "secret");
     await this.connections.saveHookSecret(caller.companyId, trimmed);
     return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
   }

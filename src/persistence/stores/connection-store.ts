@@ -66,7 +66,8 @@ export class OrmConnectionStore implements ConnectionStore {
   }
 
   async findByWebhookKey(webhookKey: string): Promise<{ companyId: string; hookSecret: string | null } | null> {
-    if (webhookKey.length === 0 || webhookKey.length > 64) return null;
+    // Keys are base64url; anything else cannot be one (and must never reach a text parameter).
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(webhookKey)) return null;
     const row = await this.db.em().findOne(BobConnection, { webhookKey });
     if (!row) return null;
     const companyId = typeof row.company === "string" ? row.company : (row.company as { id: string }).id;
