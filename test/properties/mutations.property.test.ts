@@ -217,7 +217,15 @@ describe("every mutation with random variables, roles and companies", () => {
           }
         },
       ),
-      { numRuns: 100 },
+      {
+        numRuns: 100,
+        // The outcomes checked below, always exercised whatever the random draw.
+        examples: [
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { accessToken: "no-such-token-0123456789" }],
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { accessToken: "   " }],
+          [{ kind: "token" as const, company: HOME, role: "SUPPORT" as const }, { accessToken: "no-such-token-0123456789" }],
+        ],
+      },
     );
     expectReached("connectIntegration:BOB_INVALID_CREDENTIALS", "connectIntegration:BAD_USER_INPUT", "connectIntegration:FORBIDDEN");
     // The home company is still connected with the harness's credential.
@@ -235,7 +243,7 @@ describe("every mutation with random variables, roles and companies", () => {
         }
         if (!answer.errors) expect(answer.data?.setHookSecret).toMatchObject({ realTimeUpdates: true });
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { secret: "a-hook-secret" }], [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { secret: "" }], [{ kind: "token" as const, company: UNCONNECTED, role: "ADMIN" as const }, { secret: "a-hook-secret" }]] },
     );
     expectReached("setHookSecret:ok", "setHookSecret:BAD_USER_INPUT", "setHookSecret:NOT_CONNECTED");
   });
@@ -263,7 +271,14 @@ describe("every mutation with random variables, roles and companies", () => {
           }
         },
       ),
-      { numRuns: 100 },
+      {
+        numRuns: 100,
+        examples: [
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { deletionSafeguardPercent: 30 }],
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { deletionSafeguardPercent: 0 }],
+          [{ kind: "token" as const, company: DISABLED, role: "ADMIN" as const }, { deletionSafeguardPercent: 30 }],
+        ],
+      },
     );
     expectReached("updateSyncSettings:ok", "updateSyncSettings:BAD_USER_INPUT", "updateSyncSettings:FEATURE_NOT_ENABLED");
   });
@@ -278,7 +293,7 @@ describe("every mutation with random variables, roles and companies", () => {
           await h.waitForRun(run.id); // let it finish so the next snapshot is stable
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { dryRun: true }], [{ kind: "token" as const, company: UNCONNECTED, role: "ADMIN" as const }, undefined], [{ kind: "token" as const, company: HOME, role: "SUPPORT" as const }, undefined]] },
     );
     expectReached("synchronizeNow:ok", "synchronizeNow:NOT_CONNECTED", "synchronizeNow:FORBIDDEN");
   });
@@ -300,7 +315,7 @@ describe("every mutation with random variables, roles and companies", () => {
           }
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, "00000000-0000-4000-8000-000000000000"], [{ kind: "none" as const }, "00000000-0000-4000-8000-000000000000"]] },
     );
     expectReached("approveHeldSync:NOT_FOUND", "approveHeldSync:UNAUTHENTICATED");
   });
@@ -324,7 +339,7 @@ describe("every mutation with random variables, roles and companies", () => {
           }
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 100, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { name: "Shoe size (property example)", type: "TEXT" }], [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { name: "", type: "TEXT" }]] },
     );
     expectReached("createAttribute:ok", "createAttribute:BAD_USER_INPUT");
   });
