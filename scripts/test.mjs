@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: builds, then runs the whole suite on embedded PGlite and, when PostgreSQL is
+ * `npm test`: builds everything (npm run build), then runs the whole suite on embedded PGlite and, when PostgreSQL is
  * reachable, again on PostgreSQL (TEST_DB switches the database). Says clearly when it skips
  * PostgreSQL; REQUIRE_POSTGRES=1 (CI) turns that skip into a failure.
  * Extra arguments go to vitest (e.g. `npm test -- test/gateway`).
@@ -54,7 +54,8 @@ function suite(db) {
   return { passed, failed, skipped };
 }
 
-if (run(bin("tsc"), ["-p", "tsconfig.json"]) !== 0) {
+// The whole build (server, console, CLI): process, CLI and browser tests run the built code.
+if (run("npm", ["run", "--silent", "build"]) !== 0) {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }

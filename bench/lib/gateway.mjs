@@ -1,0 +1,178 @@
+// Starting gateways (as a child process or in-process), talking GraphQL to them, driving a sync.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { ROOT, dist, freePort, nowMs, onCleanup, sleep, within } from "./common.mjs";
+
+const { CallerTokens } = await dist("auth/caller-tokens.js");
+
+export function newSecrets() {
+  return { jwtSecret: randomBytes(32).toString("base64url"), encryptionKey: randomBytes(32).toString("base64") };
+}
+
+/**
+ * `node dist/src/main.js` as its own OS process, so its memory is its own. rss() reads
+ * /proc/<pid>/status: VmHWM is the peak resident set since the process started.
+ */
+export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir }) {
+  const port = await freePort();
+  const args = [];
+  if (cpuProfDir) {
+    mkdirSync(cpuProfDir, { recursive: true });
+    args.push("--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`);
+  }
+  const child = spawn(process.execPath, [...args, `${ROOT}dist/src/main.js`], {
+    env: {
+      PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", DATA_DIR: "/nonexistent-bench-data-dir",
+      DATABASE_URL: databaseUrl, BOB_API_URL: bobApiUrl, JWT_SECRET: secrets.jwtSecret, ENCRYPTION_KEY: secrets.encryptionKey, PUBLIC_URL: "http://gateway.bench",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output = (output + d).slice(-20_000)));
+  child.stderr.on("data", (d) => (output = (output + d).slice(-20_000)));
+  let exitStatus = null;
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve((exitStatus = { code, signal }))));
+  const stop = onCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 12_000);
+      await exited;
+      clearTimeout(killer);
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await within((async () => {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
+      if (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)) return;
+      await sleep(100);
+    }
+  })(), 60_000, "gateway readiness");
+  const status = (key) => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  return { url, pid: child.pid, output: () => output, exitStatus: () => exitStatus, stop, peakRssMb: () => status("VmHWM"), rssMb: () => status("VmRSS") };
+}
+
+/** startGateway() in this process, so onQuery can count SQL statements and publish() can be observed. */
+export async function startInProcessGateway({ database, bobApiUrl, secrets, onQuery }) {
+  const { startGateway } = await dist("app.js");
+  const { createLogger } = await dist("logger.js");
+  const config = {
+    port: 0, host: "127.0.0.1", database, bobApiUrl, bobSyncTimeoutMs: 120_000, publicUrl: "http://gateway.bench",
+    production: false, dataDir: "/nonexistent-bench-data-dir", ...secrets, logLevel: "warn",
+  };
+  // "error": fieldMappings requests still queued on the Bob rate limit when the load ends log retries.
+  const gateway = await startGateway(config, { logger: createLogger("error"), ...(onQuery ? { onQuery } : {}) });
+  const stop = onCleanup(() => gateway.stop());
+  return { url: gateway.url, gateway, stop };
+}
+
+// ---- GraphQL --------------------------------------------------------------------------------
+export async function gql(url, token, query, variables = {}, retried = false) {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  }).catch((error) => {
+    // A pooled keep-alive socket the gateway closed while its event loop was blocked (seen with PGlite):
+    // retry once on a new socket; every operation the bench sends is safe to repeat.
+    if (!retried && /other side closed|ECONNRESET/.test(`${error.cause?.message} ${error.cause?.code}`)) return null;
+    throw new Error(`${error.message}: ${error.cause?.message ?? error.cause?.code ?? "no cause"}`);
+  });
+  if (res === null) return gql(url, token, query, variables, true);
+  const body = await res.json();
+  if (body.errors) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+export function wsClient(url, token) {
+  const client = createClient({
+    url: `${url.replace("http", "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
+  const dispose = onCleanup(() => client.dispose());
+  return { client, dispose };
+}
+
+export const PROGRESS_FIELDS = "runId status phase processed total counts { fetched created updated deleted unchanged skipped }";
+const RUN_FIELDS = "id status phase error queuedAt startedAt finishedAt counts { fetched created updated deleted unchanged skipped }";
+
+/**
+ * A company with the integration enabled (SUPPORT) and connected to the simulator (ADMIN), and
+ * a syncProgress subscription that timestamps every event on receipt.
+ */
+export async function connectCompany({ url, secrets, sim, companyId }) {
+  const tokens = new CallerTokens(secrets.jwtSecret);
+  const support = await tokens.mint({ subject: "bench", companyId, role: "SUPPORT" });
+  const admin = await tokens.mint({ subject: "bench", companyId, role: "ADMIN" });
+  await gql(url, support, "mutation { enableIntegration { status } }");
+  const su = sim.credentials.serviceUser;
+  const connected = await gql(url, admin, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: su.token, serviceUserId: su.id } });
+  if (connected.connectIntegration.status !== "CONNECTED") throw new Error(`not connected: ${JSON.stringify(connected)}`);
+
+  const events = [];
+  let closing = false;
+  const waiters = new Set();
+  const ws = wsClient(url, admin);
+  const connectedWs = new Promise((resolve) => ws.client.on("connected", resolve));
+  ws.client.subscribe({ query: `subscription { syncProgress { ${PROGRESS_FIELDS} } }` }, {
+    next: (v) => {
+      if (!v.data) return;
+      events.push({ at: nowMs(), ...v.data.syncProgress });
+      for (const w of waiters) w();
+    },
+    error: (e) => closing || console.error("progress subscription error:", e?.message ?? e?.code ?? e),
+    complete: () => undefined,
+  });
+  let broken = null; // the socket closed under us (the gateway died or stalled): fail now, not at the timeout
+  ws.client.on("closed", (e) => {
+    if (closing) return;
+    broken = new Error(`progress subscription socket closed (code ${e?.code ?? "?"})`);
+    for (const w of waiters) w();
+  });
+  await connectedWs;
+  await sleep(200); // the subscribe message is processed after connection_ack
+
+  /** synchronizeNow -> DONE (or HELD/FAILED); wall time and phase durations from event receipt times. */
+  async function syncAndTime({ timeoutMs = 900_000 } = {}) {
+    const t0 = nowMs();
+    const { synchronizeNow } = await gql(url, admin, "mutation { synchronizeNow { id } }");
+    const runId = synchronizeNow.id;
+    const ofRun = () => events.filter((e) => e.runId === runId);
+    const finished = () => ofRun().find((e) => e.phase === "DONE" || e.status === "HELD" || e.status === "FAILED");
+    await within(new Promise((resolve, reject) => {
+      const check = () => {
+        if (finished()) (waiters.delete(check), resolve());
+        else if (broken) (waiters.delete(check), reject(broken));
+      };
+      waiters.add(check);
+      check();
+    }), timeoutMs, `sync ${runId}`);
+    const end = finished();
+    const first = (phase) => ofRun().find((e) => e.phase === phase)?.at;
+    const [fetching, planning, applying] = [first("FETCHING"), first("PLANNING"), first("APPLYING")];
+    const { syncRun } = await gql(url, admin, `query($id: ID!) { syncRun(id: $id) { ${RUN_FIELDS} } }`, { id: runId });
+    if (syncRun.status === "FAILED" || syncRun.status === "HELD") throw new Error(`sync ended ${syncRun.status}: ${syncRun.error}`);
+    return {
+      runId, status: syncRun.status, counts: syncRun.counts, events: ofRun().length,
+      wallMs: end.at - t0,
+      queueMs: fetching - t0,
+      fetchMs: planning - fetching,
+      planMs: applying - planning,
+      applyMs: end.at - applying,
+    };
+  }
+  const closeProgress = () => {
+    closing = true;
+    return ws.dispose();
+  };
+  return { admin, support, tokens, events, syncAndTime, closeProgress };
+}

@@ -1,0 +1,77 @@
+// Full sync through the real server (gateway as its own process) against the floor, plus the two
+// resyncs: nothing changed, and 1% changed.
+import pg from "pg";
+import { SEED, TODAY, createDatabase, dist, median, onCleanup, round } from "./lib/common.mjs";
+import { bulkInsertMs, fetchAndParse, syncedFieldIds, toRows } from "./lib/floor.mjs";
+import { connectCompany, gql, newSecrets, spawnGateway } from "./lib/gateway.mjs";
+
+const { startBobSimulator } = await dist("bob-simulator/index.js");
+
+export async function benchSync({ db, size, quick, cpuProfDir }) {
+  const reps = quick ? 1 : 3;
+  const sim = await startBobSimulator({ port: 0, seed: SEED, employees: size, today: TODAY, peopleSearchPerMinute: 1_000_000 });
+  const closeSim = onCleanup(() => sim.close());
+  const database = db === "postgres" ? await createDatabase() : null;
+  const secrets = newSecrets();
+  const gw = await spawnGateway({ databaseUrl: database?.url ?? "pglite://memory", bobApiUrl: sim.baseUrl, secrets, cpuProfDir });
+  let sql = null;
+  try {
+    const co = await connectCompany({ url: gw.url, secrets, sim, companyId: "bench-co" });
+    if (database) {
+      sql = new pg.Client({ connectionString: database.url });
+      await sql.connect();
+    }
+    // Rows the gateway wrote since `before` (the database's clock); PGlite lives inside the gateway
+    // process, so there the run's own counts stand in for it.
+    const written = async (before, run) =>
+      sql ? (await sql.query("select count(*)::int as n from employee where updated_at > $1", [before])).rows[0].n : run.counts.created + run.counts.updated + run.counts.deleted;
+    const dbNow = async () => (sql ? (await sql.query("select now() as t")).rows[0].t : null);
+
+    const initial = await co.syncAndTime();
+    if (initial.counts.created + initial.counts.skipped !== size) throw new Error(`initial sync created ${initial.counts.created} (+${initial.counts.skipped} skipped) of ${size}`);
+    const peakAfterInitial = gw.peakRssMb();
+
+    // Floor, same run, same simulator, same fields.
+    const { fieldMappings } = await gql(gw.url, co.admin, "{ fieldMappings { bobFieldId status } }");
+    const fields = syncedFieldIds(fieldMappings);
+    const fetches = [];
+    let people = null;
+    for (let i = 0; i < reps; i++) ({ ms: fetches[i], people } = await fetchAndParse(sim, fields));
+    const fetchParseMs = median(fetches);
+    const rows = toRows(people, fields);
+    people = null;
+    const insertMs = await bulkInsertMs(db, database?.url, rows, reps);
+    const floorMs = fetchParseMs + insertMs;
+
+    let before = await dbNow();
+    const unchanged = await co.syncAndTime();
+    const unchangedWritten = await written(before, unchanged);
+
+    const ids = sim.company.employees().map((e) => e.id).sort();
+    const changed = ids.filter((_, i) => i % 100 === 0);
+    for (const id of changed) sim.company.updateEmployee(id, { "root.surname": `Changed${id.slice(-4)}` });
+    before = await dbNow();
+    const onePercent = await co.syncAndTime();
+    const onePercentWritten = await written(before, onePercent);
+    if (onePercent.counts.updated !== changed.length) throw new Error(`1% resync updated ${onePercent.counts.updated}, expected ${changed.length}`);
+
+    await co.closeProgress();
+    return {
+      db, size, fields: fields.length,
+      initial, unchanged, onePercent,
+      floor: { fetchParseMs, insertMs, totalMs: floorMs },
+      ratios: { initialVsFloor: initial.wallMs / floorMs, unchangedVsFetch: unchanged.wallMs / fetchParseMs, onePercentVsFetch: onePercent.wallMs / fetchParseMs },
+      rowsWritten: { unchanged: unchangedWritten, onePercent: onePercentWritten, onePercentExpected: changed.length },
+      peakRssMb: { afterInitial: round(peakAfterInitial), overall: round(gw.peakRssMb()) },
+    };
+  } catch (error) {
+    await new Promise((r) => setTimeout(r, 500));
+    error.message += ` (gateway process ${gw.exitStatus() ? `exited ${JSON.stringify(gw.exitStatus())}` : "still running"}; its last output:\n${gw.output().slice(-2000)})`;
+    throw error;
+  } finally {
+    await sql?.end().catch(() => undefined);
+    await gw.stop();
+    await database?.drop();
+    await closeSim();
+  }
+}

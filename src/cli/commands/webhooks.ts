@@ -1,0 +1,26 @@
+/** deliveries: what arrived on the company's webhook URL. */
+import { EXIT, type ExitCode } from "../client.js";
+import { emit, type CommandContext } from "../context.js";
+import { table } from "../format.js";
+
+interface Delivery { id: string; receivedAt: string; eventType: string; bobEmployeeId: string | null; status: string; error: string | null }
+
+export async function deliveries(ctx: CommandContext): Promise<ExitCode> {
+  const data = await ctx.client.request<{ webhookDeliveries: { totalCount: number; edges: { node: Delivery }[] } }>(
+    "query($first: Int) { webhookDeliveries(first: $first) { totalCount edges { cursor node { id receivedAt eventType bobEmployeeId status error } } pageInfo { endCursor hasNextPage } } }",
+    { first: Math.min(ctx.flags.limit ?? 50, 500) },
+  );
+  emit(ctx, data, () => {
+    const rows = data.webhookDeliveries.edges.map((e) => e.node);
+    if (rows.length === 0) return "No webhook deliveries yet.";
+    return `${table(rows, [
+      { header: "RECEIVED AT", value: (d) => d.receivedAt },
+      { header: "EVENT", value: (d) => d.eventType },
+      { header: "BOB ID", value: (d) => d.bobEmployeeId },
+      { header: "STATUS", value: (d) => d.status },
+      { header: "ERROR", value: (d) => d.error },
+      { header: "ID", value: (d) => d.id },
+    ])}\n${rows.length} of ${data.webhookDeliveries.totalCount} deliveries`;
+  });
+  return EXIT.OK;
+}

@@ -1,0 +1,111 @@
+/** Overview: is Bob connected, with which credential, since when; the last sync and live progress. */
+import { gql } from "../api.mjs";
+import { badge, busy, formatDateTime, h, humanize, notice, replace } from "../dom.mjs";
+import { explain } from "../messages.mjs";
+import { createProgressBar } from "../progress-bar.mjs";
+import type { Panel } from "../router.mjs";
+import { store } from "../state.mjs";
+import { loadIntegration } from "../sync.mjs";
+import { INTEGRATION, type Counts, type Integration, type RunSummary } from "../types.mjs";
+import { createConnectForm } from "./connect.mjs";
+
+const CREDENTIAL: Record<string, string> = { ACCESS_TOKEN: "Legacy API access token", SERVICE_USER: "Service user" };
+
+export function countsList(counts: Counts, testId?: string): HTMLElement {
+  const items: [string, number][] = [["Fetched", counts.fetched], ["Created", counts.created], ["Updated", counts.updated], ["Deleted", counts.deleted], ["Unchanged", counts.unchanged], ["Skipped", counts.skipped]];
+  return h("dl", { class: "counts", "data-testid": testId }, ...items.map(([name, n]) => h("div", { class: n > 0 && (name === "Skipped" || name === "Deleted") ? "count warn" : "count", "data-count": name.toLowerCase() }, h("dt", {}, name), h("dd", {}, n))));
+}
+
+function row(term: string, ...value: (Node | string)[]): HTMLElement {
+  return h("div", { class: "row" }, h("dt", {}, term), h("dd", {}, ...value));
+}
+
+export function createOverviewPanel(): Panel {
+  const connection = h("section", { class: "card", "aria-labelledby": "connection-title", "data-testid": "connection" });
+  const lastSync = h("section", { class: "card", "aria-labelledby": "last-sync-title", "data-testid": "last-sync" });
+  const progress = createProgressBar("overview-progress");
+  const element = h("section", {}, connection, lastSync);
+  let replacing = false;
+
+  const renderConnection = (integration: Integration): void => {
+    const title = h("h2", { id: "connection-title" }, "Connection");
+    if (integration.status === "NOT_ENABLED") {
+      replace(connection, title, badge("NOT_ENABLED", "integration-status"), notice("info", "The Bob integration is not enabled for your company yet. Ask your Customer Success Manager to enable it."));
+      return;
+    }
+    if (integration.status === "DISCONNECTED") {
+      replace(connection, title, h("p", {}, badge("DISCONNECTED", "integration-status"), " Connect your company's Bob to keep the employee directory in step with it."), createConnectForm({ submitLabel: "Connect" }));
+      return;
+    }
+    const disconnect = h("button", { type: "button", class: "danger", "data-testid": "disconnect" }, "Disconnect");
+    const replaceButton = h("button", { type: "button", "aria-expanded": String(replacing) }, replacing ? "Cancel" : "Replace credential");
+    const message = h("div", { "aria-live": "polite" });
+    replaceButton.addEventListener("click", () => {
+      replacing = !replacing;
+      renderConnection(integration);
+    });
+    disconnect.addEventListener("click", () => {
+      if (!confirm("Disconnect Bob? The stored token and hook secret are forgotten; employees stay in Peakon.")) return;
+      void busy(disconnect, async () => {
+        try {
+          const { disconnectIntegration } = await gql<{ disconnectIntegration: Integration }>(`mutation { disconnectIntegration { ${INTEGRATION} } }`);
+          store.setIntegration(disconnectIntegration);
+        } catch (error) {
+          replace(message, notice("error", explain(error)));
+        }
+      });
+    });
+    replace(
+      connection,
+      title,
+      h("dl", { class: "facts" },
+        row("Status", badge("CONNECTED", "integration-status")),
+        row("Credential", h("span", { "data-testid": "credential" }, `${CREDENTIAL[integration.credentialKind ?? ""] ?? "—"}${integration.tokenHint ? ` ending in …${integration.tokenHint}` : ""}`)),
+        row("Connected", formatDateTime(integration.connectedAt)),
+        row("Real-time updates", h("span", { "data-testid": "realtime" }, integration.realTimeUpdates ? "On" : "Off"), integration.realTimeUpdates ? "" : h("span", { class: "muted" }, " (add the webhook and its secret in Settings)")),
+      ),
+      h("div", { class: "actions" }, replaceButton, disconnect),
+      replacing ? createConnectForm({ submitLabel: "Replace credential", onDone: () => (replacing = false) }) : null,
+      message,
+    );
+  };
+
+  const renderLastSync = (run: RunSummary | null): void => {
+    const title = h("h2", { id: "last-sync-title" }, "Last sync");
+    if (!run) {
+      replace(lastSync, title, h("p", { class: "muted" }, "No sync yet. Press “Synchronize now” in Settings."), progress);
+      return;
+    }
+    replace(
+      lastSync,
+      title,
+      h("dl", { class: "facts" },
+        row("Status", badge(run.status, "last-sync-status"), run.dryRun ? h("span", { class: "tag" }, "Dry run") : ""),
+        row("Started by", run.trigger === "MANUAL" ? "An admin (Synchronize now)" : "Schedule (reconciliation)"),
+        row("Finished", h("span", { "data-testid": "last-sync-finished" }, run.finishedAt ? formatDateTime(run.finishedAt) : humanize(run.phase))),
+      ),
+      countsList(run.counts, "last-sync-counts"),
+      run.error ? notice("error", run.error) : null,
+      run.status === "HELD" ? notice("info", "This run would delete more employees than the safeguard allows. Review and approve it in Settings.") : null,
+      progress,
+    );
+  };
+
+  const render = (): void => {
+    const integration = store.integration;
+    if (!integration) return;
+    renderConnection(integration);
+    renderLastSync(integration.lastSyncRun);
+  };
+  store.on("integration", render);
+
+  return {
+    id: "overview",
+    title: "Overview",
+    element,
+    show() {
+      render();
+      void loadIntegration().catch((error) => replace(connection, notice("error", explain(error))));
+    },
+  };
+}

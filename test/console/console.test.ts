@@ -1,0 +1,251 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { MovableClock } from "../support/clock.js";
+import { TODAY } from "../support/sync-harness.js";
+import { TEST_DB } from "../support/test-database.js";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
+
+/**
+ * The admin console at / in a real browser (Debian's Chromium through playwright-core), against a
+ * real gateway and the Bob simulator. Support enables the integration; everything else happens in
+ * the page: sign in from #token=, connect (a wrong token first), sync with live progress, field
+ * mapping, history, leavers, webhooks, a held run approved. Screenshots of each tab go to
+ * test-results/console/; docs/screenshots/ gets a few for the README when missing, or refreshed
+ * with UPDATE_DOC_SCREENSHOTS=1.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SHOTS = join(ROOT, "test-results", "console", TEST_DB);
+const DOC_SHOTS = join(ROOT, "docs", "screenshots");
+const COMPANY = "console-co";
+
+if (!HAS_CHROMIUM) console.warn(`test/console skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+const browserIt = it.skipIf(!HAS_CHROMIUM);
+
+/** The console is built by `npm run build`; build it here too so the test never sees a stale page. */
+function buildConsole(): void {
+  for (const args of [[join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.console.json")], [join(ROOT, "scripts", "build-console.mjs")]]) {
+    const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`console build failed: ${res.stdout}${res.stderr}`);
+  }
+}
+
+describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM} not installed)`}`, () => {
+  let sim: BobSimulator;
+  let gw: TestGateway;
+  let admin: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const shot = async (name: string, docName?: string): Promise<void> => {
+    const file = join(SHOTS, `${name}.png`);
+    await page.screenshot({ path: file });
+    if (docName && (process.env.UPDATE_DOC_SCREENSHOTS === "1" || !existsSync(join(DOC_SHOTS, docName)))) {
+      mkdirSync(DOC_SHOTS, { recursive: true });
+      copyFileSync(file, join(DOC_SHOTS, docName));
+    }
+  };
+  const openTab = async (id: string): Promise<void> => {
+    await page.getByTestId(`tab-${id}`).click();
+    await page.locator(`#panel-${id}:not([hidden])`).waitFor();
+  };
+  /** The settings bar has reached 100% for a finished run (not the one before). */
+  const progressDone = async (testId: string, notRunId?: string): Promise<string> => {
+    const bar = page.locator(`[data-testid="${testId}"][aria-valuenow="100"][data-phase="DONE"]${notRunId ? `:not([data-run-id="${notRunId}"])` : ""}`);
+    await bar.waitFor({ state: "attached", timeout: 30_000 });
+    return (await bar.getAttribute("data-run-id")) as string;
+  };
+
+  beforeAll(async () => {
+    if (!HAS_CHROMIUM) return;
+    buildConsole();
+    mkdirSync(SHOTS, { recursive: true });
+    sim = await startBobSimulator({ port: 0, seed: 7, employees: 60, today: TODAY });
+    gw = await startTestGateway({ bobApiUrl: sim.baseUrl }, { clock: new MovableClock(new Date(`${TODAY}T12:00:00Z`)) });
+    const enabled = await gw.gql("mutation { enableIntegration { status } }", {}, await gw.token(COMPANY, "SUPPORT"));
+    expect(enabled.errors).toBeUndefined();
+    admin = await gw.token(COMPANY, "ADMIN", { subject: "ada@console-co.example" });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: "en-US", timezoneId: "UTC" });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (msg) => msg.type() === "error" && pageErrors.push(msg.text()));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await gw?.stop();
+    await sim?.close();
+  });
+
+  browserIt("signs in from #token=, then removes it from the address bar and shows the company", async () => {
+    await page.goto(`${gw.url}/#token=${admin}`);
+    await expect.poll(() => page.getByTestId("company-id").textContent()).toBe(COMPANY);
+    expect(page.url()).not.toContain("token=");
+    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([admin]);
+    await page.getByTestId("integration-status").filter({ hasText: "Disconnected" }).waitFor();
+  });
+
+  browserIt("connects Bob, explaining a wrong token in plain words first", async () => {
+    await page.getByLabel("Access token").fill("not-a-bob-token");
+    await page.getByTestId("connect-submit").click();
+    const error = page.getByTestId("connect-error");
+    await error.waitFor();
+    expect(await error.textContent()).toContain("Bob did not accept this token");
+    await shot("connect-error");
+
+    await page.getByLabel("Access token").fill(sim.credentials.accessToken);
+    await page.getByTestId("connect-submit").click();
+    await page.getByTestId("integration-status").filter({ hasText: "Connected" }).waitFor();
+    expect(await page.getByTestId("credential").textContent()).toBe(`Legacy API access token ending in …${sim.credentials.accessToken.slice(-4)}`);
+    expect(await page.getByTestId("realtime").textContent()).toBe("Off");
+  });
+
+  browserIt("synchronizes now with a live progress bar to 100%, and the overview shows the run", async () => {
+    await openTab("settings");
+    await page.getByTestId("sync-now").click();
+    const runId = await progressDone("sync-progress");
+    expect(await page.getByTestId("sync-progress").getAttribute("data-status")).toMatch(/SUCCEEDED|PARTIAL/);
+    expect(await page.getByTestId("sync-progress-label").textContent()).toMatch(/^Done/);
+
+    await openTab("overview");
+    await page.locator('[data-testid="last-sync-status"]').filter({ hasText: /Succeeded|Partial/ }).waitFor();
+    const counts = await page.getByTestId("last-sync-counts").innerText();
+    expect(counts).toMatch(/Created\s+[1-9]\d*/);
+    expect(await page.locator('[data-testid="overview-progress"]').getAttribute("aria-valuenow")).toBe("100");
+    expect(runId).toBeTruthy();
+    await shot("overview", "console-overview.png");
+
+    // A dry run plans only: it finishes like a run, and history marks it.
+    await openTab("settings");
+    await page.getByTestId("dry-run").click();
+    const dryRunId = await progressDone("sync-progress", runId);
+    await openTab("history");
+    await page.locator(`[data-testid="run"][data-run-id="${dryRunId}"]`).filter({ hasText: "Dry run" }).waitFor();
+  });
+
+  browserIt("shows every Bob field's mapping, filterable by text and status", async () => {
+    await openTab("mapping");
+    const firstName = page.locator('[data-testid="mapping-row"][data-field-id="root.firstName"]');
+    await firstName.waitFor();
+    expect(await firstName.innerText()).toMatch(/First name[\s\S]*Standard/);
+    await shot("field-mapping", "console-field-mapping.png");
+
+    await page.getByLabel("Filter").fill("first name");
+    await expect.poll(() => page.getByTestId("mapping-row").count()).toBeGreaterThanOrEqual(1);
+    for (const text of await page.getByTestId("mapping-row").allInnerTexts()) expect(text.toLowerCase()).toContain("first name");
+    await page.getByLabel("Filter").fill("");
+    await page.getByLabel("Status").selectOption("STANDARD");
+    const statuses = await page.getByTestId("mapping-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+    expect(statuses.length).toBeGreaterThan(5);
+    expect(new Set(statuses)).toEqual(new Set(["STANDARD"]));
+  });
+
+  browserIt("lists sync runs with their counts, issues and changes", async () => {
+    await openTab("history");
+    const run = page.getByTestId("run").filter({ hasNotText: "Dry run" }).first();
+    await run.waitFor();
+    await run.locator("summary").click();
+    await page.getByTestId("run-change").first().waitFor();
+    const issues = await page.getByTestId("run-issue").allInnerTexts();
+    expect(issues.join("\n")).toMatch(/Missing name|Duplicate email|Reporting cycle/);
+    await shot("sync-history", "console-sync-history.png");
+  });
+
+  browserIt("shows leavers and future hires with dates, reason and surveyable status", async () => {
+    await openTab("people");
+    await page.getByTestId("person").first().waitFor();
+    const lifecycles = new Set(await page.getByTestId("person").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-lifecycle"))));
+    expect([...lifecycles].sort()).toEqual(["LEAVING", "LEFT", "PRE_HIRE"]);
+    await shot("leavers-and-future-hires");
+    await page.getByLabel("Show").selectOption("future");
+    await expect.poll(async () => new Set(await page.getByTestId("person").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-lifecycle"))))).toEqual(new Set(["PRE_HIRE"]));
+  });
+
+  browserIt("turns on real-time updates with the hook secret and lists webhook deliveries", async () => {
+    await openTab("settings");
+    const webhookUrl = await page.getByTestId("webhook-url").inputValue();
+    expect(webhookUrl).toMatch(/^http:\/\/gateway\.test\/webhooks\/bob\//);
+    await page.getByLabel("Hook secret").fill("console-hook-secret-0123456789");
+    await page.getByRole("button", { name: "Save secret" }).click();
+    await page.getByTestId("realtime-status").filter({ hasText: "On" }).waitFor();
+
+    sim.webhooks.configure({ retryBaseMs: 20, maxAttempts: 8 });
+    const subscription = sim.webhooks.subscribe({ url: `${gw.url}${new URL(webhookUrl).pathname}`, secret: "console-hook-secret-0123456789" });
+    const someone = sim.company.employees().find((e) => e.lifecycleStatus === "employed") as { id: string };
+    sim.company.updateEmployee(someone.id, { "root.surname": "Renamed" });
+    await sim.webhooks.idle();
+
+    await openTab("deliveries");
+    await page.locator('[data-testid="delivery"]').first().waitFor();
+    await expect.poll(async () => {
+      await page.getByRole("button", { name: "Refresh" }).click();
+      return page.locator('[data-testid="delivery"]').first().getAttribute("data-status");
+    }, { timeout: 20_000 }).toBe("APPLIED");
+    await shot("webhook-deliveries");
+    // Later tests change Bob in bulk and expect only full syncs to see it.
+    sim.webhooks.unsubscribe(subscription.id);
+  });
+
+  browserIt("explains a rejected setting", async () => {
+    await openTab("settings");
+    await page.getByLabel("Deletion safeguard (%)").fill("0");
+    await page.getByTestId("save-settings").click();
+    await page.getByTestId("settings-error").waitFor();
+    await page.getByLabel("Deletion safeguard (%)").fill("20");
+    await page.getByLabel("Reconcile every (hours)").fill("24");
+    await page.getByTestId("save-settings").click();
+    await page.getByText("Settings saved.").waitFor();
+    await shot("settings");
+  });
+
+  browserIt("holds a sync that would delete too many, shows its deletions, and applies it when approved", async () => {
+    const previous = await page.getByTestId("sync-progress").getAttribute("data-run-id");
+    const victims = sim.company.employees().filter((e) => e.lifecycleStatus === "employed").slice(0, 16).map((e) => e.id);
+    for (const id of victims) sim.company.deleteEmployee(id);
+
+    await page.getByTestId("sync-now").click();
+    const held = page.getByTestId("held-run");
+    await held.waitFor();
+    expect(await page.getByTestId("held-deletions").textContent()).toBe(String(victims.length));
+    expect(await page.getByTestId("held-deletion").count()).toBe(victims.length);
+    expect(await page.getByTestId("sync-progress").getAttribute("data-status")).toBe("HELD");
+    await page.getByRole("heading", { name: "Synchronization" }).scrollIntoViewIfNeeded();
+    await shot("held-run", "console-held-run.png");
+
+    await page.getByTestId("approve-held").click();
+    await held.waitFor({ state: "hidden" });
+    const runId = await progressDone("sync-progress", previous ?? undefined);
+    expect(await page.getByTestId("sync-progress").getAttribute("data-status")).toMatch(/SUCCEEDED|PARTIAL/);
+    await openTab("overview");
+    await expect.poll(() => page.locator('[data-testid="last-sync-counts"] [data-count="deleted"] dd').textContent()).toBe(String(victims.length));
+    await openTab("history");
+    // (The test clock stands still, so every run has the same queuedAt: look the run up by id.)
+    const approved = page.locator(`[data-testid="run"][data-run-id="${runId}"]`);
+    await approved.waitFor();
+    expect(await approved.getAttribute("data-status")).toMatch(/SUCCEEDED|PARTIAL/);
+  });
+
+  browserIt("signs out: the token is forgotten", async () => {
+    await page.getByTestId("sign-out").click();
+    await page.getByTestId("signin").waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.reload();
+    await page.getByTestId("signin").waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
