@@ -33,6 +33,8 @@ export interface JobQueueOptions {
 }
 
 export class JobQueue {
+  private readonly workers = new Map<string, string>();
+
   private constructor(
     readonly boss: PgBoss,
     private readonly logger: Logger,
@@ -74,8 +76,17 @@ export class JobQueue {
     await this.boss.send(QUEUES.fullSync, { ...job }, { db: fromKysely(trx) });
   }
 
+  /**
+   * After a commit that enqueued work: this process's worker looks at once instead of at its
+   * next poll (other replicas still find the job by polling).
+   */
+  wake(queue: (typeof QUEUES)[keyof typeof QUEUES]): void {
+    const worker = this.workers.get(queue);
+    if (worker) this.boss.notifyWorker(worker);
+  }
+
   async workFullSync(handler: (job: FullSyncJob) => Promise<void>): Promise<void> {
-    await this.boss.work<FullSyncJob>(QUEUES.fullSync, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const worker = await this.boss.work<FullSyncJob>(QUEUES.fullSync, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (!job) return;
       try {
         await handler(job.data);
@@ -84,6 +95,7 @@ export class JobQueue {
         throw error;
       }
     });
+    this.workers.set(QUEUES.fullSync, worker);
   }
 
   async sendWebhookApply(job: WebhookApplyJob, trx: TransactionLike): Promise<void> {
@@ -96,7 +108,7 @@ export class JobQueue {
    * cleanly (mark deliveries FAILED) before pg-boss stops retrying.
    */
   async workWebhookApply(handler: (companyId: string, isLastAttempt: boolean) => Promise<void>): Promise<void> {
-    await this.boss.work<WebhookApplyJob>(QUEUES.webhookApply, { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
+    const worker = await this.boss.work<WebhookApplyJob>(QUEUES.webhookApply, { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
       const byCompany = new Map<string, boolean>();
       for (const job of jobs as unknown as JobWithMetadata<WebhookApplyJob>[]) {
         const last = job.retryCount >= job.retryLimit;
@@ -104,6 +116,7 @@ export class JobQueue {
       }
       for (const [companyId, last] of byCompany) await handler(companyId, last);
     });
+    this.workers.set(QUEUES.webhookApply, worker);
   }
 
   async workReconcile(handler: () => Promise<void>): Promise<void> {

@@ -106,9 +106,12 @@ describe("full sync applies Bob's changes", () => {
   });
 
   it("returns the same run to concurrent synchronizeNow calls", async () => {
+    // A slow Bob keeps the run under way while the calls arrive (a finished run is rightly not reused).
+    h.sim.faults.set({ latencyMs: 500 });
     const runs = await Promise.all(Array.from({ length: 6 }, () => h.synchronize()));
     expect(new Set(runs.map((r) => r.id)).size).toBe(1);
     await h.waitForRun(runs[0]?.id as string);
+    h.sim.faults.reset();
   });
 
   it("fails the run with a clear error and deletes nothing when the fetch breaks", async () => {

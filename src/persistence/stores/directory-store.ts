@@ -11,6 +11,10 @@ const COLUMNS = [
   "start_date", "birth_date", "separation_date", "separation_reason", "garden_leave", "attributes", "created_at", "updated_at",
 ] as const;
 const UPDATED_ON_CONFLICT = COLUMNS.filter((c) => !["id", "company_id", "bob_id", "created_at"].includes(c));
+/** Column types of the JSON rows an upsert batch sends (jsonb_to_recordset's record definition). */
+const RECORDSET_TYPES = `id uuid, bob_id varchar, employee_number varchar, first_name varchar, last_name varchar, email varchar,
+  manager_bob_id varchar, start_date date, birth_date date, separation_date date, separation_reason varchar,
+  garden_leave boolean, attributes jsonb`;
 const SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
   to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
   to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes`;
@@ -53,23 +57,37 @@ export class SqlDirectoryStore implements DirectoryStore {
     if (batch.deletes.length === 0 && upserts.length === 0) return;
     await this.db.em().transactional(async (em) => {
       if (batch.deletes.length > 0) {
-        await em.execute(`delete from employee where company_id = ? and bob_id in (${placeholders(batch.deletes.length)})`, [companyId, ...batch.deletes]);
+        await em.execute(`delete from employee where company_id = ? and bob_id = any(select jsonb_array_elements_text(cast(? as jsonb)))`, [companyId, JSON.stringify(batch.deletes)]);
       }
       if (upserts.length > 0) {
-        const now = new Date();
-        const params: unknown[] = [];
-        const values = upserts.map((r) => {
-          params.push(randomUUID(), companyId, r.bobId, r.employeeNumber, r.firstName, r.lastName, r.email, r.managerBobId, r.startDate, r.birthDate, r.separationDate, r.separationReason, r.gardenLeave, JSON.stringify(r.attributes), now, now);
-          return `(${placeholders(COLUMNS.length)})`;
-        });
+        // The whole batch travels as one JSON parameter: no per-row placeholders to bind.
+        const rows = upserts.map((r) => ({
+          id: randomUUID(),
+          bob_id: r.bobId,
+          employee_number: r.employeeNumber,
+          first_name: r.firstName,
+          last_name: r.lastName,
+          email: r.email,
+          manager_bob_id: r.managerBobId,
+          start_date: r.startDate,
+          birth_date: r.birthDate,
+          separation_date: r.separationDate,
+          separation_reason: r.separationReason,
+          garden_leave: r.gardenLeave,
+          attributes: r.attributes,
+        }));
         await em.execute(
-          `insert into employee (${COLUMNS.join(", ")}) values ${values.join(", ")}
+          `insert into employee (${COLUMNS.join(", ")})
+           select r.id, ?, r.bob_id, r.employee_number, r.first_name, r.last_name, r.email, r.manager_bob_id,
+                  r.start_date, r.birth_date, r.separation_date, r.separation_reason, r.garden_leave, r.attributes, now(), now()
+           from jsonb_to_recordset(cast(? as jsonb)) as r(${RECORDSET_TYPES})
            on conflict (company_id, bob_id) do update set ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(", ")}`,
-          params,
+          [companyId, JSON.stringify(rows)],
         );
       }
     });
   }
+
 
   async page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage> {
     const filter: string[] = ["company_id = ?"];

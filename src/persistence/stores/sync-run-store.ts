@@ -5,7 +5,7 @@ import type { RunPage, SyncRunPatch, SyncRunStore } from "../../domain/ports/syn
 import type { HeldPlan, SyncPhase, SyncRunRecord, SyncRunStatus, SyncTrigger } from "../../domain/runs/sync-run.js";
 import type { EmployeeChange } from "../../domain/sync/plan.js";
 import type { SyncIssue, SyncIssueCode } from "../../domain/sync/sync-issue.js";
-import type { JobQueue } from "../../jobs/job-queue.js";
+import { QUEUES, type JobQueue } from "../../jobs/job-queue.js";
 import { badInput } from "../../domain/errors.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
@@ -35,7 +35,10 @@ export class OrmSyncRunStore implements SyncRunStore {
       await this.jobs.sendFullSync({ runId: id, companyId }, em.getKysely() as never);
       return true;
     });
-    if (inserted) return (await this.getById(id)) as SyncRunRecord;
+    if (inserted) {
+      this.jobs.wake(QUEUES.fullSync);
+      return (await this.getById(id)) as SyncRunRecord;
+    }
     const active = await this.db.em().findOne(SyncRun, { company: companyId, dryRun: request.dryRun, status: { $in: ["QUEUED", "RUNNING"] } });
     if (active) return toRecord(active);
     // The active run finished between our insert and our read: ask again.
@@ -125,6 +128,9 @@ export class OrmSyncRunStore implements SyncRunStore {
         if (!companyId) return "not-held" as const;
         await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never);
         return "requeued" as const;
+      }).then((outcome) => {
+        if (outcome === "requeued") this.jobs.wake(QUEUES.fullSync);
+        return outcome;
       });
     } catch (error) {
       // The one-active-run index: another full sync of this company is queued or running.
