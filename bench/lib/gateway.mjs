@@ -102,6 +102,8 @@ export function wsClient(url, token) {
   return { client, dispose };
 }
 
+const CUSTOM_ATTRIBUTES = [["Desk number", "NUMBER"], ["Last promotion date", "DATE"], ["Remote worker", "OPTION"], ["T-shirt size", "OPTION"], ["Cost center", "OPTION"]];
+
 export const PROGRESS_FIELDS = "runId status phase processed total counts { fetched created updated deleted unchanged skipped }";
 const RUN_FIELDS = "id status phase error queuedAt startedAt finishedAt counts { fetched created updated deleted unchanged skipped }";
 
@@ -117,6 +119,11 @@ export async function connectCompany({ url, secrets, sim, companyId }) {
   const su = sim.credentials.serviceUser;
   const connected = await gql(url, admin, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: su.token, serviceUserId: su.id } });
   if (connected.connectIntegration.status !== "CONNECTED") throw new Error(`not connected: ${JSON.stringify(connected)}`);
+  // Five of the simulator's custom Bob fields get a Peakon attribute of the same name and a
+  // compatible type, as an admin would create them: each employee then syncs about 25 fields.
+  for (const [name, type] of CUSTOM_ATTRIBUTES) {
+    await gql(url, admin, "mutation($i: CreateAttributeInput!) { createAttribute(input: $i) { id } }", { i: { name, type } });
+  }
 
   const events = [];
   let closing = false;

@@ -186,18 +186,19 @@ export class BobHttpClient implements BobApi {
     wanted: readonly string[],
   ): Promise<PeopleSearchResult> {
     const wantedSet = new Set(wanted);
+    if (fieldChunks.length === 1) {
+      // The usual case (at most 400 fields): one answer, nothing to merge.
+      const fields = fieldChunks[0] as readonly string[];
+      const employees = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), envelope);
+      return readPeople(employees, fields.filter((f) => wantedSet.has(f)));
+    }
     const values = new Map<string, Map<string, unknown>>();
     const seenIn = new Map<string, number>();
     const problems: BobRecordProblem[] = [];
     const broken = new Set<string>();
 
     for (const fields of fieldChunks) {
-      const body = {
-        fields,
-        showInactive,
-        ...(ids === undefined ? {} : { filters: [{ fieldPath: "root.id", operator: "equals", values: ids }] }),
-      };
-      const employees = await this.call(credential, SEARCH, body, envelope);
+      const employees = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), envelope);
       const part = readPeople(
         employees,
         fields.filter((f) => wantedSet.has(f)),
@@ -330,6 +331,10 @@ export class BobHttpClient implements BobApi {
     }
     this.options.logger?.debug({ ...event }, "Bob request");
   }
+}
+
+function searchBody(fields: readonly string[], showInactive: boolean, ids: readonly string[] | undefined): object {
+  return { fields, showInactive, ...(ids === undefined ? {} : { filters: [{ fieldPath: "root.id", operator: "equals", values: ids }] }) };
 }
 
 function envelope(json: unknown): Parsed<unknown[]> {

@@ -1,6 +1,6 @@
 import type { BobPerson, BobRecordProblem } from "../domain/ports/bob-api.js";
-import { isPlainObject, nestedPath, readFieldValue } from "./read-value.js";
-import { rawEmployeeIdSchema, rawEmployeeSchema, rawSearchResponseSchema } from "./raw-schemas.js";
+import { compileFieldReader, isPlainObject, type FieldReader } from "./read-value.js";
+import { rawEmployeeIdSchema, rawSearchResponseSchema } from "./raw-schemas.js";
 import { describeZodError } from "./zod-message.js";
 
 export type SearchEnvelopeParse = { readonly ok: true; readonly employees: unknown[] } | { readonly ok: false; readonly reason: string };
@@ -20,24 +20,30 @@ export interface PeopleParse {
  * Raw employee records -> people with values keyed by field id. Each record is checked on its
  * own: a malformed one becomes a problem (with its id when readable) and the rest go on.
  * A field Bob left out stays out of `values` (Bob omits fields the credential may not see).
+ * Each field's paths are worked out once for the whole answer, not once per record: at 50,000
+ * records of 25 fields that is the difference between a loop and a million string splits.
  */
 export function readPeople(records: readonly unknown[], fieldIds: readonly string[]): PeopleParse {
+  const readers = fieldIds.map(compileFieldReader);
+  const categories = [...new Set(readers.filter((r) => r.path.length >= 2).map((r) => r.path[0] as string))];
   const people: BobPerson[] = [];
   const problems: BobRecordProblem[] = [];
-  records.forEach((raw, index) => {
-    const result = readPerson(raw, fieldIds);
+  for (let index = 0; index < records.length; index++) {
+    const result = readPerson(records[index], readers, categories);
     if ("problem" in result) problems.push({ bobEmployeeId: result.id, message: `Employee record #${index + 1}: ${result.problem}` });
     else people.push(result.person);
-  });
+  }
   return { people, problems };
 }
 
 type PersonRead = { readonly person: BobPerson } | { readonly id: string | null; readonly problem: string };
 
-function readPerson(raw: unknown, fieldIds: readonly string[]): PersonRead {
-  const record = rawEmployeeSchema.safeParse(raw);
-  if (!record.success) return { id: null, problem: "not a JSON object" };
-  const idRead = readFieldValue(record.data, "root.id");
+const ID_READER = compileFieldReader("root.id");
+
+function readPerson(raw: unknown, readers: readonly FieldReader[], categories: readonly string[]): PersonRead {
+  // A JSON object is all a record must be (zod's record schema would copy every one of them).
+  if (!isPlainObject(raw)) return { id: null, problem: "not a JSON object" };
+  const idRead = ID_READER.read(raw);
   if (!idRead.found) return { id: null, problem: "has no id" };
   const id = rawEmployeeIdSchema.safeParse(idRead.value);
   if (!id.success) return { id: null, problem: `unreadable id (${describeZodError(id.error)})` };
@@ -45,19 +51,17 @@ function readPerson(raw: unknown, fieldIds: readonly string[]): PersonRead {
 
   // A category that is present but not an object (e.g. "work": "oops") would silently read as
   // "every work field omitted" and could wipe values downstream; call it out instead.
-  for (const fieldId of fieldIds) {
-    const path = nestedPath(fieldId);
-    if (path.length < 2) continue;
-    const container = record.data[path[0] as string];
+  for (const category of categories) {
+    const container = raw[category];
     if (container !== undefined && container !== null && !isPlainObject(container)) {
-      return { id: bobId, problem: `"${path[0]}" is not an object` };
+      return { id: bobId, problem: `"${category}" is not an object` };
     }
   }
 
   const values = new Map<string, unknown>();
-  for (const fieldId of fieldIds) {
-    const read = readFieldValue(record.data, fieldId);
-    if (read.found) values.set(fieldId, read.value);
+  for (const reader of readers) {
+    const read = reader.read(raw);
+    if (read.found) values.set(reader.fieldId, read.value);
   }
   return { person: { id: bobId, values } };
 }

@@ -18,8 +18,6 @@ export const rawSearchResponseSchema = z.looseObject({
   employees: z.array(z.unknown()),
 });
 
-export const rawEmployeeSchema = z.record(z.string(), z.unknown());
-
 /**
  * Bob employee ids are strings of 19 digits. A JSON number that large has already lost
  * precision when parsed, so only safe integers are accepted as numeric ids.

@@ -36,12 +36,30 @@ export function unwrapFlat(raw: unknown): unknown {
 }
 
 export function readFieldValue(record: Record<string, unknown>, fieldId: string): ReadResult {
-  const nested = walk(record, nestedPath(fieldId));
-  if (nested.found) return nested;
-  if (Object.hasOwn(record, fieldId)) return { found: true, value: record[fieldId] };
+  return compileFieldReader(fieldId).read(record);
+}
+
+/** One field's three possible places, worked out once and then read from many records. */
+export interface FieldReader {
+  readonly fieldId: string;
+  readonly path: readonly string[];
+  read(record: Record<string, unknown>): ReadResult;
+}
+
+export function compileFieldReader(fieldId: string): FieldReader {
+  const path = nestedPath(fieldId);
   const flat = flatKey(fieldId);
-  if (Object.hasOwn(record, flat)) return { found: true, value: unwrapFlat(record[flat]) };
-  return NOT_FOUND;
+  return {
+    fieldId,
+    path,
+    read(record) {
+      const nested = walk(record, path);
+      if (nested.found) return nested;
+      if (Object.hasOwn(record, fieldId)) return { found: true, value: record[fieldId] };
+      if (Object.hasOwn(record, flat)) return { found: true, value: unwrapFlat(record[flat]) };
+      return NOT_FOUND;
+    },
+  };
 }
 
 function walk(record: Record<string, unknown>, path: readonly string[]): ReadResult {

@@ -4,6 +4,7 @@ import type { EntityManager } from "@mikro-orm/sql";
 import { mkdir } from "node:fs/promises";
 import type { DatabaseTarget } from "../config/config.js";
 import { ormOptions } from "./orm-options.js";
+import { rawQuery } from "./raw-query.js";
 
 /** The opened database: the ORM plus what jobs and notifications need from the same connection. */
 export interface Database {
@@ -14,6 +15,11 @@ export interface Database {
   /** The PostgreSQL URL, for the pools of pg-boss and the notification listener. */
   readonly url: string | null;
   em(): EntityManager;
+  /**
+   * A hot-path statement with $1.. placeholders and real bind parameters (see raw-query.ts), in
+   * `em`'s transaction when it has one. Counted like the ORM's own statements.
+   */
+  query<R>(em: EntityManager, sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Applies pending committed migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   /** Cheap round trip for /readyz. */
@@ -38,6 +44,7 @@ export async function openDatabase(target: DatabaseTarget, onQuery?: () => void)
     pglite,
     url: target.kind === "postgres" ? target.url : null,
     em,
+    query: (em, sql, params = []) => rawQuery(em, sql, params, onQuery),
     async migrate() {
       const applied = await orm.migrator.up();
       return applied.map((m) => m.name);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { z } from "zod";
@@ -19,6 +20,9 @@ const eventSchema = z.object({
   counts: countsSchema,
 });
 
+/** What travels over NOTIFY: the event and the process that published it. */
+const notificationSchema = z.object({ origin: z.string(), event: eventSchema });
+
 /** Delivers events to this process's subscribers, keyed by company. */
 class LocalFanout {
   private readonly emitter = new EventEmitter();
@@ -28,7 +32,14 @@ class LocalFanout {
   }
 
   deliver(event: SyncProgressEvent): void {
-    this.emitter.emit(event.companyId, event);
+    // A failing subscriber must neither starve the others nor fail the sync that published.
+    for (const listener of this.emitter.listeners(event.companyId) as ((event: SyncProgressEvent) => void)[]) {
+      try {
+        listener(event);
+      } catch {
+        // the subscriber's own stream reports its failure
+      }
+    }
   }
 
   subscribe(companyId: string, listener: (event: SyncProgressEvent) => void): () => void {
@@ -53,12 +64,16 @@ export class InProcessProgressBus implements ProgressBus {
 }
 
 /**
- * PostgreSQL LISTEN/NOTIFY: every gateway process on the database hears every event, including
- * its own (delivered back through the listener), so all replicas' subscribers see one stream.
+ * PostgreSQL LISTEN/NOTIFY: every gateway process on the database hears every event, so all
+ * replicas' subscribers see one stream. This process's own subscribers get its events at once,
+ * not after the NOTIFY round trip (which a busy sync would delay further); the echo of its own
+ * NOTIFY is recognised by the origin id and dropped. Events of one run come from one process
+ * (one run per company at a time), so each subscriber still sees them in order.
  * The listening connection reconnects by itself after the database restarts.
  */
 export class PostgresProgressBus implements ProgressBus {
   private readonly fanout = new LocalFanout();
+  private readonly origin = randomUUID();
   private listener: pg.Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -83,8 +98,8 @@ export class PostgresProgressBus implements ProgressBus {
     });
     client.on("notification", (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
-      const parsed = eventSchema.safeParse(JSON.parse(message.payload));
-      if (parsed.success) this.fanout.deliver(parsed.data);
+      const parsed = notificationSchema.safeParse(JSON.parse(message.payload));
+      if (parsed.success && parsed.data.origin !== this.origin) this.fanout.deliver(parsed.data.event);
     });
     await client.connect();
     await client.query(`listen ${CHANNEL}`);
@@ -103,7 +118,8 @@ export class PostgresProgressBus implements ProgressBus {
   }
 
   async publish(event: SyncProgressEvent): Promise<void> {
-    await this.db.em().execute("select pg_notify(?, ?)", [CHANNEL, JSON.stringify(event)]);
+    this.fanout.deliver(event);
+    await this.db.em().execute("select pg_notify(?, ?)", [CHANNEL, JSON.stringify({ origin: this.origin, event })]);
   }
 
   subscribe(companyId: string, listener: (event: SyncProgressEvent) => void): () => void {

@@ -6,13 +6,13 @@ import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { CompanyLock } from "../ports/company-lock.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
-import type { DirectoryStore } from "../ports/directory-store.js";
+import type { DirectoryBatch, DirectoryStore } from "../ports/directory-store.js";
 import type { ProgressBus } from "../ports/progress-bus.js";
 import type { SyncRunPatch, SyncRunStore } from "../ports/sync-run-store.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
 import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
 import { buildListLookup } from "../sync/list-lookup.js";
-import { mapPerson } from "../sync/map-person.js";
+import { compilePersonMapper } from "../sync/map-person.js";
 import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js";
 import { planSync, type SyncPlan } from "../sync/plan.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
@@ -53,7 +53,7 @@ export class FullSyncRunner {
   private readonly progressEveryEmployees: number;
 
   constructor(private readonly deps: FullSyncRunnerDeps) {
-    this.batchSize = deps.batchSize ?? 500;
+    this.batchSize = deps.batchSize ?? 1000;
     this.progressEveryMs = deps.progressEveryMs ?? 500;
     this.progressEveryEmployees = deps.progressEveryEmployees ?? 1000;
   }
@@ -72,19 +72,13 @@ export class FullSyncRunner {
       const held = queued.status === "QUEUED" ? await this.deps.runs.heldPlan(runId) : null;
       if (held) return await this.applyApproved(run, held);
 
-      const credential = await this.credentialOf(run.companyId);
-      const fetched = await this.fetch(run.companyId, credential);
-      run = await this.step(runId, { phase: "PLANNING", counts: { ...run.counts, fetched: fetched.fetched } });
-
-      const directory = await this.deps.directory.loadRecords(run.companyId);
-      const plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
-      const counts = countsOf(plan, fetched.fetched);
-      await this.deps.runs.saveOutcome(runId, plan.issues, plan.changes);
-
+      const planned = await this.fetchAndPlan(run);
+      run = planned.run;
+      const { plan, counts } = planned;
       if (run.dryRun) return await this.finish(runId, counts, plan.skipped);
 
       const settings = (await this.deps.companies.getIntegration(run.companyId)).settings;
-      if (countPlannedDeletionShare(plan, directory.size) > settings.deletionSafeguardPercent) {
+      if (countPlannedDeletionShare(plan, planned.directorySize) > settings.deletionSafeguardPercent) {
         const hold: HeldPlan = { creates: plan.creates, updates: plan.updates, deletes: plan.deletes };
         // Counts and changes show what the plan would do, as for a dry run; nothing is applied.
         run = await this.deps.runs.hold(runId, hold, { status: "HELD", phase: "PLANNING", counts, total: plan.creates.length + plan.updates.length + plan.deletes.length });
@@ -101,7 +95,38 @@ export class FullSyncRunner {
     }
   }
 
-  /** Reads Bob: field metadata, named lists, then everyone (inactive too) with only the fields we sync. */
+  /**
+   * FETCHING and PLANNING; the run's issues and changes are stored. Returns only what applying
+   * needs: the fetched records, the loaded directory and the change list are garbage once this
+   * returns, which keeps a large company's peak memory down while it is applied.
+   */
+  private async fetchAndPlan(fetching: SyncRunRecord): Promise<{ run: SyncRunRecord; plan: PlanToApply; counts: SyncCounts; directorySize: number }> {
+    const credential = await this.credentialOf(fetching.companyId);
+    // The directory is read while Bob prepares its answer: the company lock keeps it as read.
+    const directoryLoad = settle(this.deps.directory.loadRecords(fetching.companyId));
+    let fetched: FetchedCompany;
+    try {
+      fetched = await this.fetch(fetching.companyId, credential);
+    } finally {
+      await directoryLoad; // never left running (or rejecting unobserved) when the fetch fails
+    }
+    const run = await this.step(fetching.id, { phase: "PLANNING", counts: { ...fetching.counts, fetched: fetched.fetched } });
+
+    const directory = unwrap(await directoryLoad);
+    const plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
+    await this.deps.runs.saveOutcome(run.id, plan.issues, plan.changes);
+    return {
+      run,
+      plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped },
+      counts: countsOf(plan, fetched.fetched),
+      directorySize: directory.size,
+    };
+  }
+
+  /**
+   * Reads Bob: field metadata, named lists, then everyone (inactive too) with only the fields we
+   * sync, or only `employeeIds` (webhooks).
+   */
   async fetch(companyId: string, credential: BobCredential, employeeIds?: readonly string[]): Promise<FetchedCompany> {
     const [fields, lists, attributes] = await Promise.all([
       this.deps.bob.fetchFields(credential),
@@ -109,14 +134,15 @@ export class FullSyncRunner {
       this.deps.attributes.list(companyId),
     ]);
     const mappings = mapFields(fields, attributes);
-    const result = await this.deps.bob.searchPeople(credential, { fieldIds: syncedFieldIds(mappings), showInactive: true, ...(employeeIds ? { employeeIds } : {}) });
-    const ctx = { mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) };
+    const map = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
+    const request = { fieldIds: syncedFieldIds(mappings), showInactive: true };
+    const result = await this.deps.bob.searchPeople(credential, employeeIds ? { ...request, employeeIds } : request);
     const records: EmployeeRecord[] = [];
     const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
     for (const person of result.people) {
-      const mapped = mapPerson(person, ctx);
+      const mapped = map(person);
       if (mapped.record) records.push(mapped.record);
-      issues.push(...mapped.issues);
+      for (const issue of mapped.issues) issues.push(issue);
     }
     return { records, issues, attributes, fetched: result.people.length + result.problems.length };
   }
@@ -139,23 +165,15 @@ export class FullSyncRunner {
 
   /** Batched transactions: deletes, then updates, then creates; progress at least every N employees or M ms. */
   private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, counts: SyncCounts): Promise<void> {
-    const work: { kind: "delete" | "update" | "create"; record: EmployeeRecord }[] = [
-      ...plan.deletes.map((record) => ({ kind: "delete" as const, record })),
-      ...plan.updates.map((u) => ({ kind: "update" as const, record: u.after })),
-      ...plan.creates.map((record) => ({ kind: "create" as const, record })),
-    ];
-    const total = work.length;
+    const updates = plan.updates.map((u) => u.after);
+    const total = plan.deletes.length + updates.length + plan.creates.length;
     let current = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
     let lastEventAt = Date.now();
     let lastEventProcessed = 0;
-    for (let start = 0; start < total; start += this.batchSize) {
-      const slice = work.slice(start, start + this.batchSize);
-      await this.deps.directory.applyBatch(run.companyId, {
-        deletes: slice.filter((w) => w.kind === "delete").map((w) => w.record.bobId),
-        updates: slice.filter((w) => w.kind === "update").map((w) => w.record),
-        creates: slice.filter((w) => w.kind === "create").map((w) => w.record),
-      });
-      const processed = start + slice.length;
+    let processed = 0;
+    for (const batch of batchesOf(plan.deletes, updates, plan.creates, this.batchSize)) {
+      await this.deps.directory.applyBatch(run.companyId, batch);
+      processed += batch.deletes.length + batch.updates.length + batch.creates.length;
       const due = processed - lastEventProcessed >= this.progressEveryEmployees || Date.now() - lastEventAt >= this.progressEveryMs;
       if (due && processed < total) {
         current = await this.step(run.id, { processed });
@@ -173,9 +191,51 @@ export class FullSyncRunner {
   private async step(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
     const run = await this.deps.runs.update(runId, patch);
     await this.deps.progress.publish(progressOf(run));
+    // Let the subscribers' sockets be written before the next stretch of mapping or planning
+    // holds the thread: otherwise the event waits behind it.
+    await yieldToEventLoop();
     return run;
   }
 }
+
+/** Consecutive slices of deletes, then updates, then creates, `size` employees each. */
+function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly EmployeeRecord[], creates: readonly EmployeeRecord[], size: number): Generator<DirectoryBatch> {
+  const kinds = [deletes, updates, creates] as const;
+  let batch = { deletes: [] as string[], updates: [] as EmployeeRecord[], creates: [] as EmployeeRecord[] };
+  let filled = 0;
+  for (let kind = 0; kind < kinds.length; kind++) {
+    for (const record of kinds[kind] as readonly EmployeeRecord[]) {
+      if (kind === 0) batch.deletes.push(record.bobId);
+      else if (kind === 1) batch.updates.push(record);
+      else batch.creates.push(record);
+      if (++filled === size) {
+        yield batch;
+        batch = { deletes: [], updates: [], creates: [] };
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield batch;
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** A promise that never rejects, so it can be started early and awaited (or abandoned) later. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped">;
 
 export function countsOf(plan: SyncPlan, fetched: number): SyncCounts {
   return { fetched, created: plan.creates.length, updated: plan.updates.length, deleted: plan.deletes.length, unchanged: plan.unchanged, skipped: plan.skipped };

@@ -75,7 +75,8 @@ function encodeForAttribute(value: string | number | boolean, target: AttributeT
       return { ok: true, value: asText(value) };
     case "OPTION": {
       const text = asText(value);
-      const length = [...text].length;
+      // UTF-16 length bounds the code-point count: only a long text needs counting.
+      const length = text.length <= MAX_OPTION_LENGTH ? text.length : [...text].length;
       return length > MAX_OPTION_LENGTH
         ? reject(`is ${length} characters long; a Peakon option holds at most ${MAX_OPTION_LENGTH}`)
         : { ok: true, value: text };

@@ -48,7 +48,17 @@ export function emailKey(email: string | null): string | null {
 }
 
 export function sameRecord(a: EmployeeRecord, b: EmployeeRecord): boolean {
-  return a.bobId === b.bobId && RECORD_FIELDS.every((f) => a[f] === b[f]) && changedAttributeIds(a.attributes, b.attributes).length === 0;
+  if (a.bobId !== b.bobId) return false;
+  for (const field of RECORD_FIELDS) if (a[field] !== b[field]) return false;
+  return sameAttributes(a.attributes, b.attributes);
+}
+
+/** The same ids with the same values; allocation-free, since a resync asks it once per employee. */
+function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key] || !Object.hasOwn(b, key)) return false;
+  return true;
 }
 
 /** Attribute ids whose value differs, including ones set on one side only; sorted. */

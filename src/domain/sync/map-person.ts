@@ -28,66 +28,98 @@ const LOOSE_EMAIL = /^[^\s@]+@[^\s@]+$/;
  * that attribute (VALUE_REJECTED); a person without first or last name is skipped (MISSING_NAME).
  */
 export function mapPerson(person: BobPerson, ctx: PersonMappingContext): PersonMappingResult {
-  const rawEmail = person.values.get("root.email");
-  const issueEmail = typeof rawEmail === "string" && rawEmail.trim() !== "" ? rawEmail.trim() : null;
-  const issues: SyncIssue[] = [];
-  const issue = (code: SyncIssue["code"], message: string) => issues.push({ bobEmployeeId: person.id || null, email: issueEmail, code, message });
+  return compilePersonMapper(ctx)(person);
+}
 
-  if (person.id.trim() === "") {
-    issue("INVALID_RECORD", "Bob returned an employee without an id; it was skipped.");
-    return { record: null, issues };
-  }
+/** One mapping, with everything that does not depend on the person worked out ahead. */
+interface CompiledSource {
+  readonly bobFieldId: string;
+  readonly target: AttributeType;
+  readonly field: BobFieldDefinition;
+  readonly standardKey: StandardAttributeKey | null;
+  /** The attribute this source feeds, when it feeds one. */
+  readonly attributeId: string | null;
+  readonly rejectedInto: string;
+}
 
-  const standard = new Map<StandardAttributeKey, string>();
-  const attributes: Record<string, string> = {};
+/**
+ * mapPerson for many people under one context: sources are ordered and typed once, not once
+ * per person (a full sync maps every employee Bob has with the same context).
+ */
+export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPerson) => PersonMappingResult {
+  const sources: CompiledSource[] = [];
   for (const mapping of sourcesInPriorityOrder(ctx.mappings)) {
     const target = targetType(mapping);
     if (target === null) continue;
-    const field = ctx.fieldsById.get(mapping.bobFieldId) ?? fieldFromMapping(mapping);
-    const converted = toAttributeValue(person.values.get(mapping.bobFieldId), field, target, ctx.lists);
-    if (!converted.ok) {
-      const into = mapping.attribute ? ` into Peakon attribute "${mapping.attribute.name}"` : "";
-      issue("VALUE_REJECTED", `Bob field "${field.name}" (${field.id}) ${converted.problem}; it was not synced${into}.`);
-      continue;
-    }
-    if (converted.value === null) continue;
-    if (mapping.standardKey !== null && !standard.has(mapping.standardKey)) standard.set(mapping.standardKey, converted.value);
     const feedsAttribute = mapping.attribute !== null && (mapping.status === "STANDARD" || mapping.status === "COMPATIBLE");
-    if (feedsAttribute && mapping.attribute && !Object.hasOwn(attributes, mapping.attribute.id)) attributes[mapping.attribute.id] = converted.value;
+    sources.push({
+      bobFieldId: mapping.bobFieldId,
+      target,
+      field: ctx.fieldsById.get(mapping.bobFieldId) ?? fieldFromMapping(mapping),
+      standardKey: mapping.standardKey,
+      attributeId: feedsAttribute && mapping.attribute ? mapping.attribute.id : null,
+      rejectedInto: mapping.attribute ? ` into Peakon attribute "${mapping.attribute.name}"` : "",
+    });
   }
+  const emailAttributeIds = ctx.mappings.filter((m) => m.standardKey === "email" && m.attribute).map((m) => (m.attribute as { id: string }).id);
 
-  const email = standard.get("email") ?? null;
-  if (email !== null && !LOOSE_EMAIL.test(email)) {
-    issue("VALUE_REJECTED", `Email "${email}" is not an email address; the employee was synced without one.`);
-    standard.delete("email");
-    dropStandardAttribute(attributes, ctx.mappings, "email");
-  }
+  return (person) => {
+    const rawEmail = person.values.get("root.email");
+    const issueEmail = typeof rawEmail === "string" && rawEmail.trim() !== "" ? rawEmail.trim() : null;
+    const issues: SyncIssue[] = [];
+    const issue = (code: SyncIssue["code"], message: string) => issues.push({ bobEmployeeId: person.id || null, email: issueEmail, code, message });
 
-  const firstName = standard.get("firstName");
-  const lastName = standard.get("lastName");
-  if (firstName === undefined || lastName === undefined) {
-    const missing = [firstName === undefined ? "first name" : null, lastName === undefined ? "last name" : null].filter((m) => m !== null).join(" and ");
-    issue("MISSING_NAME", `Bob employee ${person.id} has no ${missing}; the employee was skipped.`);
-    return { record: null, issues };
-  }
+    if (person.id.trim() === "") {
+      issue("INVALID_RECORD", "Bob returned an employee without an id; it was skipped.");
+      return { record: null, issues };
+    }
 
-  const separationDate = standard.get("separationDate") ?? null;
-  return {
-    record: {
-      bobId: person.id,
-      employeeNumber: standard.get("employeeId") ?? null,
-      firstName,
-      lastName,
-      email: standard.get("email") ?? null,
-      managerBobId: standard.get("manager") ?? null,
-      startDate: standard.get("tenure") ?? null,
-      birthDate: standard.get("age") ?? null,
-      separationDate,
-      separationReason: standard.get("separationReason") ?? null,
-      gardenLeave: isGardenLeave(person, separationDate),
-      attributes,
-    },
-    issues,
+    const standard: Partial<Record<StandardAttributeKey, string>> = {};
+    const attributes: Record<string, string> = {};
+    for (const source of sources) {
+      const converted = toAttributeValue(person.values.get(source.bobFieldId), source.field, source.target, ctx.lists);
+      if (!converted.ok) {
+        issue("VALUE_REJECTED", `Bob field "${source.field.name}" (${source.field.id}) ${converted.problem}; it was not synced${source.rejectedInto}.`);
+        continue;
+      }
+      if (converted.value === null) continue;
+      if (source.standardKey !== null && standard[source.standardKey] === undefined) standard[source.standardKey] = converted.value;
+      if (source.attributeId !== null && !Object.hasOwn(attributes, source.attributeId)) attributes[source.attributeId] = converted.value;
+    }
+
+    const email = standard.email ?? null;
+    if (email !== null && !LOOSE_EMAIL.test(email)) {
+      issue("VALUE_REJECTED", `Email "${email}" is not an email address; the employee was synced without one.`);
+      delete standard.email;
+      for (const id of emailAttributeIds) delete attributes[id];
+    }
+
+    const firstName = standard.firstName;
+    const lastName = standard.lastName;
+    if (firstName === undefined || lastName === undefined) {
+      const missing = [firstName === undefined ? "first name" : null, lastName === undefined ? "last name" : null].filter((m) => m !== null).join(" and ");
+      issue("MISSING_NAME", `Bob employee ${person.id} has no ${missing}; the employee was skipped.`);
+      return { record: null, issues };
+    }
+
+    const separationDate = standard.separationDate ?? null;
+    return {
+      record: {
+        bobId: person.id,
+        employeeNumber: standard.employeeId ?? null,
+        firstName,
+        lastName,
+        email: standard.email ?? null,
+        managerBobId: standard.manager ?? null,
+        startDate: standard.tenure ?? null,
+        birthDate: standard.age ?? null,
+        separationDate,
+        separationReason: standard.separationReason ?? null,
+        gardenLeave: isGardenLeave(person, separationDate),
+        attributes,
+      },
+      issues,
+    };
   };
 }
 
@@ -115,10 +147,6 @@ function sourcesInPriorityOrder(mappings: readonly FieldMapping[]): FieldMapping
     return i === -1 ? STANDARD_SOURCE_PRIORITY.length : i;
   };
   return [...mappings].sort((a, b) => rank(a) - rank(b));
-}
-
-function dropStandardAttribute(attributes: Record<string, string>, mappings: readonly FieldMapping[], key: StandardAttributeKey): void {
-  for (const m of mappings) if (m.standardKey === key && m.attribute) delete attributes[m.attribute.id];
 }
 
 function fieldFromMapping(mapping: FieldMapping): BobFieldDefinition {

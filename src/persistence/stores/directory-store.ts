@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
 import type { Lifecycle } from "../../domain/sync/lifecycle.js";
@@ -12,7 +11,7 @@ const COLUMNS = [
 ] as const;
 const UPDATED_ON_CONFLICT = COLUMNS.filter((c) => !["id", "company_id", "bob_id", "created_at"].includes(c));
 /** Column types of the JSON rows an upsert batch sends (jsonb_to_recordset's record definition). */
-const RECORDSET_TYPES = `id uuid, bob_id varchar, employee_number varchar, first_name varchar, last_name varchar, email varchar,
+const RECORDSET_TYPES = `bob_id varchar, employee_number varchar, first_name varchar, last_name varchar, email varchar,
   manager_bob_id varchar, start_date date, birth_date date, separation_date date, separation_reason varchar,
   garden_leave boolean, attributes jsonb`;
 const SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
@@ -48,46 +47,36 @@ export class SqlDirectoryStore implements DirectoryStore {
   constructor(private readonly db: Database) {}
 
   async loadRecords(companyId: string): Promise<Map<string, EmployeeRecord>> {
-    const rows = await this.db.em().execute<EmployeeRow[]>(`select ${SELECT} from employee where company_id = ?`, [companyId]);
-    return new Map(rows.map((row) => [row.bob_id, toRecord(row)]));
+    const rows = await this.db.query<EmployeeRow>(this.db.em(), `select ${SELECT} from employee where company_id = $1`, [companyId]);
+    const records = new Map<string, EmployeeRecord>();
+    for (const row of rows) records.set(row.bob_id, toRecord(row));
+    return records;
   }
 
   async applyBatch(companyId: string, batch: DirectoryBatch): Promise<void> {
     const upserts = [...batch.updates, ...batch.creates];
     if (batch.deletes.length === 0 && upserts.length === 0) return;
+    // Serialised before the transaction opens, so its connection is held only for the SQL.
+    const deletes = batch.deletes.length > 0 ? JSON.stringify(batch.deletes) : null;
+    const rows = upserts.length > 0 ? recordsetJson(upserts) : null;
     await this.db.em().transactional(async (em) => {
-      if (batch.deletes.length > 0) {
-        await em.execute(`delete from employee where company_id = ? and bob_id = any(select jsonb_array_elements_text(cast(? as jsonb)))`, [companyId, JSON.stringify(batch.deletes)]);
+      if (deletes !== null) {
+        await this.db.query(em, `delete from employee where company_id = $1 and bob_id in (select jsonb_array_elements_text($2::jsonb))`, [companyId, deletes]);
       }
-      if (upserts.length > 0) {
-        // The whole batch travels as one JSON parameter: no per-row placeholders to bind.
-        const rows = upserts.map((r) => ({
-          id: randomUUID(),
-          bob_id: r.bobId,
-          employee_number: r.employeeNumber,
-          first_name: r.firstName,
-          last_name: r.lastName,
-          email: r.email,
-          manager_bob_id: r.managerBobId,
-          start_date: r.startDate,
-          birth_date: r.birthDate,
-          separation_date: r.separationDate,
-          separation_reason: r.separationReason,
-          garden_leave: r.gardenLeave,
-          attributes: r.attributes,
-        }));
-        await em.execute(
+      if (rows !== null) {
+        // The whole batch travels as one JSON bind parameter: no per-row placeholders, no inlining.
+        await this.db.query(
+          em,
           `insert into employee (${COLUMNS.join(", ")})
-           select r.id, ?, r.bob_id, r.employee_number, r.first_name, r.last_name, r.email, r.manager_bob_id,
+           select gen_random_uuid(), $1, r.bob_id, r.employee_number, r.first_name, r.last_name, r.email, r.manager_bob_id,
                   r.start_date, r.birth_date, r.separation_date, r.separation_reason, r.garden_leave, r.attributes, now(), now()
-           from jsonb_to_recordset(cast(? as jsonb)) as r(${RECORDSET_TYPES})
+           from jsonb_to_recordset($2::jsonb) as r(${RECORDSET_TYPES})
            on conflict (company_id, bob_id) do update set ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(", ")}`,
-          [companyId, JSON.stringify(rows)],
+          [companyId, rows],
         );
       }
     });
   }
-
 
   async page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage> {
     const filter: string[] = ["company_id = ?"];
@@ -117,6 +106,26 @@ export class SqlDirectoryStore implements DirectoryStore {
     const rows = await this.db.em().execute<EmployeeRow[]>(`select ${SELECT} from employee where company_id = ? and bob_id in (${placeholders(bobIds.length)})`, [companyId, ...bobIds]);
     return rows.map(toEmployee);
   }
+}
+
+/** The JSON array jsonb_to_recordset reads: one object per record, keys as the RECORDSET_TYPES columns. */
+function recordsetJson(records: readonly EmployeeRecord[]): string {
+  return JSON.stringify(
+    records.map((r) => ({
+      bob_id: r.bobId,
+      employee_number: r.employeeNumber,
+      first_name: r.firstName,
+      last_name: r.lastName,
+      email: r.email,
+      manager_bob_id: r.managerBobId,
+      start_date: r.startDate,
+      birth_date: r.birthDate,
+      separation_date: r.separationDate,
+      separation_reason: r.separationReason,
+      garden_leave: r.gardenLeave,
+      attributes: r.attributes,
+    })),
+  );
 }
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");

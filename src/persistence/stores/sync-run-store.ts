@@ -11,7 +11,8 @@ import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
 import { SyncChangeRow, SyncIssueRow, SyncRun } from "../entities/index.js";
 
-const ROWS_PER_INSERT = 1000;
+/** Rows per bulk statement when storing a run's issues and changes. */
+const ROWS_PER_INSERT = 5000;
 
 export class OrmSyncRunStore implements SyncRunStore {
   constructor(
@@ -76,20 +77,40 @@ export class OrmSyncRunStore implements SyncRunStore {
   }
 
   async update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
+    // Two statements, no explicit transaction: a running sync calls this for every progress event.
     const em = this.db.em();
-    const row = await em.findOneOrFail(SyncRun, { id: runId });
-    applyPatch(row, patch);
-    await em.flush();
-    return toRecord(row);
+    const { counts, ...rest } = patch;
+    const changed = Object.fromEntries(Object.entries({ ...rest, ...counts }).filter(([, v]) => v !== undefined));
+    if (Object.keys(changed).length > 0) await em.nativeUpdate(SyncRun, { id: runId }, changed);
+    return toRecord(await em.findOneOrFail(SyncRun, { id: runId }));
   }
 
   async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[]): Promise<void> {
     await this.db.em().transactional(async (em) => {
-      await em.nativeDelete(SyncIssueRow, { run: runId });
-      await em.nativeDelete(SyncChangeRow, { run: runId });
-      await insertChunked(em, SyncIssueRow, issues.map((i, seq) => ({ run: runId, seq, bobEmployeeId: i.bobEmployeeId, email: i.email, code: i.code, message: i.message })));
-      await insertChunked(em, SyncChangeRow, changes.map((c, seq) => ({ run: runId, seq, action: c.action, bobEmployeeId: c.bobEmployeeId, email: c.email, fields: c.fields })));
-      await em.nativeUpdate(SyncRun, { id: runId }, { issueCount: issues.length, changeCount: changes.length });
+      await this.db.query(em, `delete from sync_issue where run_id = $1`, [runId]);
+      await this.db.query(em, `delete from sync_change where run_id = $1`, [runId]);
+      // One JSON bind parameter per chunk: an initial sync of 50,000 lists 50,000 changes.
+      for (let start = 0; start < issues.length; start += ROWS_PER_INSERT) {
+        const chunk = issues.slice(start, start + ROWS_PER_INSERT).map((i, k) => ({ seq: start + k, bob_employee_id: i.bobEmployeeId, email: i.email, code: i.code, message: i.message }));
+        await this.db.query(
+          em,
+          `insert into sync_issue (run_id, seq, bob_employee_id, email, code, message)
+           select $1, r.seq, r.bob_employee_id, r.email, r.code, r.message
+           from jsonb_to_recordset($2::jsonb) as r(seq int, bob_employee_id varchar, email varchar, code varchar, message text)`,
+          [runId, JSON.stringify(chunk)],
+        );
+      }
+      for (let start = 0; start < changes.length; start += ROWS_PER_INSERT) {
+        const chunk = changes.slice(start, start + ROWS_PER_INSERT).map((c, k) => ({ seq: start + k, action: c.action, bob_employee_id: c.bobEmployeeId, email: c.email, fields: c.fields }));
+        await this.db.query(
+          em,
+          `insert into sync_change (run_id, seq, action, bob_employee_id, email, fields)
+           select $1, r.seq, r.action, r.bob_employee_id, r.email, r.fields
+           from jsonb_to_recordset($2::jsonb) as r(seq int, action varchar, bob_employee_id varchar, email varchar, fields jsonb)`,
+          [runId, JSON.stringify(chunk)],
+        );
+      }
+      await this.db.query(em, `update sync_run set issue_count = $2, change_count = $3 where id = $1`, [runId, issues.length, changes.length]);
     });
   }
 
@@ -137,12 +158,6 @@ export class OrmSyncRunStore implements SyncRunStore {
       if (error instanceof UniqueConstraintViolationException) return "busy";
       throw error;
     }
-  }
-}
-
-async function insertChunked(em: EntityManager, entity: typeof SyncIssueRow | typeof SyncChangeRow, rows: object[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    await em.insertMany(entity as never, rows.slice(i, i + ROWS_PER_INSERT) as never[]);
   }
 }
 

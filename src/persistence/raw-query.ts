@@ -1,0 +1,18 @@
+import type { EntityManager } from "@mikro-orm/sql";
+import { CompiledQuery } from "kysely";
+
+/**
+ * A statement with PostgreSQL placeholders ($1, $2...) whose values travel as bind parameters.
+ * The ORM's `execute` inlines every parameter into the SQL text as an escaped literal: for the
+ * sync's bulk statements (one JSON parameter of a few megabytes) that escaping and the server's
+ * parsing of the literal cost more than the insert itself. Runs inside `em`'s transaction when
+ * there is one.
+ */
+export async function rawQuery<R>(em: EntityManager, sql: string, params: readonly unknown[], onQuery?: () => void): Promise<R[]> {
+  const executor = em.getTransactionContext<{ executeQuery: ExecuteQuery }>() ?? (em.getConnection().getClient() as unknown as { executeQuery: ExecuteQuery });
+  onQuery?.();
+  const result = await executor.executeQuery(CompiledQuery.raw(sql, [...params]));
+  return result.rows as R[];
+}
+
+type ExecuteQuery = (query: CompiledQuery) => Promise<{ rows: unknown[] }>;
