@@ -6,6 +6,7 @@ import { CallerTokens } from "./auth/caller-tokens.js";
 import type { GatewayConfig } from "./config/config.js";
 import { resolveSecrets, type GatewaySecrets } from "./config/secrets.js";
 import { BobHttpClient, BobRateLimiter } from "./bob/index.js";
+import { BobFieldMetadataCache } from "./bob/field-metadata-cache.js";
 import { AttributeService } from "./domain/attributes/attribute-service.js";
 import { ConnectionService } from "./domain/integration/connection-service.js";
 import { FullSyncRunner } from "./domain/runs/full-sync-runner.js";
@@ -18,12 +19,14 @@ import { InProcessCompanyLock, PostgresCompanyLock } from "./persistence/company
 import { WebhookApplier } from "./domain/webhooks/webhook-applier.js";
 import { WebhookIntake } from "./domain/webhooks/webhook-intake.js";
 import { WebhookService } from "./domain/webhooks/webhook-service.js";
-import { webhookRoutes } from "./http/webhook-routes.js";
+import { webhookFastPath, webhookRoutes } from "./http/webhook-routes.js";
 import { OrmSyncRunStore } from "./persistence/stores/sync-run-store.js";
 import { IntegrationService } from "./domain/integration/integration-service.js";
 import { systemClock, type Clock } from "./domain/ports/clock.js";
 import { TenancyService } from "./domain/tenancy/tenancy-service.js";
 import { createGraphQLHttpEndpoint } from "./graphql/http-endpoint.js";
+import { GraphQLReadCache } from "./graphql/read-cache.js";
+import { SqlDirectoryVersionStore } from "./persistence/stores/directory-version-store.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { createGraphQLWsEndpoint, type GraphQLWsEndpoint } from "./graphql/ws-endpoint.js";
 import { consoleRoutes } from "./http/console-routes.js";
@@ -43,6 +46,10 @@ export interface GatewayOptions {
   /** Called for every SQL statement the ORM runs (tests count queries per request with it). */
   readonly onQuery?: () => void;
   readonly jobs?: JobQueueOptions;
+  /** How old a copy of Bob's field metadata fieldMappings may show (default 60 s; 0: always live). */
+  readonly fieldMetadataTtlMs?: number;
+  /** The GraphQL read cache of directory queries (graphql/read-cache.ts); false turns it off. */
+  readonly graphqlReadCache?: false | { readonly maxBytes?: number };
 }
 
 export interface Gateway {
@@ -54,6 +61,8 @@ export interface Gateway {
   readonly tokens: CallerTokens;
   readonly secrets: GatewaySecrets;
   readonly logger: Logger;
+  /** Null when turned off (GatewayOptions.graphqlReadCache: false). */
+  readonly readCache: GraphQLReadCache | null;
   /** Drains and closes everything: HTTP, sockets, job workers, database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -86,6 +95,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // Connecting answers the admin within 30 s whatever Bob does; the sync may wait longer for big answers.
   const bobForConnect = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, deadlineMs: 25_000, requestTimeoutMs: 20_000 });
   const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, requestTimeoutMs: config.bobSyncTimeoutMs, deadlineMs: Math.max(300_000, config.bobSyncTimeoutMs * 3) });
+  // fieldMappings reads Bob's field metadata through a short-lived per-credential copy; the full
+  // sync (runner below) reads it fresh from Bob on every run and refreshes that copy.
+  const fieldMetadata = new BobFieldMetadataCache(options.fieldMetadataTtlMs !== undefined ? { ttlMs: options.fieldMetadataTtlMs } : {});
   const attributeStore = new OrmAttributeStore(db);
   const directory = new SqlDirectoryStore(db);
   const jobs = await JobQueue.start(db, logger, options.jobs);
@@ -97,12 +109,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     tenancy: new TenancyService(companies),
     integration: new IntegrationService(companies, clock, config.publicUrl),
     attributes: new AttributeService(attributeStore, companies),
-    connection: new ConnectionService(companies, connections, bobForConnect, clock, config.publicUrl),
-    sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: bobForSync, clock }),
+    connection: new ConnectionService(companies, connections, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl),
+    sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: fieldMetadata.wrap(bobForSync), clock }),
     progress,
     webhooks: new WebhookService(companies, connections, deliveries, config.publicUrl),
   };
-  const runner = new FullSyncRunner({ bob: bobForSync, runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock });
+  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock });
   const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock });
   const intake = new WebhookIntake(connections, deliveries, clock);
   await jobs.workFullSync(async (job) => {
@@ -121,6 +133,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await applier.giveUp(companyId, error);
     }
   });
+  await jobs.resumeWebhookApply(await deliveries.companiesWithPending());
   const tokens = new CallerTokens(secrets.jwtSecret);
 
   const app = express();
@@ -141,15 +154,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }),
   );
 
-  const httpServer: Server = createServer(app);
+  // Bob's deliveries skip Express (same answers; anything unusual still goes through the Express route).
+  const webhookFast = webhookFastPath(intake, logger);
+  const httpServer: Server = createServer((req, res) => {
+    if (!webhookFast(req, res)) app(req, res);
+  });
   const schema = await buildGatewaySchema();
   let ws: GraphQLWsEndpoint | null = null;
+  const readCache = options.graphqlReadCache === false ? null : new GraphQLReadCache({ versions: new SqlDirectoryVersionStore(db), clock, ...options.graphqlReadCache });
   const graphql = await createGraphQLHttpEndpoint({
     schema,
     tokens,
     services,
     logger,
     plugins: [],
+    readCache,
   });
   app.use("/graphql", ...graphql.handler);
   app.use(consoleRoutes());
@@ -184,5 +203,5 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return stopping;
   };
 
-  return { url, port, db, services, jobs, tokens, secrets, logger, stop };
+  return { url, port, db, services, jobs, tokens, secrets, logger, readCache, stop };
 }

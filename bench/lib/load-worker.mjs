@@ -1,13 +1,16 @@
-// Child process: autocannon against one GraphQL request; prints its result as one JSON line.
+// Child process: autocannon against one HTTP endpoint; prints its result as one JSON line.
 // Runs outside the gateway's process so the load generator does not share its event loop.
+// `distinct`: every request's body gets a fresh random id where it says [<id>] (autocannon's
+// idReplacement), so no two requests are the same (defeats any cache keyed on the request).
 import autocannon from "autocannon";
 
-const { url, token, body, connections, durationSeconds } = JSON.parse(process.argv[2]);
+const { url, path = "/graphql", token, body, connections, durationSeconds, distinct = false } = JSON.parse(process.argv[2]);
 const result = await autocannon({
-  url: `${url}/graphql`,
+  url: `${url}${path}`,
   method: "POST",
-  headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+  headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
   body,
+  idReplacement: distinct,
   connections,
   duration: durationSeconds,
   timeout: 30,

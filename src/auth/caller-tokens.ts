@@ -17,8 +17,17 @@ const claimsSchema = z.object({
 
 const unauthenticated = (message: string): DomainError => new DomainError("UNAUTHENTICATED", message);
 
+/** Tokens remembered as verified; a client reuses its token for every request until it expires. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
 export class CallerTokens {
   private readonly key: Uint8Array;
+  /**
+   * Token text -> the caller it proved, with its exp. Verifying is deterministic for a given key
+   * and text, so a token verified once needs only its expiry checked again (the same check, at
+   * the same second granularity, as jose's). Bounded: the oldest entry goes first.
+   */
+  private readonly verified = new Map<string, { readonly caller: Caller; readonly exp: number }>();
 
   constructor(secret: string) {
     this.key = new TextEncoder().encode(secret);
@@ -33,6 +42,15 @@ export class CallerTokens {
   }
 
   async verify(token: string): Promise<Caller> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp > Math.floor(Date.now() / 1000)) return known.caller;
+      this.verified.delete(token); // expired: verify again below, which says so
+    }
+    return this.verifyFully(token);
+  }
+
+  private async verifyFully(token: string): Promise<Caller> {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] }));
@@ -46,7 +64,10 @@ export class CallerTokens {
       const claim = claims.error.issues[0]?.path.join(".") ?? "unknown";
       throw unauthenticated(`The token's "${claim}" claim is missing or invalid.`);
     }
-    return { subject: claims.data.sub, companyId: claims.data.companyId, role: claims.data.role };
+    const caller: Caller = Object.freeze({ subject: claims.data.sub, companyId: claims.data.companyId, role: claims.data.role });
+    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { caller, exp: claims.data.exp });
+    return caller;
   }
 
   async mint(input: { subject: string; companyId: string; role: Role; expiresIn?: string | number }): Promise<string> {

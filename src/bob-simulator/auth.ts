@@ -23,6 +23,8 @@ export interface ResolvedCredential {
   kind: CredentialKind;
   /** Stable key for rate limiting: one budget per credential. */
   key: string;
+  /** Names the credential in the request log without revealing it: a service user's id, or "token…<last 4>". */
+  label: string;
   scopes: ReadonlySet<BobScope>;
   hiddenCategories: ReadonlySet<string>;
 }
@@ -35,6 +37,7 @@ export class CredentialStore {
     this.byKey.set(key, {
       kind: c.kind,
       key,
+      label: c.kind === "SERVICE_USER" ? c.id : `token…${c.token.slice(-4)}`,
       scopes: new Set(c.scopes),
       hiddenCategories: new Set(c.hiddenCategories ?? []),
     });

@@ -80,6 +80,27 @@ export async function handleControl(ctx: ControlContext, method: string, url: UR
   }
 }
 
+/**
+ * GET /requests/count?path=&method=&status=&credentialId=&since=<epoch ms>: how many /v1 calls
+ * match, in total and per path, without shipping the log (benchmarks poll it).
+ */
+function countRequests(log: MemoryRequestLog, q: URLSearchParams): { count: number; byPath: Record<string, number> } {
+  const since = q.get("since") === null ? null : Number(q.get("since"));
+  const status = q.get("status") === null ? null : Number(q.get("status"));
+  const byPath: Record<string, number> = {};
+  let count = 0;
+  for (const e of log.entries) {
+    if (q.get("path") !== null && e.path !== q.get("path")) continue;
+    if (q.get("method") !== null && e.method !== q.get("method")) continue;
+    if (q.get("credentialId") !== null && e.credentialId !== q.get("credentialId")) continue;
+    if (status !== null && e.status !== status) continue;
+    if (since !== null && e.at < since) continue;
+    count++;
+    byPath[e.path] = (byPath[e.path] ?? 0) + 1;
+  }
+  return { count, byPath };
+}
+
 /** "GET /employees/:id/terminate" style key with path parameters collected in order. */
 function matchKey(method: string, path: string): { key: string; params: string[] } {
   const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
@@ -149,6 +170,8 @@ async function route(ctx: ControlContext, method: string, path: string, body: Bo
       return json(200, ctx.faults.current);
     case "GET /requests":
       return json(200, { count: ctx.requests.count(), entries: ctx.requests.entries });
+    case "GET /requests/count":
+      return json(200, countRequests(ctx.requests, url.searchParams));
     case "DELETE /requests":
       ctx.requests.clear();
       return json(200, { count: 0 });

@@ -173,8 +173,10 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
       return;
     }
     const at = Date.now();
-    const credentialKind = store.resolve(req.headers.authorization)?.kind ?? null;
-    const log = (status: number): void => requests.add({ method, path: url.pathname, status, credentialKind, at });
+    const resolved = store.resolve(req.headers.authorization);
+    const credentialKind = resolved?.kind ?? null;
+    const credentialId = resolved?.label ?? null;
+    const log = (status: number): void => requests.add({ method, path: url.pathname, status, credentialKind, credentialId, at });
     const pre = faults.before();
     if (pre?.kind === "refuse") {
       log(0);

@@ -8,6 +8,8 @@ export interface RequestLogEntry {
   /** 0 = no answer (hang or refused connection). */
   status: number;
   credentialKind: CredentialKind | null;
+  /** Which credential (a service user's id, or "token…<last 4>"); null when none was recognised. */
+  credentialId: string | null;
   /** Epoch milliseconds. */
   at: number;
 }

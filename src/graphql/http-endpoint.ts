@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type RequestHandler } from "express";
 import { GraphQLError, type GraphQLSchema } from "graphql";
@@ -11,6 +12,7 @@ import { authenticate } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
 import { INTERNAL_MESSAGE, errorLoggingPlugin, formatGraphQLError, toGraphQLError } from "./errors.js";
+import type { GraphQLReadCache } from "./read-cache.js";
 
 export interface GraphQLHttpEndpoint {
   readonly apollo: ApolloServer<GraphQLContext>;
@@ -24,12 +26,18 @@ export async function createGraphQLHttpEndpoint(deps: {
   services: Services;
   logger: Logger;
   plugins: ApolloServerPlugin<GraphQLContext>[];
+  /** Serves repeated directory reads from memory while the company's directory is unchanged. */
+  readCache?: GraphQLReadCache | null;
 }): Promise<GraphQLHttpEndpoint> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: deps.schema,
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
-    plugins: [errorLoggingPlugin(deps.logger), ...deps.plugins],
+    // No cache hints are used. Apollo's default cache-control plugin would make it wrap every
+    // field resolver of the schema with a per-field hook: several microseconds on each of the
+    // thousands of fields a page of employees resolves.
+    plugins: [ApolloServerPluginCacheControlDisabled(), errorLoggingPlugin(deps.logger), ...(deps.readCache ? [deps.readCache.plugin()] : []), ...deps.plugins],
+    ...(deps.readCache ? { stringifyResult: deps.readCache.stringifyResult } : {}),
   });
   await apollo.start();
   const middleware = expressMiddleware(apollo, {
@@ -44,5 +52,11 @@ export async function createGraphQLHttpEndpoint(deps: {
       }
     },
   });
-  return { apollo, handler: [express.json({ limit: "1mb" }), middleware] };
+  // Its own express app, only to turn off ETags: express would hash every response body (SHA-1
+  // over up to megabytes) for an ETag no POST ever uses.
+  const graphqlApp = express();
+  graphqlApp.disable("etag");
+  graphqlApp.disable("x-powered-by");
+  graphqlApp.use(express.json({ limit: "1mb" }), middleware);
+  return { apollo, handler: [graphqlApp] };
 }

@@ -4,26 +4,62 @@ import type { Caller } from "../domain/caller.js";
 import type { DirectoryEmployee } from "../domain/ports/directory-store.js";
 import type { Services } from "../services.js";
 
+/** Attribute names are listed in the default locale's collation order (what localeCompare did). */
+const attributeNameOrder = new Intl.Collator();
+
+/**
+ * The company's attributes as one request needs them: by id, each with its rank in name order,
+ * so ordering one employee's values compares small integers instead of collating names again.
+ */
+export interface AttributeIndex {
+  readonly byId: ReadonlyMap<string, { readonly attribute: Attribute; readonly rank: number }>;
+}
+
+export function indexAttributes(list: readonly Attribute[]): AttributeIndex {
+  const ordered = [...list].sort((a, b) => attributeNameOrder.compare(a.name, b.name));
+  return { byId: new Map(ordered.map((attribute, rank) => [attribute.id, { attribute, rank }])) };
+}
+
+/**
+ * A value of one request that is loaded once: `get()` starts (or joins) the load; `now()` is the
+ * value once it has arrived, so the many fields of a page that need it resolve synchronously.
+ */
+export interface Once<T> {
+  get(): Promise<T>;
+  now(): T | undefined;
+}
+
+function once<T>(load: () => Promise<T>): Once<T> {
+  let promise: Promise<T> | null = null;
+  let value: { readonly v: T } | undefined;
+  return {
+    get: () =>
+      (promise ??= load().then((v) => {
+        value = { v };
+        return v;
+      })),
+    now: () => value?.v,
+  };
+}
+
 /**
  * Per-request batching for every relation a list resolves: a page of 100 employees with their
  * managers and attributes costs the same few queries as a page of 5.
  */
 export interface Loaders {
   readonly employeeByBobId: DataLoader<string, DirectoryEmployee | null>;
-  readonly attributes: () => Promise<Map<string, Attribute>>;
-  readonly today: () => Promise<string>;
+  readonly attributes: Once<AttributeIndex>;
+  readonly today: Once<string>;
 }
 
 export function createLoaders(services: Services, caller: Caller): Loaders {
-  let attributes: Promise<Map<string, Attribute>> | null = null;
-  let today: Promise<string> | null = null;
   return {
     employeeByBobId: new DataLoader(async (bobIds) => {
       const found = await services.sync.employeesByBobIds(caller, bobIds);
       const byId = new Map(found.map((e) => [e.bobId, e]));
       return bobIds.map((id) => byId.get(id) ?? null);
     }),
-    attributes: () => (attributes ??= services.attributes.list(caller).then((list) => new Map(list.map((a) => [a.id, a])))),
-    today: () => (today ??= services.sync.today(caller.companyId)),
+    attributes: once(() => services.attributes.list(caller).then(indexAttributes)),
+    today: once(() => services.sync.today(caller.companyId)),
   };
 }

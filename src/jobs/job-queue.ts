@@ -57,13 +57,21 @@ export class JobQueue {
       retryDelay: 2,
       retryBackoff: true,
     });
-    await boss.createQueue(QUEUES.webhookApply, {
+    const webhookApply = {
       retryLimit: options.webhookRetryLimit ?? WEBHOOK_RETRY_LIMIT,
       retryDelay: options.webhookRetryDelaySeconds ?? 2,
       retryBackoff: true,
       retryDelayMax: 300,
       expireInSeconds: 15 * 60,
-    });
+      // Deliveries are picked up the moment they commit: the job of a worker killed while applying
+      // them comes back through missed heartbeats (pg-boss's monitor: about a minute as measured
+      // here) instead of after expireInSeconds; a restarted process resumes them at once
+      // (resumeWebhookApply).
+      heartbeatSeconds: 10,
+    };
+    await boss.createQueue(QUEUES.webhookApply, webhookApply);
+    // createQueue leaves an existing queue as it was: databases created before the heartbeat get it too.
+    await boss.updateQueue(QUEUES.webhookApply, webhookApply);
     await boss.createQueue(QUEUES.reconcile, { retryLimit: 1, expireInSeconds: 10 * 60 });
     // pg-boss's scheduler (one per database, whatever the number of replicas) looks for companies
     // whose reconciliation is due every five minutes; the hours themselves are company settings.
@@ -100,6 +108,16 @@ export class JobQueue {
 
   async sendWebhookApply(job: WebhookApplyJob, trx: TransactionLike): Promise<void> {
     await this.boss.send(QUEUES.webhookApply, { ...job }, { db: fromKysely(trx) });
+  }
+
+  /**
+   * At start-up, one more job for each company whose deliveries are still ACCEPTED: a process
+   * killed while applying them left its job active until missed heartbeats return it; this one
+   * applies them now. A job too many is harmless (a drain that finds nothing does nothing).
+   */
+  async resumeWebhookApply(companyIds: readonly string[]): Promise<void> {
+    for (const companyId of companyIds) await this.boss.send(QUEUES.webhookApply, { companyId });
+    if (companyIds.length > 0) this.wake(QUEUES.webhookApply);
   }
 
   /**

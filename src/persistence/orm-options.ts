@@ -30,6 +30,9 @@ export function ormOptions(
     },
     // Schema changes only ever come from migrations.
     ensureDatabase: false,
+    // Triggers are written by hand in migrations (the directory version's, see
+    // entities/directory-version.entity.ts): generated migrations must never drop them.
+    schemaGenerator: { ignoreTriggers: true },
     allowGlobalContext: false,
     ...(onQuery ? { debug: ["query" as const], logger: () => onQuery() } : { debug: false }),
   };

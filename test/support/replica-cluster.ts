@@ -107,6 +107,18 @@ export async function waitForRunState(cluster: ReplicaCluster, replica: number, 
   return within(poll(), timeoutMs, `run ${runId}`);
 }
 
+/** Runs SQL on the cluster's shared database directly (to shape the database itself, e.g. make it slow). */
+export async function sqlOnClusterDatabase(cluster: ReplicaCluster, text: string): Promise<void> {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: (cluster.db.target as { url: string }).url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The directory as rows, to compare with Bob exactly. */
 export async function directoryRows(cluster: ReplicaCluster): Promise<{ bobId: string; lastName: string; email: string | null; count: number }[]> {
   const pg = (await import("pg")).default;

@@ -21,12 +21,21 @@ export interface DeliveryPage {
 
 export interface DeliveryStore {
   /**
-   * Stores a verified delivery and, when it has work to do, its job, in one transaction. The
-   * same body again is stored as IGNORED (duplicate) and gets no job.
+   * Stores a verified delivery and, when it has work to do, its job, in one transaction; resolves
+   * only once that transaction has committed. The same body again is stored as IGNORED
+   * (duplicate) and gets no job. Concurrent calls may share one transaction (group commit), each
+   * with its own outcome.
    */
   accept(companyId: string, event: BobWebhookEvent, bodyHash: string, receivedAt: Date): Promise<{ id: string; duplicate: boolean }>;
   /** ACCEPTED deliveries of the company, oldest first. */
   pending(companyId: string, limit: number): Promise<DeliveryRecord[]>;
+  /**
+   * How many deliveries of the company are ACCEPTED and the newest one's sequence number: a
+   * cheap signal of whether more are still arriving (the applier waits for a burst to settle).
+   */
+  pendingState(companyId: string): Promise<{ readonly count: number; readonly lastSeq: number }>;
+  /** Companies with ACCEPTED deliveries (at start-up: their application may have died with a previous process). */
+  companiesWithPending(): Promise<string[]>;
   markApplied(ids: readonly string[], at: Date): Promise<void>;
   markFailed(ids: readonly string[], error: string): Promise<void>;
   list(companyId: string, first: number, after: string | null): Promise<DeliveryPage>;

@@ -50,6 +50,7 @@ export function parseBobEvent(body: unknown): BobWebhookEvent | null {
 
 /** Bob's connection test: "Ping test" as plain text, or {"text":"Ping test"}. */
 export function isPing(raw: string): boolean {
+  if (!raw.includes("Ping test")) return false; // every real delivery: no trim, no parse
   const text = raw.trim();
   if (text === "Ping test" || text === '"Ping test"') return true;
   try {

@@ -8,14 +8,22 @@ import type { DirectoryStore } from "../ports/directory-store.js";
 import type { FullSyncRunner } from "../runs/full-sync-runner.js";
 import { planSync } from "../sync/plan.js";
 
-/** How many pending deliveries one drain takes: their employees are fetched in one go. */
-const DRAIN_LIMIT = 2000;
+/** How many pending deliveries one drain takes: their employees are fetched together (people search chunks the ids). */
+const DRAIN_LIMIT = 10_000;
 const APPLY_BATCH = 500;
 
+export interface SettleOptions {
+  /** A burst has settled once no delivery arrived for this long (default 250 ms). */
+  readonly quietMs?: number;
+  /** Never wait longer than this after the first look, so a steady stream is still applied (default 2,000 ms). */
+  readonly maxWaitMs?: number;
+}
+
 /**
- * Applies a company's accepted webhook deliveries. Everything pending is drained together: the
- * employees they name are fetched from Bob in one people search (thin v2 events carry no values)
- * and applied through the full sync's own mapping and planning rules. The company lock keeps
+ * Applies a company's accepted webhook deliveries. Once a burst has settled, everything pending
+ * is drained together: the employees they name (each once, however many events name it) are
+ * fetched from Bob in as few people searches as the id filter allows (thin v2 events carry no
+ * values) and applied through the full sync's own mapping and planning rules. The company lock keeps
  * drains and full syncs apart, and every fetch happens after the deliveries it serves arrived.
  */
 export class WebhookApplier {
@@ -28,16 +36,41 @@ export class WebhookApplier {
       readonly runner: FullSyncRunner;
       readonly lock: CompanyLock;
       readonly clock: Clock;
+      readonly settle?: SettleOptions;
     },
   ) {}
 
   /** Returns how many deliveries were applied. Throws (for the job to retry) when Bob is unavailable. */
   async drain(companyId: string): Promise<number> {
+    await this.settle(companyId);
     let applied = 0;
     for (;;) {
       const count = await this.deps.lock.withLock(companyId, () => this.drainOnce(companyId));
       applied += count;
       if (count < DRAIN_LIMIT) return applied;
+    }
+  }
+
+  /**
+   * Waits (bounded) while deliveries of the company are still arriving, so a burst is fetched
+   * from Bob in one go instead of one people search per wake: the same employee named by many
+   * events is fetched once, and Bob's 50-a-minute people-search budget goes much further.
+   * Real time (not the injected clock): this is about request timing, not calendar days.
+   */
+  private async settle(companyId: string): Promise<void> {
+    const quietMs = this.deps.settle?.quietMs ?? 250;
+    const maxWaitMs = this.deps.settle?.maxWaitMs ?? 2_000;
+    if (maxWaitMs <= 0) return;
+    const startedAt = performance.now();
+    let last = await this.deps.deliveries.pendingState(companyId);
+    let lastChangeAt = startedAt;
+    while (last.count > 0) {
+      const now = performance.now();
+      if (now - lastChangeAt >= quietMs || now - startedAt >= maxWaitMs) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(quietMs / 2, 100)));
+      const state = await this.deps.deliveries.pendingState(companyId);
+      if (state.lastSeq !== last.lastSeq || state.count !== last.count) lastChangeAt = performance.now();
+      last = state;
     }
   }
 

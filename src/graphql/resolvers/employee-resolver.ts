@@ -3,6 +3,7 @@ import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
 import { deriveLifecycle } from "../../domain/sync/lifecycle.js";
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
+import type { AttributeIndex, Once } from "../loaders.js";
 import { AttributeValue, Employee, EmployeeConnection, Lifecycle } from "../types/employee.js";
 
 @Resolver(() => Employee)
@@ -24,34 +25,45 @@ export class EmployeeResolver {
   }
 
   @FieldResolver(() => Employee, { nullable: true })
-  async manager(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<Employee | null> {
+  manager(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<Employee | null> | null {
     if (!employee.managerBobId) return null;
-    return (await ctx.loaders.employeeByBobId.load(employee.managerBobId)) as unknown as Employee | null;
+    return ctx.loaders.employeeByBobId.load(employee.managerBobId) as unknown as Promise<Employee | null>;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: "Whole months from start date to today; null before the start date." })
-  async tenureMonths(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<number | null> {
-    return deriveLifecycle(employee, await ctx.loaders.today()).tenureMonths;
+  tenureMonths(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): number | null | Promise<number | null> {
+    return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).tenureMonths);
   }
 
   @FieldResolver(() => Lifecycle)
-  async lifecycle(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<Lifecycle> {
-    return deriveLifecycle(employee, await ctx.loaders.today()).lifecycle as Lifecycle;
+  lifecycle(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Lifecycle | Promise<Lifecycle> {
+    return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).lifecycle as Lifecycle);
   }
 
   @FieldResolver(() => Boolean, { description: "Started and not separated, as of the company's today." })
-  async surveyable(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return deriveLifecycle(employee, await ctx.loaders.today()).surveyable;
+  surveyable(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): boolean | Promise<boolean> {
+    return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).surveyable);
   }
 
   @FieldResolver(() => [AttributeValue], { description: "Every attribute with a value, standard and custom." })
-  async attributes(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<AttributeValue[]> {
-    const attributes = await ctx.loaders.attributes();
-    const values: AttributeValue[] = [];
-    for (const [attributeId, value] of Object.entries(employee.attributes)) {
-      const attribute = attributes.get(attributeId);
-      if (attribute) values.push({ attribute: attribute as AttributeValue["attribute"], value });
-    }
-    return values.sort((a, b) => a.attribute.name.localeCompare(b.attribute.name));
+  attributes(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): AttributeValue[] | Promise<AttributeValue[]> {
+    return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index));
   }
+}
+
+/** Synchronous once the request's value has arrived: no promise per field of every row. */
+function withValue<T, R>(value: Once<T>, use: (v: T) => R): R | Promise<R> {
+  const now = value.now();
+  return now !== undefined ? use(now) : value.get().then(use);
+}
+
+/** The employee's attribute values in attribute-name order (ranks computed once per request). */
+export function attributeValuesOf(employee: DirectoryEmployee, index: AttributeIndex): AttributeValue[] {
+  const ranked: { rank: number; value: AttributeValue }[] = [];
+  for (const [attributeId, value] of Object.entries(employee.attributes)) {
+    const entry = index.byId.get(attributeId);
+    if (entry) ranked.push({ rank: entry.rank, value: { attribute: entry.attribute as AttributeValue["attribute"], value } });
+  }
+  ranked.sort((a, b) => a.rank - b.rank);
+  return ranked.map((r) => r.value);
 }

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { AttributeType } from "./enums.js";
 
-@ObjectType({ description: "A Peakon attribute: a standard one or one an admin created." })
+@ObjectType({ description: "A Peakon attribute: a standard one or one an admin created.", simpleResolvers: true })
 export class Attribute {
   @Field(() => ID)
   id!: string;

@@ -18,13 +18,13 @@ registerEnumType(Lifecycle, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AttributeValue {
   @Field(() => Attribute) attribute!: Attribute;
   @Field(() => String, { nullable: true }) value!: string | null;
 }
 
-@ObjectType({ description: "An employee of the company's Peakon directory." })
+@ObjectType({ description: "An employee of the company's Peakon directory.", simpleResolvers: true })
 export class Employee {
   @Field(() => ID) id!: string;
   @Field(() => String) bobId!: string;
@@ -39,13 +39,13 @@ export class Employee {
   // manager, tenureMonths, lifecycle, surveyable and attributes are resolved in EmployeeResolver.
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EmployeeEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Employee) node!: Employee;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EmployeeConnection {
   @Field(() => [EmployeeEdge]) edges!: EmployeeEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -2,7 +2,7 @@ import { Field, InputType, Int, ObjectType } from "type-graphql";
 import { DateTimeScalar } from "../scalars.js";
 import { CredentialKind, IntegrationStatus } from "./enums.js";
 
-@ObjectType({ description: "How full syncs behave for the company." })
+@ObjectType({ description: "How full syncs behave for the company.", simpleResolvers: true })
 export class SyncSettings {
   @Field(() => Int, { description: "A full sync that would delete more than this share (percent) of the synced employees is HELD. Default 20." })
   deletionSafeguardPercent!: number;
@@ -11,7 +11,7 @@ export class SyncSettings {
   reconcileEveryHours!: number | null;
 }
 
-@ObjectType({ description: "State of the company's Bob integration." })
+@ObjectType({ description: "State of the company's Bob integration.", simpleResolvers: true })
 export class Integration {
   @Field(() => IntegrationStatus)
   status!: IntegrationStatus;

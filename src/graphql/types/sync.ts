@@ -60,7 +60,7 @@ export enum ChangeAction {
 }
 registerEnumType(ChangeAction, { name: "ChangeAction" });
 
-@ObjectType({ description: "How one Bob field maps to Peakon, or why it does not." })
+@ObjectType({ description: "How one Bob field maps to Peakon, or why it does not.", simpleResolvers: true })
 export class FieldMapping {
   @Field(() => String) bobFieldId!: string;
   @Field(() => String) bobFieldName!: string;
@@ -70,7 +70,7 @@ export class FieldMapping {
   @Field(() => String, { nullable: true, description: "Plain words for every status but STANDARD and COMPATIBLE." }) reason!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncCounts {
   @Field(() => Int) fetched!: number;
   @Field(() => Int) created!: number;
@@ -80,7 +80,7 @@ export class SyncCounts {
   @Field(() => Int) skipped!: number;
 }
 
-@ObjectType({ description: "A problem with one employee; it never stops the others." })
+@ObjectType({ description: "A problem with one employee; it never stops the others.", simpleResolvers: true })
 export class SyncIssue {
   @Field(() => String, { nullable: true }) bobEmployeeId!: string | null;
   @Field(() => String, { nullable: true }) email!: string | null;
@@ -88,7 +88,7 @@ export class SyncIssue {
   @Field(() => String) message!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EmployeeChange {
   @Field(() => ChangeAction) action!: ChangeAction;
   @Field(() => String) bobEmployeeId!: string;
@@ -96,7 +96,7 @@ export class EmployeeChange {
   @Field(() => [String], { description: "Peakon attribute names that change (empty for DELETE)." }) fields!: string[];
 }
 
-@ObjectType({ description: "One full sync or dry run." })
+@ObjectType({ description: "One full sync or dry run.", simpleResolvers: true })
 export class SyncRun {
   @Field(() => ID) id!: string;
   @Field(() => SyncTrigger) trigger!: SyncTrigger;
@@ -110,26 +110,26 @@ export class SyncRun {
   @Field(() => String, { nullable: true }) error!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncRunEdge {
   @Field(() => String) cursor!: string;
   @Field(() => SyncRun) node!: SyncRun;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncRunConnection {
   @Field(() => [SyncRunEdge]) edges!: SyncRunEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
   @Field(() => Int) totalCount!: number;
 }
 
-@ObjectType({ description: "Live progress of a sync run." })
+@ObjectType({ description: "Live progress of a sync run.", simpleResolvers: true })
 export class SyncProgress {
   @Field(() => ID) runId!: string;
   @Field(() => SyncRunStatus) status!: SyncRunStatus;

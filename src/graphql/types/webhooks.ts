@@ -24,7 +24,7 @@ export class SetHookSecretInput {
   secret!: string;
 }
 
-@ObjectType({ description: "What arrived on the webhook URL and what became of it." })
+@ObjectType({ description: "What arrived on the webhook URL and what became of it.", simpleResolvers: true })
 export class WebhookDelivery {
   @Field(() => ID) id!: string;
   @Field(() => DateTimeScalar) receivedAt!: Date;
@@ -34,13 +34,13 @@ export class WebhookDelivery {
   @Field(() => String, { nullable: true }) error!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class WebhookDeliveryEdge {
   @Field(() => String) cursor!: string;
   @Field(() => WebhookDelivery) node!: WebhookDelivery;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class WebhookDeliveryConnection {
   @Field(() => [WebhookDeliveryEdge]) edges!: WebhookDeliveryEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -3,6 +3,7 @@ import { Migration20261128121921 } from "./Migration20261128121921.js";
 import { Migration20261128123529 } from "./Migration20261128123529.js";
 import { Migration20261128130403 } from "./Migration20261128130403.js";
 import { Migration20261128130813 } from "./Migration20261128130813.js";
+import { Migration20261128153623 } from "./Migration20261128153623.js";
 
 /** Applied in this order; a new migration is appended, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261128123529", class: Migration20261128123529 },
   { name: "Migration20261128130403", class: Migration20261128130403 },
   { name: "Migration20261128130813", class: Migration20261128130813 },
+  { name: "Migration20261128153623", class: Migration20261128153623 },
 ];
