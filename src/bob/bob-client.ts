@@ -7,16 +7,18 @@ import type {
   BobNamedList,
   BobPerson,
   BobRecordProblem,
+  MappedPeopleSearchResult,
   PeopleSearchRequest,
   PeopleSearchResult,
 } from "../domain/ports/bob-api.js";
 import { authorizationHeader, credentialKey } from "./auth-header.js";
 import { systemBobClock, type BobClock } from "./clock.js";
 import { finalError, immediateError, isRetryable, type AttemptFailure } from "./errors-from-response.js";
-import { exchange, type FetchLike } from "./http-transport.js";
+import { exchange, type BodySink, type FetchLike } from "./http-transport.js";
+import { JsonArrayStream } from "./json-array-stream.js";
 import { parseFields } from "./parse-fields.js";
 import { parseNamedLists } from "./parse-named-lists.js";
-import { parseSearchEnvelope, readPeople } from "./parse-people.js";
+import { PeopleReader, type PeopleParse } from "./parse-people.js";
 import { BobRateLimiter, RateLimitWaitExceeded } from "./rate-limiter.js";
 import { retryDelay } from "./retry-policy.js";
 
@@ -94,6 +96,8 @@ const NAMED_LISTS: Endpoint = {
 };
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+/** A whole body parsed as JSON, or (for answers that can be huge) a sink fed as it arrives. */
+type BodyReading<T> = ((json: unknown) => Parsed<T>) | { readonly stream: () => BodySink<Parsed<T>> };
 
 /** A filter on an id no employee has: the cheapest search that still needs "Full employee read". */
 const PROBE_FILTER = [{ fieldPath: "root.id", operator: "equals", values: ["0"] }];
@@ -140,7 +144,7 @@ export class BobHttpClient implements BobApi {
   async verifyAccess(credential: BobCredential): Promise<void> {
     // Sequential on purpose: a 401 on the first call must be the only request Bob sees.
     const deadlineAt = this.clock.now() + this.settings.deadlineMs;
-    await this.call(credential, SEARCH, { fields: ["root.id"], showInactive: false, filters: PROBE_FILTER }, (json) => envelope(json), deadlineAt);
+    await this.call(credential, SEARCH, { fields: ["root.id"], showInactive: false, filters: PROBE_FILTER }, peopleStream(["root.id"], () => null), deadlineAt);
     await this.call(credential, FIELDS, undefined, (json) => fieldsOf(json), deadlineAt);
   }
 
@@ -160,37 +164,42 @@ export class BobHttpClient implements BobApi {
   }
 
   async searchPeople(credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult> {
+    return this.searchPeopleMapped(credential, request, (person) => person);
+  }
+
+  async searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, map: (person: BobPerson) => R): Promise<MappedPeopleSearchResult<R>> {
     const wanted = unique(request.fieldIds);
     const fieldChunks = splitFields(wanted, this.settings.maxFieldsPerSearch);
     if (request.employeeIds !== undefined && request.employeeIds.length === 0) return { people: [], problems: [] };
     const idChunks: (readonly string[] | undefined)[] =
       request.employeeIds === undefined ? [undefined] : chunk(unique(request.employeeIds), this.settings.maxIdsPerSearch);
 
-    const people: BobPerson[] = [];
+    const people: R[] = [];
     const problems: BobRecordProblem[] = [];
     // Calls run one after another: parallel chunks would only race each other for the budget.
     for (const ids of idChunks) {
-      const merged = await this.searchOneIdChunk(credential, request.showInactive, ids, fieldChunks, wanted);
-      people.push(...merged.people);
-      problems.push(...merged.problems);
+      const merged = await this.searchOneIdChunk(credential, request.showInactive, ids, fieldChunks, wanted, map);
+      for (const person of merged.people) people.push(person);
+      for (const problem of merged.problems) problems.push(problem);
     }
     return { people, problems };
   }
 
-  /** Several field chunks for the same employees, merged per employee id. */
-  private async searchOneIdChunk(
+  /** Several field chunks for the same employees, merged per employee id, then mapped. */
+  private async searchOneIdChunk<R>(
     credential: BobCredential,
     showInactive: boolean,
     ids: readonly string[] | undefined,
     fieldChunks: readonly (readonly string[])[],
     wanted: readonly string[],
-  ): Promise<PeopleSearchResult> {
+    map: (person: BobPerson) => R,
+  ): Promise<MappedPeopleSearchResult<R>> {
     const wantedSet = new Set(wanted);
     if (fieldChunks.length === 1) {
-      // The usual case (at most 400 fields): one answer, nothing to merge.
+      // The usual case (at most 400 fields): one answer, nothing to merge, each person mapped
+      // as it is read. A retried answer starts over with a fresh reader.
       const fields = fieldChunks[0] as readonly string[];
-      const employees = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), envelope);
-      return readPeople(employees, fields.filter((f) => wantedSet.has(f)));
+      return this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), map));
     }
     const values = new Map<string, Map<string, unknown>>();
     const seenIn = new Map<string, number>();
@@ -198,11 +207,7 @@ export class BobHttpClient implements BobApi {
     const broken = new Set<string>();
 
     for (const fields of fieldChunks) {
-      const employees = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), envelope);
-      const part = readPeople(
-        employees,
-        fields.filter((f) => wantedSet.has(f)),
-      );
+      const part = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), (person) => person));
       for (const problem of part.problems) {
         problems.push(problem);
         if (problem.bobEmployeeId !== null) broken.add(problem.bobEmployeeId);
@@ -217,7 +222,7 @@ export class BobHttpClient implements BobApi {
       }
     }
 
-    const people: BobPerson[] = [];
+    const people: R[] = [];
     for (const [id, personValues] of values) {
       if (broken.has(id)) continue;
       if ((seenIn.get(id) ?? 0) < fieldChunks.length) {
@@ -225,7 +230,7 @@ export class BobHttpClient implements BobApi {
         problems.push({ bobEmployeeId: id, message: "Employee appeared in only some of the split field requests (changed during the sync?)." });
         continue;
       }
-      people.push({ id, values: personValues });
+      people.push(map({ id, values: personValues }));
     }
     return { people, problems };
   }
@@ -235,7 +240,7 @@ export class BobHttpClient implements BobApi {
    * bounds everything including the queue wait; otherwise the queue wait has its own bound and
    * the deadline starts once the first slot is granted.
    */
-  private async call<T>(credential: BobCredential, endpoint: Endpoint, body: unknown, parse: (json: unknown) => Parsed<T>, sharedDeadline?: number): Promise<T> {
+  private async call<T>(credential: BobCredential, endpoint: Endpoint, body: unknown, reading: BodyReading<T>, sharedDeadline?: number): Promise<T> {
     const key = `${credentialKey(credential)}|${endpoint.name}`;
     const limit = endpoint.name === "people.search" ? this.settings.peopleSearchPerMinute : this.settings.otherPerMinute;
     const secrets = credential.kind === "SERVICE_USER" ? [credential.token, authorizationHeader(credential)] : [credential.token];
@@ -266,7 +271,7 @@ export class BobHttpClient implements BobApi {
       if (remaining <= 0) throw last ? finalError(last, attempt - 1, endpoint.what) : deadlineError(this.settings.deadlineMs);
       const timeoutMs = Math.min(this.settings.requestTimeoutMs, remaining);
       const started = this.clock.now();
-      const result = await exchange(this.fetchImpl, request, timeoutMs);
+      const result = await exchange(this.fetchImpl, request, timeoutMs, typeof reading === "function" ? undefined : reading.stream);
       const ms = this.clock.now() - started;
 
       let failure: AttemptFailure;
@@ -274,7 +279,7 @@ export class BobHttpClient implements BobApi {
       if (result.kind === "answered") {
         headers = result.headers;
         if (result.status >= 200 && result.status < 300) {
-          const parsed = parseBody(result.body, parse);
+          const parsed = typeof reading === "function" ? parseBody(result.body, reading) : (result.streamed as Parsed<T>);
           this.report({ endpoint: endpoint.name, status: result.status, ms, attempt, ...(parsed.ok ? {} : { failure: "bad-body" }) });
           if (parsed.ok) return parsed.value;
           failure = { kind: "bad-body", reason: parsed.reason };
@@ -337,9 +342,20 @@ function searchBody(fields: readonly string[], showInactive: boolean, ids: reado
   return { fields, showInactive, ...(ids === undefined ? {} : { filters: [{ fieldPath: "root.id", operator: "equals", values: ids }] }) };
 }
 
-function envelope(json: unknown): Parsed<unknown[]> {
-  const parsed = parseSearchEnvelope(json);
-  return parsed.ok ? { ok: true, value: parsed.employees } : parsed;
+/** The people search answer, read person by person as it arrives (see JsonArrayStream). */
+function peopleStream<R>(fieldIds: readonly string[], map: (person: BobPerson) => R): BodyReading<PeopleParse<R>> {
+  const stream = (): BodySink<Parsed<PeopleParse<R>>> => {
+    const people = new PeopleReader(fieldIds, map);
+    const stream = new JsonArrayStream("employees", (element) => people.add(element));
+    return {
+      write: (chunk) => stream.write(chunk),
+      end: () => {
+        const end = stream.end();
+        return end.ok ? { ok: true, value: people.result() } : end;
+      },
+    };
+  };
+  return { stream };
 }
 
 function fieldsOf(json: unknown): Parsed<Extract<ReturnType<typeof parseFields>, { ok: true }>> {

@@ -54,6 +54,7 @@ export class BobFieldMetadataCache {
       fetchFields: (credential: BobCredential) => this.fields(bob, credential),
       fetchNamedLists: (credential: BobCredential): Promise<readonly BobNamedList[]> => bob.fetchNamedLists(credential),
       searchPeople: (credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult> => bob.searchPeople(credential, request),
+      searchPeopleMapped: (credential, request, map) => bob.searchPeopleMapped(credential, request, map),
     };
   }
 
@@ -69,6 +70,7 @@ export class BobFieldMetadataCache {
       },
       fetchNamedLists: (credential: BobCredential): Promise<readonly BobNamedList[]> => bob.fetchNamedLists(credential),
       searchPeople: (credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult> => bob.searchPeople(credential, request),
+      searchPeopleMapped: (credential, request, map) => bob.searchPeopleMapped(credential, request, map),
     };
   }
 

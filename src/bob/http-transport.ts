@@ -13,7 +13,8 @@ export interface OutgoingRequest {
 }
 
 export type ExchangeResult =
-  | { readonly kind: "answered"; readonly status: number; readonly headers: Headers; readonly body: string }
+  /** `streamed` is what the sink made of a 2xx body (then `body` is empty). */
+  | { readonly kind: "answered"; readonly status: number; readonly headers: Headers; readonly body: string; readonly streamed?: unknown }
   /** No complete answer within timeoutMs (headers or body). */
   | { readonly kind: "timeout" }
   | { readonly kind: "refused" }
@@ -22,7 +23,13 @@ export type ExchangeResult =
   /** Status and headers arrived, then the body broke off. */
   | { readonly kind: "truncated"; readonly status: number };
 
-export async function exchange(fetchImpl: FetchLike, request: OutgoingRequest, timeoutMs: number): Promise<ExchangeResult> {
+/** Takes a 2xx body chunk by chunk as it arrives, so a large answer is never held whole. */
+export interface BodySink<T> {
+  write(chunk: Uint8Array): void;
+  end(): T;
+}
+
+export async function exchange(fetchImpl: FetchLike, request: OutgoingRequest, timeoutMs: number, sink?: () => BodySink<unknown>): Promise<ExchangeResult> {
   // One signal for the whole exchange: a Bob that sends headers and then stalls the body is
   // as stuck as one that never answers.
   const signal = AbortSignal.timeout(Math.max(1, Math.round(timeoutMs)));
@@ -39,6 +46,11 @@ export async function exchange(fetchImpl: FetchLike, request: OutgoingRequest, t
     return failureOf(error, signal);
   }
   try {
+    if (sink && response.ok) {
+      const reading = sink();
+      if (response.body) for await (const chunk of response.body) reading.write(chunk);
+      return { kind: "answered", status: response.status, headers: response.headers, body: "", streamed: reading.end() };
+    }
     const body = await response.text();
     return { kind: "answered", status: response.status, headers: response.headers, body };
   } catch (error) {

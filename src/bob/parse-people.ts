@@ -11,8 +11,8 @@ export function parseSearchEnvelope(json: unknown): SearchEnvelopeParse {
   return parsed.success ? { ok: true, employees: parsed.data.employees } : { ok: false, reason: "the answer has no employees array" };
 }
 
-export interface PeopleParse {
-  readonly people: BobPerson[];
+export interface PeopleParse<R = BobPerson> {
+  readonly people: R[];
   readonly problems: BobRecordProblem[];
 }
 
@@ -24,16 +24,41 @@ export interface PeopleParse {
  * records of 25 fields that is the difference between a loop and a million string splits.
  */
 export function readPeople(records: readonly unknown[], fieldIds: readonly string[]): PeopleParse {
-  const readers = fieldIds.map(compileFieldReader);
-  const categories = [...new Set(readers.filter((r) => r.path.length >= 2).map((r) => r.path[0] as string))];
-  const people: BobPerson[] = [];
-  const problems: BobRecordProblem[] = [];
-  for (let index = 0; index < records.length; index++) {
-    const result = readPerson(records[index], readers, categories);
-    if ("problem" in result) problems.push({ bobEmployeeId: result.id, message: `Employee record #${index + 1}: ${result.problem}` });
-    else people.push(result.person);
+  const reader = new PeopleReader(fieldIds);
+  for (const record of records) reader.add(record);
+  return reader.result();
+}
+
+/**
+ * readPeople one record at a time, for records read from a stream as they arrive. `map` turns
+ * each person into what the caller keeps (by default the person itself), so the per-field
+ * values need not outlive their record.
+ */
+export class PeopleReader<R = BobPerson> {
+  private readonly readers: readonly FieldReader[];
+  private readonly categories: readonly string[];
+  private readonly people: R[] = [];
+  private readonly problems: BobRecordProblem[] = [];
+  private index = 0;
+
+  constructor(
+    fieldIds: readonly string[],
+    private readonly map: (person: BobPerson) => R = (person) => person as R,
+  ) {
+    this.readers = fieldIds.map(compileFieldReader);
+    this.categories = [...new Set(this.readers.filter((r) => r.path.length >= 2).map((r) => r.path[0] as string))];
   }
-  return { people, problems };
+
+  add(record: unknown): void {
+    this.index++;
+    const result = readPerson(record, this.readers, this.categories);
+    if ("problem" in result) this.problems.push({ bobEmployeeId: result.id, message: `Employee record #${this.index}: ${result.problem}` });
+    else this.people.push(this.map(result.person));
+  }
+
+  result(): PeopleParse<R> {
+    return { people: this.people, problems: this.problems };
+  }
 }
 
 type PersonRead = { readonly person: BobPerson } | { readonly id: string | null; readonly problem: string };

@@ -209,6 +209,22 @@ describe("failures", () => {
     expect(error?.message).toContain(reason);
   });
 
+  it("maps each person as it arrives, and a retried answer starts over: nothing from the broken attempt is kept", async () => {
+    const request = { fieldIds: FIELDS, showInactive: true };
+    const clean = await client().searchPeople(token, request);
+    sim.faults.set({ truncatedNext: 1 });
+    let mapped = 0;
+    const result = await client().searchPeopleMapped(token, request, (person) => {
+      mapped++;
+      return `${person.id}:${String(person.values.get("root.surname"))}`;
+    });
+    expect(sim.requests.count()).toBe(3); // the clean search, the truncated one, the retry
+    expect(result.problems).toEqual([]);
+    expect(result.people).toEqual(clean.people.map((p) => `${p.id}:${String(p.values.get("root.surname"))}`));
+    // The truncated answer's complete records were mapped too, then dropped with it.
+    expect(mapped).toBeGreaterThan(clean.people.length);
+  });
+
   it("waits for its own budget rather than provoking 429s, and fails fast when the deadline forbids waiting", async () => {
     const tight = await startBobSimulator({ port: 0, seed: 2, employees: 2, peopleSearchPerMinute: 3 });
     try {

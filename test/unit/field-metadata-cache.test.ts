@@ -27,6 +27,7 @@ function fakeBob(): BobApi & { calls: BobCredential[]; pending: Deferred<readonl
     },
     fetchNamedLists: async () => [],
     searchPeople: async () => ({ people: [], problems: [] }),
+    searchPeopleMapped: async () => ({ people: [], problems: [] }),
   };
 }
 

@@ -72,6 +72,12 @@ export interface PeopleSearchResult {
   readonly problems: readonly BobRecordProblem[];
 }
 
+/** People search with each person already turned into what the caller keeps. */
+export interface MappedPeopleSearchResult<R> {
+  readonly people: readonly R[];
+  readonly problems: readonly BobRecordProblem[];
+}
+
 export interface BobApi {
   /** One cheap call per read scope; throws BobInvalidCredentials/MissingScope/Unavailable. */
   verifyAccess(credential: BobCredential): Promise<void>;
@@ -79,4 +85,9 @@ export interface BobApi {
   fetchNamedLists(credential: BobCredential): Promise<readonly BobNamedList[]>;
   /** Splits more than 400 field ids over several calls and merges them per employee. */
   searchPeople(credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult>;
+  /**
+   * searchPeople, with `map` (pure: a retried answer maps again) applied to each person as it is
+   * read: a large company's raw values are never all held at once, only what `map` returns.
+   */
+  searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, map: (person: BobPerson) => R): Promise<MappedPeopleSearchResult<R>>;
 }

@@ -136,11 +136,11 @@ export class FullSyncRunner {
     const mappings = mapFields(fields, attributes);
     const map = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
     const request = { fieldIds: syncedFieldIds(mappings), showInactive: true };
-    const result = await this.deps.bob.searchPeople(credential, employeeIds ? { ...request, employeeIds } : request);
+    // Each person is mapped as it is read: only records and issues outlive the answer.
+    const result = await this.deps.bob.searchPeopleMapped(credential, employeeIds ? { ...request, employeeIds } : request, map);
     const records: EmployeeRecord[] = [];
     const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
-    for (const person of result.people) {
-      const mapped = map(person);
+    for (const mapped of result.people) {
       if (mapped.record) records.push(mapped.record);
       for (const issue of mapped.issues) issues.push(issue);
     }

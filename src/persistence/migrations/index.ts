@@ -4,6 +4,7 @@ import { Migration20261128123529 } from "./Migration20261128123529.js";
 import { Migration20261128130403 } from "./Migration20261128130403.js";
 import { Migration20261128130813 } from "./Migration20261128130813.js";
 import { Migration20261128153623 } from "./Migration20261128153623.js";
+import { Migration20261128184323 } from "./Migration20261128184323.js";
 
 /** Applied in this order; a new migration is appended, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261128130403", class: Migration20261128130403 },
   { name: "Migration20261128130813", class: Migration20261128130813 },
   { name: "Migration20261128153623", class: Migration20261128153623 },
+  { name: "Migration20261128184323", class: Migration20261128184323 },
 ];

@@ -9,10 +9,20 @@ import { QUEUES, type JobQueue } from "../../jobs/job-queue.js";
 import { badInput } from "../../domain/errors.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
-import { SyncChangeRow, SyncIssueRow, SyncRun } from "../entities/index.js";
+import { SyncIssueRow, SyncRun } from "../entities/index.js";
 
-/** Rows per bulk statement when storing a run's issues and changes. */
+/** Rows per bulk statement when storing a run's issues. */
 const ROWS_PER_INSERT = 5000;
+/** Changes per stored page (entities/sync-run.entity.ts, SyncChangePage). */
+const CHANGES_PER_PAGE = 1000;
+
+/** How a change is stored in a page: short keys, as the page is read back whole. */
+interface StoredChange {
+  a: EmployeeChange["action"];
+  b: string;
+  e: string | null;
+  f: string[];
+}
 
 export class OrmSyncRunStore implements SyncRunStore {
   constructor(
@@ -88,7 +98,7 @@ export class OrmSyncRunStore implements SyncRunStore {
   async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[]): Promise<void> {
     await this.db.em().transactional(async (em) => {
       await this.db.query(em, `delete from sync_issue where run_id = $1`, [runId]);
-      await this.db.query(em, `delete from sync_change where run_id = $1`, [runId]);
+      await this.db.query(em, `delete from sync_change_page where run_id = $1`, [runId]);
       // One JSON bind parameter per chunk: an initial sync of 50,000 lists 50,000 changes.
       for (let start = 0; start < issues.length; start += ROWS_PER_INSERT) {
         const chunk = issues.slice(start, start + ROWS_PER_INSERT).map((i, k) => ({ seq: start + k, bob_employee_id: i.bobEmployeeId, email: i.email, code: i.code, message: i.message }));
@@ -100,14 +110,16 @@ export class OrmSyncRunStore implements SyncRunStore {
           [runId, JSON.stringify(chunk)],
         );
       }
-      for (let start = 0; start < changes.length; start += ROWS_PER_INSERT) {
-        const chunk = changes.slice(start, start + ROWS_PER_INSERT).map((c, k) => ({ seq: start + k, action: c.action, bob_employee_id: c.bobEmployeeId, email: c.email, fields: c.fields }));
+      if (changes.length > 0) {
+        const pages: string[] = [];
+        for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
+          pages.push(JSON.stringify(changes.slice(start, start + CHANGES_PER_PAGE).map((c): StoredChange => ({ a: c.action, b: c.bobEmployeeId, e: c.email, f: c.fields }))));
+        }
         await this.db.query(
           em,
-          `insert into sync_change (run_id, seq, action, bob_employee_id, email, fields)
-           select $1, r.seq, r.action, r.bob_employee_id, r.email, r.fields
-           from jsonb_to_recordset($2::jsonb) as r(seq int, action varchar, bob_employee_id varchar, email varchar, fields jsonb)`,
-          [runId, JSON.stringify(chunk)],
+          `insert into sync_change_page (run_id, page, changes)
+           select $1, p.ordinality - 1, p.changes from unnest($2::text[]) with ordinality as p(changes, ordinality)`,
+          [runId, pages],
         );
       }
       await this.db.query(em, `update sync_run set issue_count = $2, change_count = $3 where id = $1`, [runId, issues.length, changes.length]);
@@ -120,8 +132,20 @@ export class OrmSyncRunStore implements SyncRunStore {
   }
 
   async changes(runId: string, first: number): Promise<EmployeeChange[]> {
-    const rows = await this.db.em().find(SyncChangeRow, { run: runId }, { orderBy: { seq: "asc" }, limit: first });
-    return rows.map((r) => ({ action: r.action as EmployeeChange["action"], bobEmployeeId: r.bobEmployeeId, email: r.email ?? null, fields: r.fields }));
+    if (first <= 0) return [];
+    const rows = await this.db.query<{ changes: string }>(
+      this.db.em(),
+      `select changes from sync_change_page where run_id = $1 and page < $2 order by page`,
+      [runId, Math.ceil(first / CHANGES_PER_PAGE)],
+    );
+    const changes: EmployeeChange[] = [];
+    for (const row of rows) {
+      for (const c of JSON.parse(row.changes) as StoredChange[]) {
+        if (changes.length === first) return changes;
+        changes.push({ action: c.a, bobEmployeeId: c.b, email: c.e, fields: c.f });
+      }
+    }
+    return changes;
   }
 
   async hold(runId: string, plan: HeldPlan, patch: SyncRunPatch): Promise<SyncRunRecord> {
