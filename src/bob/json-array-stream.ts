@@ -3,8 +3,9 @@
  * of that one array, parsed, as soon as it is complete. A 50,000-person search answer is about
  * 40 MB of JSON: buffering it, decoding it to one string and parsing it to one tree held all
  * three at once (well over 100 MB) and kept the tree alive long enough for the garbage collector
- * to promote it. Here only one element is ever in flight; each is parsed with JSON.parse, so
- * what an element means is exactly what JSON.parse says.
+ * to promote it. Here only one chunk's elements are ever in flight; they are parsed with
+ * JSON.parse (one call for those that begin and end in the same chunk, which costs half as much as
+ * one call each), so what an element means is exactly what JSON.parse says.
  *
  * The scanner only finds where values begin and end (strings, escapes, nesting); every value it
  * finds, keys and other properties included, goes through JSON.parse, so a body JSON.parse would
@@ -64,6 +65,11 @@ export class JsonArrayStream {
   private inString = false;
   private escaped = false;
   private scalar = false;
+
+  // Elements that began and ended in the current chunk, not yet handed over: parsed together
+  // with one JSON.parse per chunk (what lies between them is only commas and whitespace).
+  private batchStart = -1;
+  private batchEnd = 0;
 
   constructor(
     private readonly key: string,
@@ -158,7 +164,21 @@ export class JsonArrayStream {
           return;
       }
     }
+    this.flushBatch(bytes);
     if (this.capturing) this.pieces.push(Buffer.from(bytes.subarray(this.start)));
+  }
+
+  private flushBatch(bytes: Buffer): void {
+    if (this.batchStart < 0) return;
+    const text = bytes.toString("utf8", this.batchStart, this.batchEnd);
+    this.batchStart = -1;
+    let elements: unknown[];
+    try {
+      elements = JSON.parse(`[${text}]`) as unknown[];
+    } catch {
+      return this.fail("the body is not valid JSON");
+    }
+    for (const element of elements) this.onElement(element);
   }
 
   /** After the last chunk: whether the body was a complete, valid answer with the array. */
@@ -175,6 +195,7 @@ export class JsonArrayStream {
     this.failure = reason;
     this.capturing = false;
     this.pieces = [];
+    this.batchStart = -1;
   }
 
   private begin(target: CaptureTarget, bytes: Buffer, i: number): void {
@@ -247,6 +268,16 @@ export class JsonArrayStream {
   }
 
   private complete(bytes: Buffer, end: number): void {
+    if (this.target === "element" && this.pieces.length === 0) {
+      if (this.batchStart < 0) this.batchStart = this.start;
+      this.batchEnd = end;
+      this.capturing = false;
+      this.state = State.ElementCommaOrEnd;
+      return;
+    }
+    // An element that spans chunks: the batch (earlier elements of this chunk) goes first.
+    if (this.target === "element") this.flushBatch(bytes);
+    if ((this.state as State) === State.Failed) return;
     const last = bytes.subarray(this.start, end);
     const text = this.pieces.length === 0 ? last.toString("utf8") : Buffer.concat([...this.pieces, last]).toString("utf8");
     this.pieces = [];

@@ -167,20 +167,32 @@ export class FullSyncRunner {
   private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, counts: SyncCounts): Promise<void> {
     const updates = plan.updates.map((u) => u.after);
     const total = plan.deletes.length + updates.length + plan.creates.length;
-    let current = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
+    // Progress steps run one after another, each beside the next batch rather than between
+    // two batches: the events keep their order and the batches do not wait for them.
+    let progress: Promise<SyncRunRecord> = this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
     let lastEventAt = Date.now();
     let lastEventProcessed = 0;
     let processed = 0;
-    for (const batch of batchesOf(plan.deletes, updates, plan.creates, this.batchSize)) {
-      await this.deps.directory.applyBatch(run.companyId, batch);
-      processed += batch.deletes.length + batch.updates.length + batch.creates.length;
-      const due = processed - lastEventProcessed >= this.progressEveryEmployees || Date.now() - lastEventAt >= this.progressEveryMs;
-      if (due && processed < total) {
-        current = await this.step(run.id, { processed });
-        lastEventAt = Date.now();
-        lastEventProcessed = processed;
+    try {
+      await progress;
+      for (const batch of batchesOf(plan.deletes, updates, plan.creates, this.batchSize)) {
+        await this.deps.directory.applyBatch(run.companyId, batch);
+        processed += batch.deletes.length + batch.updates.length + batch.creates.length;
+        const due = processed - lastEventProcessed >= this.progressEveryEmployees || Date.now() - lastEventAt >= this.progressEveryMs;
+        if (due && processed < total) {
+          const committed = processed;
+          progress = progress.then(() => this.step(run.id, { processed: committed }));
+          progress.catch(() => undefined); // awaited below; a failure surfaces there
+          lastEventAt = Date.now();
+          lastEventProcessed = processed;
+        }
       }
+    } catch (error) {
+      // No progress event may follow the failure's.
+      await progress.catch(() => undefined);
+      throw error;
     }
+    const current = await progress;
     if (current.processed !== total) await this.deps.runs.update(run.id, { processed: total });
   }
 

@@ -61,19 +61,22 @@ export function fixManagerLinks(input: ManagerLinkInput): ManagerLinkResult {
 
 /** Cycles of a graph where each node has at most one outgoing edge, each as its members in edge order. */
 function findCycles(nodes: readonly string[], next: (node: string) => string | null): string[][] {
-  const done = new Set<string>();
+  // The walk that first reached each node: meeting a node of the current walk closes a cycle,
+  // meeting one of an earlier walk does not.
+  const walkOf = new Map<string, number>();
   const cycles: string[][] = [];
+  const path: string[] = [];
+  let walk = 0;
   for (const start of [...new Set(nodes)].sort(compareText)) {
-    const path: string[] = [];
-    const onPath = new Map<string, number>();
+    walk++;
+    path.length = 0;
     let node: string | null = start;
-    while (node !== null && !done.has(node) && !onPath.has(node)) {
-      onPath.set(node, path.length);
+    while (node !== null && !walkOf.has(node)) {
+      walkOf.set(node, walk);
       path.push(node);
       node = next(node);
     }
-    if (node !== null && onPath.has(node)) cycles.push(path.slice(onPath.get(node)));
-    for (const visited of path) done.add(visited);
+    if (node !== null && walkOf.get(node) === walk) cycles.push(path.slice(path.indexOf(node)));
   }
   return cycles;
 }

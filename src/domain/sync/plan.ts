@@ -2,7 +2,7 @@ import type { Attribute } from "../attributes/attribute.js";
 import { findDuplicateEmails } from "./duplicate-emails.js";
 import { sameRecord, type EmployeeRecord } from "./employee-record.js";
 import { fixManagerLinks } from "./manager-links.js";
-import { attributeNamesById, changedFieldNames, compareText } from "./record-changes.js";
+import { attributeNamesById, compareText, compileChangedFieldNames } from "./record-changes.js";
 import { RECORD_SKIPPING_CODES, type SyncIssue } from "./sync-issue.js";
 
 export type ChangeAction = "CREATE" | "UPDATE" | "DELETE";
@@ -96,7 +96,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     if (staysAsIs(record.bobId, skippedForEmail)) untouched.set(record.bobId, record);
     else if (!fetched.has(record.bobId)) deletes.push(record);
   }
-  const written = new Map([...fetched].filter(([bobId]) => !skippedForEmail.has(bobId)));
+  const written = skippedForEmail.size === 0 ? fetched : new Map([...fetched].filter(([bobId]) => !skippedForEmail.has(bobId)));
 
   const links = fixManagerLinks({
     written,
@@ -105,7 +105,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   });
   issues.push(...links.issues);
 
-  const names = attributeNamesById(input.attributes);
+  const namesOf = compileChangedFieldNames(attributeNamesById(input.attributes));
   const creates: EmployeeRecord[] = [];
   const updates: PlannedUpdate[] = [];
   let unchanged = 0;
@@ -115,13 +115,13 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     const before = input.directory.get(bobId);
     if (before === undefined) creates.push(after);
     else if (sameRecord(before, after)) unchanged++;
-    else updates.push({ before, after, fields: changedFieldNames(before, after, names) });
+    else updates.push({ before, after, fields: namesOf(before, after) });
   }
   const orderedCreates = managersFirst(creates);
   deletes.sort((a, b) => compareText(a.bobId, b.bobId));
 
   const changes: EmployeeChange[] = [
-    ...orderedCreates.map((r) => change("CREATE", r, changedFieldNames(null, r, names))),
+    ...orderedCreates.map((r) => change("CREATE", r, namesOf(null, r))),
     ...updates.map((u) => change("UPDATE", u.after, u.fields)),
     ...deletes.map((r) => change("DELETE", r, [])),
   ];
@@ -145,17 +145,23 @@ function change(action: ChangeAction, record: EmployeeRecord, fields: string[]):
 function managersFirst(creates: readonly EmployeeRecord[]): EmployeeRecord[] {
   const byId = new Map(creates.map((r) => [r.bobId, r]));
   const depth = new Map<string, number>();
-  const depthOf = (record: EmployeeRecord, seen: Set<string>): number => {
-    const known = depth.get(record.bobId);
-    if (known !== undefined) return known;
-    const manager = record.managerBobId === null ? undefined : byId.get(record.managerBobId);
-    // `seen` guards against a cycle slipping through; fixManagerLinks should have broken them all.
-    const d = manager === undefined || seen.has(manager.bobId) ? 0 : 1 + depthOf(manager, new Set(seen).add(record.bobId));
-    depth.set(record.bobId, d);
-    return d;
-  };
-  return [...creates]
-    .map((record) => ({ record, depth: depthOf(record, new Set([record.bobId])) }))
-    .sort((a, b) => a.depth - b.depth || compareText(a.record.bobId, b.record.bobId))
-    .map((entry) => entry.record);
+  const chain: EmployeeRecord[] = [];
+  const onChain = new Set<string>();
+  for (const start of creates) {
+    // Walk up to the first manager whose depth is known (or who is not new), then number the way back.
+    let record: EmployeeRecord | undefined = start;
+    let base = -1;
+    while (record !== undefined && !depth.has(record.bobId)) {
+      // A cycle slipping through (fixManagerLinks should have broken them all) ends the walk.
+      if (onChain.has(record.bobId)) break;
+      chain.push(record);
+      onChain.add(record.bobId);
+      record = record.managerBobId === null ? undefined : byId.get(record.managerBobId);
+    }
+    if (record !== undefined) base = depth.get(record.bobId) ?? -1;
+    for (let i = chain.length - 1; i >= 0; i--) depth.set((chain[i] as EmployeeRecord).bobId, ++base);
+    chain.length = 0;
+    onChain.clear();
+  }
+  return [...creates].sort((a, b) => (depth.get(a.bobId) as number) - (depth.get(b.bobId) as number) || compareText(a.bobId, b.bobId));
 }

@@ -15,6 +15,8 @@ import { SyncIssueRow, SyncRun } from "../entities/index.js";
 const ROWS_PER_INSERT = 5000;
 /** Changes per stored page (entities/sync-run.entity.ts, SyncChangePage). */
 const CHANGES_PER_PAGE = 1000;
+/** Pages per insert statement (each is one bind parameter). */
+const PAGES_PER_INSERT = 100;
 
 /** How a change is stored in a page: short keys, as the page is read back whole. */
 interface StoredChange {
@@ -110,17 +112,16 @@ export class OrmSyncRunStore implements SyncRunStore {
           [runId, JSON.stringify(chunk)],
         );
       }
-      if (changes.length > 0) {
-        const pages: string[] = [];
-        for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
-          pages.push(JSON.stringify(changes.slice(start, start + CHANGES_PER_PAGE).map((c): StoredChange => ({ a: c.action, b: c.bobEmployeeId, e: c.email, f: c.fields }))));
-        }
-        await this.db.query(
-          em,
-          `insert into sync_change_page (run_id, page, changes)
-           select $1, p.ordinality - 1, p.changes from unnest($2::text[]) with ordinality as p(changes, ordinality)`,
-          [runId, pages],
-        );
+      const pages: string[] = [];
+      for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
+        pages.push(JSON.stringify(changes.slice(start, start + CHANGES_PER_PAGE).map((c): StoredChange => ({ a: c.action, b: c.bobEmployeeId, e: c.email, f: c.fields }))));
+      }
+      // One bind parameter per page: a text[] parameter would be escaped and parsed as an array
+      // literal, which took 2 s for the 16 MB of an initial sync of 50,000 (this takes 0.25 s).
+      for (let first = 0; first < pages.length; first += PAGES_PER_INSERT) {
+        const chunk = pages.slice(first, first + PAGES_PER_INSERT);
+        const rows = chunk.map((_, k) => `($1, ${first + k}, $${k + 2})`).join(", ");
+        await this.db.query(em, `insert into sync_change_page (run_id, page, changes) values ${rows}`, [runId, ...chunk]);
       }
       await this.db.query(em, `update sync_run set issue_count = $2, change_count = $3 where id = $1`, [runId, issues.length, changes.length]);
     });

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EmployeeChange } from "../../src/domain/sync/index.js";
+import { OrmSyncRunStore } from "../../src/persistence/stores/sync-run-store.js";
+import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
+
+/** More changes than one insert statement carries (100 pages of 1,000), with text that needs escaping. */
+const CHANGES: EmployeeChange[] = Array.from({ length: 101_234 }, (_, i) => ({
+  action: i % 3 === 0 ? "CREATE" : i % 3 === 1 ? "UPDATE" : "DELETE",
+  bobEmployeeId: String(3_000_000 + i),
+  email: i % 7 === 0 ? null : `p${i}@example.com`,
+  fields: i % 3 === 2 ? [] : ["First name", `Custom "quoted" \\ ${i % 11} ✓`],
+}));
+
+describe("a run's change list, stored as pages", () => {
+  let h: SyncHarness;
+  let store: OrmSyncRunStore;
+  let runId: string;
+
+  beforeAll(async () => {
+    h = await startSyncHarness({ employees: 3 });
+    store = new OrmSyncRunStore(h.gw.gateway.db, h.gw.gateway.jobs);
+    runId = (await h.synchronize()).id;
+    await h.waitForRun(runId);
+  });
+  afterAll(async () => h?.close());
+
+  it("gives back every change in order, whole or the first N, and replaces what was stored before", async () => {
+    await store.saveOutcome(runId, [], CHANGES);
+    expect(await store.changes(runId, CHANGES.length + 5)).toEqual(CHANGES);
+    expect(await store.changes(runId, 1_001)).toEqual(CHANGES.slice(0, 1_001));
+    expect(await store.changes(runId, 0)).toEqual([]);
+
+    await store.saveOutcome(runId, [], CHANGES.slice(0, 2));
+    expect(await store.changes(runId, 10)).toEqual(CHANGES.slice(0, 2));
+    const pages = await h.gw.gateway.db.em().execute<{ n: string | number }[]>("select count(*) as n from sync_change_page where run_id = ?", [runId]);
+    expect(Number(pages[0]?.n)).toBe(1);
+  });
+});
