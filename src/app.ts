@@ -114,7 +114,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     progress,
     webhooks: new WebhookService(companies, connections, deliveries, config.publicUrl),
   };
-  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock });
+  // PostgreSQL applies two batches at once (one core each for the inserts); PGlite has one connection.
+  const applyConcurrency = db.kind === "postgres" ? 2 : 1;
+  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock, applyConcurrency });
   const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock });
   const intake = new WebhookIntake(connections, deliveries, clock);
   await jobs.workFullSync(async (job) => {

@@ -16,9 +16,9 @@ export function newSecrets() {
  * `node dist/src/main.js` as its own OS process, so its memory is its own. rss() reads
  * /proc/<pid>/status: VmHWM is the peak resident set since the process started.
  */
-export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir }) {
+export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir, nodeArgs = [] }) {
   const port = await freePort();
-  const args = [];
+  const args = [...nodeArgs];
   if (cpuProfDir) {
     mkdirSync(cpuProfDir, { recursive: true });
     args.push("--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`);
@@ -31,8 +31,12 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let inspector = "";
   child.stdout.on("data", (d) => (output = (output + d).slice(-20_000)));
-  child.stderr.on("data", (d) => (output = (output + d).slice(-20_000)));
+  child.stderr.on("data", (d) => {
+    if (!inspector) inspector = /ws:\/\/\S+/.exec(String(d))?.[0] ?? "";
+    output = (output + d).slice(-20_000);
+  });
   let exitStatus = null;
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve((exitStatus = { code, signal }))));
   const stop = onCleanup(async () => {
@@ -55,7 +59,36 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
     const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
     return m ? Number(m[1]) / 1024 : NaN;
   };
-  return { url, pid: child.pid, output: () => output, exitStatus: () => exitStatus, stop, peakRssMb: () => status("VmHWM"), rssMb: () => status("VmRSS") };
+  return { url, pid: child.pid, output: () => output, exitStatus: () => exitStatus, stop, peakRssMb: () => status("VmHWM"), rssMb: () => status("VmRSS"), liveHeapMb: () => liveHeapMb(inspector) };
+}
+
+/**
+ * The gateway's live heap after a full garbage collection, through the inspector (a gateway
+ * spawned with nodeArgs ["--inspect=127.0.0.1:0"]): tells a leak from garbage V8 has not
+ * collected yet, which RSS cannot.
+ */
+async function liveHeapMb(output) {
+  const address = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(output)?.[0];
+  if (!address) return null;
+  const socket = new WebSocket(address);
+  await new Promise((resolve, reject) => (socket.once("open", resolve), socket.once("error", reject)));
+  let id = 0;
+  const call = (method) => new Promise((resolve) => {
+    const mine = ++id;
+    const onMessage = (data) => {
+      const message = JSON.parse(String(data));
+      if (message.id === mine) (socket.off("message", onMessage), resolve(message.result));
+    };
+    socket.on("message", onMessage);
+    socket.send(JSON.stringify({ id: mine, method }));
+  });
+  try {
+    await call("HeapProfiler.collectGarbage");
+    const usage = await call("Runtime.getHeapUsage");
+    return Math.round(usage.usedSize / 1048576);
+  } finally {
+    socket.close();
+  }
 }
 
 /** startGateway() in this process, so onQuery can count SQL statements and publish() can be observed. */

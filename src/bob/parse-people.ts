@@ -64,6 +64,7 @@ export class PeopleReader<R = BobPerson> {
 type PersonRead = { readonly person: BobPerson } | { readonly id: string | null; readonly problem: string };
 
 const ID_READER = compileFieldReader("root.id");
+const ABSENT: unique symbol = Symbol("absent");
 
 function readPerson(raw: unknown, readers: readonly FieldReader[], categories: readonly string[]): PersonRead {
   // A JSON object is all a record must be (zod's record schema would copy every one of them).
@@ -85,8 +86,8 @@ function readPerson(raw: unknown, readers: readonly FieldReader[], categories: r
 
   const values = new Map<string, unknown>();
   for (const reader of readers) {
-    const read = reader.read(raw);
-    if (read.found) values.set(reader.fieldId, read.value);
+    const value = reader.readOr(raw, ABSENT);
+    if (value !== ABSENT) values.set(reader.fieldId, value);
   }
   return { person: { id: bobId, values } };
 }

@@ -16,6 +16,7 @@ import { compilePersonMapper } from "../sync/map-person.js";
 import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js";
 import { planSync, type SyncPlan } from "../sync/plan.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
+import { applyBatches } from "./apply-batches.js";
 import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
 
 export interface FullSyncRunnerDeps {
@@ -30,6 +31,12 @@ export interface FullSyncRunnerDeps {
   readonly lock: CompanyLock;
   /** Employees per applying transaction. */
   readonly batchSize?: number;
+  /**
+   * Transactions applied at once (default 1). Above 1, batches of the same kind (all creates,
+   * or all updates) overlap; deletes, and a batch that mixes kinds, still run alone, so every
+   * delete is done before an update and every update before a create.
+   */
+  readonly applyConcurrency?: number;
   /** At least one progress event this often while applying. */
   readonly progressEveryMs?: number;
   readonly progressEveryEmployees?: number;
@@ -51,9 +58,11 @@ export class FullSyncRunner {
   private readonly batchSize: number;
   private readonly progressEveryMs: number;
   private readonly progressEveryEmployees: number;
+  private readonly applyConcurrency: number;
 
   constructor(private readonly deps: FullSyncRunnerDeps) {
     this.batchSize = deps.batchSize ?? 1000;
+    this.applyConcurrency = Math.max(1, Math.floor(deps.applyConcurrency ?? 1));
     this.progressEveryMs = deps.progressEveryMs ?? 500;
     this.progressEveryEmployees = deps.progressEveryEmployees ?? 1000;
   }
@@ -167,28 +176,31 @@ export class FullSyncRunner {
   private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, counts: SyncCounts): Promise<void> {
     const updates = plan.updates.map((u) => u.after);
     const total = plan.deletes.length + updates.length + plan.creates.length;
-    // Progress steps run one after another, each beside the next batch rather than between
-    // two batches: the events keep their order and the batches do not wait for them.
+    // Progress steps run one after another, each beside the batches rather than between them:
+    // the events keep their order and the batches do not wait for them.
     let progress: Promise<SyncRunRecord> = this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
     let lastEventAt = Date.now();
     let lastEventProcessed = 0;
     let processed = 0;
+    const committed = (size: number) => {
+      processed += size;
+      const due = processed - lastEventProcessed >= this.progressEveryEmployees || Date.now() - lastEventAt >= this.progressEveryMs;
+      if (due && processed < total) {
+        const at = processed;
+        progress = progress.then(() => this.step(run.id, { processed: at }));
+        progress.catch(() => undefined); // awaited below; a failure surfaces there
+        lastEventAt = Date.now();
+        lastEventProcessed = processed;
+      }
+    };
     try {
       await progress;
-      for (const batch of batchesOf(plan.deletes, updates, plan.creates, this.batchSize)) {
-        await this.deps.directory.applyBatch(run.companyId, batch);
-        processed += batch.deletes.length + batch.updates.length + batch.creates.length;
-        const due = processed - lastEventProcessed >= this.progressEveryEmployees || Date.now() - lastEventAt >= this.progressEveryMs;
-        if (due && processed < total) {
-          const committed = processed;
-          progress = progress.then(() => this.step(run.id, { processed: committed }));
-          progress.catch(() => undefined); // awaited below; a failure surfaces there
-          lastEventAt = Date.now();
-          lastEventProcessed = processed;
-        }
-      }
+      await applyBatches(batchesOf(plan.deletes, updates, plan.creates, this.batchSize), (batch) => this.deps.directory.applyBatch(run.companyId, batch), {
+        concurrency: this.applyConcurrency,
+        onCommitted: committed,
+      });
     } catch (error) {
-      // No progress event may follow the failure's.
+      // applyBatches has let every started batch end: no progress event may follow the failure's.
       await progress.catch(() => undefined);
       throw error;
     }

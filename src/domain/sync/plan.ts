@@ -83,8 +83,10 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   }
   const deletesWithheld = !input.fetchComplete || anonymousSkips > 0;
 
+  // Asked for every directory employee, twice: the lookups that usually settle it come first.
   const staysAsIs = (bobId: string, skippedForEmail: ReadonlySet<string>) =>
-    input.directory.has(bobId) && (skippedByMapping.has(bobId) || skippedForEmail.has(bobId) || (!fetched.has(bobId) && deletesWithheld));
+    ((skippedByMapping.size > 0 && skippedByMapping.has(bobId)) || (skippedForEmail.size > 0 && skippedForEmail.has(bobId)) || (deletesWithheld && !fetched.has(bobId))) &&
+    input.directory.has(bobId);
 
   const duplicates = findDuplicateEmails({ fetched, directory: input.directory, staysAsIs });
   issues.push(...duplicates.values());
