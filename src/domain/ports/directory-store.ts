@@ -1,5 +1,6 @@
 import type { EmployeeRecord } from "../sync/employee-record.js";
 import type { Lifecycle } from "../sync/lifecycle.js";
+import type { PlanningScope } from "../sync/planning-scope.js";
 
 export interface DirectoryBatch {
   readonly deletes: readonly string[];
@@ -21,6 +22,12 @@ export interface EmployeePage {
 /** The Peakon employee directory of each company. */
 export interface DirectoryStore {
   loadRecords(companyId: string): Promise<Map<string, EmployeeRecord>>;
+  /**
+   * The rows a partial plan can look at (see PlanningScope): the named employees, every holder of
+   * one of the emails (as emailKey folds them), and each new manager with everyone above them.
+   * More rows may come back, never fewer.
+   */
+  loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>>;
   /** One transaction: deletes, then updates, then creates (a moved email never collides). */
   applyBatch(companyId: string, batch: DirectoryBatch): Promise<void>;
   /** Ordered by last name, first name, id; lifecycle filtering needs the company's today. */

@@ -11,6 +11,7 @@ export * from "./manager-links.js";
 export * from "./map-person.js";
 export * from "./plan.js";
 export * from "./plan-checks.js";
+export * from "./planning-scope.js";
 export * from "./record-changes.js";
 export * from "./standard-fields.js";
 export * from "./sync-issue.js";

@@ -7,6 +7,7 @@ import type { DeliveryStore } from "../ports/delivery-store.js";
 import type { DirectoryStore } from "../ports/directory-store.js";
 import type { FullSyncRunner } from "../runs/full-sync-runner.js";
 import { planSync } from "../sync/plan.js";
+import { planningScope } from "../sync/planning-scope.js";
 
 /** How many pending deliveries one drain takes: their employees are fetched together (people search chunks the ids). */
 const DRAIN_LIMIT = 10_000;
@@ -92,7 +93,8 @@ export class WebhookApplier {
     const named = [...new Set(pending.flatMap((d) => d.employeeIds))];
     const deletedInBob = new Set(pending.filter((d) => d.eventType === "employee.deleted").flatMap((d) => d.employeeIds));
     const fetched = named.length > 0 ? await this.deps.runner.fetch(companyId, credential, named) : null;
-    const directory = await this.deps.directory.loadRecords(companyId);
+    // Only the rows this plan can look at, not the whole company: a drain costs what it names.
+    const directory = await this.deps.directory.loadScope(companyId, planningScope([...named, ...deletedInBob], fetched?.records ?? []));
     if (fetched) {
       const plan = planSync({ fetched: fetched.records, directory, fetchComplete: false, issues: fetched.issues, attributes: fetched.attributes });
       const stillInBob = new Set([...fetched.records.map((r) => r.bobId), ...fetched.issues.map((i) => i.bobEmployeeId)]);

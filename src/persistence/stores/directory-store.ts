@@ -1,6 +1,7 @@
 import type { DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
 import type { Lifecycle } from "../../domain/sync/lifecycle.js";
+import type { PlanningScope } from "../../domain/sync/planning-scope.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
 
@@ -48,6 +49,36 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   async loadRecords(companyId: string): Promise<Map<string, EmployeeRecord>> {
     const rows = await this.db.query<EmployeeRow>(this.db.em(), `select ${SELECT} from employee where company_id = $1`, [companyId]);
+    const records = new Map<string, EmployeeRecord>();
+    for (const row of rows) records.set(row.bob_id, toRecord(row));
+    return records;
+  }
+
+  async loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>> {
+    // emailKey() trims and lower-cases in JavaScript; lower() in the "C" collation agrees with it
+    // on ASCII without whitespace only, so every row whose email has whitespace or a non-ASCII
+    // character (more bytes than characters) comes along too and the planner compares it itself.
+    // The chain goes up manager_bob_id; union stops at a cycle.
+    const rows = await this.db.query<EmployeeRow>(
+      this.db.em(),
+      `with recursive named as (
+         select email from employee where company_id = $1 and bob_id = any($2::text[])
+       ), chain as (
+         select bob_id, manager_bob_id from employee where company_id = $1 and bob_id = any($4::text[])
+         union
+         select e.bob_id, e.manager_bob_id from employee e join chain c on e.company_id = $1 and e.bob_id = c.manager_bob_id
+       )
+       select ${SELECT} from employee
+       where company_id = $1 and (
+         bob_id = any($2::text[])
+         or bob_id in (select bob_id from chain)
+         or lower(email collate "C") = any($3::text[])
+         or lower(email collate "C") in (select lower(email collate "C") from named where email is not null)
+         or octet_length(email) <> char_length(email)
+         or email ~ '\\s'
+       )`,
+      [companyId, [...scope.bobIds], [...scope.emailKeys], [...scope.managerBobIds]],
+    );
     const records = new Map<string, EmployeeRecord>();
     for (const row of rows) records.set(row.bob_id, toRecord(row));
     return records;
