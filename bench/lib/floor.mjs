@@ -1,5 +1,7 @@
 // The floor: the least work any sync must do. One people search fetched and parsed, and the same
 // rows inserted with one bulk statement (jsonb_to_recordset, one parameter) on a bare table.
+import { once } from "node:events";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import pg from "pg";
 import { dist, median, nowMs } from "./common.mjs";
 
@@ -63,8 +65,18 @@ const INSERT = `insert into floor_employee (id, company_id, bob_id, employee_num
   select gen_random_uuid(), 'floor', x.bob_id, x.employee_number, x.first_name, x.last_name, x.email, x.manager_bob_id, x.start_date, x.birth_date, x.separation_date, x.separation_reason, x.garden_leave, x.attributes, now(), now()
   from jsonb_to_recordset($1::jsonb) as x(bob_id text, employee_number text, first_name text, last_name text, email text, manager_bob_id text, start_date date, birth_date date, separation_date date, separation_reason text, garden_leave boolean, attributes jsonb)`;
 
-/** Median ms of `reps` bulk inserts of rows into an empty table (plain pg, or PGlite in memory). */
+/**
+ * Median ms of `reps` bulk inserts of rows into an empty table (plain pg, or PGlite in memory).
+ * PGlite runs on the thread that calls it, for seconds at 50,000 rows: it gets a worker thread
+ * of its own, so this process keeps answering the gateway's WebSocket pings meanwhile.
+ */
 export async function bulkInsertMs(kind, databaseUrl, rows, reps) {
+  if (kind !== "postgres" && isMainThread) {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { kind, rows, reps } });
+    const [result] = await Promise.race([once(worker, "message"), once(worker, "error").then(([error]) => Promise.reject(error))]);
+    await worker.terminate();
+    return result;
+  }
   let exec, query, close;
   if (kind === "postgres") {
     const client = new pg.Client({ connectionString: databaseUrl });
@@ -97,4 +109,8 @@ export async function bulkInsertMs(kind, databaseUrl, rows, reps) {
   } finally {
     await close();
   }
+}
+
+if (!isMainThread && workerData?.rows) {
+  parentPort.postMessage(await bulkInsertMs(workerData.kind, null, workerData.rows, workerData.reps));
 }
