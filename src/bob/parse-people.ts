@@ -1,15 +1,7 @@
 import type { BobPerson, BobRecordProblem } from "../domain/ports/bob-api.js";
 import { compileFieldReader, isPlainObject, type FieldReader } from "./read-value.js";
-import { rawEmployeeIdSchema, rawSearchResponseSchema } from "./raw-schemas.js";
+import { rawEmployeeIdSchema } from "./raw-schemas.js";
 import { describeZodError } from "./zod-message.js";
-
-export type SearchEnvelopeParse = { readonly ok: true; readonly employees: unknown[] } | { readonly ok: false; readonly reason: string };
-
-/** The `{employees: [...]}` envelope; anything else is a bad answer (retried, then reported). */
-export function parseSearchEnvelope(json: unknown): SearchEnvelopeParse {
-  const parsed = rawSearchResponseSchema.safeParse(json);
-  return parsed.success ? { ok: true, employees: parsed.data.employees } : { ok: false, reason: "the answer has no employees array" };
-}
 
 export interface PeopleParse<R = BobPerson> {
   readonly people: R[];
@@ -17,22 +9,14 @@ export interface PeopleParse<R = BobPerson> {
 }
 
 /**
- * Raw employee records -> people with values keyed by field id. Each record is checked on its
- * own: a malformed one becomes a problem (with its id when readable) and the rest go on.
- * A field Bob left out stays out of `values` (Bob omits fields the credential may not see).
- * Each field's paths are worked out once for the whole answer, not once per record: at 50,000
- * records of 25 fields that is the difference between a loop and a million string splits.
- */
-export function readPeople(records: readonly unknown[], fieldIds: readonly string[]): PeopleParse {
-  const reader = new PeopleReader(fieldIds);
-  for (const record of records) reader.add(record);
-  return reader.result();
-}
-
-/**
- * readPeople one record at a time, for records read from a stream as they arrive. `map` turns
- * each person into what the caller keeps (by default the person itself), so the per-field
- * values need not outlive their record.
+ * Raw employee records -> people with values keyed by field id, one record at a time (records
+ * are read from a stream as they arrive). Each record is checked on its own: a malformed one
+ * becomes a problem (with its id when readable) and the rest go on. A field Bob left out stays
+ * out of `values` (Bob omits fields the credential may not see). Each field's paths are worked
+ * out once for the whole answer, not once per record: at 50,000 records of 25 fields that is
+ * the difference between a loop and a million string splits. `map` turns each person into what
+ * the caller keeps (by default the person itself), so the per-field values need not outlive
+ * their record.
  */
 export class PeopleReader<R = BobPerson> {
   private readonly readers: readonly FieldReader[];

@@ -13,11 +13,6 @@ export const rawErrorBodySchema = z.looseObject({
   message: z.string().optional(),
 });
 
-/** POST /people/search answer. Records are checked one by one later, so one bad record cannot sink the rest. */
-export const rawSearchResponseSchema = z.looseObject({
-  employees: z.array(z.unknown()),
-});
-
 /**
  * Bob employee ids are strings of 19 digits. A JSON number that large has already lost
  * precision when parsed, so only safe integers are accepted as numeric ids.

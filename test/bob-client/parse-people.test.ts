@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { parseSearchEnvelope, readPeople } from "../../src/bob/parse-people.js";
+import { JsonArrayStream } from "../../src/bob/json-array-stream.js";
+import { PeopleReader } from "../../src/bob/parse-people.js";
 import { splitFields } from "../../src/bob/bob-client.js";
 
-describe("readPeople", () => {
+describe("PeopleReader", () => {
   const fields = ["root.id", "root.firstName", "work.department", "work.reportsTo"];
 
   it("keeps good records and turns malformed ones into problems", () => {
-    const result = readPeople(
-      [
+    const reader = new PeopleReader(fields);
+    for (const record of [
         { id: "1", firstName: "Ann", work: { department: "d1", reportsTo: { id: "2", displayName: "Bo" } } },
         "not an object",
         { firstName: "no id" },
@@ -16,9 +17,9 @@ describe("readPeople", () => {
         { id: 4, "/root/firstName": { value: "Cy" } },
         { "/root/id": { value: "5" }, "/work/department": "d5" },
         { id: 12345678901234567890 },
-      ],
-      fields,
-    );
+    ])
+      reader.add(record);
+    const result = reader.result();
     expect(result.people.map((p) => [p.id, Object.fromEntries(p.values)])).toEqual([
       ["1", { "root.id": "1", "root.firstName": "Ann", "work.department": "d1", "work.reportsTo": { id: "2", displayName: "Bo" } }],
       ["4", { "root.id": 4, "root.firstName": "Cy" }],
@@ -29,9 +30,14 @@ describe("readPeople", () => {
   });
 
   it("checks the envelope", () => {
-    expect(parseSearchEnvelope({ employees: [] })).toEqual({ ok: true, employees: [] });
-    expect(parseSearchEnvelope({ employee: [] }).ok).toBe(false);
-    expect(parseSearchEnvelope([]).ok).toBe(false);
+    const envelope = (body: unknown) => {
+      const stream = new JsonArrayStream("employees", () => {});
+      stream.write(Buffer.from(JSON.stringify(body)));
+      return stream.end();
+    };
+    expect(envelope({ employees: [] })).toEqual({ ok: true });
+    expect(envelope({ employee: [] }).ok).toBe(false);
+    expect(envelope([]).ok).toBe(false);
   });
 });
 

@@ -48,10 +48,7 @@ export class SqlDirectoryStore implements DirectoryStore {
   constructor(private readonly db: Database) {}
 
   async loadRecords(companyId: string): Promise<Map<string, EmployeeRecord>> {
-    const rows = await this.db.query<EmployeeRow>(this.db.em(), `select ${SELECT} from employee where company_id = $1`, [companyId]);
-    const records = new Map<string, EmployeeRecord>();
-    for (const row of rows) records.set(row.bob_id, toRecord(row));
-    return records;
+    return recordsByBobId(await this.db.query<EmployeeRow>(this.db.em(), `select ${SELECT} from employee where company_id = $1`, [companyId]));
   }
 
   async loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>> {
@@ -79,9 +76,7 @@ export class SqlDirectoryStore implements DirectoryStore {
        )`,
       [companyId, [...scope.bobIds], [...scope.emailKeys], [...scope.managerBobIds]],
     );
-    const records = new Map<string, EmployeeRecord>();
-    for (const row of rows) records.set(row.bob_id, toRecord(row));
-    return records;
+    return recordsByBobId(rows);
   }
 
   async applyBatch(companyId: string, batch: DirectoryBatch): Promise<void> {
@@ -160,6 +155,12 @@ function recordsetJson(records: readonly EmployeeRecord[]): string {
 }
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+
+function recordsByBobId(rows: readonly EmployeeRow[]): Map<string, EmployeeRecord> {
+  const records = new Map<string, EmployeeRecord>();
+  for (const row of rows) records.set(row.bob_id, toRecord(row));
+  return records;
+}
 
 function toRecord(row: EmployeeRow): EmployeeRecord {
   return {
