@@ -39,6 +39,7 @@ function suite(db) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const failures = [];
   try {
     const report = JSON.parse(readFileSync(out, "utf8"));
     passed = report.numPassedTests;
@@ -46,12 +47,24 @@ function suite(db) {
     const brokenFiles = report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
     failed = report.numFailedTests + brokenFiles;
     skipped = report.numPendingTests + report.numTodoTests;
+    for (const file of report.testResults) {
+      const name = file.name.replace(process.cwd() + "/", "");
+      if (file.status === "failed" && file.assertionResults.length === 0) failures.push(`${name}: ${firstLine(file.message)}`);
+      for (const test of file.assertionResults) {
+        if (test.status === "failed") failures.push(`${name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      }
+    }
   } catch {
     failed = 1; // no report: the runner itself failed
   }
   if (status !== 0 && failed === 0) failed = 1;
   console.log(`${db}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-  return { passed, failed, skipped };
+  return { passed, failed, skipped, failures: failures.map((f) => `[${db}] ${f}`) };
+}
+
+/** The first line of a failure message, so the summary at the very end names what failed and why. */
+function firstLine(message) {
+  return String(message ?? "no message").split("\n").find((line) => line.trim() !== "")?.trim().slice(0, 300) ?? "no message";
 }
 
 // The whole build (server, console, CLI): process, CLI and browser tests run the built code.
@@ -65,11 +78,13 @@ if (await postgresReachable()) {
   results.push(suite("postgres"));
 } else if (process.env.REQUIRE_POSTGRES === "1") {
   console.log(`PostgreSQL is not reachable at ${postgresUrl.replace(/\/\/[^@]*@/, "//")} and REQUIRE_POSTGRES=1: failing.`);
-  results.push({ passed: 0, failed: 1, skipped: 0 });
+  results.push({ passed: 0, failed: 1, skipped: 0, failures: ["[postgres] PostgreSQL not reachable"] });
 } else {
   console.log(`\nSKIPPED the PostgreSQL run: nothing answers at ${postgresUrl.replace(/\/\/[^@]*@/, "//")} (set TEST_POSTGRES_URL, or start PostgreSQL).`);
 }
 
 const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const failures = results.flatMap((r) => r.failures);
+if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 ? 1 : 0);
