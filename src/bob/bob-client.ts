@@ -10,6 +10,7 @@ import type {
   MappedPeopleSearchResult,
   PeopleSearchRequest,
   PeopleSearchResult,
+  PersonReading,
 } from "../domain/ports/bob-api.js";
 import { authorizationHeader, credentialKey } from "./auth-header.js";
 import { systemBobClock, type BobClock } from "./clock.js";
@@ -144,7 +145,7 @@ export class BobHttpClient implements BobApi {
   async verifyAccess(credential: BobCredential): Promise<void> {
     // Sequential on purpose: a 401 on the first call must be the only request Bob sees.
     const deadlineAt = this.clock.now() + this.settings.deadlineMs;
-    await this.call(credential, SEARCH, { fields: ["root.id"], showInactive: false, filters: PROBE_FILTER }, peopleStream(["root.id"], () => null), deadlineAt);
+    await this.call(credential, SEARCH, { fields: ["root.id"], showInactive: false, filters: PROBE_FILTER }, peopleStream(["root.id"], { map: () => null }, false), deadlineAt);
     await this.call(credential, FIELDS, undefined, (json) => fieldsOf(json), deadlineAt);
   }
 
@@ -167,7 +168,9 @@ export class BobHttpClient implements BobApi {
     return this.searchPeopleMapped(credential, request, (person) => person);
   }
 
-  async searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, map: (person: BobPerson) => R): Promise<MappedPeopleSearchResult<R>> {
+  async searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, reading: ((person: BobPerson) => R) | PersonReading<R>): Promise<MappedPeopleSearchResult<R>> {
+    const personReading: PersonReading<R> = typeof reading === "function" ? { map: reading } : reading;
+    const digests = typeof reading !== "function";
     const wanted = unique(request.fieldIds);
     const fieldChunks = splitFields(wanted, this.settings.maxFieldsPerSearch);
     if (request.employeeIds !== undefined && request.employeeIds.length === 0) return { people: [], problems: [] };
@@ -178,7 +181,7 @@ export class BobHttpClient implements BobApi {
     const problems: BobRecordProblem[] = [];
     // Calls run one after another: parallel chunks would only race each other for the budget.
     for (const ids of idChunks) {
-      const merged = await this.searchOneIdChunk(credential, request.showInactive, ids, fieldChunks, wanted, map);
+      const merged = await this.searchOneIdChunk(credential, request.showInactive, ids, fieldChunks, wanted, personReading, digests);
       for (const person of merged.people) people.push(person);
       for (const problem of merged.problems) problems.push(problem);
     }
@@ -192,14 +195,15 @@ export class BobHttpClient implements BobApi {
     ids: readonly string[] | undefined,
     fieldChunks: readonly (readonly string[])[],
     wanted: readonly string[],
-    map: (person: BobPerson) => R,
+    reading: PersonReading<R>,
+    digests: boolean,
   ): Promise<MappedPeopleSearchResult<R>> {
     const wantedSet = new Set(wanted);
     if (fieldChunks.length === 1) {
       // The usual case (at most 400 fields): one answer, nothing to merge, each person mapped
       // as it is read. A retried answer starts over with a fresh reader.
       const fields = fieldChunks[0] as readonly string[];
-      return this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), map));
+      return this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), reading, digests));
     }
     const values = new Map<string, Map<string, unknown>>();
     const seenIn = new Map<string, number>();
@@ -207,7 +211,7 @@ export class BobHttpClient implements BobApi {
     const broken = new Set<string>();
 
     for (const fields of fieldChunks) {
-      const part = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), (person) => person));
+      const part = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), { map: (person) => person }, false));
       for (const problem of part.problems) {
         problems.push(problem);
         if (problem.bobEmployeeId !== null) broken.add(problem.bobEmployeeId);
@@ -230,7 +234,7 @@ export class BobHttpClient implements BobApi {
         problems.push({ bobEmployeeId: id, message: "Employee appeared in only some of the split field requests (changed during the sync?)." });
         continue;
       }
-      people.push(map({ id, values: personValues }));
+      people.push(reading.map({ id, values: personValues }, null)); // merged from several answers: no one source
     }
     return { people, problems };
   }
@@ -343,10 +347,22 @@ function searchBody(fields: readonly string[], showInactive: boolean, ids: reado
 }
 
 /** The people search answer, read person by person as it arrives (see JsonArrayStream). */
-function peopleStream<R>(fieldIds: readonly string[], map: (person: BobPerson) => R): BodyReading<PeopleParse<R>> {
+function peopleStream<R>(fieldIds: readonly string[], reading: PersonReading<R>, digests: boolean): BodyReading<PeopleParse<R>> {
   const stream = (): BodySink<Parsed<PeopleParse<R>>> => {
-    const people = new PeopleReader(fieldIds, map);
-    const stream = new JsonArrayStream("employees", (element) => people.add(element));
+    const people = new PeopleReader(fieldIds, reading.map);
+    // A recognised person is looked up once: isKnown keeps what it found for onKnown.
+    let known: R | undefined;
+    const recognize = reading.recognize;
+    const claims =
+      digests && recognize !== undefined
+        ? {
+            isKnown: (digest: string) => (known = recognize(digest)) !== undefined,
+            onKnown: () => people.addKnown(known as R),
+          }
+        : digests
+          ? { isKnown: () => false, onKnown: () => undefined }
+          : undefined;
+    const stream = new JsonArrayStream("employees", (element, digest) => people.add(element, digest), claims);
     return {
       write: (chunk) => stream.write(chunk),
       end: () => {

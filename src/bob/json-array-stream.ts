@@ -11,7 +11,26 @@
  * finds, keys and other properties included, goes through JSON.parse, so a body JSON.parse would
  * reject is rejected here too. UTF-8 continuation bytes are never `"`, `\` or a bracket, so
  * scanning bytes is safe for any text.
+ *
+ * With `digests`, each element also gets the SHA-256 of its bytes exactly as they came, and the
+ * caller may claim an element by that digest before it is parsed: one that already knows what
+ * those very bytes become skips parsing them. Elements are handed over in order either way. A
+ * claimed element's bytes were only scanned, not parsed, but they are byte for byte what an
+ * earlier answer held and JSON.parse took (the same digest).
  */
+import { hash } from "node:crypto";
+
+export interface ElementDigests {
+  /** Whether the caller claims the element with these bytes (asked once per element; no side effects). */
+  readonly isKnown: (digest: string) => boolean;
+  /** A claimed element, in its place in the order: it is not parsed and onElement is not called for it. */
+  readonly onKnown: (digest: string) => void;
+}
+
+/** SHA-256, base64url, of an element's bytes as they came (the same bytes, the same digest). */
+export function elementDigest(bytes: Uint8Array): string {
+  return hash("sha256", bytes, "base64url");
+}
 
 export type ArrayStreamEnd =
   | { readonly ok: true }
@@ -70,10 +89,13 @@ export class JsonArrayStream {
   // with one JSON.parse per chunk (what lies between them is only commas and whitespace).
   private batchStart = -1;
   private batchEnd = 0;
+  /** With digests: the digest of each element in the batch, in order. */
+  private batchDigests: string[] = [];
 
   constructor(
     private readonly key: string,
-    private readonly onElement: (element: unknown) => void,
+    private readonly onElement: (element: unknown, digest: string | null) => void,
+    private readonly digests?: ElementDigests,
   ) {}
 
   write(chunk: Uint8Array): void {
@@ -178,7 +200,14 @@ export class JsonArrayStream {
     } catch {
       return this.fail("the body is not valid JSON");
     }
-    for (const element of elements) this.onElement(element);
+    if (this.digests === undefined) {
+      for (const element of elements) this.onElement(element, null);
+      return;
+    }
+    const digests = this.batchDigests;
+    this.batchDigests = [];
+    // The scanner found exactly these elements' boundaries, so the counts agree.
+    for (let k = 0; k < elements.length; k++) this.onElement(elements[k], digests[k] ?? null);
   }
 
   /** After the last chunk: whether the body was a complete, valid answer with the array. */
@@ -196,6 +225,7 @@ export class JsonArrayStream {
     this.capturing = false;
     this.pieces = [];
     this.batchStart = -1;
+    this.batchDigests = [];
   }
 
   private begin(target: CaptureTarget, bytes: Buffer, i: number): void {
@@ -269,19 +299,40 @@ export class JsonArrayStream {
 
   private complete(bytes: Buffer, end: number): void {
     if (this.target === "element" && this.pieces.length === 0) {
-      if (this.batchStart < 0) this.batchStart = this.start;
-      this.batchEnd = end;
       this.capturing = false;
       this.state = State.ElementCommaOrEnd;
+      if (this.digests !== undefined) {
+        const digest = elementDigest(bytes.subarray(this.start, end));
+        if (this.digests.isKnown(digest)) {
+          // The batch before it is handed over first, so the order holds; the next element
+          // starts a new batch (a batch is one contiguous stretch of the chunk).
+          this.flushBatch(bytes);
+          if ((this.state as State) !== State.Failed) this.digests.onKnown(digest);
+          return;
+        }
+        this.batchDigests.push(digest);
+      }
+      if (this.batchStart < 0) this.batchStart = this.start;
+      this.batchEnd = end;
       return;
     }
     // An element that spans chunks: the batch (earlier elements of this chunk) goes first.
     if (this.target === "element") this.flushBatch(bytes);
     if ((this.state as State) === State.Failed) return;
     const last = bytes.subarray(this.start, end);
-    const text = this.pieces.length === 0 ? last.toString("utf8") : Buffer.concat([...this.pieces, last]).toString("utf8");
+    const whole = this.pieces.length === 0 ? last : Buffer.concat([...this.pieces, last]);
     this.pieces = [];
     this.capturing = false;
+    let digest: string | null = null;
+    if (this.target === "element" && this.digests !== undefined) {
+      digest = elementDigest(whole);
+      if (this.digests.isKnown(digest)) {
+        this.state = State.ElementCommaOrEnd;
+        this.digests.onKnown(digest);
+        return;
+      }
+    }
+    const text = whole.toString("utf8");
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -305,7 +356,7 @@ export class JsonArrayStream {
         return;
       case "element":
         this.state = State.ElementCommaOrEnd;
-        this.onElement(value);
+        this.onElement(value, digest);
         return;
     }
   }

@@ -27,17 +27,24 @@ export class PeopleReader<R = BobPerson> {
 
   constructor(
     fieldIds: readonly string[],
-    private readonly map: (person: BobPerson) => R = (person) => person as R,
+    private readonly map: (person: BobPerson, source: string | null) => R = (person) => person as R,
   ) {
     this.readers = fieldIds.map(compileFieldReader);
     this.categories = [...new Set(this.readers.filter((r) => r.path.length >= 2).map((r) => r.path[0] as string))];
   }
 
-  add(record: unknown): void {
+  /** `source`: the digest of the record's JSON as Bob sent it, when the caller asked for digests. */
+  add(record: unknown, source: string | null = null): void {
     this.index++;
     const result = readPerson(record, this.readers, this.categories);
     if ("problem" in result) this.problems.push({ bobEmployeeId: result.id, message: `Employee record #${this.index}: ${result.problem}` });
-    else this.people.push(this.map(result.person));
+    else this.people.push(this.map(result.person, source));
+  }
+
+  /** A record the caller recognised by its digest: what it already knows the record becomes. */
+  addKnown(known: R): void {
+    this.index++;
+    this.people.push(known);
   }
 
   result(): PeopleParse<R> {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { JsonArrayStream } from "../../src/bob/json-array-stream.js";
 
 /** Feeds `bytes` cut at `cuts` (any byte offsets, also inside a multi-byte character). */
@@ -92,5 +93,46 @@ describe("JsonArrayStream", () => {
     expect(result.end).toEqual({ ok: true });
     expect(result.elements).toEqual([{ firstName: "Zoë", surname: "Æbelø 李", note: 'say "hi" \\ c:\\dir\\ \\"' }, "\\", '"']);
     for (let cut = 0; cut <= bytes.length; cut++) expect(streamed(bytes, [cut]).elements).toEqual(result.elements);
+  });
+
+  it("gives each element the SHA-256 of its exact bytes, and leaves unparsed, in their place, the elements the caller claims", () => {
+    const sha = (text: string) => createHash("sha256").update(text, "utf8").digest("base64url");
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 12 }),
+        fc.array(fc.constantFrom("", " ", "\n  ", "\t"), { minLength: 13, maxLength: 13 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (values, spaces, claimed, cuts) => {
+          // Elements written compactly, so each one's bytes are known exactly; whitespace between them varies.
+          const texts = values.map((v) => JSON.stringify(v));
+          const bytes = Buffer.from(`{"before": [1, {"x": "]"}], "employees": [${texts.map((t, i) => `${spaces[i]}${t}`).join(",")}${spaces[12]}]}`);
+          const known = new Set(texts.filter((_, i) => claimed[i]).map(sha));
+
+          const handed: unknown[] = [];
+          const stream = new JsonArrayStream("employees", (element, digest) => handed.push({ parsed: element, digest }), {
+            isKnown: (digest) => known.has(digest),
+            onKnown: (digest) => handed.push({ known: digest }),
+          });
+          let from = 0;
+          for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+            if (cut <= from || cut >= bytes.length) continue;
+            stream.write(bytes.subarray(from, cut));
+            from = cut;
+          }
+          stream.write(bytes.subarray(from));
+
+          expect(stream.end()).toEqual({ ok: true });
+          expect(handed).toEqual(texts.map((t) => (known.has(sha(t)) ? { known: sha(t) } : { parsed: JSON.parse(t), digest: sha(t) })));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("still refuses a body whose end is broken when every element was claimed", () => {
+    const stream = new JsonArrayStream("employees", () => {}, { isKnown: () => true, onKnown: () => {} });
+    stream.write(Buffer.from('{"employees": [{"id": "1"}, {"id": "2"}'));
+    expect(stream.end()).toEqual({ ok: false, reason: "the body is not valid JSON" });
   });
 });

@@ -89,5 +89,16 @@ export interface BobApi {
    * searchPeople, with `map` (pure: a retried answer maps again) applied to each person as it is
    * read: a large company's raw values are never all held at once, only what `map` returns.
    */
-  searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, map: (person: BobPerson) => R): Promise<MappedPeopleSearchResult<R>>;
+  searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, reading: ((person: BobPerson) => R) | PersonReading<R>): Promise<MappedPeopleSearchResult<R>>;
+}
+
+/**
+ * searchPeopleMapped's reading with digests: each person's `source` is the SHA-256 (base64url)
+ * of its JSON exactly as Bob sent it, null when the person was merged from several answers (more
+ * than 400 fields). Before a person is parsed, `recognize` is asked with that digest: what the
+ * caller already knows these very bytes become (then they are not parsed), or undefined.
+ */
+export interface PersonReading<R> {
+  readonly map: (person: BobPerson, source: string | null) => R;
+  readonly recognize?: (source: string) => R | undefined;
 }

@@ -8,6 +8,11 @@ export interface DirectoryBatch {
   readonly creates: readonly EmployeeRecord[];
 }
 
+export interface SourceFingerprintEntry {
+  readonly bobId: string;
+  readonly fingerprint: string;
+}
+
 export interface DirectoryEmployee extends EmployeeRecord {
   readonly id: string;
 }
@@ -28,8 +33,15 @@ export interface DirectoryStore {
    * More rows may come back, never fewer.
    */
   loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>>;
+  /**
+   * Loaded records carry their stored source fingerprint (see sync/source-fingerprint.ts), and
+   * applyBatch stores each written record's fingerprint, or none: a row's fingerprint always
+   * describes the record it holds.
+   */
   /** One transaction: deletes, then updates, then creates (a moved email never collides). */
   applyBatch(companyId: string, batch: DirectoryBatch): Promise<void>;
+  /** Stores new source fingerprints of employees whose record stays as it is; nothing else about them changes. */
+  recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void>;
   /** Ordered by last name, first name, id; lifecycle filtering needs the company's today. */
   page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage>;
   byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]>;

@@ -1,7 +1,7 @@
 import type { Attribute } from "../attributes/attribute.js";
 import { DomainError } from "../errors.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
-import type { BobApi, BobCredential } from "../ports/bob-api.js";
+import type { BobApi, BobCredential, BobPerson } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { CompanyLock } from "../ports/company-lock.js";
@@ -12,9 +12,10 @@ import type { SyncRunPatch, SyncRunStore } from "../ports/sync-run-store.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
 import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
 import { buildListLookup } from "../sync/list-lookup.js";
-import { compilePersonMapper } from "../sync/map-person.js";
+import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
 import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js";
 import { planSync, type SyncPlan } from "../sync/plan.js";
+import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
 import { applyBatches } from "./apply-batches.js";
 import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
@@ -95,6 +96,9 @@ export class FullSyncRunner {
         return run;
       }
       await this.apply(run, plan, counts);
+      // Unchanged employees whose source fingerprint is new (a new mapping context, or bytes that
+      // changed without changing the record): the next resync recognises them.
+      await this.deps.directory.recordSourceFingerprints(run.companyId, plan.fingerprintRefreshes);
       return await this.finish(runId, counts, plan.skipped);
     } catch (error) {
       const message = error instanceof DomainError ? error.message : "The sync failed unexpectedly; nothing more was applied. See the gateway logs.";
@@ -112,10 +116,17 @@ export class FullSyncRunner {
   private async fetchAndPlan(fetching: SyncRunRecord): Promise<{ run: SyncRunRecord; plan: PlanToApply; counts: SyncCounts; directorySize: number }> {
     const credential = await this.credentialOf(fetching.companyId);
     // The directory is read while Bob prepares its answer: the company lock keeps it as read.
-    const directoryLoad = settle(this.deps.directory.loadRecords(fetching.companyId));
+    // Once it is in, people whose bytes Bob sent before are recognised instead of parsed.
+    let loaded: ReadonlyMap<string, EmployeeRecord> | null = null;
+    const directoryLoad = settle(
+      this.deps.directory.loadRecords(fetching.companyId).then((records) => {
+        loaded = records;
+        return records;
+      }),
+    );
     let fetched: FetchedCompany;
     try {
-      fetched = await this.fetch(fetching.companyId, credential);
+      fetched = await this.fetch(fetching.companyId, credential, undefined, () => loaded);
     } finally {
       await directoryLoad; // never left running (or rejecting unobserved) when the fetch fails
     }
@@ -126,7 +137,7 @@ export class FullSyncRunner {
     await this.deps.runs.saveOutcome(run.id, plan.issues, plan.changes);
     return {
       run,
-      plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped },
+      plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped, fingerprintRefreshes: plan.fingerprintRefreshes },
       counts: countsOf(plan, fetched.fetched),
       directorySize: directory.size,
     };
@@ -134,19 +145,43 @@ export class FullSyncRunner {
 
   /**
    * Reads Bob: field metadata, named lists, then everyone (inactive too) with only the fields we
-   * sync, or only `employeeIds` (webhooks).
+   * sync, or only `employeeIds` (webhooks). Every record mapped without an issue carries its
+   * source fingerprint. `stored` gives the directory once it is loaded: from then on a person
+   * whose bytes match a stored record's fingerprint is that record, neither parsed nor mapped.
    */
-  async fetch(companyId: string, credential: BobCredential, employeeIds?: readonly string[]): Promise<FetchedCompany> {
+  async fetch(
+    companyId: string,
+    credential: BobCredential,
+    employeeIds?: readonly string[],
+    stored?: () => ReadonlyMap<string, EmployeeRecord> | null,
+  ): Promise<FetchedCompany> {
     const [fields, lists, attributes] = await Promise.all([
       this.deps.bob.fetchFields(credential),
       this.deps.bob.fetchNamedLists(credential),
       this.deps.attributes.list(companyId),
     ]);
     const mappings = mapFields(fields, attributes);
-    const map = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
+    const mapPerson = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
+    const context = mappingContextKey({ fields, lists, attributes });
+    const map = (person: BobPerson, source: string | null): PersonMappingResult => {
+      const mapped = mapPerson(person);
+      if (mapped.record !== null && mapped.issues.length === 0 && source !== null) withSourceFingerprint(mapped.record, sourceFingerprint(context, source));
+      return mapped;
+    };
+    let bySource: Map<string, EmployeeRecord> | null = null;
+    const recognize = (source: string): PersonMappingResult | undefined => {
+      if (bySource === null) {
+        const directory = stored?.() ?? null;
+        if (directory === null) return undefined; // not loaded yet: this one is mapped
+        bySource = recordsBySourceDigest(directory.values(), context);
+      }
+      const record = bySource.get(source);
+      return record === undefined ? undefined : { record, issues: NO_ISSUES };
+    };
     const request = { fieldIds: syncedFieldIds(mappings), showInactive: true };
     // Each person is mapped as it is read: only records and issues outlive the answer.
-    const result = await this.deps.bob.searchPeopleMapped(credential, employeeIds ? { ...request, employeeIds } : request, map);
+    const reading = stored === undefined ? { map } : { map, recognize };
+    const result = await this.deps.bob.searchPeopleMapped(credential, employeeIds ? { ...request, employeeIds } : request, reading);
     const records: EmployeeRecord[] = [];
     const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
     for (const mapped of result.people) {
@@ -257,9 +292,11 @@ function unwrap<T>(settled: Settled<T>): T {
   return settled.value;
 }
 
+const NO_ISSUES: SyncIssue[] = Object.freeze([]) as unknown as SyncIssue[];
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped">;
+type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped" | "fingerprintRefreshes">;
 
 export function countsOf(plan: SyncPlan, fetched: number): SyncCounts {
   return { fetched, created: plan.creates.length, updated: plan.updates.length, deleted: plan.deletes.length, unchanged: plan.unchanged, skipped: plan.skipped };

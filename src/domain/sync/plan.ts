@@ -3,6 +3,7 @@ import { findDuplicateEmails } from "./duplicate-emails.js";
 import { sameRecord, type EmployeeRecord } from "./employee-record.js";
 import { fixManagerLinks } from "./manager-links.js";
 import { attributeNamesById, compareText, compileChangedFieldNames } from "./record-changes.js";
+import { fingerprintOf } from "./source-fingerprint.js";
 import { RECORD_SKIPPING_CODES, type SyncIssue } from "./sync-issue.js";
 
 export type ChangeAction = "CREATE" | "UPDATE" | "DELETE";
@@ -40,6 +41,11 @@ export interface SyncPlan {
    * be told apart (a problem without a Bob id might be anyone).
    */
   readonly deletesWithheld: boolean;
+  /**
+   * Unchanged employees whose fetched record has a source fingerprint the stored one lacks: storing
+   * it lets the next resync recognise them without mapping them (see source-fingerprint.ts).
+   */
+  readonly fingerprintRefreshes: { readonly bobId: string; readonly fingerprint: string }[];
 }
 
 export interface SyncPlanInput {
@@ -110,14 +116,19 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   const namesOf = compileChangedFieldNames(attributeNamesById(input.attributes));
   const creates: EmployeeRecord[] = [];
   const updates: PlannedUpdate[] = [];
+  const fingerprintRefreshes: { bobId: string; fingerprint: string }[] = [];
   let unchanged = 0;
   for (const bobId of [...links.records.keys()].sort(compareText)) {
     const after = links.records.get(bobId);
     if (after === undefined) continue;
     const before = input.directory.get(bobId);
     if (before === undefined) creates.push(after);
-    else if (sameRecord(before, after)) unchanged++;
-    else updates.push({ before, after, fields: namesOf(before, after) });
+    else if (before === after) unchanged++; // recognised by its source: the stored record itself
+    else if (sameRecord(before, after)) {
+      unchanged++;
+      const fingerprint = fingerprintOf(after);
+      if (fingerprint !== null && fingerprint !== fingerprintOf(before)) fingerprintRefreshes.push({ bobId, fingerprint });
+    } else updates.push({ before, after, fields: namesOf(before, after) });
   }
   const orderedCreates = managersFirst(creates);
   deletes.sort((a, b) => compareText(a.bobId, b.bobId));
@@ -136,6 +147,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     issues,
     changes,
     deletesWithheld,
+    fingerprintRefreshes,
   };
 }
 

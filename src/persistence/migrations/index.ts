@@ -5,6 +5,7 @@ import { Migration20261128130403 } from "./Migration20261128130403.js";
 import { Migration20261128130813 } from "./Migration20261128130813.js";
 import { Migration20261128153623 } from "./Migration20261128153623.js";
 import { Migration20261128184323 } from "./Migration20261128184323.js";
+import { Migration20261130144216 } from "./Migration20261130144216.js";
 
 /** Applied in this order; a new migration is appended, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261128130813", class: Migration20261128130813 },
   { name: "Migration20261128153623", class: Migration20261128153623 },
   { name: "Migration20261128184323", class: Migration20261128184323 },
+  { name: "Migration20261130144216", class: Migration20261130144216 },
 ];

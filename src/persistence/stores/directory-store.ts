@@ -1,5 +1,6 @@
-import type { DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage } from "../../domain/ports/directory-store.js";
+import type { DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
+import { fingerprintOf, withSourceFingerprint } from "../../domain/sync/source-fingerprint.js";
 import type { Lifecycle } from "../../domain/sync/lifecycle.js";
 import type { PlanningScope } from "../../domain/sync/planning-scope.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
@@ -8,16 +9,16 @@ import type { Database } from "../database.js";
 /** Columns written by the sync, in the order the bulk statements use them. */
 const COLUMNS = [
   "id", "company_id", "bob_id", "employee_number", "first_name", "last_name", "email", "manager_bob_id",
-  "start_date", "birth_date", "separation_date", "separation_reason", "garden_leave", "attributes", "created_at", "updated_at",
+  "start_date", "birth_date", "separation_date", "separation_reason", "garden_leave", "attributes", "source_fingerprint", "created_at", "updated_at",
 ] as const;
 const UPDATED_ON_CONFLICT = COLUMNS.filter((c) => !["id", "company_id", "bob_id", "created_at"].includes(c));
 /** Column types of the JSON rows an upsert batch sends (jsonb_to_recordset's record definition). */
 const RECORDSET_TYPES = `bob_id varchar, employee_number varchar, first_name varchar, last_name varchar, email varchar,
   manager_bob_id varchar, start_date date, birth_date date, separation_date date, separation_reason varchar,
-  garden_leave boolean, attributes jsonb`;
+  garden_leave boolean, attributes jsonb, source_fingerprint varchar`;
 const SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
   to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
-  to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes`;
+  to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes, source_fingerprint`;
 
 interface EmployeeRow {
   id: string;
@@ -33,6 +34,7 @@ interface EmployeeRow {
   separation_reason: string | null;
   garden_leave: boolean;
   attributes: Record<string, string> | string;
+  source_fingerprint: string | null;
 }
 
 /** The lifecycle, in SQL, exactly as deriveLifecycle orders it: LEFT, PRE_HIRE, LEAVING, ACTIVE. */
@@ -95,13 +97,25 @@ export class SqlDirectoryStore implements DirectoryStore {
           em,
           `insert into employee (${COLUMNS.join(", ")})
            select gen_random_uuid(), $1, r.bob_id, r.employee_number, r.first_name, r.last_name, r.email, r.manager_bob_id,
-                  r.start_date, r.birth_date, r.separation_date, r.separation_reason, r.garden_leave, r.attributes, now(), now()
+                  r.start_date, r.birth_date, r.separation_date, r.separation_reason, r.garden_leave, r.attributes, r.source_fingerprint, now(), now()
            from jsonb_to_recordset($2::jsonb) as r(${RECORDSET_TYPES})
            on conflict (company_id, bob_id) do update set ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(", ")}`,
           [companyId, rows],
         );
       }
     });
+  }
+
+  async recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void> {
+    // updated_at stays: the employee's record is what it was.
+    for (let i = 0; i < entries.length; i += FINGERPRINTS_PER_STATEMENT) {
+      const json = JSON.stringify(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => ({ b: e.bobId, f: e.fingerprint })));
+      await this.db.query(
+        this.db.em(),
+        `update employee e set source_fingerprint = r.f from jsonb_to_recordset($2::jsonb) as r(b varchar, f varchar) where e.company_id = $1 and e.bob_id = r.b`,
+        [companyId, json],
+      );
+    }
   }
 
   async page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage> {
@@ -150,9 +164,12 @@ function recordsetJson(records: readonly EmployeeRecord[]): string {
       separation_reason: r.separationReason,
       garden_leave: r.gardenLeave,
       attributes: r.attributes,
+      source_fingerprint: fingerprintOf(r),
     })),
   );
 }
+
+const FINGERPRINTS_PER_STATEMENT = 10_000;
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
@@ -163,6 +180,10 @@ function recordsByBobId(rows: readonly EmployeeRow[]): Map<string, EmployeeRecor
 }
 
 function toRecord(row: EmployeeRow): EmployeeRecord {
+  return withSourceFingerprint(toPlainRecord(row), row.source_fingerprint);
+}
+
+function toPlainRecord(row: EmployeeRow): EmployeeRecord {
   return {
     bobId: row.bob_id,
     employeeNumber: row.employee_number,
@@ -180,5 +201,5 @@ function toRecord(row: EmployeeRow): EmployeeRecord {
 }
 
 function toEmployee(row: EmployeeRow): DirectoryEmployee {
-  return { id: row.id, ...toRecord(row) };
+  return { id: row.id, ...toPlainRecord(row) };
 }
