@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apoll
 import { Kind, type FormattedExecutionResult, type OperationDefinitionNode } from "graphql";
 import type { Caller } from "../domain/caller.js";
 import type { Clock } from "../domain/ports/clock.js";
+import { todayIn } from "../domain/sync/lifecycle.js";
 import type { GraphQLContext } from "./context.js";
 
 /** Where the cache learns whether a kept result is current: one cheap statement per request. */
@@ -305,14 +306,12 @@ function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null;
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const lastDay = new Map<string, { readonly minute: number; readonly day: string }>();
 
 /**
  * The company's calendar day (YYYY-MM-DD), as domain/sync/lifecycle.ts `todayIn` computes it,
- * with one formatter per time zone instead of one per call, and the answer kept for the rest of
- * the UTC minute: every current UTC offset is a whole number of minutes (tzdb: multiples of 15),
- * so no zone's day changes inside a UTC minute. Null for an unknown time zone.
+ * with the answer kept for the rest of the UTC minute: every current UTC offset is a whole number
+ * of minutes (tzdb: multiples of 15), so no zone's day changes inside a UTC minute. Null for an unknown time zone.
  */
 export function companyToday(timeZone: string, now: Date): string | null {
   const minute = Math.floor(now.getTime() / 60_000);
@@ -327,23 +326,9 @@ export function companyToday(timeZone: string, now: Date): string | null {
 }
 
 function formatDay(timeZone: string, now: Date): string | null {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
-    } catch {
-      return null;
-    }
-    if (dayFormats.size > 1_000) dayFormats.clear();
-    dayFormats.set(timeZone, format);
+  try {
+    return todayIn(timeZone, now);
+  } catch {
+    return null; // an unknown time zone
   }
-  let year = "";
-  let month = "";
-  let day = "";
-  for (const part of format.formatToParts(now)) {
-    if (part.type === "year") year = part.value;
-    else if (part.type === "month") month = part.value;
-    else if (part.type === "day") day = part.value;
-  }
-  return `${year.padStart(4, "0")}-${month}-${day}`;
 }

@@ -11,10 +11,18 @@ describe("companyToday (the read cache's key day)", () => {
     "2026-06-15T11:44:59Z", "2026-06-15T11:45:00Z", "2026-06-15T13:29:59Z", "2026-06-15T13:30:00Z",
   ];
 
+  /** A fresh formatter per call: what todayIn's formatter per zone must keep answering. */
+  const reference = (zone: string, at: Date) => {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" }).formatToParts(at);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+    return `${part("year").padStart(4, "0")}-${part("month")}-${part("day")}`;
+  };
+
   it("is todayIn's answer for every zone and instant, also when asked again within the same minute", () => {
     for (const zone of zones) {
       for (const iso of instants) {
         const at = new Date(iso);
+        expect(todayIn(zone, at), `${zone} ${iso}`).toBe(reference(zone, at));
         expect(companyToday(zone, at), `${zone} ${iso}`).toBe(todayIn(zone, at));
         expect(companyToday(zone, new Date(at.getTime() + 1)), `${zone} ${iso} +1 ms`).toBe(todayIn(zone, new Date(at.getTime() + 1)));
       }

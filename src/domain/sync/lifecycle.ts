@@ -54,10 +54,25 @@ export function wholeMonthsBetween(from: string, to: string): number {
 /**
  * The calendar day (YYYY-MM-DD) it is at `now` in `timeZone` (an IANA name such as
  * "Europe/Copenhagen"): "today" for lifecycle purposes is the company's day, not the server's.
- * Throws RangeError for an unknown time zone.
+ * Throws RangeError for an unknown time zone. One formatter per time zone: building one costs
+ * far more than using it, and every uncached directory request asks.
  */
 export function todayIn(timeZone: string, now: Date): string {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" }).formatToParts(now);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year").padStart(4, "0")}-${part("month")}-${part("day")}`;
+  let format = dayFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+    if (dayFormats.size >= 1_000) dayFormats.clear(); // bounded: time zones come from company settings
+    dayFormats.set(timeZone, format);
+  }
+  let year = "";
+  let month = "";
+  let day = "";
+  for (const part of format.formatToParts(now)) {
+    if (part.type === "year") year = part.value;
+    else if (part.type === "month") month = part.value;
+    else if (part.type === "day") day = part.value;
+  }
+  return `${year.padStart(4, "0")}-${month}-${day}`;
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
