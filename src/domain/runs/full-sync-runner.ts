@@ -1,7 +1,6 @@
-import type { Attribute } from "../attributes/attribute.js";
 import { DomainError } from "../errors.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
-import type { BobApi, BobCredential, BobPerson } from "../ports/bob-api.js";
+import type { BobApi, BobCredential } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { CompanyLock } from "../ports/company-lock.js";
@@ -10,14 +9,10 @@ import type { DirectoryBatch, DirectoryStore } from "../ports/directory-store.js
 import type { ProgressBus } from "../ports/progress-bus.js";
 import type { SyncRunPatch, SyncRunStore } from "../ports/sync-run-store.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
-import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
-import { buildListLookup } from "../sync/list-lookup.js";
-import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
 import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js";
 import { planSync, type SyncPlan } from "../sync/plan.js";
-import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
-import type { SyncIssue } from "../sync/sync-issue.js";
 import { applyBatches } from "./apply-batches.js";
+import { CompanyFetch, type FetchedCompany } from "./company-fetch.js";
 import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
 
 export interface FullSyncRunnerDeps {
@@ -43,25 +38,23 @@ export interface FullSyncRunnerDeps {
   readonly progressEveryEmployees?: number;
 }
 
-export interface FetchedCompany {
-  readonly records: EmployeeRecord[];
-  readonly issues: SyncIssue[];
-  readonly attributes: Attribute[];
-  readonly fetched: number;
-}
 
 /**
  * Executes one queued full sync: FETCHING -> PLANNING -> APPLYING -> DONE. Re-running a run
  * (a worker died and the job came back) starts it over: planning compares Bob with the directory
  * as it is now, so whatever was applied before is simply unchanged the second time.
  */
+export type { FetchedCompany } from "./company-fetch.js";
+
 export class FullSyncRunner {
   private readonly batchSize: number;
   private readonly progressEveryMs: number;
   private readonly progressEveryEmployees: number;
   private readonly applyConcurrency: number;
+  private readonly companyFetch: CompanyFetch;
 
   constructor(private readonly deps: FullSyncRunnerDeps) {
+    this.companyFetch = new CompanyFetch({ bob: deps.bob, attributes: deps.attributes });
     this.batchSize = deps.batchSize ?? 1000;
     this.applyConcurrency = Math.max(1, Math.floor(deps.applyConcurrency ?? 1));
     this.progressEveryMs = deps.progressEveryMs ?? 500;
@@ -144,51 +137,11 @@ export class FullSyncRunner {
   }
 
   /**
-   * Reads Bob: field metadata, named lists, then everyone (inactive too) with only the fields we
-   * sync, or only `employeeIds` (webhooks). Every record mapped without an issue carries its
-   * source fingerprint. `stored` gives the directory once it is loaded: from then on a person
-   * whose bytes match a stored record's fingerprint is that record, neither parsed nor mapped.
+   * Reads Bob (see CompanyFetch): everyone, inactive too, or only `employeeIds` (webhooks).
+   * `stored` gives the directory once it is loaded, so people Bob did not change are recognised.
    */
-  async fetch(
-    companyId: string,
-    credential: BobCredential,
-    employeeIds?: readonly string[],
-    stored?: () => ReadonlyMap<string, EmployeeRecord> | null,
-  ): Promise<FetchedCompany> {
-    const [fields, lists, attributes] = await Promise.all([
-      this.deps.bob.fetchFields(credential),
-      this.deps.bob.fetchNamedLists(credential),
-      this.deps.attributes.list(companyId),
-    ]);
-    const mappings = mapFields(fields, attributes);
-    const mapPerson = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
-    const context = mappingContextKey({ fields, lists, attributes });
-    const map = (person: BobPerson, source: string | null): PersonMappingResult => {
-      const mapped = mapPerson(person);
-      if (mapped.record !== null && mapped.issues.length === 0 && source !== null) withSourceFingerprint(mapped.record, sourceFingerprint(context, source));
-      return mapped;
-    };
-    let bySource: Map<string, EmployeeRecord> | null = null;
-    const recognize = (source: string): PersonMappingResult | undefined => {
-      if (bySource === null) {
-        const directory = stored?.() ?? null;
-        if (directory === null) return undefined; // not loaded yet: this one is mapped
-        bySource = recordsBySourceDigest(directory.values(), context);
-      }
-      const record = bySource.get(source);
-      return record === undefined ? undefined : { record, issues: NO_ISSUES };
-    };
-    const request = { fieldIds: syncedFieldIds(mappings), showInactive: true };
-    // Each person is mapped as it is read: only records and issues outlive the answer.
-    const reading = stored === undefined ? { map } : { map, recognize };
-    const result = await this.deps.bob.searchPeopleMapped(credential, employeeIds ? { ...request, employeeIds } : request, reading);
-    const records: EmployeeRecord[] = [];
-    const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
-    for (const mapped of result.people) {
-      if (mapped.record) records.push(mapped.record);
-      for (const issue of mapped.issues) issues.push(issue);
-    }
-    return { records, issues, attributes, fetched: result.people.length + result.problems.length };
+  fetch(companyId: string, credential: BobCredential, employeeIds?: readonly string[], stored?: () => ReadonlyMap<string, EmployeeRecord> | null): Promise<FetchedCompany> {
+    return this.companyFetch.fetch(companyId, credential, { ...(employeeIds === undefined ? {} : { employeeIds }), ...(stored === undefined ? {} : { stored }) });
   }
 
   private async credentialOf(companyId: string): Promise<BobCredential> {
@@ -291,8 +244,6 @@ function unwrap<T>(settled: Settled<T>): T {
   if (!settled.ok) throw settled.error;
   return settled.value;
 }
-
-const NO_ISSUES: SyncIssue[] = Object.freeze([]) as unknown as SyncIssue[];
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,0 +1,158 @@
+import type { Attribute } from "../attributes/attribute.js";
+import type { AttributeStore } from "../ports/attribute-store.js";
+import type { BobApi, BobCredential, BobFieldDefinition, BobNamedList, BobPerson, MappedPeopleSearchResult, PersonReading } from "../ports/bob-api.js";
+import type { EmployeeRecord } from "../sync/employee-record.js";
+import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
+import { buildListLookup } from "../sync/list-lookup.js";
+import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
+import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
+import type { SyncIssue } from "../sync/sync-issue.js";
+
+export interface FetchedCompany {
+  readonly records: EmployeeRecord[];
+  readonly issues: SyncIssue[];
+  readonly attributes: Attribute[];
+  readonly fetched: number;
+}
+
+export interface FetchOptions {
+  /** Only these Bob ids (webhooks); omitted = everyone, inactive too (a full sync). */
+  readonly employeeIds?: readonly string[];
+  /**
+   * The directory once it is loaded (null until then): from then on a person whose bytes match a
+   * stored record's source fingerprint is that record, neither parsed nor mapped.
+   */
+  readonly stored?: () => ReadonlyMap<string, EmployeeRecord> | null;
+}
+
+/** A person read before the field metadata was in: mapped once it is. */
+interface Pending {
+  readonly pending: BobPerson;
+  readonly source: string | null;
+}
+type Read = PersonMappingResult | Pending;
+
+const NO_ISSUES: SyncIssue[] = Object.freeze([]) as unknown as SyncIssue[];
+const ABANDONED: PersonMappingResult = Object.freeze({ record: null, issues: NO_ISSUES });
+
+/**
+ * Reads a company from Bob: field metadata, named lists and the company's attributes decide what
+ * to ask for and how to map it, then the people search brings everyone with only the fields we
+ * sync. Every record mapped without an issue carries its source fingerprint.
+ *
+ * A full sync does not wait for the metadata before searching: it asks at once for the fields the
+ * company's previous full sync asked for (they seldom change), and the metadata arrives while Bob
+ * builds its answer. When the metadata calls for other fields, that answer is dropped unread and
+ * the search is made again; the cost is one people search of Bob's budget, only then.
+ */
+export class CompanyFetch {
+  /** Per company: the fields its last full fetch asked Bob for (this process's memory only). */
+  private readonly lastFieldIds = new Map<string, readonly string[]>();
+
+  constructor(private readonly deps: { readonly bob: BobApi; readonly attributes: AttributeStore }) {}
+
+  async fetch(companyId: string, credential: BobCredential, options: FetchOptions = {}): Promise<FetchedCompany> {
+    const full = options.employeeIds === undefined;
+    const guess = full ? this.lastFieldIds.get(companyId) : undefined;
+    let mapping: CompanyMapping | null = null;
+    let abandoned = false;
+    const early: Promise<Settled<MappedPeopleSearchResult<Read>>> | null =
+      guess === undefined
+        ? null
+        : settle(
+            this.deps.bob.searchPeopleMapped<Read>(credential, { fieldIds: guess, showInactive: true }, {
+              map: (person, source) => (abandoned ? ABANDONED : mapping === null ? { pending: person, source } : mapping.map(person, source)),
+              recognize: (source) => (abandoned ? ABANDONED : mapping?.recognize(source)),
+            }),
+          );
+
+    let fields: readonly BobFieldDefinition[];
+    let lists: readonly BobNamedList[];
+    let attributes: Attribute[];
+    try {
+      [fields, lists, attributes] = await Promise.all([this.deps.bob.fetchFields(credential), this.deps.bob.fetchNamedLists(credential), this.deps.attributes.list(companyId)]);
+    } catch (error) {
+      abandoned = true; // the early search ends on its own; what it finds is neither kept nor reported
+      throw error;
+    }
+    const ready = new CompanyMapping(fields, lists, attributes, options.stored);
+    mapping = ready;
+    const fieldIds = ready.fieldIds;
+
+    let result: MappedPeopleSearchResult<Read>;
+    if (early !== null && guess !== undefined && sameFields(guess, fieldIds)) {
+      result = unwrap(await early);
+    } else {
+      abandoned = true;
+      const request = { fieldIds, showInactive: true, ...(options.employeeIds === undefined ? {} : { employeeIds: options.employeeIds }) };
+      const reading: PersonReading<Read> = options.stored === undefined ? { map: ready.map } : { map: ready.map, recognize: ready.recognize };
+      result = await this.deps.bob.searchPeopleMapped<Read>(credential, request, reading);
+    }
+    if (full) this.lastFieldIds.set(companyId, fieldIds);
+
+    const records: EmployeeRecord[] = [];
+    const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
+    for (const read of result.people) {
+      const mapped = "pending" in read ? ready.map(read.pending, read.source) : read;
+      if (mapped.record) records.push(mapped.record);
+      for (const issue of mapped.issues) issues.push(issue);
+    }
+    return { records, issues, attributes, fetched: result.people.length + result.problems.length };
+  }
+}
+
+/** How one fetch maps people: compiled once from the metadata, and the stored records it can recognise. */
+class CompanyMapping {
+  readonly fieldIds: string[];
+  private readonly mapPerson: (person: BobPerson) => PersonMappingResult;
+  private readonly context: string;
+  private bySource: Map<string, EmployeeRecord> | null = null;
+
+  constructor(
+    fields: readonly BobFieldDefinition[],
+    lists: readonly BobNamedList[],
+    attributes: readonly Attribute[],
+    private readonly stored: (() => ReadonlyMap<string, EmployeeRecord> | null) | undefined,
+  ) {
+    const mappings = mapFields(fields, attributes);
+    this.fieldIds = syncedFieldIds(mappings);
+    this.mapPerson = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
+    this.context = mappingContextKey({ fields, lists, attributes });
+  }
+
+  readonly map = (person: BobPerson, source: string | null): PersonMappingResult => {
+    const mapped = this.mapPerson(person);
+    if (mapped.record !== null && mapped.issues.length === 0 && source !== null) withSourceFingerprint(mapped.record, sourceFingerprint(this.context, source));
+    return mapped;
+  };
+
+  readonly recognize = (source: string): PersonMappingResult | undefined => {
+    if (this.bySource === null) {
+      const directory = this.stored?.() ?? null;
+      if (directory === null) return undefined; // not loaded yet: this one is mapped
+      this.bySource = recordsBySourceDigest(directory.values(), this.context);
+    }
+    const record = this.bySource.get(source);
+    return record === undefined ? undefined : { record, issues: NO_ISSUES };
+  };
+}
+
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((f) => set.has(f));
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** A promise that never rejects, so an early search can be dropped without an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
+}
