@@ -120,4 +120,33 @@ describe("recognising people by their source fingerprint", () => {
     expect(plan.creates.length + plan.updates.length + plan.deletes.length).toBe(0);
     expect(plan.fingerprintRefreshes.length).toBe([...stored.values()].filter((r) => fingerprintOf(r) !== null).length);
   });
+
+  it("recognises people whose answer came before the field metadata (the early search of a resync)", async () => {
+    const client = new BobHttpClient({ baseUrl: sim.baseUrl, baseDelayMs: 10, maxDelayMs: 50 });
+    // The field metadata is held back until the people search has been answered in full.
+    let searched: Promise<unknown> = Promise.resolve();
+    const bob = {
+      verifyAccess: client.verifyAccess.bind(client),
+      fetchNamedLists: client.fetchNamedLists.bind(client),
+      searchPeople: client.searchPeople.bind(client),
+      searchPeopleMapped: ((...args: Parameters<typeof client.searchPeopleMapped>) => {
+        const answer = client.searchPeopleMapped(...args);
+        searched = answer.catch(() => undefined);
+        return answer;
+      }) as typeof client.searchPeopleMapped,
+      fetchFields: async (c: BobCredential) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        await searched;
+        return client.fetchFields(c);
+      },
+    };
+    const slowMetadata = new FullSyncRunner({ bob, attributes: { list: async () => attributes, createCustom: async () => null } } as unknown as FullSyncRunnerDeps);
+    const first = await slowMetadata.fetch("co", credential);
+    const stored = byBobId(planSync({ fetched: first.records, directory: new Map(), fetchComplete: true, issues: first.issues, attributes }).creates);
+    const again = await slowMetadata.fetch("co", credential, undefined, () => stored); // this one guesses the fields
+    expect(again.records).toEqual((await runner().fetch("co", credential)).records);
+    const recognised = again.records.filter((r) => stored.get(r.bobId) === r).length;
+    expect(recognised).toBe([...stored.values()].filter((r) => fingerprintOf(r) !== null).length);
+    expect(recognised).toBeGreaterThan(100);
+  });
 });

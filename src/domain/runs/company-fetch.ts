@@ -25,7 +25,7 @@ export interface FetchOptions {
   readonly stored?: () => ReadonlyMap<string, EmployeeRecord> | null;
 }
 
-/** A person read before the field metadata was in: mapped once it is. */
+/** A person read before the field metadata was in: recognised or mapped once it is. */
 interface Pending {
   readonly pending: BobPerson;
   readonly source: string | null;
@@ -93,7 +93,7 @@ export class CompanyFetch {
     const records: EmployeeRecord[] = [];
     const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
     for (const read of result.people) {
-      const mapped = "pending" in read ? ready.map(read.pending, read.source) : read;
+      const mapped = "pending" in read ? ((read.source !== null ? ready.recognize(read.source) : undefined) ?? ready.map(read.pending, read.source)) : read;
       if (mapped.record) records.push(mapped.record);
       for (const issue of mapped.issues) issues.push(issue);
     }
