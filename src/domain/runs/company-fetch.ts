@@ -7,6 +7,7 @@ import { buildListLookup } from "../sync/list-lookup.js";
 import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
 import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
+import { settle, unwrap, type Settled } from "./settled.js";
 
 export interface FetchedCompany {
   readonly records: EmployeeRecord[];
@@ -140,19 +141,4 @@ class CompanyMapping {
 function sameFields(a: readonly string[], b: readonly string[]): boolean {
   const set = new Set(a);
   return set.size === new Set(b).size && b.every((f) => set.has(f));
-}
-
-type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-/** A promise that never rejects, so an early search can be dropped without an unhandled rejection. */
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-function unwrap<T>(settled: Settled<T>): T {
-  if (!settled.ok) throw settled.error;
-  return settled.value;
 }

@@ -14,6 +14,7 @@ import { planSync, type SyncPlan } from "../sync/plan.js";
 import { applyBatches } from "./apply-batches.js";
 import { CompanyFetch, type FetchedCompany } from "./company-fetch.js";
 import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
+import { settle, unwrap } from "./settled.js";
 
 export interface FullSyncRunnerDeps {
   readonly bob: BobApi;
@@ -228,21 +229,6 @@ function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly Employ
     }
   }
   if (filled > 0) yield batch;
-}
-
-type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-/** A promise that never rejects, so it can be started early and awaited (or abandoned) later. */
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-function unwrap<T>(settled: Settled<T>): T {
-  if (!settled.ok) throw settled.error;
-  return settled.value;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
