@@ -311,7 +311,8 @@ const lastDay = new Map<string, { readonly minute: number; readonly day: string 
 /**
  * The company's calendar day (YYYY-MM-DD), as domain/sync/lifecycle.ts `todayIn` computes it,
  * with the answer kept for the rest of the UTC minute: every current UTC offset is a whole number
- * of minutes (tzdb: multiples of 15), so no zone's day changes inside a UTC minute. Null for an unknown time zone.
+ * of minutes (tzdb: multiples of 15), so no zone's day changes inside a UTC minute. Null for an
+ * unknown time zone.
  */
 export function companyToday(timeZone: string, now: Date): string | null {
   const minute = Math.floor(now.getTime() / 60_000);

@@ -34,11 +34,10 @@ export interface DirectoryStore {
    */
   loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>>;
   /**
-   * Loaded records carry their stored source fingerprint (see sync/source-fingerprint.ts), and
-   * applyBatch stores each written record's fingerprint, or none: a row's fingerprint always
-   * describes the record it holds.
+   * One transaction: deletes, then updates, then creates (a moved email never collides). Each
+   * written record's source fingerprint (sync/source-fingerprint.ts) is stored with it, or none:
+   * a row's fingerprint always describes the record it holds, and loaded records carry it.
    */
-  /** One transaction: deletes, then updates, then creates (a moved email never collides). */
   applyBatch(companyId: string, batch: DirectoryBatch): Promise<void>;
   /** Stores new source fingerprints of employees whose record stays as it is; nothing else about them changes. */
   recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void>;
