@@ -310,6 +310,43 @@ describe("planSync: idempotence", () => {
       { numRuns: 500 },
     );
   });
+
+  // The planner walks its maps as they come (a resync of 50,000 sorts nothing it need not), so the
+  // same employees listed in another order must give the same plan, issues included, in order.
+  it("property: the plan does not depend on the order Bob lists employees in or the directory is read in", () => {
+    fc.assert(
+      fc.property(
+        directory,
+        fc.uniqueArray(record, { selector: (r) => r.bobId, maxLength: 8 }),
+        fc.uniqueArray(bobIds, { maxLength: 2 }),
+        fc.boolean(),
+        fc.uniqueArray(bobIds, { maxLength: 8 }),
+        fc.infiniteStream(fc.nat()),
+        (dir, fetchedAll, skippedIds, fetchComplete, storedIds, shuffles) => {
+          // Some fetched records are the stored objects themselves, as when recognised by their source.
+          const stored = storedIds.flatMap((id) => {
+            const r = dir.get(id);
+            return r === undefined ? [] : [r];
+          });
+          const fetched = [...fetchedAll.filter((r) => !skippedIds.includes(r.bobId) && !storedIds.includes(r.bobId)), ...stored];
+          const input = { fetchComplete, issues: skippedIds.map(missingName), attributes };
+          const shuffled = <T>(items: readonly T[]): T[] => {
+            const copy = [...items];
+            const draws = shuffles[Symbol.iterator]();
+            for (let i = copy.length - 1; i > 0; i--) {
+              const j = (draws.next().value as number) % (i + 1);
+              [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+            }
+            return copy;
+          };
+          const inOrder = planSync({ ...input, fetched, directory: dir });
+          const reordered = planSync({ ...input, fetched: shuffled(fetched), directory: new Map(shuffled([...dir])) });
+          expect(reordered).toEqual(inOrder);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 describe("deletion safeguard and held plans", () => {

@@ -20,10 +20,8 @@ export interface DuplicateEmailInput {
 export function findDuplicateEmails(input: DuplicateEmailInput): Map<string, SyncIssue> {
   const skipped = new Map<string, SyncIssue>();
   for (;;) {
-    const holders = emailHolders(input, new Set(skipped.keys()));
     let grew = false;
-    for (const [key, list] of holders) {
-      if (list.length < 2) continue;
+    for (const [key, list] of clashes(input, skipped)) {
       const frozen = list.filter((h) => h.frozen).map((h) => h.bobId).sort(compareText);
       const writable = list.filter((h) => !h.frozen).map((h) => h.bobId).sort(compareText);
       const keeper = frozen.length > 0 ? null : (writable.find((id) => emailKey(input.directory.get(id)?.email ?? null) === key) ?? writable[0] ?? null);
@@ -51,21 +49,36 @@ interface Holder {
   readonly frozen: boolean;
 }
 
-/** Who holds each email after the plan, given the records skipped so far. */
-function emailHolders(input: DuplicateEmailInput, skippedForEmail: ReadonlySet<string>): Map<string, Holder[]> {
-  const holders = new Map<string, Holder[]>();
-  const add = (email: string | null, holder: Holder) => {
-    const key = emailKey(email);
-    if (key === null) return;
-    const list = holders.get(key);
-    if (list) list.push(holder);
-    else holders.set(key, [holder]);
+/**
+ * The emails more than one employee holds after the plan, given the records skipped so far, with
+ * their holders. An email held once (nearly all of them) costs one map entry and no list.
+ */
+function clashes(input: DuplicateEmailInput, skippedForEmail: ReadonlyMap<string, unknown>): Map<string, Holder[]> {
+  // A lone writable holder is kept as its Bob id, a lone frozen one as a Holder, a clash as the list.
+  const holders = new Map<string, string | Holder | Holder[]>();
+  const add = (key: string, holder: Holder) => {
+    const held = holders.get(key);
+    if (held === undefined) holders.set(key, holder.frozen ? holder : holder.bobId);
+    else if (Array.isArray(held)) held.push(holder);
+    else {
+      holders.set(key, [typeof held === "string" ? { bobId: held, frozen: false } : held, holder]);
+    }
   };
   for (const record of input.fetched.values()) {
-    if (!skippedForEmail.has(record.bobId)) add(record.email, { bobId: record.bobId, frozen: false });
+    const key = emailKey(record.email);
+    if (key === null || (skippedForEmail.size > 0 && skippedForEmail.has(record.bobId))) continue;
+    const held = holders.get(key);
+    if (held === undefined) holders.set(key, record.bobId);
+    else add(key, { bobId: record.bobId, frozen: false });
   }
+  const skipped = new Set(skippedForEmail.keys());
   for (const record of input.directory.values()) {
-    if (input.staysAsIs(record.bobId, skippedForEmail)) add(record.email, { bobId: record.bobId, frozen: true });
+    if (!input.staysAsIs(record.bobId, skipped)) continue;
+    const key = emailKey(record.email);
+    if (key !== null) add(key, { bobId: record.bobId, frozen: true });
   }
-  return holders;
+  // In the order the emails first appear, as the issues are listed.
+  const clashing = new Map<string, Holder[]>();
+  for (const [key, held] of holders) if (Array.isArray(held)) clashing.set(key, held);
+  return clashing;
 }

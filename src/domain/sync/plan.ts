@@ -95,7 +95,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     input.directory.has(bobId);
 
   const duplicates = findDuplicateEmails({ fetched, directory: input.directory, staysAsIs });
-  issues.push(...duplicates.values());
+  issues.push(...[...duplicates.values()].sort((a, b) => compareText(a.bobEmployeeId as string, b.bobEmployeeId as string)));
   const skippedForEmail = new Set(duplicates.keys());
 
   const untouched = new Map<string, EmployeeRecord>();
@@ -118,9 +118,10 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   const updates: PlannedUpdate[] = [];
   const fingerprintRefreshes: { bobId: string; fingerprint: string }[] = [];
   let unchanged = 0;
-  for (const bobId of [...links.records.keys()].sort(compareText)) {
-    const after = links.records.get(bobId);
-    if (after === undefined) continue;
+  // In the maps' order, not the Bob ids': the few changes are put in order below, the many
+  // unchanged employees of a resync are only counted.
+  for (const [bobId, record] of written) {
+    const after = (links.dropped.size > 0 ? links.dropped.get(bobId) : undefined) ?? record;
     const before = input.directory.get(bobId);
     if (before === undefined) creates.push(after);
     else if (before === after) unchanged++; // recognised by its source: the stored record itself
@@ -130,6 +131,8 @@ export function planSync(input: SyncPlanInput): SyncPlan {
       if (fingerprint !== null && fingerprint !== fingerprintOf(before)) fingerprintRefreshes.push({ bobId, fingerprint });
     } else updates.push({ before, after, fields: namesOf(before, after) });
   }
+  updates.sort((a, b) => compareText(a.after.bobId, b.after.bobId));
+  fingerprintRefreshes.sort((a, b) => compareText(a.bobId, b.bobId));
   const orderedCreates = managersFirst(creates);
   deletes.sort((a, b) => compareText(a.bobId, b.bobId));
 
