@@ -76,12 +76,15 @@ export class FullSyncRunner {
       const held = queued.status === "QUEUED" ? await this.deps.runs.heldPlan(runId) : null;
       if (held) return await this.applyApproved(run, held);
 
+      // The deletion safeguard is read beside the fetch rather than after planning: one round trip
+      // less between PLANNING and APPLYING. A run goes by the settings it started with.
+      const integration = run.dryRun ? null : settle(this.deps.companies.getIntegration(run.companyId));
       const planned = await this.fetchAndPlan(run);
       run = planned.run;
       const { plan, counts } = planned;
-      if (run.dryRun) return await this.finish(runId, counts, plan.skipped);
+      if (integration === null) return await this.finish(runId, counts, plan.skipped);
 
-      const settings = (await this.deps.companies.getIntegration(run.companyId)).settings;
+      const settings = unwrap(await integration).settings;
       if (countPlannedDeletionShare(plan, planned.directorySize) > settings.deletionSafeguardPercent) {
         const hold: HeldPlan = { creates: plan.creates, updates: plan.updates, deletes: plan.deletes };
         // Counts and changes show what the plan would do, as for a dry run; nothing is applied.

@@ -40,8 +40,8 @@ export const SyncRunSchema = defineEntity({
     issueCount: p.integer().default(0),
     changeCount: p.integer().default(0),
     error: p.text().nullable(),
-    /** The plan a HELD run waits to apply (creates, updates, deletes), serialised. */
-    heldPlan: p.json<unknown>().nullable(),
+    /** The plan a HELD run waits to apply (creates, updates, deletes), serialised; lazy: megabytes for a large company, read only to apply it. */
+    heldPlan: p.json<unknown>().nullable().lazy(),
   },
 });
 

@@ -37,20 +37,20 @@ export class OrmSyncRunStore implements SyncRunStore {
     const inserted = await this.db.em().transactional(async (em) => {
       // The partial unique index (one QUEUED/RUNNING run per company and kind) arbitrates races
       // between replicas: the loser inserts nothing and returns the winner's run below.
-      const rows = await em.execute<{ id: string }[]>(
+      const [row] = await em.execute<RunRow[]>(
         `insert into sync_run (id, company_id, trigger, dry_run, status, phase, queued_at)
          values (?, ?, ?, ?, 'QUEUED', 'QUEUED', ?)
          on conflict (company_id, dry_run) where status in ('QUEUED', 'RUNNING') do nothing
-         returning id`,
+         returning ${RUN_COLUMNS}`,
         [id, companyId, request.trigger, request.dryRun, request.at],
       );
-      if (rows.length === 0) return false;
+      if (row === undefined) return null;
       await this.jobs.sendFullSync({ runId: id, companyId }, em.getKysely() as never);
-      return true;
+      return rowToRecord(row);
     });
-    if (inserted) {
+    if (inserted !== null) {
       this.jobs.wake(QUEUES.fullSync);
-      return (await this.getById(id)) as SyncRunRecord;
+      return inserted;
     }
     const active = await this.db.em().findOne(SyncRun, { company: companyId, dryRun: request.dryRun, status: { $in: ["QUEUED", "RUNNING"] } });
     if (active) return toRecord(active);
@@ -89,12 +89,13 @@ export class OrmSyncRunStore implements SyncRunStore {
   }
 
   async update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
-    // Two statements, no explicit transaction: a running sync calls this for every progress event.
-    const em = this.db.em();
+    // One statement: a running sync calls this for every progress event.
     const { counts, ...rest } = patch;
-    const changed = Object.fromEntries(Object.entries({ ...rest, ...counts }).filter(([, v]) => v !== undefined));
-    if (Object.keys(changed).length > 0) await em.nativeUpdate(SyncRun, { id: runId }, changed);
-    return toRecord(await em.findOneOrFail(SyncRun, { id: runId }));
+    const changed = Object.entries({ ...rest, ...counts }).filter(([, v]) => v !== undefined) as [keyof typeof PATCH_COLUMNS, unknown][];
+    if (changed.length === 0) return (await this.getById(runId)) ?? notFoundRun(runId);
+    const assignments = changed.map(([key], i) => `${PATCH_COLUMNS[key]} = $${i + 2}`).join(", ");
+    const [row] = await this.db.query<RunRow>(this.db.em(), `update sync_run set ${assignments} where id = $1 returning ${RUN_COLUMNS}`, [runId, ...changed.map(([, v]) => v)]);
+    return row ? rowToRecord(row) : notFoundRun(runId);
   }
 
   async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[]): Promise<void> {
@@ -159,8 +160,10 @@ export class OrmSyncRunStore implements SyncRunStore {
   }
 
   async heldPlan(runId: string): Promise<HeldPlan | null> {
-    const row = await this.db.em().findOne(SyncRun, { id: runId }, { fields: ["heldPlan"] });
-    return (row?.heldPlan as HeldPlan | null | undefined) ?? null;
+    if (!isUuid(runId)) return null;
+    const [row] = await this.db.query<{ held_plan: HeldPlan | string | null }>(this.db.em(), `select held_plan from sync_run where id = $1`, [runId]);
+    const plan = row?.held_plan ?? null;
+    return typeof plan === "string" ? (JSON.parse(plan) as HeldPlan) : plan;
   }
 
   async requeueHeld(runId: string): Promise<"requeued" | "not-held" | "busy"> {
@@ -194,6 +197,70 @@ function applyPatch(row: SyncRun, patch: SyncRunPatch): void {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (id: string): boolean => UUID.test(id);
+
+/** The columns a patch may set, by SyncRunPatch (and SyncCounts) key. */
+const PATCH_COLUMNS = {
+  status: "status",
+  phase: "phase",
+  startedAt: "started_at",
+  finishedAt: "finished_at",
+  processed: "processed",
+  total: "total",
+  error: "error",
+  fetched: "fetched",
+  created: "created",
+  updated: "updated",
+  deleted: "deleted",
+  unchanged: "unchanged",
+  skipped: "skipped",
+} as const satisfies Record<keyof Omit<SyncRunPatch, "counts"> | keyof SyncRunRecord["counts"], string>;
+
+/** What a SyncRunRecord is made of: never the held plan, which can be megabytes. */
+const RUN_COLUMNS = "id, company_id, trigger, dry_run, status, phase, queued_at, started_at, finished_at, fetched, created, updated, deleted, unchanged, skipped, processed, total, error";
+
+interface RunRow {
+  id: string;
+  company_id: string;
+  trigger: string;
+  dry_run: boolean;
+  status: string;
+  phase: string;
+  queued_at: Date | string;
+  started_at: Date | string | null;
+  finished_at: Date | string | null;
+  fetched: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  processed: number;
+  total: number | null;
+  error: string | null;
+}
+
+function rowToRecord(row: RunRow): SyncRunRecord {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    trigger: row.trigger as SyncTrigger,
+    dryRun: row.dry_run,
+    status: row.status as SyncRunStatus,
+    phase: row.phase as SyncPhase,
+    queuedAt: new Date(row.queued_at),
+    startedAt: date(row.started_at),
+    finishedAt: date(row.finished_at),
+    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped },
+    processed: row.processed,
+    total: row.total,
+    error: row.error,
+  };
+}
+
+function notFoundRun(runId: string): never {
+  throw new Error(`Sync run ${runId} does not exist.`);
+}
 
 function toRecord(row: SyncRun): SyncRunRecord {
   return {
