@@ -99,7 +99,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // sync (runner below) reads it fresh from Bob on every run and refreshes that copy.
   const fieldMetadata = new BobFieldMetadataCache(options.fieldMetadataTtlMs !== undefined ? { ttlMs: options.fieldMetadataTtlMs } : {});
   const attributeStore = new OrmAttributeStore(db);
-  const directory = new SqlDirectoryStore(db);
+  const directory = new SqlDirectoryStore(db, { cachedEmployees: config.directoryCacheEmployees });
   const jobs = await JobQueue.start(db, logger, options.jobs);
   const runs = new OrmSyncRunStore(db, jobs);
   const progress = db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus();

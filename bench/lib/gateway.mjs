@@ -27,6 +27,8 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
     env: {
       PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", DATA_DIR: "/nonexistent-bench-data-dir",
       DATABASE_URL: databaseUrl, BOB_API_URL: bobApiUrl, JWT_SECRET: secrets.jwtSecret, ENCRYPTION_KEY: secrets.encryptionKey, PUBLIC_URL: "http://gateway.bench",
+      // Passed on when set, to measure with and without the directory kept between syncs (0).
+      ...(process.env.DIRECTORY_CACHE_EMPLOYEES === undefined ? {} : { DIRECTORY_CACHE_EMPLOYEES: process.env.DIRECTORY_CACHE_EMPLOYEES }),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -15,6 +15,8 @@ export interface GatewayConfig {
   readonly bobApiUrl: string;
   /** Per-request timeout for the sync's Bob calls (large companies answer slowly). */
   readonly bobSyncTimeoutMs: number;
+  /** Directory records kept in memory between full syncs, all companies together (0: none). */
+  readonly directoryCacheEmployees: number;
   readonly publicUrl: string;
   readonly production: boolean;
   /** Where development secrets and the default embedded database live. */
@@ -33,6 +35,7 @@ const envSchema = z.object({
   BOB_API_URL: z.url().default("https://api.hibob.com/v1"),
   PUBLIC_URL: z.url().optional(),
   BOB_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+  DIRECTORY_CACHE_EMPLOYEES: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
   JWT_SECRET: z.string().min(1).optional(),
   ENCRYPTION_KEY: z.string().min(1).optional(),
   ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
@@ -80,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
     bobApiUrl: e.BOB_API_URL.replace(/\/+$/, ""),
     bobSyncTimeoutMs: e.BOB_SYNC_TIMEOUT_MS,
+    directoryCacheEmployees: e.DIRECTORY_CACHE_EMPLOYEES,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     production,
     dataDir: e.DATA_DIR,

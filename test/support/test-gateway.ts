@@ -54,6 +54,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, o
     database: db.target,
     bobApiUrl: "http://127.0.0.1:9/v1",
     bobSyncTimeoutMs: 120_000,
+    directoryCacheEmployees: 100_000,
     publicUrl: "http://gateway.test",
     production: false,
     dataDir: "/nonexistent-test-data-dir",

@@ -26,7 +26,8 @@ export interface EmployeePage {
 
 /** The Peakon employee directory of each company. */
 export interface DirectoryStore {
-  loadRecords(companyId: string): Promise<Map<string, EmployeeRecord>>;
+  /** Every employee of the company by Bob id; shared and kept between calls, never to be changed. */
+  loadRecords(companyId: string): Promise<ReadonlyMap<string, EmployeeRecord>>;
   /**
    * The rows a partial plan can look at (see PlanningScope): the named employees, every holder of
    * one of the emails (as emailKey folds them), and each new manager with everyone above them.

@@ -5,6 +5,10 @@ import type { Lifecycle } from "../../domain/sync/lifecycle.js";
 import type { PlanningScope } from "../../domain/sync/planning-scope.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
+import { DirectoryRecordCache } from "./directory-record-cache.js";
+
+/** Directory records kept in memory between syncs by default: two companies of 50,000, about 40 MB of heap (npm run bench). */
+export const DEFAULT_CACHED_EMPLOYEES = 100_000;
 
 /** Columns written by the sync, in the order the bulk statements use them. */
 const COLUMNS = [
@@ -47,10 +51,26 @@ const LIFECYCLE_SQL = `case when separation_date < cast(? as date) then 'LEFT'
  * delete, all in one transaction; no per-employee round trip.
  */
 export class SqlDirectoryStore implements DirectoryStore {
-  constructor(private readonly db: Database) {}
+  private readonly cache: DirectoryRecordCache;
 
-  async loadRecords(companyId: string): Promise<Map<string, EmployeeRecord>> {
-    return recordsByBobId(await this.db.query<EmployeeRow>(this.db.em(), `select ${SELECT} from employee where company_id = $1`, [companyId]));
+  /** `cachedEmployees`: records of recently synced directories kept in memory (DirectoryRecordCache); 0 keeps none. */
+  constructor(
+    private readonly db: Database,
+    options: { readonly cachedEmployees?: number } = {},
+  ) {
+    this.cache = new DirectoryRecordCache(options.cachedEmployees ?? DEFAULT_CACHED_EMPLOYEES);
+  }
+
+  async loadRecords(companyId: string): Promise<ReadonlyMap<string, EmployeeRecord>> {
+    const em = this.db.em();
+    // The version first, then the rows (see DirectoryRecordCache).
+    const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
+    const version = String(current?.version ?? 0);
+    const kept = this.cache.get(companyId, version);
+    if (kept !== null) return kept;
+    const records = recordsByBobId(await this.db.query<EmployeeRow>(em, `select ${SELECT} from employee where company_id = $1`, [companyId]));
+    this.cache.set(companyId, version, records);
+    return records;
   }
 
   async loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>> {
