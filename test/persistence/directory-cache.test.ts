@@ -52,25 +52,62 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     expect(fingerprintOf((await store.loadRecords(h.companyId)).get("3") as EmployeeRecord)).toBe("new-source");
   });
 
+  it("moves the kept directory along with the batches this store commits, without reading it again", async () => {
+    await reset([employee("1"), employee("2"), employee("3")]);
+    const before = await store.loadRecords(h.companyId);
+    const updated = withSourceFingerprint(employee("2", { lastName: "Moved" }), "f-2");
+    const created = employee("4", { managerBobId: "2" });
+    await store.applyBatch(h.companyId, { deletes: ["1"], updates: [updated], creates: [created] });
+    const after = await store.loadRecords(h.companyId);
+    // The very objects written: the kept directory was moved, not read back.
+    expect(after.get("2")).toBe(updated);
+    expect(after.get("4")).toBe(created);
+    expect(after.get("3")).toBe(before.get("3"));
+    expect([...before.keys()].sort()).toEqual(["1", "2", "3"]);
+    expect(view(after)).toEqual(view(await uncached.loadRecords(h.companyId)));
+  });
+
   it("property: after any sequence of writes, from this replica, another one or SQL by hand, it reads what the database holds", async () => {
     const ids = ["1", "2", "3", "4", "5"];
     const write = fc.oneof(
-      fc.record({ kind: fc.constant("upsert" as const), by: fc.constantFrom("store", "replica"), id: fc.constantFrom(...ids), lastName: fc.constantFrom("Lee", "Doe", "Kim"), fingerprint: fc.option(fc.constantFrom("f1", "f2"), { nil: null }) }),
+      // Deletes, updates and creates in one batch: each kind moves the version once.
+      fc.record({
+        kind: fc.constant("batch" as const),
+        by: fc.constantFrom("store", "replica"),
+        upserts: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 3 }),
+        deletes: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 2 }),
+        lastName: fc.constantFrom("Lee", "Doe", "Kim"),
+        fingerprint: fc.option(fc.constantFrom("f1", "f2"), { nil: null }),
+      }),
       fc.record({ kind: fc.constant("delete" as const), by: fc.constantFrom("store", "replica"), id: fc.constantFrom(...ids) }),
+      // Two batches of this store committing at once (the runner applies two at a time on PostgreSQL).
+      fc.record({ kind: fc.constant("concurrent" as const), ids: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 2, maxLength: 2 }), lastName: fc.constantFrom("Lee", "Doe", "Kim") }),
       fc.record({ kind: fc.constant("sql" as const), id: fc.constantFrom(...ids), firstName: fc.constantFrom("A", "B") }),
       fc.record({ kind: fc.constant("fingerprint" as const), id: fc.constantFrom(...ids), fingerprint: fc.constantFrom("f3", "f4") }),
       fc.constant({ kind: "read" as const }),
     );
-    const cases = fc.sample(fc.array(write, { minLength: 1, maxLength: 12 }), { numRuns: 25, seed: 20261130 });
+    const cases = fc.sample(fc.array(write, { minLength: 1, maxLength: 12 }), { numRuns: 30, seed: 20261130 });
     for (const writes of cases) {
       await reset([]);
       for (const w of writes) {
-        if (w.kind === "upsert") {
-          const record = w.fingerprint === null ? employee(w.id, { lastName: w.lastName }) : withSourceFingerprint(employee(w.id, { lastName: w.lastName }), w.fingerprint);
-          const exists = (await uncached.loadRecords(h.companyId)).has(w.id);
-          await (w.by === "store" ? store : replica).applyBatch(h.companyId, { deletes: [], updates: exists ? [record] : [], creates: exists ? [] : [record] });
+        if (w.kind === "batch") {
+          const stored = await uncached.loadRecords(h.companyId);
+          const upserts = w.upserts.filter((id) => !w.deletes.includes(id)).map((id) => (w.fingerprint === null ? employee(id, { lastName: w.lastName }) : withSourceFingerprint(employee(id, { lastName: w.lastName }), w.fingerprint)));
+          await (w.by === "store" ? store : replica).applyBatch(h.companyId, {
+            deletes: w.deletes,
+            updates: upserts.filter((r) => stored.has(r.bobId)),
+            creates: upserts.filter((r) => !stored.has(r.bobId)),
+          });
         } else if (w.kind === "delete") {
           await (w.by === "store" ? store : replica).applyBatch(h.companyId, { deletes: [w.id], updates: [], creates: [] });
+        } else if (w.kind === "concurrent") {
+          const stored = await uncached.loadRecords(h.companyId);
+          await Promise.all(
+            w.ids.map((id) => {
+              const record = withSourceFingerprint(employee(id, { lastName: w.lastName }), `f-${id}`);
+              return store.applyBatch(h.companyId, { deletes: [], updates: stored.has(id) ? [record] : [], creates: stored.has(id) ? [] : [record] });
+            }),
+          );
         } else if (w.kind === "sql") {
           await byHand(`update employee set first_name = $2 where company_id = $1 and bob_id = $3`, [h.companyId, w.firstName, w.id]);
         } else if (w.kind === "fingerprint") {
@@ -111,6 +148,32 @@ describe("DirectoryRecordCache", () => {
     cache.set("a", "2", records(11)); // a grew beyond the limit: its old directory goes too
     expect(cache.get("a", "1")).toBeNull();
     expect(cache.employees).toBe(4);
+  });
+
+  it("moves kept records along with a batch committed from exactly their version, and only then", () => {
+    const cache = new DirectoryRecordCache(100);
+    const kept = records(3);
+    cache.set("a", "7", kept);
+    cache.patch("a", "6", "9", { deletes: ["0"], updates: [], creates: [] }); // from another version: ignored
+    expect(cache.get("a", "7")).toBe(kept);
+    cache.patch("a", "7", "9", { deletes: ["0"], updates: [employee("1", { lastName: "New" })], creates: [employee("5")] });
+    cache.patch("a", "9", "10", { deletes: ["5"], updates: [], creates: [employee("6")] });
+    expect(cache.get("a", "7")).toBeNull(); // the kept version moved on
+    cache.set("a", "7", kept);
+    cache.patch("a", "7", "9", { deletes: ["0"], updates: [employee("1", { lastName: "New" })], creates: [employee("5")] });
+    const moved = cache.get("a", "9");
+    expect([...(moved ?? new Map()).keys()].sort()).toEqual(["1", "2", "5"]);
+    expect(moved?.get("1")?.lastName).toBe("New");
+    expect([...kept.keys()].sort()).toEqual(["0", "1", "2"]); // what was handed out is never changed
+    expect(cache.employees).toBe(3);
+  });
+
+  it("forgets a company a batch would take beyond the limit", () => {
+    const cache = new DirectoryRecordCache(4);
+    cache.set("a", "1", records(3));
+    cache.patch("a", "1", "2", { deletes: [], updates: [], creates: [employee("7"), employee("8")] });
+    expect(cache.get("a", "2")).toBeNull();
+    expect(cache.employees).toBe(0);
   });
 
   it("keeps nothing with a limit of 0", () => {

@@ -1,8 +1,14 @@
+import type { DirectoryBatch } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
 
 interface Kept {
-  readonly version: string;
-  readonly records: ReadonlyMap<string, EmployeeRecord>;
+  version: string;
+  /** Handed out to callers: never changed once it has been. */
+  records: ReadonlyMap<string, EmployeeRecord>;
+  /** Batches committed since `records` was made, applied to a copy when next asked for. */
+  pending: DirectoryBatch[];
+  /** records.size plus every pending upsert: what counts against the limit. */
+  size: number;
 }
 
 /**
@@ -13,50 +19,88 @@ interface Kept {
  * which on embedded PGlite runs on the gateway's own thread.
  *
  * The caller reads the version before the rows: a write committed in between makes the rows newer
- * than the version they are kept under, so the next read misses; it never hits stale rows.
+ * than the version they are kept under, so the next read misses; it never hits stale rows. A batch
+ * this process commits itself moves the kept directory along with it (`patch`), but only from the
+ * exact version it was kept under to the one the batch's own transaction ended at.
  * Least recently used companies go first once more than `maxEmployees` records are kept; a company
  * larger than that is not kept at all.
  */
 export class DirectoryRecordCache {
   private readonly kept = new Map<string, Kept>();
-  private size = 0;
+  private total = 0;
 
   constructor(private readonly maxEmployees: number) {}
 
   get(companyId: string, version: string): ReadonlyMap<string, EmployeeRecord> | null {
     const entry = this.kept.get(companyId);
     if (entry === undefined) return null;
-    // Moved to the back: the map's order is the order of last use.
-    this.kept.delete(companyId);
     if (entry.version !== version) {
-      this.size -= entry.records.size;
+      this.forget(companyId);
       return null;
     }
+    // Moved to the back: the map's order is the order of last use.
+    this.kept.delete(companyId);
     this.kept.set(companyId, entry);
+    if (entry.pending.length > 0) {
+      const records = new Map(entry.records);
+      for (const batch of entry.pending) {
+        for (const bobId of batch.deletes) records.delete(bobId);
+        for (const record of batch.updates) records.set(record.bobId, record);
+        for (const record of batch.creates) records.set(record.bobId, record);
+      }
+      this.total += records.size - entry.size;
+      Object.assign(entry, { records, pending: [], size: records.size });
+    }
     return entry.records;
   }
 
   set(companyId: string, version: string, records: ReadonlyMap<string, EmployeeRecord>): void {
     this.forget(companyId);
     if (records.size > this.maxEmployees) return;
-    for (const [oldest, entry] of this.kept) {
-      if (this.size + records.size <= this.maxEmployees) break;
-      this.kept.delete(oldest);
-      this.size -= entry.records.size;
+    this.makeRoom(records.size);
+    this.kept.set(companyId, { version, records, pending: [], size: records.size });
+    this.total += records.size;
+  }
+
+  /**
+   * A batch this process committed, whose transaction found the directory at `from` before its
+   * first write and left it at `to`. Kept records at exactly `from` move to `to` with it; anything
+   * else stays as it is and misses on its next read.
+   */
+  patch(companyId: string, from: string, to: string, batch: DirectoryBatch): void {
+    const entry = this.kept.get(companyId);
+    if (entry === undefined || entry.version !== from) return;
+    const grows = batch.updates.length + batch.creates.length;
+    if (entry.size + grows > this.maxEmployees) {
+      this.forget(companyId);
+      return;
     }
-    this.kept.set(companyId, { version, records });
-    this.size += records.size;
+    entry.version = to;
+    entry.pending.push(batch);
+    entry.size += grows;
+    this.total += grows;
+    this.kept.delete(companyId);
+    this.kept.set(companyId, entry);
+    this.makeRoom(0);
   }
 
   forget(companyId: string): void {
     const entry = this.kept.get(companyId);
     if (entry === undefined) return;
     this.kept.delete(companyId);
-    this.size -= entry.records.size;
+    this.total -= entry.size;
   }
 
-  /** Records kept, all companies together. */
+  /** Records kept, all companies together (pending upserts counted as added). */
   get employees(): number {
-    return this.size;
+    return this.total;
+  }
+
+  /** Drops least recently used companies until `more` records fit. */
+  private makeRoom(more: number): void {
+    for (const [companyId] of this.kept) {
+      if (this.total + more <= this.maxEmployees) return;
+      this.forget(companyId);
+    }
   }
 }

@@ -107,23 +107,47 @@ export class SqlDirectoryStore implements DirectoryStore {
     // Serialised before the transaction opens, so its connection is held only for the SQL.
     const deletes = batch.deletes.length > 0 ? JSON.stringify(batch.deletes) : null;
     const rows = upserts.length > 0 ? recordsetJson(upserts) : null;
-    await this.db.em().transactional(async (em) => {
+    const versions = await this.db.em().transactional(async (em) => {
+      // Each statement that changes rows moves the directory version once per kind of change (the
+      // triggers: deleted, inserted, updated), counted here to know where this transaction began.
+      let moves = 0;
       if (deletes !== null) {
-        await this.db.query(em, `delete from employee where company_id = $1 and bob_id in (select jsonb_array_elements_text($2::jsonb))`, [companyId, deletes]);
+        const [deleted] = await this.db.query<{ n: number }>(
+          em,
+          `with d as (delete from employee where company_id = $1 and bob_id in (select jsonb_array_elements_text($2::jsonb)) returning 1)
+           select count(*)::int as n from d`,
+          [companyId, deletes],
+        );
+        if (Number(deleted?.n) > 0) moves++;
       }
       if (rows !== null) {
         // The whole batch travels as one JSON bind parameter: no per-row placeholders, no inlining.
-        await this.db.query(
+        // xmax = 0 tells a row this statement inserted from one it updated.
+        const [written] = await this.db.query<{ inserted: number; updated: number }>(
           em,
-          `insert into employee (${COLUMNS.join(", ")})
-           select gen_random_uuid(), $1, r.bob_id, r.employee_number, r.first_name, r.last_name, r.email, r.manager_bob_id,
-                  r.start_date, r.birth_date, r.separation_date, r.separation_reason, r.garden_leave, r.attributes, r.source_fingerprint, now(), now()
-           from jsonb_to_recordset($2::jsonb) as r(${RECORDSET_TYPES})
-           on conflict (company_id, bob_id) do update set ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+          `with u as (
+             insert into employee (${COLUMNS.join(", ")})
+             select gen_random_uuid(), $1, r.bob_id, r.employee_number, r.first_name, r.last_name, r.email, r.manager_bob_id,
+                    r.start_date, r.birth_date, r.separation_date, r.separation_reason, r.garden_leave, r.attributes, r.source_fingerprint, now(), now()
+             from jsonb_to_recordset($2::jsonb) as r(${RECORDSET_TYPES})
+             on conflict (company_id, bob_id) do update set ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(", ")}
+             returning (xmax = 0) as inserted
+           )
+           select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from u`,
           [companyId, rows],
         );
+        if (Number(written?.inserted) > 0) moves++;
+        if (Number(written?.updated) > 0) moves++;
       }
+      if (moves === 0) return null;
+      // This transaction holds the version row since its first move: no other write can move it
+      // before the commit, so the version before its first write is exactly `moves` below this one.
+      const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
+      if (current === undefined) return null;
+      const to = BigInt(current.version);
+      return { from: String(to - BigInt(moves)), to: String(to) };
     });
+    if (versions !== null) this.cache.patch(companyId, versions.from, versions.to, batch);
   }
 
   async recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void> {
