@@ -27,6 +27,17 @@ describe("tenancy and enabling the integration", () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("refuses a token naming a company with surrounding spaces, whatever the role, and creates nothing", async () => {
+    for (const role of ["ADMIN", "SUPPORT"] as const) {
+      const token = await gw.token("spaced-co ", role);
+      const res = await gw.gql("mutation { enableIntegration { status } }", {}, token);
+      expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      expect(res.errors?.[0]?.message).toMatch(/companyId must be 1 to 128 characters without surrounding spaces/);
+    }
+    const rows = await gw.gateway.db.em().getConnection().execute("select id from company where id like ?", ["spaced-co%"]);
+    expect(rows).toHaveLength(0);
+  });
+
   it("creates the company once when its first requests race", async () => {
     const token = await gw.token("racer");
     const results = await Promise.all(Array.from({ length: 8 }, () => gw.gql("{ attributes { name } }", {}, token)));

@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
+import { TenancyService } from "../../src/domain/tenancy/tenancy-service.js";
 
 const HOME = "prop-mut-co"; // enabled and connected (the harness)
 const UNCONNECTED = "prop-mut-unconnected-co"; // enabled, no credential
@@ -145,7 +146,13 @@ const companyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constant(HOME) },
   { weight: 2, arbitrary: fc.constant(UNCONNECTED) },
   { weight: 2, arbitrary: fc.constant(DISABLED) },
-  fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }).filter((s) => !s.includes("\u0000") && ![HOME, UNCONNECTED, DISABLED].includes(s)).map((s) => `rnd-${s}`),
+  // Valid company ids only (TenancyService.validCompanyId: no surrounding spaces, at most 128 characters):
+  // a token naming an invalid one is refused as BAD_USER_INPUT whatever its role, which tenancy.test.ts checks.
+  fc
+    .string({ unit: "grapheme", minLength: 1, maxLength: 60 })
+    .filter((s) => !s.includes("\u0000") && ![HOME, UNCONNECTED, DISABLED].includes(s))
+    .map((s) => `rnd-${s}`)
+    .filter((id) => TenancyService.validCompanyId(id)),
 );
 
 const authArb: fc.Arbitrary<Auth> = fc.oneof(
