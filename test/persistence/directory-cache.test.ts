@@ -65,6 +65,15 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     expect(after.get("3")).toBe(before.get("3"));
     expect([...before.keys()].sort()).toEqual(["1", "2", "3"]);
     expect(view(after)).toEqual(view(await uncached.loadRecords(h.companyId)));
+
+    // New source fingerprints of records that stay as they are (Bob's bytes changed, not the record).
+    await store.recordSourceFingerprints(h.companyId, [{ bobId: "2", fingerprint: "f-2-again" }, { bobId: "4", fingerprint: "f-4" }]);
+    const refreshed = await store.loadRecords(h.companyId);
+    expect(refreshed.get("3")).toBe(before.get("3"));
+    expect(fingerprintOf(refreshed.get("2") as EmployeeRecord)).toBe("f-2-again");
+    expect(fingerprintOf(refreshed.get("4") as EmployeeRecord)).toBe("f-4");
+    expect(fingerprintOf(updated)).toBe("f-2"); // a map already handed out keeps what it held
+    expect(view(refreshed)).toEqual(view(await uncached.loadRecords(h.companyId)));
   });
 
   it("property: after any sequence of writes, from this replica, another one or SQL by hand, it reads what the database holds", async () => {
@@ -83,7 +92,7 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
       // Two batches of this store committing at once (the runner applies two at a time on PostgreSQL).
       fc.record({ kind: fc.constant("concurrent" as const), ids: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 2, maxLength: 2 }), lastName: fc.constantFrom("Lee", "Doe", "Kim") }),
       fc.record({ kind: fc.constant("sql" as const), id: fc.constantFrom(...ids), firstName: fc.constantFrom("A", "B") }),
-      fc.record({ kind: fc.constant("fingerprint" as const), id: fc.constantFrom(...ids), fingerprint: fc.constantFrom("f3", "f4") }),
+      fc.record({ kind: fc.constant("fingerprint" as const), by: fc.constantFrom("store", "replica"), ids: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 1, maxLength: 3 }), fingerprint: fc.constantFrom("f3", "f4") }),
       fc.constant({ kind: "read" as const }),
     );
     const cases = fc.sample(fc.array(write, { minLength: 1, maxLength: 12 }), { numRuns: 30, seed: 20261130 });
@@ -111,7 +120,7 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
         } else if (w.kind === "sql") {
           await byHand(`update employee set first_name = $2 where company_id = $1 and bob_id = $3`, [h.companyId, w.firstName, w.id]);
         } else if (w.kind === "fingerprint") {
-          await replica.recordSourceFingerprints(h.companyId, [{ bobId: w.id, fingerprint: w.fingerprint }]);
+          await (w.by === "store" ? store : replica).recordSourceFingerprints(h.companyId, w.ids.map((bobId) => ({ bobId, fingerprint: `${w.fingerprint}-${bobId}` })));
         }
         expect(view(await store.loadRecords(h.companyId)), JSON.stringify(writes)).toEqual(view(await uncached.loadRecords(h.companyId)));
       }

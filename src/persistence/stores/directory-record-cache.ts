@@ -1,5 +1,6 @@
-import type { DirectoryBatch } from "../../domain/ports/directory-store.js";
+import type { DirectoryBatch, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
+import { withSourceFingerprint } from "../../domain/sync/source-fingerprint.js";
 
 interface Kept {
   version: string;
@@ -82,6 +83,23 @@ export class DirectoryRecordCache {
     this.kept.delete(companyId);
     this.kept.set(companyId, entry);
     this.makeRoom(0);
+  }
+
+  /**
+   * New source fingerprints this process committed (a record that stays as it is, from bytes Bob
+   * now sends differently): the kept records get them as copies, as `patch` would.
+   */
+  patchFingerprints(companyId: string, from: string, to: string, entries: readonly SourceFingerprintEntry[]): void {
+    if (this.kept.get(companyId)?.version !== from) return;
+    const records = this.get(companyId, from);
+    if (records === null) return;
+    const updates: EmployeeRecord[] = [];
+    for (const { bobId, fingerprint } of entries) {
+      const record = records.get(bobId);
+      // Not kept: the database updated no such row either, unless the kept records are wrong.
+      if (record !== undefined) updates.push(withSourceFingerprint({ ...record }, fingerprint));
+    }
+    this.patch(companyId, from, to, { deletes: [], updates, creates: [] });
   }
 
   forget(companyId: string): void {

@@ -1,3 +1,4 @@
+import type { EntityManager } from "@mikro-orm/sql";
 import type { DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
 import { fingerprintOf, withSourceFingerprint } from "../../domain/sync/source-fingerprint.js";
@@ -109,7 +110,8 @@ export class SqlDirectoryStore implements DirectoryStore {
     const rows = upserts.length > 0 ? recordsetJson(upserts) : null;
     const versions = await this.db.em().transactional(async (em) => {
       // Each statement that changes rows moves the directory version once per kind of change (the
-      // triggers: deleted, inserted, updated), counted here to know where this transaction began.
+      // triggers: deleted, inserted, updated), counted here to know where this transaction began
+      // (versionsMoved).
       let moves = 0;
       if (deletes !== null) {
         const [deleted] = await this.db.query<{ n: number }>(
@@ -139,27 +141,47 @@ export class SqlDirectoryStore implements DirectoryStore {
         if (Number(written?.inserted) > 0) moves++;
         if (Number(written?.updated) > 0) moves++;
       }
-      if (moves === 0) return null;
-      // This transaction holds the version row since its first move: no other write can move it
-      // before the commit, so the version before its first write is exactly `moves` below this one.
-      const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
-      if (current === undefined) return null;
-      const to = BigInt(current.version);
-      return { from: String(to - BigInt(moves)), to: String(to) };
+      return this.versionsMoved(em, companyId, moves);
     });
     if (versions !== null) this.cache.patch(companyId, versions.from, versions.to, batch);
   }
 
   async recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void> {
-    // updated_at stays: the employee's record is what it was.
-    for (let i = 0; i < entries.length; i += FINGERPRINTS_PER_STATEMENT) {
-      const json = JSON.stringify(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => ({ b: e.bobId, f: e.fingerprint })));
-      await this.db.query(
-        this.db.em(),
-        `update employee e set source_fingerprint = r.f from jsonb_to_recordset($2::jsonb) as r(b varchar, f varchar) where e.company_id = $1 and e.bob_id = r.b`,
-        [companyId, json],
-      );
-    }
+    if (entries.length === 0) return;
+    // updated_at stays: the employee's record is what it was. One transaction, so that the kept
+    // directory moves with it (see applyBatch).
+    const versions = await this.db.em().transactional(async (em) => {
+      let moves = 0;
+      for (let i = 0; i < entries.length; i += FINGERPRINTS_PER_STATEMENT) {
+        const json = JSON.stringify(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => ({ b: e.bobId, f: e.fingerprint })));
+        const [updated] = await this.db.query<{ n: number }>(
+          em,
+          `with u as (
+             update employee e set source_fingerprint = r.f from jsonb_to_recordset($2::jsonb) as r(b varchar, f varchar)
+             where e.company_id = $1 and e.bob_id = r.b returning 1
+           )
+           select count(*)::int as n from u`,
+          [companyId, json],
+        );
+        if (Number(updated?.n) > 0) moves++;
+      }
+      return this.versionsMoved(em, companyId, moves);
+    });
+    if (versions !== null) this.cache.patchFingerprints(companyId, versions.from, versions.to, entries);
+  }
+
+  /**
+   * Where the directory version stood before this transaction's first write, and where it stands
+   * now, given how many times the transaction's own statements moved it (each statement that
+   * changes rows moves it once per kind of change: deleted, inserted, updated). The transaction
+   * holds the version row since its first move, so no other write can have moved it in between.
+   */
+  private async versionsMoved(em: EntityManager, companyId: string, moves: number): Promise<{ from: string; to: string } | null> {
+    if (moves === 0) return null;
+    const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
+    if (current === undefined) return null;
+    const to = BigInt(current.version);
+    return { from: String(to - BigInt(moves)), to: String(to) };
   }
 
   async page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage> {
