@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
 import { DirectoryRecordCache } from "./directory-record-cache.js";
 
-/** Directory records kept in memory between syncs by default: two companies of 50,000, about 40 MB of heap (npm run bench). */
+/** Directory records kept in memory between syncs by default: two companies of 50,000, 40-60 MB of heap (npm run bench). */
 export const DEFAULT_CACHED_EMPLOYEES = 100_000;
 
 /** Columns written by the sync, in the order the bulk statements use them. */
