@@ -276,37 +276,35 @@ describe("planSync: idempotence", () => {
     return byId;
   });
 
+  /** What Bob answers (one record per Bob id) and which of them mapping skipped. */
+  const fetchedArb = fc.uniqueArray(record, { selector: (r) => r.bobId, maxLength: 8 });
+  const skippedArb = fc.uniqueArray(bobIds, { maxLength: 2 });
+
   it("property: applying a plan, then planning the same fetch again, changes nothing", () => {
     fc.assert(
-      fc.property(
-        directory,
-        fc.uniqueArray(record, { selector: (r) => r.bobId, maxLength: 8 }),
-        fc.uniqueArray(bobIds, { maxLength: 2 }),
-        fc.boolean(),
-        (dir, fetchedAll, skippedIds, fetchComplete) => {
-          const fetched = fetchedAll.filter((r) => !skippedIds.includes(r.bobId));
-          const input = { fetched, fetchComplete, issues: skippedIds.map(missingName), attributes };
-          const first = planSync({ ...input, directory: dir });
-          expect(fitsDirectory(first, dir)).toBe(true);
-          const applied = apply(first, dir);
-          const second = planSync({ ...input, directory: applied });
-          expect(second.creates).toEqual([]);
-          expect(second.updates).toEqual([]);
-          expect(second.deletes).toEqual([]);
-          expect(second.changes).toEqual([]);
-          expect(second.skipped).toBe(first.skipped);
-          // After the plan, no two employees share an email and every manager exists.
-          const emails = [...applied.values()].flatMap((r) => (r.email === null ? [] : [r.email.toLowerCase()]));
-          expect(new Set(emails).size).toBe(emails.length);
-          const written = new Set([...first.creates, ...first.updates.map((u) => u.after)].map((r) => r.bobId));
-          for (const r of applied.values()) {
-            if (written.has(r.bobId) && r.managerBobId !== null) {
-              expect(applied.has(r.managerBobId)).toBe(true);
-              expect(r.managerBobId).not.toBe(r.bobId);
-            }
+      fc.property(directory, fetchedArb, skippedArb, fc.boolean(), (dir, fetchedAll, skippedIds, fetchComplete) => {
+        const fetched = fetchedAll.filter((r) => !skippedIds.includes(r.bobId));
+        const input = { fetched, fetchComplete, issues: skippedIds.map(missingName), attributes };
+        const first = planSync({ ...input, directory: dir });
+        expect(fitsDirectory(first, dir)).toBe(true);
+        const applied = apply(first, dir);
+        const second = planSync({ ...input, directory: applied });
+        expect(second.creates).toEqual([]);
+        expect(second.updates).toEqual([]);
+        expect(second.deletes).toEqual([]);
+        expect(second.changes).toEqual([]);
+        expect(second.skipped).toBe(first.skipped);
+        // After the plan, no two employees share an email and every manager exists.
+        const emails = [...applied.values()].flatMap((r) => (r.email === null ? [] : [r.email.toLowerCase()]));
+        expect(new Set(emails).size).toBe(emails.length);
+        const written = new Set([...first.creates, ...first.updates.map((u) => u.after)].map((r) => r.bobId));
+        for (const r of applied.values()) {
+          if (written.has(r.bobId) && r.managerBobId !== null) {
+            expect(applied.has(r.managerBobId)).toBe(true);
+            expect(r.managerBobId).not.toBe(r.bobId);
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 500 },
     );
   });
@@ -317,8 +315,8 @@ describe("planSync: idempotence", () => {
     fc.assert(
       fc.property(
         directory,
-        fc.uniqueArray(record, { selector: (r) => r.bobId, maxLength: 8 }),
-        fc.uniqueArray(bobIds, { maxLength: 2 }),
+        fetchedArb,
+        skippedArb,
         fc.boolean(),
         fc.uniqueArray(bobIds, { maxLength: 8 }),
         fc.infiniteStream(fc.nat()),

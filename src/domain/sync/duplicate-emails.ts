@@ -23,7 +23,7 @@ export function findDuplicateEmails(input: DuplicateEmailInput): Map<string, Syn
   let due = [...holders].flatMap(([key, held]) => (Array.isArray(held) ? [key] : []));
   while (due.length > 0) {
     // Every email of a round is judged on the holders as the round began, so the order the emails
-    // come in changes nothing; the emails freed skips freeze are judged in the next round.
+    // come in changes nothing; an email a skip freezes anew is judged in the next round.
     const frozenNow: [string, Holder][] = [];
     for (const key of due) {
       const list = holders.get(key);
