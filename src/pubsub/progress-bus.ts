@@ -77,6 +77,8 @@ export class PostgresProgressBus implements ProgressBus {
   private listener: pg.Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** The NOTIFYs not yet sent, in publishing order. */
+  private notifying: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly db: Database,
@@ -117,9 +119,20 @@ export class PostgresProgressBus implements ProgressBus {
     }, 1_000);
   }
 
+  /**
+   * Resolves once this process's subscribers have the event; the NOTIFY for the other replicas
+   * follows without holding up the sync that publishes. NOTIFYs are sent one after another, in
+   * publishing order, so every replica sees a run's events in order.
+   */
   async publish(event: SyncProgressEvent): Promise<void> {
     this.fanout.deliver(event);
-    await this.db.em().execute("select pg_notify(?, ?)", [CHANNEL, JSON.stringify({ origin: this.origin, event })]);
+    const payload = JSON.stringify({ origin: this.origin, event });
+    this.notifying = this.notifying.then(() =>
+      this.db.em().execute("select pg_notify(?, ?)", [CHANNEL, payload]).then(
+        () => undefined,
+        (error: unknown) => this.logger.warn({ err: error, runId: event.runId }, "progress event not sent to the other replicas"),
+      ),
+    );
   }
 
   subscribe(companyId: string, listener: (event: SyncProgressEvent) => void): () => void {
@@ -128,6 +141,7 @@ export class PostgresProgressBus implements ProgressBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.notifying;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.listener?.end().catch(() => undefined);
   }

@@ -35,4 +35,18 @@ describe("a run's change list, stored as pages", () => {
     const pages = await h.gw.gateway.db.em().execute<{ n: string | number }[]>("select count(*) as n from sync_change_page where run_id = ?", [runId]);
     expect(Number(pages[0]?.n)).toBe(1);
   });
+
+  it("replaces the issues too, and moves the run on in the same statement", async () => {
+    const issue = (i: number) => ({ bobEmployeeId: String(9_000 + i), email: null, code: "INVALID_RECORD" as const, message: `issue ${i} "quoted" \\ ✓` });
+    const many = Array.from({ length: 5_003 }, (_, i) => issue(i)); // more than one insert chunk
+    await store.saveOutcome(runId, many, CHANGES.slice(0, 3));
+    expect(await store.issues(runId, 10_000)).toEqual(many);
+
+    const applying = await store.saveOutcome(runId, many.slice(0, 2), [], { phase: "APPLYING", processed: 0, total: 7 });
+    expect(applying).toMatchObject({ id: runId, phase: "APPLYING", processed: 0, total: 7 });
+    expect(await store.issues(runId, 10_000)).toEqual(many.slice(0, 2));
+    expect(await store.changes(runId, 10)).toEqual([]);
+    const [row] = await h.gw.gateway.db.em().execute<{ issue_count: number; change_count: number; phase: string }[]>("select issue_count, change_count, phase from sync_run where id = ?", [runId]);
+    expect(row).toEqual({ issue_count: 2, change_count: 0, phase: "APPLYING" });
+  });
 });

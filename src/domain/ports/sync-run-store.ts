@@ -24,8 +24,11 @@ export interface SyncRunStore {
   list(companyId: string, first: number, after: string | null): Promise<RunPage>;
   latest(companyId: string): Promise<SyncRunRecord | null>;
   update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord>;
-  /** Replaces the run's issues and changes (they are written once, at the end of planning). */
-  saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[]): Promise<void>;
+  /**
+   * Replaces the run's issues and changes (they are written once, at the end of planning) and,
+   * atomically with them, applies `next` to the run (its next progress step); returns the run.
+   */
+  saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next?: SyncRunPatch): Promise<SyncRunRecord>;
   issues(runId: string, first: number): Promise<SyncIssue[]>;
   changes(runId: string, first: number): Promise<EmployeeChange[]>;
   hold(runId: string, plan: HeldPlan, patch: SyncRunPatch): Promise<SyncRunRecord>;

@@ -14,7 +14,7 @@ import { planSync, type SyncPlan } from "../sync/plan.js";
 import { applyBatches } from "./apply-batches.js";
 import { CompanyFetch, type FetchedCompany } from "./company-fetch.js";
 import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
-import { settle, unwrap } from "./settled.js";
+import { settle, unwrap, type Settled } from "./settled.js";
 
 export interface FullSyncRunnerDeps {
   readonly bob: BobApi;
@@ -65,39 +65,48 @@ export class FullSyncRunner {
   async run(runId: string): Promise<SyncRunRecord | null> {
     const queued = await this.deps.runs.getById(runId);
     if (!queued || (queued.status !== "QUEUED" && queued.status !== "RUNNING")) return queued;
+    // The stored credential is read while the lock is taken: one round trip less before Bob is asked.
+    const credential = settle(this.credentialOf(queued.companyId));
     // Dry runs write nothing, so they need not wait for webhook applications.
-    return queued.dryRun ? this.execute(queued) : this.deps.lock.withLock(queued.companyId, () => this.execute(queued));
+    return queued.dryRun ? this.execute(queued, credential) : this.deps.lock.withLock(queued.companyId, () => this.execute(queued, credential));
   }
 
-  private async execute(queued: SyncRunRecord): Promise<SyncRunRecord | null> {
+  private async execute(queued: SyncRunRecord, credential: Promise<Settled<BobCredential>>): Promise<SyncRunRecord | null> {
     const runId = queued.id;
-    let run = await this.step(runId, { status: "RUNNING", phase: "FETCHING", startedAt: queued.startedAt ?? this.deps.clock.now(), processed: 0, total: null, error: null });
+    // The FETCHING step is stored and published while the fetch begins; every later step waits
+    // for it, so the events keep their order.
+    const fetching = settle(this.step(runId, { status: "RUNNING", phase: "FETCHING", startedAt: queued.startedAt ?? this.deps.clock.now(), processed: 0, total: null, error: null }));
     try {
       const held = queued.status === "QUEUED" ? await this.deps.runs.heldPlan(runId) : null;
-      if (held) return await this.applyApproved(run, held);
+      if (held) return await this.applyApproved(unwrap(await fetching), held);
 
       // The deletion safeguard is read beside the fetch rather than after planning: one round trip
       // less between PLANNING and APPLYING. A run goes by the settings it started with.
-      const integration = run.dryRun ? null : settle(this.deps.companies.getIntegration(run.companyId));
-      const planned = await this.fetchAndPlan(run);
-      run = planned.run;
-      const { plan, counts } = planned;
-      if (integration === null) return await this.finish(runId, counts, plan.skipped);
+      const integration = queued.dryRun ? null : settle(this.deps.companies.getIntegration(queued.companyId));
+      const planned = await this.fetchAndPlan(queued, fetching, credential);
+      const { plan, counts, outcome } = planned;
+      const total = plan.creates.length + plan.updates.length + plan.deletes.length;
+      if (integration === null) return await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, finishPatch(counts, plan.skipped, this.deps.clock.now())));
 
       const settings = unwrap(await integration).settings;
       if (countPlannedDeletionShare(plan, planned.directorySize) > settings.deletionSafeguardPercent) {
+        await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes);
         const hold: HeldPlan = { creates: plan.creates, updates: plan.updates, deletes: plan.deletes };
         // Counts and changes show what the plan would do, as for a dry run; nothing is applied.
-        run = await this.deps.runs.hold(runId, hold, { status: "HELD", phase: "PLANNING", counts, total: plan.creates.length + plan.updates.length + plan.deletes.length });
+        const run = await this.deps.runs.hold(runId, hold, { status: "HELD", phase: "PLANNING", counts, total });
         await this.deps.progress.publish(progressOf(run));
         return run;
       }
-      await this.apply(run, plan, counts);
+      // The outcome and the APPLYING step in one statement.
+      const applying = await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { phase: "APPLYING", counts, processed: 0, total }));
+      await this.apply(applying, plan);
       // Unchanged employees whose source fingerprint is new (a new mapping context, or bytes that
       // changed without changing the record): the next resync recognises them.
-      await this.deps.directory.recordSourceFingerprints(run.companyId, plan.fingerprintRefreshes);
+      await this.deps.directory.recordSourceFingerprints(queued.companyId, plan.fingerprintRefreshes);
       return await this.finish(runId, counts, plan.skipped);
     } catch (error) {
+      // No event may follow FAILED: the FETCHING step ends first (and fails the job if it failed).
+      unwrap(await fetching);
       const message = error instanceof DomainError ? error.message : "The sync failed unexpectedly; nothing more was applied. See the gateway logs.";
       const failed = await this.step(runId, { status: "FAILED", phase: "DONE", finishedAt: this.deps.clock.now(), error: message });
       if (!(error instanceof DomainError)) throw Object.assign(error as Error, { syncRunFailed: failed });
@@ -106,37 +115,42 @@ export class FullSyncRunner {
   }
 
   /**
-   * FETCHING and PLANNING; the run's issues and changes are stored. Returns only what applying
-   * needs: the fetched records, the loaded directory and the change list are garbage once this
-   * returns, which keeps a large company's peak memory down while it is applied.
+   * FETCHING and PLANNING. Returns only what applying needs, and the outcome to store: the
+   * fetched records and the loaded directory are garbage once this returns, which keeps a large
+   * company's peak memory down while it is applied.
    */
-  private async fetchAndPlan(fetching: SyncRunRecord): Promise<{ run: SyncRunRecord; plan: PlanToApply; counts: SyncCounts; directorySize: number }> {
-    const credential = await this.credentialOf(fetching.companyId);
+  private async fetchAndPlan(
+    queued: SyncRunRecord,
+    fetching: Promise<Settled<SyncRunRecord>>,
+    credentialRead: Promise<Settled<BobCredential>>,
+  ): Promise<{ run: SyncRunRecord; plan: PlanToApply; counts: SyncCounts; directorySize: number; outcome: Pick<SyncPlan, "issues" | "changes"> }> {
+    const credential = unwrap(await credentialRead);
     // The directory is read while Bob prepares its answer: the company lock keeps it as read.
     // Once it is in, people whose bytes Bob sent before are recognised instead of parsed.
     let loaded: ReadonlyMap<string, EmployeeRecord> | null = null;
     const directoryLoad = settle(
-      this.deps.directory.loadRecords(fetching.companyId).then((records) => {
+      this.deps.directory.loadRecords(queued.companyId).then((records) => {
         loaded = records;
         return records;
       }),
     );
     let fetched: FetchedCompany;
     try {
-      fetched = await this.fetch(fetching.companyId, credential, undefined, () => loaded);
+      fetched = await this.fetch(queued.companyId, credential, undefined, () => loaded);
     } finally {
       await directoryLoad; // never left running (or rejecting unobserved) when the fetch fails
     }
-    const run = await this.step(fetching.id, { phase: "PLANNING", counts: { ...fetching.counts, fetched: fetched.fetched } });
+    const started = unwrap(await fetching);
+    const run = await this.step(queued.id, { phase: "PLANNING", counts: { ...started.counts, fetched: fetched.fetched } });
 
     const directory = unwrap(await directoryLoad);
     const plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
-    await this.deps.runs.saveOutcome(run.id, plan.issues, plan.changes);
     return {
       run,
       plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped, fingerprintRefreshes: plan.fingerprintRefreshes },
       counts: countsOf(plan, fetched.fetched),
       directorySize: directory.size,
+      outcome: { issues: plan.issues, changes: plan.changes },
     };
   }
 
@@ -160,17 +174,21 @@ export class FullSyncRunner {
       throw new DomainError("CONFLICT", "The directory changed since this run was held; its plan no longer applies. Synchronize again.");
     }
     const counts: SyncCounts = { ...run.counts, created: held.creates.length, updated: held.updates.length, deleted: held.deletes.length };
-    await this.apply(run, held, counts);
+    const applying = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total: held.creates.length + held.updates.length + held.deletes.length });
+    await this.apply(applying, held);
     return this.finish(run.id, counts, run.counts.skipped);
   }
 
-  /** Batched transactions: deletes, then updates, then creates; progress at least every N employees or M ms. */
-  private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, counts: SyncCounts): Promise<void> {
+  /**
+   * Batched transactions: deletes, then updates, then creates; progress at least every N
+   * employees or M ms. `run` is at its APPLYING step.
+   */
+  private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">): Promise<void> {
     const updates = plan.updates.map((u) => u.after);
     const total = plan.deletes.length + updates.length + plan.creates.length;
     // Progress steps run one after another, each beside the batches rather than between them:
     // the events keep their order and the batches do not wait for them.
-    let progress: Promise<SyncRunRecord> = this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
+    let progress: Promise<SyncRunRecord> = Promise.resolve(run);
     let lastEventAt = Date.now();
     let lastEventProcessed = 0;
     let processed = 0;
@@ -186,7 +204,6 @@ export class FullSyncRunner {
       }
     };
     try {
-      await progress;
       await applyBatches(batchesOf(plan.deletes, updates, plan.creates, this.batchSize), (batch) => this.deps.directory.applyBatch(run.companyId, batch), {
         concurrency: this.applyConcurrency,
         onCommitted: committed,
@@ -201,11 +218,15 @@ export class FullSyncRunner {
   }
 
   private async finish(runId: string, counts: SyncCounts, skipped: number): Promise<SyncRunRecord> {
-    return this.step(runId, { status: skipped > 0 ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: this.deps.clock.now() });
+    return this.step(runId, finishPatch(counts, skipped, this.deps.clock.now()));
   }
 
   private async step(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
-    const run = await this.deps.runs.update(runId, patch);
+    return this.publishStep(await this.deps.runs.update(runId, patch));
+  }
+
+  /** Publishes a step the run store has just taken. */
+  private async publishStep(run: SyncRunRecord): Promise<SyncRunRecord> {
     await this.deps.progress.publish(progressOf(run));
     // Let the subscribers' sockets be written before the next stretch of mapping or planning
     // holds the thread: otherwise the event waits behind it.
@@ -232,6 +253,10 @@ function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly Employ
     }
   }
   if (filled > 0) yield batch;
+}
+
+function finishPatch(counts: SyncCounts, skipped: number, now: Date): SyncRunPatch {
+  return { status: skipped > 0 ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: now };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -90,42 +90,38 @@ export class OrmSyncRunStore implements SyncRunStore {
 
   async update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
     // One statement: a running sync calls this for every progress event.
-    const { counts, ...rest } = patch;
-    const changed = Object.entries({ ...rest, ...counts }).filter(([, v]) => v !== undefined) as [keyof typeof PATCH_COLUMNS, unknown][];
-    if (changed.length === 0) return (await this.getById(runId)) ?? notFoundRun(runId);
-    const assignments = changed.map(([key], i) => `${PATCH_COLUMNS[key]} = $${i + 2}`).join(", ");
-    const [row] = await this.db.query<RunRow>(this.db.em(), `update sync_run set ${assignments} where id = $1 returning ${RUN_COLUMNS}`, [runId, ...changed.map(([, v]) => v)]);
+    const set = assignmentsOf(patch, 2);
+    if (set.sql === "") return (await this.getById(runId)) ?? notFoundRun(runId);
+    const [row] = await this.db.query<RunRow>(this.db.em(), `update sync_run set ${set.sql} where id = $1 returning ${RUN_COLUMNS}`, [runId, ...set.values]);
     return row ? rowToRecord(row) : notFoundRun(runId);
   }
 
-  async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[]): Promise<void> {
-    await this.db.em().transactional(async (em) => {
-      await this.db.query(em, `delete from sync_issue where run_id = $1`, [runId]);
-      await this.db.query(em, `delete from sync_change_page where run_id = $1`, [runId]);
-      // One JSON bind parameter per chunk: an initial sync of 50,000 lists 50,000 changes.
-      for (let start = 0; start < issues.length; start += ROWS_PER_INSERT) {
-        const chunk = issues.slice(start, start + ROWS_PER_INSERT).map((i, k) => ({ seq: start + k, bob_employee_id: i.bobEmployeeId, email: i.email, code: i.code, message: i.message }));
-        await this.db.query(
-          em,
-          `insert into sync_issue (run_id, seq, bob_employee_id, email, code, message)
-           select $1, r.seq, r.bob_employee_id, r.email, r.code, r.message
-           from jsonb_to_recordset($2::jsonb) as r(seq int, bob_employee_id varchar, email varchar, code varchar, message text)`,
-          [runId, JSON.stringify(chunk)],
-        );
-      }
-      const pages: string[] = [];
-      for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
-        pages.push(JSON.stringify(changes.slice(start, start + CHANGES_PER_PAGE).map((c): StoredChange => ({ a: c.action, b: c.bobEmployeeId, e: c.email, f: c.fields }))));
-      }
-      // One bind parameter per page: a text[] parameter would be escaped and parsed as an array
-      // literal, which took 2 s for the 16 MB of an initial sync of 50,000 (this takes 0.25 s).
-      for (let first = 0; first < pages.length; first += PAGES_PER_INSERT) {
+  async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next: SyncRunPatch = {}): Promise<SyncRunRecord> {
+    const issueChunks: string[] = [];
+    // One JSON bind parameter per chunk: an initial sync of 50,000 lists 50,000 changes.
+    for (let start = 0; start < issues.length; start += ROWS_PER_INSERT) {
+      issueChunks.push(JSON.stringify(issues.slice(start, start + ROWS_PER_INSERT).map((i, k) => ({ seq: start + k, bob_employee_id: i.bobEmployeeId, email: i.email, code: i.code, message: i.message }))));
+    }
+    const pages: string[] = [];
+    for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
+      pages.push(JSON.stringify(changes.slice(start, start + CHANGES_PER_PAGE).map((c): StoredChange => ({ a: c.action, b: c.bobEmployeeId, e: c.email, f: c.fields }))));
+    }
+    const write = async (em: EntityManager): Promise<RunRow | undefined> => {
+      // The first statement writes the first chunk of issues and pages, drops whatever an earlier
+      // attempt of this run stored beyond the new lists, and moves the run on: one round trip for
+      // all of it in the common case. Further chunks (very large runs) follow in the transaction.
+      const [row] = await this.db.query<RunRow>(em, ...outcomeStatement(runId, issues.length, changes.length, issueChunks[0] ?? null, pages.slice(0, PAGES_PER_INSERT), next));
+      for (const chunk of issueChunks.slice(1)) await this.db.query(em, `with ${issueUpsert("$2")} select 1`, [runId, chunk]);
+      for (let first = PAGES_PER_INSERT; first < pages.length; first += PAGES_PER_INSERT) {
         const chunk = pages.slice(first, first + PAGES_PER_INSERT);
-        const rows = chunk.map((_, k) => `($1, ${first + k}, $${k + 2})`).join(", ");
-        await this.db.query(em, `insert into sync_change_page (run_id, page, changes) values ${rows}`, [runId, ...chunk]);
+        await this.db.query(em, `with ${pageUpsert(chunk.length, first, 2)} select 1`, [runId, ...chunk]);
       }
-      await this.db.query(em, `update sync_run set issue_count = $2, change_count = $3 where id = $1`, [runId, issues.length, changes.length]);
-    });
+      return row;
+    };
+    // A single statement is atomic by itself; more than one needs a transaction.
+    const single = issueChunks.length <= 1 && pages.length <= PAGES_PER_INSERT;
+    const row = single ? await write(this.db.em()) : await this.db.em().transactional(write);
+    return row ? rowToRecord(row) : notFoundRun(runId);
   }
 
   async issues(runId: string, first: number): Promise<SyncIssue[]> {
@@ -193,6 +189,62 @@ function applyPatch(row: SyncRun, patch: SyncRunPatch): void {
   const { counts, ...rest } = patch;
   Object.assign(row, rest);
   if (counts) Object.assign(row, counts);
+}
+
+/** `col = $n, ...` for a patch, its placeholders numbered from `from`. */
+function assignmentsOf(patch: SyncRunPatch, from: number): { sql: string; values: unknown[] } {
+  const { counts, ...rest } = patch;
+  const changed = Object.entries({ ...rest, ...counts }).filter(([, v]) => v !== undefined) as [keyof typeof PATCH_COLUMNS, unknown][];
+  return { sql: changed.map(([key], i) => `${PATCH_COLUMNS[key]} = $${i + from}`).join(", "), values: changed.map(([, v]) => v) };
+}
+
+/** Issues of one JSON chunk (placeholder `param`), upserted by (run_id, seq); $1 is the run id. */
+function issueUpsert(param: string): string {
+  return `issues_in as (
+    insert into sync_issue (run_id, seq, bob_employee_id, email, code, message)
+    select $1, r.seq, r.bob_employee_id, r.email, r.code, r.message
+    from jsonb_to_recordset(${param}::jsonb) as r(seq int, bob_employee_id varchar, email varchar, code varchar, message text)
+    on conflict (run_id, seq) do update set bob_employee_id = excluded.bob_employee_id, email = excluded.email, code = excluded.code, message = excluded.message
+  )`;
+}
+
+/**
+ * Pages `first`.. of a run, one bind parameter each (from placeholder `from`), upserted by
+ * (run_id, page). A text[] parameter would be escaped and parsed as an array literal, which took
+ * 2 s for the 16 MB of an initial sync of 50,000 (this takes 0.25 s).
+ */
+function pageUpsert(count: number, first: number, from: number): string {
+  const rows = Array.from({ length: count }, (_, k) => `($1, ${first + k}, $${from + k})`).join(", ");
+  return `pages_in as (
+    insert into sync_change_page (run_id, page, changes) values ${rows}
+    on conflict (run_id, page) do update set changes = excluded.changes
+  )`;
+}
+
+/**
+ * One statement: the first issue chunk and pages upserted, rows past the new counts (left by an
+ * earlier attempt of the run) deleted, the counts and `next` set on the run, which it returns.
+ * The sub-statements touch disjoint rows (seq below the count, seq at or above it), as data-
+ * modifying CTEs sharing one snapshot must.
+ */
+function outcomeStatement(runId: string, issueCount: number, changeCount: number, issueChunk: string | null, pages: readonly string[], next: SyncRunPatch): [string, unknown[]] {
+  const params: unknown[] = [runId, issueCount, Math.ceil(changeCount / CHANGES_PER_PAGE), changeCount];
+  const parts = [
+    `issues_out as (delete from sync_issue where run_id = $1 and seq >= $2)`,
+    `pages_out as (delete from sync_change_page where run_id = $1 and page >= $3)`,
+  ];
+  if (issueChunk !== null) {
+    params.push(issueChunk);
+    parts.push(issueUpsert(`$${params.length}`));
+  }
+  if (pages.length > 0) {
+    parts.push(pageUpsert(pages.length, 0, params.length + 1));
+    params.push(...pages);
+  }
+  const set = assignmentsOf(next, params.length + 1);
+  params.push(...set.values);
+  const assignments = ["issue_count = $2", "change_count = $4", ...(set.sql === "" ? [] : [set.sql])].join(", ");
+  return [`with ${parts.join(", ")} update sync_run set ${assignments} where id = $1 returning ${RUN_COLUMNS}`, params];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
