@@ -16,6 +16,7 @@ import { InProcessProgressBus, PostgresProgressBus } from "./pubsub/progress-bus
 import { SqlDirectoryStore } from "./persistence/stores/directory-store.js";
 import { OrmDeliveryStore } from "./persistence/stores/delivery-store.js";
 import { InProcessCompanyLock, PostgresCompanyLock } from "./persistence/company-lock.js";
+import type { CompanyLock } from "./domain/ports/company-lock.js";
 import { WebhookApplier } from "./domain/webhooks/webhook-applier.js";
 import { WebhookIntake } from "./domain/webhooks/webhook-intake.js";
 import { WebhookService } from "./domain/webhooks/webhook-service.js";
@@ -58,6 +59,8 @@ export interface Gateway {
   readonly db: Database;
   readonly services: Services;
   readonly jobs: JobQueue;
+  /** One writer of a company's directory at a time, across replicas (operators, tests). */
+  readonly lock: CompanyLock;
   readonly tokens: CallerTokens;
   readonly secrets: GatewaySecrets;
   readonly logger: Logger;
@@ -105,18 +108,18 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const progress = db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus();
   const lock = db.url ? new PostgresCompanyLock(db.url) : new InProcessCompanyLock();
   const deliveries = new OrmDeliveryStore(db, jobs);
+  // PostgreSQL applies two batches at once (one core each for the inserts); PGlite has one connection.
+  const applyConcurrency = db.kind === "postgres" ? 2 : 1;
+  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock, applyConcurrency });
   const services: Services = {
     tenancy: new TenancyService(companies),
     integration: new IntegrationService(companies, clock, config.publicUrl),
     attributes: new AttributeService(attributeStore, companies),
     connection: new ConnectionService(companies, connections, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl),
-    sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: fieldMetadata.wrap(bobForSync), clock }),
+    sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: fieldMetadata.wrap(bobForSync), clock, prefetch: (companyId) => runner.prefetch(companyId) }),
     progress,
     webhooks: new WebhookService(companies, connections, deliveries, config.publicUrl),
   };
-  // PostgreSQL applies two batches at once (one core each for the inserts); PGlite has one connection.
-  const applyConcurrency = db.kind === "postgres" ? 2 : 1;
-  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock, applyConcurrency });
   const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock });
   const intake = new WebhookIntake(connections, deliveries, clock);
   await jobs.workFullSync(async (job) => {
@@ -205,5 +208,5 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return stopping;
   };
 
-  return { url, port, db, services, jobs, tokens, secrets, logger, readCache, stop };
+  return { url, port, db, services, jobs, lock, tokens, secrets, logger, readCache, stop };
 }

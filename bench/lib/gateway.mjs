@@ -208,8 +208,9 @@ export async function connectCompany({ url, secrets, sim, companyId }) {
       wallMs: end.at - t0,
       queueMs: fetching - t0,
       fetchMs: planning - fetching,
-      planMs: applying - planning,
-      applyMs: end.at - applying,
+      // A run with nothing to write goes from PLANNING straight to DONE: no apply phase.
+      planMs: (applying ?? end.at) - planning,
+      applyMs: applying === undefined ? 0 : end.at - applying,
     };
   }
   const closeProgress = () => {

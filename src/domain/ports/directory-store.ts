@@ -26,8 +26,15 @@ export interface EmployeePage {
 
 /** The Peakon employee directory of each company. */
 export interface DirectoryStore {
+  /** The company's directory version: it moves with every committed write to its employees, by anyone. */
+  version(companyId: string): Promise<string>;
   /** Every employee of the company by Bob id; shared and kept between calls, never to be changed. */
   loadRecords(companyId: string): Promise<ReadonlyMap<string, EmployeeRecord>>;
+  /**
+   * loadRecords, with the version read before the records: they are the directory at that
+   * version, or later (when a write came in between, and then the version has moved on).
+   */
+  loadVersionedRecords(companyId: string): Promise<{ readonly version: string; readonly records: ReadonlyMap<string, EmployeeRecord> }>;
   /**
    * The rows a partial plan can look at (see PlanningScope): the named employees, every holder of
    * one of the emails (as emailKey folds them), and each new manager with everyone above them.

@@ -7,7 +7,8 @@ import { buildListLookup } from "../sync/list-lookup.js";
 import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
 import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
-import { settle, unwrap, type Settled } from "./settled.js";
+import { EarlySearch, sameFields, type PersonMapping, type Read } from "./early-search.js";
+import { unwrap } from "./settled.js";
 
 export interface FetchedCompany {
   readonly records: EmployeeRecord[];
@@ -26,15 +27,7 @@ export interface FetchOptions {
   readonly stored?: () => ReadonlyMap<string, EmployeeRecord> | null;
 }
 
-/** A person read before the field metadata was in: recognised or mapped once it is. */
-interface Pending {
-  readonly pending: BobPerson;
-  readonly source: string | null;
-}
-type Read = PersonMappingResult | Pending;
-
 const NO_ISSUES: SyncIssue[] = Object.freeze([]) as unknown as SyncIssue[];
-const ABANDONED: PersonMappingResult = Object.freeze({ record: null, issues: NO_ISSUES });
 
 /**
  * Reads a company from Bob: field metadata, named lists and the company's attributes decide what
@@ -52,39 +45,36 @@ export class CompanyFetch {
 
   constructor(private readonly deps: { readonly bob: BobApi; readonly attributes: AttributeStore }) {}
 
+  /** Whether a full fetch of the company can search before the metadata is in (it was fetched before in this process). */
+  canGuessFields(companyId: string): boolean {
+    return this.lastFieldIds.has(companyId);
+  }
+
   async fetch(companyId: string, credential: BobCredential, options: FetchOptions = {}): Promise<FetchedCompany> {
     const full = options.employeeIds === undefined;
     const guess = full ? this.lastFieldIds.get(companyId) : undefined;
-    let mapping: CompanyMapping | null = null;
-    let abandoned = false;
-    const early: Promise<Settled<MappedPeopleSearchResult<Read>>> | null =
-      guess === undefined
-        ? null
-        : settle(
-            this.deps.bob.searchPeopleMapped<Read>(credential, { fieldIds: guess, showInactive: true }, {
-              map: (person, source) => (abandoned ? ABANDONED : mapping === null ? { pending: person, source } : mapping.map(person, source)),
-              recognize: (source) => (abandoned ? ABANDONED : mapping?.recognize(source)),
-            }),
-          );
+    const early = guess === undefined ? undefined : new EarlySearch(this.deps.bob, credential, guess);
 
     let fields: readonly BobFieldDefinition[];
     let lists: readonly BobNamedList[];
     let attributes: Attribute[];
     try {
-      [fields, lists, attributes] = await Promise.all([this.deps.bob.fetchFields(credential), this.deps.bob.fetchNamedLists(credential), this.deps.attributes.list(companyId)]);
+      // The early search sent the metadata requests just before it.
+      const metadata = early !== undefined ? ([early.fields.then(unwrap), early.lists.then(unwrap)] as const) : ([this.deps.bob.fetchFields(credential), this.deps.bob.fetchNamedLists(credential)] as const);
+      [fields, lists, attributes] = await Promise.all([...metadata, this.deps.attributes.list(companyId)]);
     } catch (error) {
-      abandoned = true; // the early search ends on its own; what it finds is neither kept nor reported
+      early?.abandon(); // the early search ends on its own; what it finds is neither kept nor reported
       throw error;
     }
     const ready = new CompanyMapping(fields, lists, attributes, options.stored);
-    mapping = ready;
     const fieldIds = ready.fieldIds;
 
     let result: MappedPeopleSearchResult<Read>;
-    if (early !== null && guess !== undefined && sameFields(guess, fieldIds)) {
-      result = unwrap(await early);
+    if (early !== undefined && sameFields(early.fieldIds, fieldIds)) {
+      early.bind(ready);
+      result = unwrap(await early.result);
     } else {
-      abandoned = true;
+      early?.abandon();
       const request = { fieldIds, showInactive: true, ...(options.employeeIds === undefined ? {} : { employeeIds: options.employeeIds }) };
       const reading: PersonReading<Read> = options.stored === undefined ? { map: ready.map } : { map: ready.map, recognize: ready.recognize };
       result = await this.deps.bob.searchPeopleMapped<Read>(credential, request, reading);
@@ -103,7 +93,7 @@ export class CompanyFetch {
 }
 
 /** How one fetch maps people: compiled once from the metadata, and the stored records it can recognise. */
-class CompanyMapping {
+class CompanyMapping implements PersonMapping {
   readonly fieldIds: string[];
   private readonly mapPerson: (person: BobPerson) => PersonMappingResult;
   private readonly context: string;
@@ -136,9 +126,4 @@ class CompanyMapping {
     const record = this.bySource.get(source);
     return record === undefined ? undefined : { record, issues: NO_ISSUES };
   };
-}
-
-function sameFields(a: readonly string[], b: readonly string[]): boolean {
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((f) => set.has(f));
 }

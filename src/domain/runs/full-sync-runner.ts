@@ -13,6 +13,7 @@ import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js
 import { planSync, type SyncPlan } from "../sync/plan.js";
 import { applyBatches } from "./apply-batches.js";
 import { CompanyFetch, type FetchedCompany } from "./company-fetch.js";
+import { Prefetches } from "./run-prefetch.js";
 import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
 import { settle, unwrap, type Settled } from "./settled.js";
 
@@ -53,6 +54,9 @@ export class FullSyncRunner {
   private readonly progressEveryEmployees: number;
   private readonly applyConcurrency: number;
   private readonly companyFetch: CompanyFetch;
+  private readonly prefetched = new Prefetches<PrefetchedFetch>();
+  /** Runs this process is executing now. */
+  private running = 0;
 
   constructor(private readonly deps: FullSyncRunnerDeps) {
     this.companyFetch = new CompanyFetch({ bob: deps.bob, attributes: deps.attributes });
@@ -62,28 +66,58 @@ export class FullSyncRunner {
     this.progressEveryEmployees = deps.progressEveryEmployees ?? 1000;
   }
 
-  async run(runId: string): Promise<SyncRunRecord | null> {
-    const queued = await this.deps.runs.getById(runId);
-    if (!queued || (queued.status !== "QUEUED" && queued.status !== "RUNNING")) return queued;
-    // The stored credential is read while the lock is taken: one round trip less before Bob is asked.
-    const credential = settle(this.credentialOf(queued.companyId));
-    // Dry runs write nothing, so they need not wait for webhook applications.
-    return queued.dryRun ? this.execute(queued, credential) : this.deps.lock.withLock(queued.companyId, () => this.execute(queued, credential));
+  /**
+   * A full sync of the company was just requested in this process: when its fetch can start at
+   * once (a resync, whose field list can be guessed) and is cheap to throw away (a directory of at
+   * most PREFETCH_MAX_EMPLOYEES), the whole fetch runs now, while the run is queued and picked
+   * up, instead of after the company lock is taken. The run uses it only if the directory
+   * version it reads under the lock is the one read before anything was asked of Bob: then no
+   * writer (a webhook application with newer data from Bob) has committed in between, and the
+   * directory it was recognised against is the directory as it is. Not while this process is busy
+   * with another run, whose job would keep this one waiting or send it to another replica.
+   */
+  prefetch(companyId: string): void {
+    if (this.running > 0 || !this.companyFetch.canGuessFields(companyId)) return;
+    this.prefetched.begin(companyId, async () => {
+      // The version is read before anything is asked of Bob: a write committed after it moves it.
+      const [credential, { version, records }] = await Promise.all([this.deps.connections.loadCredential(companyId), this.deps.directory.loadVersionedRecords(companyId)]);
+      if (credential === null || records.size > PREFETCH_MAX_EMPLOYEES) return null;
+      return { version, credential, directory: records, fetched: settle(this.fetch(companyId, credential, undefined, () => records)) };
+    });
   }
 
-  private async execute(queued: SyncRunRecord, credential: Promise<Settled<BobCredential>>): Promise<SyncRunRecord | null> {
+  async run(runId: string): Promise<SyncRunRecord | null> {
+    this.running++;
+    try {
+      const loaded = await this.deps.runs.loadToExecute(runId);
+      if (!loaded || (loaded.run.status !== "QUEUED" && loaded.run.status !== "RUNNING")) return loaded?.run ?? null;
+      const queued = loaded.run;
+      const taken = this.prefetched.take(queued.companyId);
+      // The credential is the one the prefetch read when the run was requested, or is read now,
+      // while the lock is taken: either way Bob is asked sooner.
+      const credential = settle(taken === null ? this.credentialOf(queued.companyId) : taken.then((p) => p?.credential ?? this.credentialOf(queued.companyId)));
+      const job = { queued, held: loaded.held && queued.status === "QUEUED", credential, taken };
+      // Dry runs write nothing, so they need not wait for webhook applications.
+      return await (queued.dryRun ? this.execute(job) : this.deps.lock.withLock(queued.companyId, () => this.execute(job)));
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async execute({ queued, held: holdsPlan, credential, taken }: RunToExecute): Promise<SyncRunRecord | null> {
     const runId = queued.id;
+    const prefetched = taken === null ? null : settle(this.usablePrefetch(queued.companyId, taken));
     // The FETCHING step is stored and published while the fetch begins; every later step waits
     // for it, so the events keep their order.
     const fetching = settle(this.step(runId, { status: "RUNNING", phase: "FETCHING", startedAt: queued.startedAt ?? this.deps.clock.now(), processed: 0, total: null, error: null }));
     try {
-      const held = queued.status === "QUEUED" ? await this.deps.runs.heldPlan(runId) : null;
+      const held = holdsPlan ? await this.deps.runs.heldPlan(runId) : null;
       if (held) return await this.applyApproved(unwrap(await fetching), held);
 
       // The deletion safeguard is read beside the fetch rather than after planning: one round trip
       // less between PLANNING and APPLYING. A run goes by the settings it started with.
       const integration = queued.dryRun ? null : settle(this.deps.companies.getIntegration(queued.companyId));
-      const planned = await this.fetchAndPlan(queued, fetching, credential);
+      const planned = await this.fetchAndPlan(queued, fetching, credential, prefetched);
       const { plan, counts, outcome } = planned;
       const total = plan.creates.length + plan.updates.length + plan.deletes.length;
       if (integration === null) return await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, finishPatch(counts, plan.skipped, this.deps.clock.now())));
@@ -96,6 +130,10 @@ export class FullSyncRunner {
         const run = await this.deps.runs.hold(runId, hold, { status: "HELD", phase: "PLANNING", counts, total });
         await this.deps.progress.publish(progressOf(run));
         return run;
+      }
+      // Nothing to write (Bob unchanged): the run ends with its outcome, as a dry run does, without an APPLYING step.
+      if (total === 0 && plan.fingerprintRefreshes.length === 0) {
+        return await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { ...finishPatch(counts, plan.skipped, this.deps.clock.now()), processed: 0, total: 0 }));
       }
       // The outcome and the APPLYING step in one statement.
       const applying = await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { phase: "APPLYING", counts, processed: 0, total }));
@@ -123,22 +161,30 @@ export class FullSyncRunner {
     queued: SyncRunRecord,
     fetching: Promise<Settled<SyncRunRecord>>,
     credentialRead: Promise<Settled<BobCredential>>,
+    prefetched: Promise<Settled<PrefetchedFetch | null>> | null,
   ): Promise<{ run: SyncRunRecord; plan: PlanToApply; counts: SyncCounts; directorySize: number; outcome: Pick<SyncPlan, "issues" | "changes"> }> {
-    const credential = unwrap(await credentialRead);
-    // The directory is read while Bob prepares its answer: the company lock keeps it as read.
-    // Once it is in, people whose bytes Bob sent before are recognised instead of parsed.
-    let loaded: ReadonlyMap<string, EmployeeRecord> | null = null;
-    const directoryLoad = settle(
-      this.deps.directory.loadRecords(queued.companyId).then((records) => {
-        loaded = records;
-        return records;
-      }),
-    );
+    const usable = prefetched === null ? null : unwrap(await prefetched);
+    let directoryLoad: Promise<Settled<ReadonlyMap<string, EmployeeRecord>>>;
     let fetched: FetchedCompany;
-    try {
-      fetched = await this.fetch(queued.companyId, credential, undefined, () => loaded);
-    } finally {
-      await directoryLoad; // never left running (or rejecting unobserved) when the fetch fails
+    if (usable !== null) {
+      directoryLoad = Promise.resolve({ ok: true, value: usable.directory });
+      fetched = unwrap(await usable.fetched);
+    } else {
+      const credential = unwrap(await credentialRead);
+      // The directory is read while Bob prepares its answer: the company lock keeps it as read.
+      // Once it is in, people whose bytes Bob sent before are recognised instead of parsed.
+      let loaded: ReadonlyMap<string, EmployeeRecord> | null = null;
+      directoryLoad = settle(
+        this.deps.directory.loadRecords(queued.companyId).then((records) => {
+          loaded = records;
+          return records;
+        }),
+      );
+      try {
+        fetched = await this.fetch(queued.companyId, credential, undefined, () => loaded);
+      } finally {
+        await directoryLoad; // never left running (or rejecting unobserved) when the fetch fails
+      }
     }
     const started = unwrap(await fetching);
     const run = await this.step(queued.id, { phase: "PLANNING", counts: { ...started.counts, fetched: fetched.fetched } });
@@ -160,6 +206,12 @@ export class FullSyncRunner {
    */
   fetch(companyId: string, credential: BobCredential, employeeIds?: readonly string[], stored?: () => ReadonlyMap<string, EmployeeRecord> | null): Promise<FetchedCompany> {
     return this.companyFetch.fetch(companyId, credential, { ...(employeeIds === undefined ? {} : { employeeIds }), ...(stored === undefined ? {} : { stored }) });
+  }
+
+  /** The prefetched fetch, if no write to the directory came since its version was read (read again now, under the lock). */
+  private async usablePrefetch(companyId: string, taken: Promise<PrefetchedFetch | null>): Promise<PrefetchedFetch | null> {
+    const [prefetched, version] = await Promise.all([taken, this.deps.directory.version(companyId)]);
+    return prefetched !== null && prefetched.version === version ? prefetched : null;
   }
 
   private async credentialOf(companyId: string): Promise<BobCredential> {
@@ -253,6 +305,28 @@ function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly Employ
     }
   }
   if (filled > 0) yield batch;
+}
+
+/** Directories whose fetch may begin before the run holds the lock (FullSyncRunner.prefetch). */
+export const PREFETCH_MAX_EMPLOYEES = 5_000;
+
+interface RunToExecute {
+  readonly queued: SyncRunRecord;
+  /** It keeps an approved plan to apply. */
+  readonly held: boolean;
+  readonly credential: Promise<Settled<BobCredential>>;
+  /** The fetch prefetched for the company, if one was waiting. */
+  readonly taken: Promise<PrefetchedFetch | null> | null;
+}
+
+/** A fetch begun before its run (FullSyncRunner.prefetch). */
+interface PrefetchedFetch {
+  /** The directory version read before anything was asked of Bob. */
+  readonly version: string;
+  readonly credential: BobCredential;
+  /** The directory at that version, which the fetch recognised people against. */
+  readonly directory: ReadonlyMap<string, EmployeeRecord>;
+  readonly fetched: Promise<Settled<FetchedCompany>>;
 }
 
 function finishPatch(counts: SyncCounts, skipped: number, now: Date): SyncRunPatch {

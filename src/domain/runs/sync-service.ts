@@ -29,6 +29,11 @@ export class SyncService {
       readonly directory: DirectoryStore;
       readonly bob: BobApi;
       readonly clock: Clock;
+      /**
+       * Told of every full sync requested here, before it is queued, so its people search can be
+       * on its way while the run is queued and picked up (FullSyncRunner.prefetch).
+       */
+      readonly prefetch?: (companyId: string) => void;
     },
   ) {}
 
@@ -56,6 +61,7 @@ export class SyncService {
     const record = await this.deps.companies.getIntegration(companyId);
     requireEnabled(record);
     if (!record.connection) throw new DomainError("NOT_CONNECTED", "Connect Bob before synchronizing.");
+    this.deps.prefetch?.(companyId);
     return this.deps.runs.request(companyId, { trigger, dryRun, at: this.deps.clock.now() });
   }
 

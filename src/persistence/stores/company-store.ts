@@ -3,7 +3,7 @@ import { attributeNameKey } from "../../domain/attributes/attribute.js";
 import type { IntegrationRecord, SyncSettings } from "../../domain/integration/integration.js";
 import type { CompanyStore } from "../../domain/ports/company-store.js";
 import type { Database } from "../database.js";
-import { Attribute, BobConnection, Company } from "../entities/index.js";
+import { Attribute, Company } from "../entities/index.js";
 import type { CredentialKind } from "../../domain/integration/integration.js";
 
 export class OrmCompanyStore implements CompanyStore {
@@ -21,9 +21,17 @@ export class OrmCompanyStore implements CompanyStore {
   }
 
   async getIntegration(companyId: string): Promise<IntegrationRecord> {
-    const em = this.db.em();
-    const [company, connection] = await Promise.all([em.findOneOrFail(Company, companyId), em.findOne(BobConnection, { company: companyId })]);
-    return toRecord(company, connection);
+    // One statement: every request of an admin, and every run, starts with this read.
+    const [row] = await this.db.query<IntegrationRow>(
+      this.db.em(),
+      `select c.id, c.integration_enabled, c.time_zone, c.deletion_safeguard_percent, c.reconcile_every_hours,
+              b.credential_kind, b.credential_ciphertext is not null as has_credential, b.token_hint, b.connected_at,
+              b.webhook_key, b.hook_secret_ciphertext is not null as has_hook_secret
+       from company c left join bob_connection b on b.company_id = c.id where c.id = $1`,
+      [companyId],
+    );
+    if (row === undefined) throw new Error(`Company ${companyId} does not exist.`);
+    return rowToRecord(row);
   }
 
   async enableIntegration(companyId: string, at: Date): Promise<IntegrationRecord> {
@@ -57,23 +65,37 @@ export class OrmCompanyStore implements CompanyStore {
   }
 }
 
-function toRecord(company: Company, connection: BobConnection | null): IntegrationRecord {
+interface IntegrationRow {
+  id: string;
+  integration_enabled: boolean;
+  time_zone: string;
+  deletion_safeguard_percent: number;
+  reconcile_every_hours: number | null;
+  credential_kind: string | null;
+  has_credential: boolean | null;
+  token_hint: string | null;
+  connected_at: Date | string | null;
+  webhook_key: string | null;
+  has_hook_secret: boolean | null;
+}
+
+function rowToRecord(row: IntegrationRow): IntegrationRecord {
   return {
-    companyId: company.id,
-    enabled: company.integrationEnabled,
-    timeZone: company.timeZone,
+    companyId: row.id,
+    enabled: row.integration_enabled,
+    timeZone: row.time_zone,
     settings: {
-      deletionSafeguardPercent: company.deletionSafeguardPercent,
-      reconcileEveryHours: company.reconcileEveryHours ?? null,
+      deletionSafeguardPercent: Number(row.deletion_safeguard_percent),
+      reconcileEveryHours: row.reconcile_every_hours === null ? null : Number(row.reconcile_every_hours),
     },
     connection:
-      connection?.credentialCiphertext && connection.connectedAt
+      row.has_credential && row.connected_at !== null && row.webhook_key !== null
         ? {
-            credentialKind: connection.credentialKind as CredentialKind,
-            tokenHint: connection.tokenHint ?? "",
-            connectedAt: connection.connectedAt,
-            webhookKey: connection.webhookKey,
-            hasHookSecret: connection.hookSecretCiphertext != null,
+            credentialKind: row.credential_kind as CredentialKind,
+            tokenHint: row.token_hint ?? "",
+            connectedAt: new Date(row.connected_at),
+            webhookKey: row.webhook_key,
+            hasHookSecret: row.has_hook_secret === true,
           }
         : null,
   };

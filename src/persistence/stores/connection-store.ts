@@ -54,9 +54,14 @@ export class OrmConnectionStore implements ConnectionStore {
   }
 
   async loadCredential(companyId: string): Promise<BobCredential | null> {
-    const row = await this.db.em().findOne(BobConnection, { company: companyId });
-    if (!row?.credentialCiphertext || !row.credentialKeyId) return null;
-    const plaintext = this.box.open({ keyId: row.credentialKeyId, ciphertext: row.credentialCiphertext }, credentialContext(companyId));
+    // A plain statement: every run reads it, and an entity would only be thrown away.
+    const [row] = await this.db.query<{ credential_ciphertext: string | null; credential_key_id: string | null }>(
+      this.db.em(),
+      `select credential_ciphertext, credential_key_id from bob_connection where company_id = $1`,
+      [companyId],
+    );
+    if (!row?.credential_ciphertext || !row.credential_key_id) return null;
+    const plaintext = this.box.open({ keyId: row.credential_key_id, ciphertext: row.credential_ciphertext }, credentialContext(companyId));
     return sealedCredentialSchema.parse(JSON.parse(plaintext));
   }
 

@@ -62,16 +62,23 @@ export class SqlDirectoryStore implements DirectoryStore {
     this.cache = new DirectoryRecordCache(options.cachedEmployees ?? DEFAULT_CACHED_EMPLOYEES);
   }
 
+  async version(companyId: string): Promise<string> {
+    const [current] = await this.db.query<{ version: string | number }>(this.db.em(), `select version from directory_version where company_id = $1`, [companyId]);
+    return String(current?.version ?? 0);
+  }
+
   async loadRecords(companyId: string): Promise<ReadonlyMap<string, EmployeeRecord>> {
-    const em = this.db.em();
+    return (await this.loadVersionedRecords(companyId)).records;
+  }
+
+  async loadVersionedRecords(companyId: string): Promise<{ version: string; records: ReadonlyMap<string, EmployeeRecord> }> {
     // The version first, then the rows (see DirectoryRecordCache).
-    const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
-    const version = String(current?.version ?? 0);
+    const version = await this.version(companyId);
     const kept = this.cache.get(companyId, version);
-    if (kept !== null) return kept;
-    const records = recordsByBobId(await this.db.query<EmployeeRow>(em, `select ${SELECT} from employee where company_id = $1`, [companyId]));
+    if (kept !== null) return { version, records: kept };
+    const records = recordsByBobId(await this.db.query<EmployeeRow>(this.db.em(), `select ${SELECT} from employee where company_id = $1`, [companyId]));
     this.cache.set(companyId, version, records);
-    return records;
+    return { version, records };
   }
 
   async loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>> {

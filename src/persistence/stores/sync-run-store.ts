@@ -70,6 +70,12 @@ export class OrmSyncRunStore implements SyncRunStore {
     return row ? toRecord(row) : null;
   }
 
+  async loadToExecute(runId: string): Promise<{ run: SyncRunRecord; held: boolean } | null> {
+    if (!isUuid(runId)) return null;
+    const [row] = await this.db.query<RunRow & { held: boolean }>(this.db.em(), `select ${RUN_COLUMNS}, held_plan is not null as held from sync_run where id = $1`, [runId]);
+    return row ? { run: rowToRecord(row), held: row.held } : null;
+  }
+
   async list(companyId: string, first: number, after: string | null): Promise<RunPage> {
     const em = this.db.em();
     const cursor = after ? decodeCursor(after, ["seq"]) : null;

@@ -1,0 +1,33 @@
+/** How long a fetch begun for a run waits for the run to take it. */
+export const PREFETCH_TTL_MS = 10_000;
+
+/**
+ * Work begun when a full sync is requested, before its job has even been picked up, one per
+ * company at most: the run that starts next takes it (take). What nobody takes in time (another
+ * replica ran the job) is dropped. Whether it is still good is the taker's to judge.
+ */
+export class Prefetches<T> {
+  private readonly byCompany = new Map<string, { readonly value: Promise<T | null>; readonly timer: NodeJS.Timeout }>();
+
+  constructor(private readonly ttlMs: number = PREFETCH_TTL_MS) {}
+
+  /** Starts `start` unless something is already waiting for the company. */
+  begin(companyId: string, start: () => Promise<T | null>): void {
+    if (this.byCompany.has(companyId)) return;
+    const value = start().catch(() => null); // the run then does the work itself, and meets the error there
+    const timer = setTimeout(() => {
+      if (this.byCompany.get(companyId)?.value === value) this.byCompany.delete(companyId);
+    }, this.ttlMs);
+    timer.unref();
+    this.byCompany.set(companyId, { value, timer });
+  }
+
+  /** What is waiting for the company (then it is no longer waiting), or null. */
+  take(companyId: string): Promise<T | null> | null {
+    const entry = this.byCompany.get(companyId);
+    if (entry === undefined) return null;
+    this.byCompany.delete(companyId);
+    clearTimeout(entry.timer);
+    return entry.value;
+  }
+}
