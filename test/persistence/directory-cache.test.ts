@@ -87,6 +87,8 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
         deletes: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 2 }),
         lastName: fc.constantFrom("Lee", "Doe", "Kim"),
         fingerprint: fc.option(fc.constantFrom("f1", "f2"), { nil: null }),
+        // New source fingerprints of others, stored in the batch's transaction (a resync's last batch).
+        refreshed: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 2 }),
       }),
       fc.record({ kind: fc.constant("delete" as const), by: fc.constantFrom("store", "replica"), id: fc.constantFrom(...ids) }),
       // Two batches of this store committing at once (the runner applies two at a time on PostgreSQL).
@@ -102,10 +104,12 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
         if (w.kind === "batch") {
           const stored = await uncached.loadRecords(h.companyId);
           const upserts = w.upserts.filter((id) => !w.deletes.includes(id)).map((id) => (w.fingerprint === null ? employee(id, { lastName: w.lastName }) : withSourceFingerprint(employee(id, { lastName: w.lastName }), w.fingerprint)));
+          const refreshed = w.refreshed.filter((id) => !w.upserts.includes(id) && !w.deletes.includes(id));
           await (w.by === "store" ? store : replica).applyBatch(h.companyId, {
             deletes: w.deletes,
             updates: upserts.filter((r) => stored.has(r.bobId)),
             creates: upserts.filter((r) => !stored.has(r.bobId)),
+            ...(refreshed.length > 0 ? { fingerprints: refreshed.map((bobId) => ({ bobId, fingerprint: `r-${w.lastName}-${bobId}` })) } : {}),
           });
         } else if (w.kind === "delete") {
           await (w.by === "store" ? store : replica).applyBatch(h.companyId, { deletes: [w.id], updates: [], creates: [] });

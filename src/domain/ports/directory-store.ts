@@ -6,6 +6,8 @@ export interface DirectoryBatch {
   readonly deletes: readonly string[];
   readonly updates: readonly EmployeeRecord[];
   readonly creates: readonly EmployeeRecord[];
+  /** New source fingerprints of employees that stay as they are (recordSourceFingerprints), stored in the same transaction. */
+  readonly fingerprints?: readonly SourceFingerprintEntry[];
 }
 
 export interface SourceFingerprintEntry {

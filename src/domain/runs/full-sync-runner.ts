@@ -5,7 +5,7 @@ import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { CompanyLock } from "../ports/company-lock.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
-import type { DirectoryBatch, DirectoryStore } from "../ports/directory-store.js";
+import type { DirectoryBatch, DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
 import type { ProgressBus } from "../ports/progress-bus.js";
 import type { SyncRunPatch, SyncRunStore } from "../ports/sync-run-store.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
@@ -137,10 +137,9 @@ export class FullSyncRunner {
       }
       // The outcome and the APPLYING step in one statement.
       const applying = await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { phase: "APPLYING", counts, processed: 0, total }));
-      await this.apply(applying, plan);
       // Unchanged employees whose source fingerprint is new (a new mapping context, or bytes that
-      // changed without changing the record): the next resync recognises them.
-      await this.deps.directory.recordSourceFingerprints(queued.companyId, plan.fingerprintRefreshes);
+      // changed without changing the record) get it with the last batch: the next resync recognises them.
+      await this.apply(applying, plan, plan.fingerprintRefreshes);
       return await this.finish(runId, counts, plan.skipped);
     } catch (error) {
       // No event may follow FAILED: the FETCHING step ends first (and fails the job if it failed).
@@ -235,7 +234,7 @@ export class FullSyncRunner {
    * Batched transactions: deletes, then updates, then creates; progress at least every N
    * employees or M ms. `run` is at its APPLYING step.
    */
-  private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">): Promise<void> {
+  private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, fingerprints: readonly SourceFingerprintEntry[] = []): Promise<void> {
     const updates = plan.updates.map((u) => u.after);
     const total = plan.deletes.length + updates.length + plan.creates.length;
     // Progress steps run one after another, each beside the batches rather than between them:
@@ -256,7 +255,8 @@ export class FullSyncRunner {
       }
     };
     try {
-      await applyBatches(batchesOf(plan.deletes, updates, plan.creates, this.batchSize), (batch) => this.deps.directory.applyBatch(run.companyId, batch), {
+      if (total === 0) await this.deps.directory.recordSourceFingerprints(run.companyId, fingerprints);
+      await applyBatches(batchesOf(plan.deletes, updates, plan.creates, this.batchSize, fingerprints), (batch) => this.deps.directory.applyBatch(run.companyId, batch), {
         concurrency: this.applyConcurrency,
         onCommitted: committed,
       });
@@ -287,8 +287,10 @@ export class FullSyncRunner {
   }
 }
 
-/** Consecutive slices of deletes, then updates, then creates, `size` employees each. */
-function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly EmployeeRecord[], creates: readonly EmployeeRecord[], size: number): Generator<DirectoryBatch> {
+/** Consecutive slices of deletes, then updates, then creates, `size` employees each; the last one carries `fingerprints`. */
+function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly EmployeeRecord[], creates: readonly EmployeeRecord[], size: number, fingerprints: readonly SourceFingerprintEntry[]): Generator<DirectoryBatch> {
+  const total = deletes.length + updates.length + creates.length;
+  let given = 0;
   const kinds = [deletes, updates, creates] as const;
   let batch = { deletes: [] as string[], updates: [] as EmployeeRecord[], creates: [] as EmployeeRecord[] };
   let filled = 0;
@@ -297,14 +299,15 @@ function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly Employ
       if (kind === 0) batch.deletes.push(record.bobId);
       else if (kind === 1) batch.updates.push(record);
       else batch.creates.push(record);
+      given++;
       if (++filled === size) {
-        yield batch;
+        yield given === total && fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
         batch = { deletes: [], updates: [], creates: [] };
         filled = 0;
       }
     }
   }
-  if (filled > 0) yield batch;
+  if (filled > 0) yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
 }
 
 /** Directories whose fetch may begin before the run holds the lock (FullSyncRunner.prefetch). */

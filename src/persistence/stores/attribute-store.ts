@@ -8,8 +8,13 @@ export class OrmAttributeStore implements AttributeStore {
   constructor(private readonly db: Database) {}
 
   async list(companyId: string): Promise<DomainAttribute[]> {
-    const rows = await this.db.em().find(Attribute, { company: companyId }, { orderBy: { standard: "desc", createdAt: "asc", nameKey: "asc" } });
-    return rows.map(toDomain);
+    // A plain statement: every sync and every webhook application reads the attributes.
+    const rows = await this.db.query<{ id: string; name: string; type: string; standard: boolean; standard_key: string | null }>(
+      this.db.em(),
+      `select id, name, type, standard, standard_key from attribute where company_id = $1 order by standard desc, created_at asc, name_key asc`,
+      [companyId],
+    );
+    return rows.map((row) => ({ id: row.id, name: row.name, type: row.type as AttributeType, standard: row.standard, standardKey: (row.standard_key ?? null) as StandardAttributeKey | null }));
   }
 
   async createCustom(companyId: string, attribute: NewAttribute): Promise<DomainAttribute | null> {

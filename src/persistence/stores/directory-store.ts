@@ -111,11 +111,12 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   async applyBatch(companyId: string, batch: DirectoryBatch): Promise<void> {
     const upserts = [...batch.updates, ...batch.creates];
-    if (batch.deletes.length === 0 && upserts.length === 0) return;
+    const fingerprints = batch.fingerprints ?? [];
+    if (batch.deletes.length === 0 && upserts.length === 0 && fingerprints.length === 0) return;
     // Serialised before the transaction opens, so its connection is held only for the SQL.
     const deletes = batch.deletes.length > 0 ? JSON.stringify(batch.deletes) : null;
     const rows = upserts.length > 0 ? recordsetJson(upserts) : null;
-    const versions = await this.db.em().transactional(async (em) => {
+    const moved = await this.db.em().transactional(async (em) => {
       // Each statement that changes rows moves the directory version once per kind of change (the
       // triggers: deleted, inserted, updated), counted here to know where this transaction began
       // (versionsMoved).
@@ -148,33 +149,44 @@ export class SqlDirectoryStore implements DirectoryStore {
         if (Number(written?.inserted) > 0) moves++;
         if (Number(written?.updated) > 0) moves++;
       }
-      return this.versionsMoved(em, companyId, moves);
+      // The fingerprints last: their moves come after the batch's own.
+      const fingerprintMoves = await this.updateFingerprints(em, companyId, fingerprints);
+      const versions = await this.versionsMoved(em, companyId, moves + fingerprintMoves);
+      return versions === null ? null : { versions, fingerprintMoves };
     });
-    if (versions !== null) this.cache.patch(companyId, versions.from, versions.to, batch);
+    if (moved === null) return;
+    const { versions, fingerprintMoves } = moved;
+    // The kept directory moves with the batch, then with the fingerprints, each from where it began.
+    const afterBatch = String(BigInt(versions.to) - BigInt(fingerprintMoves));
+    this.cache.patch(companyId, versions.from, afterBatch, batch);
+    if (fingerprints.length > 0) this.cache.patchFingerprints(companyId, afterBatch, versions.to, fingerprints);
   }
 
   async recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void> {
     if (entries.length === 0) return;
     // updated_at stays: the employee's record is what it was. One transaction, so that the kept
     // directory moves with it (see applyBatch).
-    const versions = await this.db.em().transactional(async (em) => {
-      let moves = 0;
-      for (let i = 0; i < entries.length; i += FINGERPRINTS_PER_STATEMENT) {
-        const json = JSON.stringify(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => ({ b: e.bobId, f: e.fingerprint })));
-        const [updated] = await this.db.query<{ n: number }>(
-          em,
-          `with u as (
-             update employee e set source_fingerprint = r.f from jsonb_to_recordset($2::jsonb) as r(b varchar, f varchar)
-             where e.company_id = $1 and e.bob_id = r.b returning 1
-           )
-           select count(*)::int as n from u`,
-          [companyId, json],
-        );
-        if (Number(updated?.n) > 0) moves++;
-      }
-      return this.versionsMoved(em, companyId, moves);
-    });
+    const versions = await this.db.em().transactional(async (em) => this.versionsMoved(em, companyId, await this.updateFingerprints(em, companyId, entries)));
     if (versions !== null) this.cache.patchFingerprints(companyId, versions.from, versions.to, entries);
+  }
+
+  /** Stores new source fingerprints (updated_at stays); returns how often that moved the directory version. */
+  private async updateFingerprints(em: EntityManager, companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<number> {
+    let moves = 0;
+    for (let i = 0; i < entries.length; i += FINGERPRINTS_PER_STATEMENT) {
+      const json = JSON.stringify(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => ({ b: e.bobId, f: e.fingerprint })));
+      const [updated] = await this.db.query<{ n: number }>(
+        em,
+        `with u as (
+           update employee e set source_fingerprint = r.f from jsonb_to_recordset($2::jsonb) as r(b varchar, f varchar)
+           where e.company_id = $1 and e.bob_id = r.b returning 1
+         )
+         select count(*)::int as n from u`,
+        [companyId, json],
+      );
+      if (Number(updated?.n) > 0) moves++;
+    }
+    return moves;
   }
 
   /**
