@@ -186,10 +186,16 @@ export class FullSyncRunner {
       }
     }
     const started = unwrap(await fetching);
-    const run = await this.step(queued.id, { phase: "PLANNING", counts: { ...started.counts, fetched: fetched.fetched } });
-
     const directory = unwrap(await directoryLoad);
-    const plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
+    // The PLANNING step's round trip runs while the plan is made (its event goes out right after).
+    const planning = settle(this.step(queued.id, { phase: "PLANNING", counts: { ...started.counts, fetched: fetched.fetched } }));
+    let plan: SyncPlan;
+    try {
+      plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
+    } finally {
+      await planning; // no later step may overtake it
+    }
+    const run = unwrap(await planning);
     return {
       run,
       plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped, fingerprintRefreshes: plan.fingerprintRefreshes },
