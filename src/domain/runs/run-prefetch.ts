@@ -2,18 +2,19 @@
 export const PREFETCH_TTL_MS = 10_000;
 
 /**
- * Work begun when a full sync is requested, before its job has even been picked up, one per
- * company at most: the run that starts next takes it (take). What nobody takes in time (another
- * replica ran the job) is dropped. Whether it is still good is the taker's to judge.
+ * Work begun when a full sync is requested, before its job has even been picked up: the run of
+ * that company that starts next takes it (take). One at a time in a process, as its worker runs
+ * one full sync at a time: a second would wait behind the first and go stale. What nobody takes
+ * in time (another replica ran the job) is dropped. Whether it is still good is the taker's to judge.
  */
 export class Prefetches<T> {
   private readonly byCompany = new Map<string, { readonly value: Promise<T | null>; readonly timer: NodeJS.Timeout }>();
 
   constructor(private readonly ttlMs: number = PREFETCH_TTL_MS) {}
 
-  /** Starts `start` unless something is already waiting for the company. */
+  /** Starts `start` unless something is already waiting. */
   begin(companyId: string, start: () => Promise<T | null>): void {
-    if (this.byCompany.has(companyId)) return;
+    if (this.byCompany.size > 0) return;
     const value = start().catch(() => null); // the run then does the work itself, and meets the error there
     const timer = setTimeout(() => {
       if (this.byCompany.get(companyId)?.value === value) this.byCompany.delete(companyId);

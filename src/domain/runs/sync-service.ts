@@ -30,8 +30,9 @@ export class SyncService {
       readonly bob: BobApi;
       readonly clock: Clock;
       /**
-       * Told of every full sync requested here, before it is queued, so its people search can be
-       * on its way while the run is queued and picked up (FullSyncRunner.prefetch).
+       * Told of every full sync an admin requests here, before it is queued, so its fetch can be
+       * on its way while the run is queued and picked up (FullSyncRunner.prefetch). Scheduled
+       * syncs, which nobody waits for and which come many at a time, are not.
        */
       readonly prefetch?: (companyId: string) => void;
     },
@@ -61,7 +62,7 @@ export class SyncService {
     const record = await this.deps.companies.getIntegration(companyId);
     requireEnabled(record);
     if (!record.connection) throw new DomainError("NOT_CONNECTED", "Connect Bob before synchronizing.");
-    this.deps.prefetch?.(companyId);
+    if (trigger === "MANUAL") this.deps.prefetch?.(companyId);
     return this.deps.runs.request(companyId, { trigger, dryRun, at: this.deps.clock.now() });
   }
 

@@ -124,7 +124,9 @@ export class SqlDirectoryStore implements DirectoryStore {
       if (deletes !== null) {
         const [deleted] = await this.db.query<{ n: number }>(
           em,
-          `with d as (delete from employee where company_id = $1 and bob_id in (select jsonb_array_elements_text($2::jsonb)) returning 1)
+          // "= any(array(...))": an index lookup per id, whatever the statistics say (right after
+          // a company's first sync they still think it has a handful of rows, and hash the whole company).
+          `with d as (delete from employee where company_id = $1 and bob_id = any(array(select jsonb_array_elements_text($2::jsonb))) returning 1)
            select count(*)::int as n from d`,
           [companyId, deletes],
         );
@@ -174,12 +176,13 @@ export class SqlDirectoryStore implements DirectoryStore {
   private async updateFingerprints(em: EntityManager, companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<number> {
     let moves = 0;
     for (let i = 0; i < entries.length; i += FINGERPRINTS_PER_STATEMENT) {
-      const json = JSON.stringify(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => ({ b: e.bobId, f: e.fingerprint })));
+      // One JSON object, Bob id -> fingerprint; the rows are found by index lookups (see the delete in applyBatch).
+      const json = JSON.stringify(Object.fromEntries(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => [e.bobId, e.fingerprint])));
       const [updated] = await this.db.query<{ n: number }>(
         em,
         `with u as (
-           update employee e set source_fingerprint = r.f from jsonb_to_recordset($2::jsonb) as r(b varchar, f varchar)
-           where e.company_id = $1 and e.bob_id = r.b returning 1
+           update employee e set source_fingerprint = $2::jsonb ->> e.bob_id
+           where e.company_id = $1 and e.bob_id = any(array(select jsonb_object_keys($2::jsonb))) returning 1
          )
          select count(*)::int as n from u`,
         [companyId, json],
