@@ -133,14 +133,14 @@ export class FullSyncRunner {
       }
       // Nothing to write (Bob unchanged): the run ends with its outcome, as a dry run does, without an APPLYING step.
       if (total === 0 && plan.fingerprintRefreshes.length === 0) {
-        return await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { ...finishPatch(counts, plan.skipped, this.deps.clock.now()), processed: 0, total: 0 }));
+        return await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { ...finishPatch(counts, plan.skipped, this.deps.clock.now(), 0), total: 0 }));
       }
       // The outcome and the APPLYING step in one statement.
       const applying = await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { phase: "APPLYING", counts, processed: 0, total }));
       // Unchanged employees whose source fingerprint is new (a new mapping context, or bytes that
       // changed without changing the record) get it with the last batch: the next resync recognises them.
       await this.apply(applying, plan, plan.fingerprintRefreshes);
-      return await this.finish(runId, counts, plan.skipped);
+      return await this.finish(runId, counts, plan.skipped, total);
     } catch (error) {
       // No event may follow FAILED: the FETCHING step ends first (and fails the job if it failed).
       unwrap(await fetching);
@@ -231,9 +231,10 @@ export class FullSyncRunner {
       throw new DomainError("CONFLICT", "The directory changed since this run was held; its plan no longer applies. Synchronize again.");
     }
     const counts: SyncCounts = { ...run.counts, created: held.creates.length, updated: held.updates.length, deleted: held.deletes.length };
-    const applying = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total: held.creates.length + held.updates.length + held.deletes.length });
+    const total = held.creates.length + held.updates.length + held.deletes.length;
+    const applying = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
     await this.apply(applying, held);
-    return this.finish(run.id, counts, run.counts.skipped);
+    return this.finish(run.id, counts, run.counts.skipped, total);
   }
 
   /**
@@ -271,12 +272,11 @@ export class FullSyncRunner {
       await progress.catch(() => undefined);
       throw error;
     }
-    const current = await progress;
-    if (current.processed !== total) await this.deps.runs.update(run.id, { processed: total });
+    await progress; // the run's last step (DONE) sets processed to the total
   }
 
-  private async finish(runId: string, counts: SyncCounts, skipped: number): Promise<SyncRunRecord> {
-    return this.step(runId, finishPatch(counts, skipped, this.deps.clock.now()));
+  private async finish(runId: string, counts: SyncCounts, skipped: number, processed: number): Promise<SyncRunRecord> {
+    return this.step(runId, finishPatch(counts, skipped, this.deps.clock.now(), processed));
   }
 
   private async step(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
@@ -338,8 +338,9 @@ interface PrefetchedFetch {
   readonly fetched: Promise<Settled<FetchedCompany>>;
 }
 
-function finishPatch(counts: SyncCounts, skipped: number, now: Date): SyncRunPatch {
-  return { status: skipped > 0 ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: now };
+/** The DONE step; `processed` is the count of employees written (the run's total). */
+function finishPatch(counts: SyncCounts, skipped: number, now: Date, processed?: number): SyncRunPatch {
+  return { status: skipped > 0 ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: now, ...(processed === undefined ? {} : { processed }) };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
