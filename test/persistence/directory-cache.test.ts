@@ -48,7 +48,7 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     await byHand(`delete from employee where company_id = $1 and bob_id = '1'`, [h.companyId]);
     expect([...(await store.loadRecords(h.companyId)).keys()].sort()).toEqual(["2", "3"]);
 
-    await store.recordSourceFingerprints(h.companyId, [{ bobId: "3", fingerprint: "new-source" }]);
+    await store.applyBatch(h.companyId, { deletes: [], updates: [], creates: [], fingerprints: [{ bobId: "3", fingerprint: "new-source" }] });
     expect(fingerprintOf((await store.loadRecords(h.companyId)).get("3") as EmployeeRecord)).toBe("new-source");
   });
 
@@ -67,7 +67,7 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     expect(view(after)).toEqual(view(await uncached.loadRecords(h.companyId)));
 
     // New source fingerprints of records that stay as they are (Bob's bytes changed, not the record).
-    await store.recordSourceFingerprints(h.companyId, [{ bobId: "2", fingerprint: "f-2-again" }, { bobId: "4", fingerprint: "f-4" }]);
+    await store.applyBatch(h.companyId, { deletes: [], updates: [], creates: [], fingerprints: [{ bobId: "2", fingerprint: "f-2-again" }, { bobId: "4", fingerprint: "f-4" }] });
     const refreshed = await store.loadRecords(h.companyId);
     expect(refreshed.get("3")).toBe(before.get("3"));
     expect(fingerprintOf(refreshed.get("2") as EmployeeRecord)).toBe("f-2-again");
@@ -124,7 +124,7 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
         } else if (w.kind === "sql") {
           await byHand(`update employee set first_name = $2 where company_id = $1 and bob_id = $3`, [h.companyId, w.firstName, w.id]);
         } else if (w.kind === "fingerprint") {
-          await (w.by === "store" ? store : replica).recordSourceFingerprints(h.companyId, w.ids.map((bobId) => ({ bobId, fingerprint: `${w.fingerprint}-${bobId}` })));
+          await (w.by === "store" ? store : replica).applyBatch(h.companyId, { deletes: [], updates: [], creates: [], fingerprints: w.ids.map((bobId) => ({ bobId, fingerprint: `${w.fingerprint}-${bobId}` })) });
         }
         expect(view(await store.loadRecords(h.companyId)), JSON.stringify(writes)).toEqual(view(await uncached.loadRecords(h.companyId)));
       }

@@ -6,7 +6,10 @@ export interface DirectoryBatch {
   readonly deletes: readonly string[];
   readonly updates: readonly EmployeeRecord[];
   readonly creates: readonly EmployeeRecord[];
-  /** New source fingerprints of employees that stay as they are (recordSourceFingerprints), stored in the same transaction. */
+  /**
+   * New source fingerprints of employees whose record stays as it is (not in this batch; nothing
+   * else about them changes), stored in the same transaction.
+   */
   readonly fingerprints?: readonly SourceFingerprintEntry[];
 }
 
@@ -49,8 +52,6 @@ export interface DirectoryStore {
    * a row's fingerprint always describes the record it holds, and loaded records carry it.
    */
   applyBatch(companyId: string, batch: DirectoryBatch): Promise<void>;
-  /** Stores new source fingerprints of employees whose record stays as it is; nothing else about them changes. */
-  recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void>;
   /** Ordered by last name, first name, id; lifecycle filtering needs the company's today. */
   page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage>;
   byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]>;

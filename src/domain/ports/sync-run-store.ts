@@ -19,7 +19,6 @@ export interface SyncRunStore {
    */
   request(companyId: string, request: { trigger: SyncTrigger; dryRun: boolean; at: Date }): Promise<SyncRunRecord>;
   get(companyId: string, runId: string): Promise<SyncRunRecord | null>;
-  getById(runId: string): Promise<SyncRunRecord | null>;
   /** The run, and whether it keeps a plan (held, then approved), in one read: what a worker needs to start it. */
   loadToExecute(runId: string): Promise<{ run: SyncRunRecord; held: boolean } | null>;
   /** Newest first; `after` is an opaque cursor from a previous page. */

@@ -36,7 +36,7 @@ export class EarlySearch {
 
   constructor(
     bob: BobApi,
-    readonly credential: BobCredential,
+    credential: BobCredential,
     readonly fieldIds: readonly string[],
   ) {
     this.fields = settle(bob.fetchFields(credential));

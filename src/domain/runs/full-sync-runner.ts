@@ -262,7 +262,6 @@ export class FullSyncRunner {
       }
     };
     try {
-      if (total === 0) await this.deps.directory.recordSourceFingerprints(run.companyId, fingerprints);
       await applyBatches(batchesOf(plan.deletes, updates, plan.creates, this.batchSize, fingerprints), (batch) => this.deps.directory.applyBatch(run.companyId, batch), {
         concurrency: this.applyConcurrency,
         onCommitted: committed,
@@ -293,7 +292,10 @@ export class FullSyncRunner {
   }
 }
 
-/** Consecutive slices of deletes, then updates, then creates, `size` employees each; the last one carries `fingerprints`. */
+/**
+ * Consecutive slices of deletes, then updates, then creates, `size` employees each; the last one
+ * carries `fingerprints` (a batch of them alone when there is nothing else to write).
+ */
 function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly EmployeeRecord[], creates: readonly EmployeeRecord[], size: number, fingerprints: readonly SourceFingerprintEntry[]): Generator<DirectoryBatch> {
   const total = deletes.length + updates.length + creates.length;
   let given = 0;
@@ -313,7 +315,7 @@ function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly Employ
       }
     }
   }
-  if (filled > 0) yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
+  if (filled > 0 || (total === 0 && fingerprints.length > 0)) yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
 }
 
 /** Directories whose fetch may begin before the run holds the lock (FullSyncRunner.prefetch). */

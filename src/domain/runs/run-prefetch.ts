@@ -8,26 +8,26 @@ export const PREFETCH_TTL_MS = 10_000;
  * in time (another replica ran the job) is dropped. Whether it is still good is the taker's to judge.
  */
 export class Prefetches<T> {
-  private readonly byCompany = new Map<string, { readonly value: Promise<T | null>; readonly timer: NodeJS.Timeout }>();
+  private waiting: { readonly companyId: string; readonly value: Promise<T | null>; readonly timer: NodeJS.Timeout } | null = null;
 
   constructor(private readonly ttlMs: number = PREFETCH_TTL_MS) {}
 
   /** Starts `start` unless something is already waiting. */
   begin(companyId: string, start: () => Promise<T | null>): void {
-    if (this.byCompany.size > 0) return;
+    if (this.waiting !== null) return;
     const value = start().catch(() => null); // the run then does the work itself, and meets the error there
     const timer = setTimeout(() => {
-      if (this.byCompany.get(companyId)?.value === value) this.byCompany.delete(companyId);
+      if (this.waiting?.value === value) this.waiting = null;
     }, this.ttlMs);
     timer.unref();
-    this.byCompany.set(companyId, { value, timer });
+    this.waiting = { companyId, value, timer };
   }
 
   /** What is waiting for the company (then it is no longer waiting), or null. */
   take(companyId: string): Promise<T | null> | null {
-    const entry = this.byCompany.get(companyId);
-    if (entry === undefined) return null;
-    this.byCompany.delete(companyId);
+    const entry = this.waiting;
+    if (entry === null || entry.companyId !== companyId) return null;
+    this.waiting = null;
     clearTimeout(entry.timer);
     return entry.value;
   }

@@ -63,8 +63,13 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async version(companyId: string): Promise<string> {
-    const [current] = await this.db.query<{ version: string | number }>(this.db.em(), `select version from directory_version where company_id = $1`, [companyId]);
-    return String(current?.version ?? 0);
+    return (await this.readVersion(this.db.em(), companyId)) ?? "0";
+  }
+
+  /** The company's directory version as `em` sees it; null before its first write. */
+  private async readVersion(em: EntityManager, companyId: string): Promise<string | null> {
+    const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
+    return current === undefined ? null : String(current.version);
   }
 
   async loadRecords(companyId: string): Promise<ReadonlyMap<string, EmployeeRecord>> {
@@ -160,16 +165,8 @@ export class SqlDirectoryStore implements DirectoryStore {
     const { versions, fingerprintMoves } = moved;
     // The kept directory moves with the batch, then with the fingerprints, each from where it began.
     const afterBatch = String(BigInt(versions.to) - BigInt(fingerprintMoves));
-    this.cache.patch(companyId, versions.from, afterBatch, batch);
+    if (batch.deletes.length > 0 || upserts.length > 0) this.cache.patch(companyId, versions.from, afterBatch, batch);
     if (fingerprints.length > 0) this.cache.patchFingerprints(companyId, afterBatch, versions.to, fingerprints);
-  }
-
-  async recordSourceFingerprints(companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    // updated_at stays: the employee's record is what it was. One transaction, so that the kept
-    // directory moves with it (see applyBatch).
-    const versions = await this.db.em().transactional(async (em) => this.versionsMoved(em, companyId, await this.updateFingerprints(em, companyId, entries)));
-    if (versions !== null) this.cache.patchFingerprints(companyId, versions.from, versions.to, entries);
   }
 
   /** Stores new source fingerprints (updated_at stays); returns how often that moved the directory version. */
@@ -200,9 +197,9 @@ export class SqlDirectoryStore implements DirectoryStore {
    */
   private async versionsMoved(em: EntityManager, companyId: string, moves: number): Promise<{ from: string; to: string } | null> {
     if (moves === 0) return null;
-    const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
-    if (current === undefined) return null;
-    const to = BigInt(current.version);
+    const current = await this.readVersion(em, companyId);
+    if (current === null) return null;
+    const to = BigInt(current);
     return { from: String(to - BigInt(moves)), to: String(to) };
   }
 

@@ -64,7 +64,7 @@ export class OrmSyncRunStore implements SyncRunStore {
     return row ? toRecord(row) : null;
   }
 
-  async getById(runId: string): Promise<SyncRunRecord | null> {
+  private async getById(runId: string): Promise<SyncRunRecord | null> {
     if (!isUuid(runId)) return null;
     const row = await this.db.em().findOne(SyncRun, { id: runId });
     return row ? toRecord(row) : null;
