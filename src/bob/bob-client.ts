@@ -103,7 +103,35 @@ type BodyReading<T> = ((json: unknown) => Parsed<T>) | { readonly stream: () => 
 /** A filter on an id no employee has: the cheapest search that still needs "Full employee read". */
 const PROBE_FILTER = [{ fieldPath: "root.id", operator: "equals", values: ["0"] }];
 
+/** Metadata answers kept parsed, per credential and endpoint (ParsedBodies). */
+const PARSED_BODIES_KEPT = 1_000;
+
+/**
+ * The last body each (credential, endpoint) answered, with what parsing it gave. Bob's field
+ * metadata and named lists rarely change between two syncs, yet validating them costs a
+ * millisecond or two on every run and every webhook drain; the very same text parses to the very
+ * same value, so a body equal to the last one is not parsed again. Least recently used first out.
+ */
+class ParsedBodies {
+  private readonly kept = new Map<string, { readonly text: string; readonly parsed: unknown }>();
+
+  get<T>(key: string, text: string): Parsed<T> | undefined {
+    const entry = this.kept.get(key);
+    if (entry === undefined || entry.text !== text) return undefined;
+    this.kept.delete(key);
+    this.kept.set(key, entry);
+    return { ok: true, value: entry.parsed as T };
+  }
+
+  set(key: string, text: string, parsed: unknown): void {
+    this.kept.delete(key);
+    this.kept.set(key, { text, parsed });
+    if (this.kept.size > PARSED_BODIES_KEPT) this.kept.delete(this.kept.keys().next().value as string);
+  }
+}
+
 export class BobHttpClient implements BobApi {
+  private readonly parsedBodies = new ParsedBodies();
   private readonly baseUrl: string;
   private readonly limiter: BobRateLimiter;
   private readonly clock: BobClock;
@@ -239,6 +267,15 @@ export class BobHttpClient implements BobApi {
     return { people, problems };
   }
 
+  /** parseBody, or what the same text gave last time for this credential and endpoint. */
+  private parseKept<T>(key: string, text: string, parse: (json: unknown) => Parsed<T>): Parsed<T> {
+    const kept = this.parsedBodies.get<T>(key, text);
+    if (kept !== undefined) return kept;
+    const parsed = parseBody(text, parse);
+    if (parsed.ok) this.parsedBodies.set(key, text, parsed.value);
+    return parsed;
+  }
+
   /**
    * One logical call: rate-limit slot, attempt, and bounded retries. deadlineAt, when given,
    * bounds everything including the queue wait; otherwise the queue wait has its own bound and
@@ -283,7 +320,7 @@ export class BobHttpClient implements BobApi {
       if (result.kind === "answered") {
         headers = result.headers;
         if (result.status >= 200 && result.status < 300) {
-          const parsed = typeof reading === "function" ? parseBody(result.body, reading) : (result.streamed as Parsed<T>);
+          const parsed = typeof reading === "function" ? this.parseKept(key, result.body, reading) : (result.streamed as Parsed<T>);
           this.report({ endpoint: endpoint.name, status: result.status, ms, attempt, ...(parsed.ok ? {} : { failure: "bad-body" }) });
           if (parsed.ok) return parsed.value;
           failure = { kind: "bad-body", reason: parsed.reason };

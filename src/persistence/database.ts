@@ -17,9 +17,10 @@ export interface Database {
   em(): EntityManager;
   /**
    * A hot-path statement with $1.. placeholders and real bind parameters (see raw-query.ts), in
-   * `em`'s transaction when it has one. Counted like the ORM's own statements.
+   * `em`'s transaction when it has one; `null`: a statement of its own on the pool. Counted like
+   * the ORM's own statements.
    */
-  query<R>(em: EntityManager, sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R>(em: EntityManager | null, sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Applies pending committed migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   /** Cheap round trip for /readyz. */
@@ -44,7 +45,7 @@ export async function openDatabase(target: DatabaseTarget, onQuery?: () => void)
     pglite,
     url: target.kind === "postgres" ? target.url : null,
     em,
-    query: (em, sql, params = []) => rawQuery(em, sql, params, onQuery),
+    query: (em, sql, params = []) => rawQuery(em, orm.em as unknown as EntityManager, sql, params, onQuery),
     async migrate() {
       const applied = await orm.migrator.up();
       return applied.map((m) => m.name);

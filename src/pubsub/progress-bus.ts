@@ -128,7 +128,7 @@ export class PostgresProgressBus implements ProgressBus {
     this.fanout.deliver(event);
     const payload = JSON.stringify({ origin: this.origin, event });
     this.notifying = this.notifying.then(() =>
-      this.db.em().execute("select pg_notify(?, ?)", [CHANNEL, payload]).then(
+      this.db.query(null, "select pg_notify($1, $2)", [CHANNEL, payload]).then(
         () => undefined,
         (error: unknown) => this.logger.warn({ err: error, runId: event.runId }, "progress event not sent to the other replicas"),
       ),

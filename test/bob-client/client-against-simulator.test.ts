@@ -247,3 +247,39 @@ describe("failures", () => {
     }
   });
 });
+
+describe("metadata answers kept parsed", () => {
+  it("gives what Bob says now: the same answer is not parsed again, a changed one is, a broken one is never kept", async () => {
+    const c = client();
+    const first = await c.fetchFields(token);
+    const again = await c.fetchFields(token);
+    // The same text parses to the same value: the value parsed the first time is given again.
+    expect(again).toBe(first);
+    const lists = await c.fetchNamedLists(token);
+    expect(await c.fetchNamedLists(token)).toBe(lists);
+
+    const field = sim.company.createField({ name: "Kept-parse probe", type: "text" });
+    const changed = await c.fetchFields(token);
+    expect(changed).not.toBe(first);
+    expect(changed.map((f) => f.id)).toContain(field.id);
+    expect(changed.length).toBe(first.length + 1);
+
+    sim.company.addListItem("department", { name: "Kept-parse department" });
+    const newLists = await c.fetchNamedLists(token);
+    expect(newLists).not.toBe(lists);
+    expect(JSON.stringify(newLists)).toContain("Kept-parse department");
+
+    // A malformed answer is retried, and the good answer after it is what the caller gets.
+    sim.requests.clear();
+    sim.faults.set({ malformedNext: 1 });
+    expect(await c.fetchFields(token)).toBe(changed);
+    expect(sim.requests.count({ path: "/v1/company/people/fields" })).toBe(2);
+
+    // Another credential's answer is kept apart, even when the text is the same.
+    const su: BobCredential = { kind: "SERVICE_USER", serviceUserId: sim.credentials.serviceUser.id, token: sim.credentials.serviceUser.token };
+    const other = await c.fetchFields(su);
+    expect(other).not.toBe(changed);
+    expect(other).toEqual(await c.fetchFields(token));
+    sim.company.deleteField(field.id);
+  });
+});

@@ -49,4 +49,18 @@ describe("a run's change list, stored as pages", () => {
     const [row] = await h.gw.gateway.db.em().execute<{ issue_count: number; change_count: number; phase: string }[]>("select issue_count, change_count, phase from sync_run where id = ?", [runId]);
     expect(row).toEqual({ issue_count: 2, change_count: 0, phase: "APPLYING" });
   });
+
+  it("advances a step only from the phase it names, so a later step that commits first is never undone", async () => {
+    await store.update(runId, { status: "RUNNING", phase: "FETCHING" });
+    const planning = await store.advanceFrom(runId, "FETCHING", { phase: "PLANNING", counts: { fetched: 3, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0 } });
+    expect(planning).toMatchObject({ id: runId, status: "RUNNING", phase: "PLANNING", counts: { fetched: 3 } });
+    // Read back in one statement, as the ORM reads it for a page of runs.
+    const listed = (await store.list(planning?.companyId as string, 1, null)).runs[0]?.run;
+    expect(await store.get(planning?.companyId as string, runId)).toEqual(listed);
+    expect(await store.latest(planning?.companyId as string)).toEqual(listed);
+
+    await store.update(runId, { status: "SUCCEEDED", phase: "DONE" });
+    expect(await store.advanceFrom(runId, "FETCHING", { phase: "PLANNING", counts: { fetched: 99, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0 } })).toBeNull();
+    expect(await store.get(planning?.companyId as string, runId)).toMatchObject({ status: "SUCCEEDED", phase: "DONE", counts: { fetched: 3 } });
+  });
 });

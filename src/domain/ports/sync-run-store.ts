@@ -1,6 +1,6 @@
 import type { EmployeeChange } from "../sync/plan.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
-import type { HeldPlan, SyncRunRecord, SyncTrigger } from "../runs/sync-run.js";
+import type { HeldPlan, SyncPhase, SyncRunRecord, SyncTrigger } from "../runs/sync-run.js";
 
 export interface RunPage {
   /** Each run with the opaque cursor that continues after it. */
@@ -25,6 +25,11 @@ export interface SyncRunStore {
   list(companyId: string, first: number, after: string | null): Promise<RunPage>;
   latest(companyId: string): Promise<SyncRunRecord | null>;
   update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord>;
+  /**
+   * `update`, applied only while the run is RUNNING at `phase`: null, and nothing changed, once it
+   * has moved on. Lets a step's statement run beside the next one's without ever undoing it.
+   */
+  advanceFrom(runId: string, phase: SyncPhase, patch: SyncRunPatch): Promise<SyncRunRecord | null>;
   /**
    * Replaces the run's issues and changes (they are written once, at the end of planning) and,
    * atomically with them, applies `next` to the run (its next progress step); returns the run.

@@ -110,6 +110,8 @@ export class FullSyncRunner {
     // The FETCHING step is stored and published while the fetch begins; every later step waits
     // for it, so the events keep their order.
     const fetching = settle(this.step(runId, { status: "RUNNING", phase: "FETCHING", startedAt: queued.startedAt ?? this.deps.clock.now(), processed: 0, total: null, error: null }));
+    // The PLANNING step's statement, once planning has begun: it runs beside the next step's.
+    let planning: Promise<Settled<unknown>> | null = null;
     try {
       const held = holdsPlan ? await this.deps.runs.heldPlan(runId) : null;
       if (held) return await this.applyApproved(unwrap(await fetching), held);
@@ -118,13 +120,20 @@ export class FullSyncRunner {
       // less between PLANNING and APPLYING. A run goes by the settings it started with.
       const integration = queued.dryRun ? null : settle(this.deps.companies.getIntegration(queued.companyId));
       const planned = await this.fetchAndPlan(queued, fetching, credential, prefetched);
+      planning = planned.planning;
       const { plan, counts, outcome } = planned;
       const total = plan.creates.length + plan.updates.length + plan.deletes.length;
-      if (integration === null) return await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, finishPatch(counts, plan.skipped, this.deps.clock.now())));
+      /** The outcome with the next step, once the PLANNING step's statement has ended too. */
+      const saveWith = async (next?: SyncRunPatch): Promise<SyncRunRecord> => {
+        const saved = await settle(this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, next));
+        unwrap(await planned.planning);
+        return unwrap(saved);
+      };
+      if (integration === null) return await this.publishStep(await saveWith(finishPatch(counts, plan.skipped, this.deps.clock.now())));
 
       const settings = unwrap(await integration).settings;
       if (countPlannedDeletionShare(plan, planned.directorySize) > settings.deletionSafeguardPercent) {
-        await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes);
+        await saveWith();
         const hold: HeldPlan = { creates: plan.creates, updates: plan.updates, deletes: plan.deletes };
         // Counts and changes show what the plan would do, as for a dry run; nothing is applied.
         const run = await this.deps.runs.hold(runId, hold, { status: "HELD", phase: "PLANNING", counts, total });
@@ -133,17 +142,18 @@ export class FullSyncRunner {
       }
       // Nothing to write (Bob unchanged): the run ends with its outcome, as a dry run does, without an APPLYING step.
       if (total === 0 && plan.fingerprintRefreshes.length === 0) {
-        return await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { ...finishPatch(counts, plan.skipped, this.deps.clock.now(), 0), total: 0 }));
+        return await this.publishStep(await saveWith({ ...finishPatch(counts, plan.skipped, this.deps.clock.now(), 0), total: 0 }));
       }
       // The outcome and the APPLYING step in one statement.
-      const applying = await this.publishStep(await this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, { phase: "APPLYING", counts, processed: 0, total }));
+      const applying = await this.publishStep(await saveWith({ phase: "APPLYING", counts, processed: 0, total }));
       // Unchanged employees whose source fingerprint is new (a new mapping context, or bytes that
       // changed without changing the record) get it with the last batch: the next resync recognises them.
       await this.apply(applying, plan, plan.fingerprintRefreshes);
       return await this.finish(runId, counts, plan.skipped, total);
     } catch (error) {
-      // No event may follow FAILED: the FETCHING step ends first (and fails the job if it failed).
+      // No event may follow FAILED: the steps under way end first (the FETCHING step fails the job if it failed).
       unwrap(await fetching);
+      await planning;
       const message = error instanceof DomainError ? error.message : "The sync failed unexpectedly; nothing more was applied. See the gateway logs.";
       const failed = await this.step(runId, { status: "FAILED", phase: "DONE", finishedAt: this.deps.clock.now(), error: message });
       if (!(error instanceof DomainError)) throw Object.assign(error as Error, { syncRunFailed: failed });
@@ -152,7 +162,8 @@ export class FullSyncRunner {
   }
 
   /**
-   * FETCHING and PLANNING. Returns only what applying needs, and the outcome to store: the
+   * FETCHING and PLANNING. Returns only what applying needs, the outcome to store and the PLANNING
+   * step's statement (still under way: the caller sends the next step's beside it). The
    * fetched records and the loaded directory are garbage once this returns, which keeps a large
    * company's peak memory down while it is applied.
    */
@@ -161,7 +172,7 @@ export class FullSyncRunner {
     fetching: Promise<Settled<SyncRunRecord>>,
     credentialRead: Promise<Settled<BobCredential>>,
     prefetched: Promise<Settled<PrefetchedFetch | null>> | null,
-  ): Promise<{ run: SyncRunRecord; plan: PlanToApply; counts: SyncCounts; directorySize: number; outcome: Pick<SyncPlan, "issues" | "changes"> }> {
+  ): Promise<{ planning: Promise<Settled<SyncRunRecord | null>>; plan: PlanToApply; counts: SyncCounts; directorySize: number; outcome: Pick<SyncPlan, "issues" | "changes"> }> {
     const usable = prefetched === null ? null : unwrap(await prefetched);
     let directoryLoad: Promise<Settled<ReadonlyMap<string, EmployeeRecord>>>;
     let fetched: FetchedCompany;
@@ -187,17 +198,22 @@ export class FullSyncRunner {
     }
     const started = unwrap(await fetching);
     const directory = unwrap(await directoryLoad);
-    // The PLANNING step's round trip runs while the plan is made (its event goes out right after).
-    const planning = settle(this.step(queued.id, { phase: "PLANNING", counts: { ...started.counts, fetched: fetched.fetched } }));
+    const planningPatch = { phase: "PLANNING", counts: { ...started.counts, fetched: fetched.fetched } } as const;
+    // The PLANNING step's statement runs beside planning and beside the next step's statement,
+    // which may commit first: it applies only while the run is still FETCHING, so it never undoes
+    // a later step. Its event goes out now, before any later step's statement is sent, so a
+    // subscriber reading the run's state never sees a later state before it.
+    const planning = settle(this.deps.runs.advanceFrom(queued.id, "FETCHING", planningPatch));
     let plan: SyncPlan;
     try {
+      await this.publishStep({ ...started, ...planningPatch });
       plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
-    } finally {
-      await planning; // no later step may overtake it
+    } catch (error) {
+      await planning; // never left running when planning fails
+      throw error;
     }
-    const run = unwrap(await planning);
     return {
-      run,
+      planning,
       plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped, fingerprintRefreshes: plan.fingerprintRefreshes },
       counts: countsOf(plan, fetched.fetched),
       directorySize: directory.size,

@@ -10,7 +10,7 @@ export class OrmAttributeStore implements AttributeStore {
   async list(companyId: string): Promise<DomainAttribute[]> {
     // A plain statement: every sync and every webhook application reads the attributes.
     const rows = await this.db.query<{ id: string; name: string; type: string; standard: boolean; standard_key: string | null }>(
-      this.db.em(),
+      null,
       `select id, name, type, standard, standard_key from attribute where company_id = $1 order by standard desc, created_at asc, name_key asc`,
       [companyId],
     );

@@ -23,7 +23,7 @@ export class OrmCompanyStore implements CompanyStore {
   async getIntegration(companyId: string): Promise<IntegrationRecord> {
     // One statement: every request of an admin, and every run, starts with this read.
     const [row] = await this.db.query<IntegrationRow>(
-      this.db.em(),
+      null,
       `select c.id, c.integration_enabled, c.time_zone, c.deletion_safeguard_percent, c.reconcile_every_hours,
               b.credential_kind, b.credential_ciphertext is not null as has_credential, b.token_hint, b.connected_at,
               b.webhook_key, b.hook_secret_ciphertext is not null as has_hook_secret

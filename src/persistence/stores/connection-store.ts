@@ -56,7 +56,7 @@ export class OrmConnectionStore implements ConnectionStore {
   async loadCredential(companyId: string): Promise<BobCredential | null> {
     // A plain statement: every run reads it, and an entity would only be thrown away.
     const [row] = await this.db.query<{ credential_ciphertext: string | null; credential_key_id: string | null }>(
-      this.db.em(),
+      null,
       `select credential_ciphertext, credential_key_id from bob_connection where company_id = $1`,
       [companyId],
     );

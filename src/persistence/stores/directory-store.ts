@@ -63,11 +63,11 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async version(companyId: string): Promise<string> {
-    return (await this.readVersion(this.db.em(), companyId)) ?? "0";
+    return (await this.readVersion(null, companyId)) ?? "0";
   }
 
   /** The company's directory version as `em` sees it; null before its first write. */
-  private async readVersion(em: EntityManager, companyId: string): Promise<string | null> {
+  private async readVersion(em: EntityManager | null, companyId: string): Promise<string | null> {
     const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
     return current === undefined ? null : String(current.version);
   }
@@ -81,7 +81,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     const version = await this.version(companyId);
     const kept = this.cache.get(companyId, version);
     if (kept !== null) return { version, records: kept };
-    const records = recordsByBobId(await this.db.query<EmployeeRow>(this.db.em(), `select ${SELECT} from employee where company_id = $1`, [companyId]));
+    const records = recordsByBobId(await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [companyId]));
     this.cache.set(companyId, version, records);
     return { version, records };
   }
@@ -92,7 +92,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     // character (more bytes than characters) comes along too and the planner compares it itself.
     // The chain goes up manager_bob_id; union stops at a cycle.
     const rows = await this.db.query<EmployeeRow>(
-      this.db.em(),
+      null,
       `with recursive named as (
          select email from employee where company_id = $1 and bob_id = any($2::text[])
        ), chain as (
@@ -217,10 +217,9 @@ export class SqlDirectoryStore implements DirectoryStore {
       pageFilter.push("(last_name, first_name, id) > (?, ?, cast(? as uuid))");
       pageParams.push(last, first, id);
     }
-    const em = this.db.em();
     const [rows, count] = await Promise.all([
-      em.execute<EmployeeRow[]>(`select ${SELECT} from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?`, [...pageParams, query.first + 1]),
-      em.execute<{ n: number | string }[]>(`select count(*) as n from employee where ${filter.join(" and ")}`, filterParams),
+      this.db.query<EmployeeRow>(null, numbered(`select ${SELECT} from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?`), [...pageParams, query.first + 1]),
+      this.db.query<{ n: number | string }>(null, numbered(`select count(*) as n from employee where ${filter.join(" and ")}`), filterParams),
     ]);
     const employees = rows.slice(0, query.first).map((row) => ({ cursor: encodeCursor([row.last_name, row.first_name, row.id]), employee: toEmployee(row) }));
     return { employees, totalCount: Number(count[0]?.n ?? 0), hasNextPage: rows.length > query.first };
@@ -228,7 +227,7 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   async byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
     if (bobIds.length === 0) return [];
-    const rows = await this.db.em().execute<EmployeeRow[]>(`select ${SELECT} from employee where company_id = ? and bob_id in (${placeholders(bobIds.length)})`, [companyId, ...bobIds]);
+    const rows = await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1 and bob_id = any($2::text[])`, [companyId, [...bobIds]]);
     return rows.map(toEmployee);
   }
 }
@@ -257,6 +256,12 @@ function recordsetJson(records: readonly EmployeeRecord[]): string {
 const FINGERPRINTS_PER_STATEMENT = 10_000;
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+
+/** `?` placeholders numbered $1, $2... for a bound statement (none of these statements has another `?`). */
+const numbered = (sql: string): string => {
+  let k = 0;
+  return sql.replace(/\?/g, () => `$${++k}`);
+};
 
 function recordsByBobId(rows: readonly EmployeeRow[]): Map<string, EmployeeRecord> {
   const records = new Map<string, EmployeeRecord>();

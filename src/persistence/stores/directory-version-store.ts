@@ -15,10 +15,11 @@ export class SqlDirectoryVersionStore {
   constructor(private readonly db: Database) {}
 
   async current(companyId: string): Promise<DirectoryVersionState | null> {
-    const rows = await this.db.em().execute<{ time_zone: string; version: string | number }[]>(
+    const rows = await this.db.query<{ time_zone: string; version: string | number }>(
+      null,
       `select c.time_zone, coalesce(v.version, 0) as version
        from company c left join directory_version v on v.company_id = c.id
-       where c.id = ?`,
+       where c.id = $1`,
       [companyId],
     );
     const row = rows[0];

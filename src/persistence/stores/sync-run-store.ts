@@ -60,19 +60,19 @@ export class OrmSyncRunStore implements SyncRunStore {
 
   async get(companyId: string, runId: string): Promise<SyncRunRecord | null> {
     if (!isUuid(runId)) return null;
-    const row = await this.db.em().findOne(SyncRun, { id: runId, company: companyId });
-    return row ? toRecord(row) : null;
+    const [row] = await this.db.query<RunRow>(null, `select ${RUN_COLUMNS} from sync_run where id = $1 and company_id = $2`, [runId, companyId]);
+    return row ? rowToRecord(row) : null;
   }
 
   private async getById(runId: string): Promise<SyncRunRecord | null> {
     if (!isUuid(runId)) return null;
-    const row = await this.db.em().findOne(SyncRun, { id: runId });
-    return row ? toRecord(row) : null;
+    const [row] = await this.db.query<RunRow>(null, `select ${RUN_COLUMNS} from sync_run where id = $1`, [runId]);
+    return row ? rowToRecord(row) : null;
   }
 
   async loadToExecute(runId: string): Promise<{ run: SyncRunRecord; held: boolean } | null> {
     if (!isUuid(runId)) return null;
-    const [row] = await this.db.query<RunRow & { held: boolean }>(this.db.em(), `select ${RUN_COLUMNS}, held_plan is not null as held from sync_run where id = $1`, [runId]);
+    const [row] = await this.db.query<RunRow & { held: boolean }>(null, `select ${RUN_COLUMNS}, held_plan is not null as held from sync_run where id = $1`, [runId]);
     return row ? { run: rowToRecord(row), held: row.held } : null;
   }
 
@@ -90,16 +90,23 @@ export class OrmSyncRunStore implements SyncRunStore {
   }
 
   async latest(companyId: string): Promise<SyncRunRecord | null> {
-    const row = await this.db.em().findOne(SyncRun, { company: companyId }, { orderBy: { seq: "desc" } });
-    return row ? toRecord(row) : null;
+    const [row] = await this.db.query<RunRow>(null, `select ${RUN_COLUMNS} from sync_run where company_id = $1 order by seq desc limit 1`, [companyId]);
+    return row ? rowToRecord(row) : null;
   }
 
   async update(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
     // One statement: a running sync calls this for every progress event.
     const set = assignmentsOf(patch, 2);
     if (set.sql === "") return (await this.getById(runId)) ?? notFoundRun(runId);
-    const [row] = await this.db.query<RunRow>(this.db.em(), `update sync_run set ${set.sql} where id = $1 returning ${RUN_COLUMNS}`, [runId, ...set.values]);
+    const [row] = await this.db.query<RunRow>(null, `update sync_run set ${set.sql} where id = $1 returning ${RUN_COLUMNS}`, [runId, ...set.values]);
     return row ? rowToRecord(row) : notFoundRun(runId);
+  }
+
+  async advanceFrom(runId: string, phase: SyncPhase, patch: SyncRunPatch): Promise<SyncRunRecord | null> {
+    const set = assignmentsOf(patch, 3);
+    if (set.sql === "") throw new Error("advanceFrom needs something to change");
+    const [row] = await this.db.query<RunRow>(null, `update sync_run set ${set.sql} where id = $1 and status = 'RUNNING' and phase = $2 returning ${RUN_COLUMNS}`, [runId, phase, ...set.values]);
+    return row ? rowToRecord(row) : null;
   }
 
   async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next: SyncRunPatch = {}): Promise<SyncRunRecord> {
@@ -112,7 +119,7 @@ export class OrmSyncRunStore implements SyncRunStore {
     for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
       pages.push(JSON.stringify(changes.slice(start, start + CHANGES_PER_PAGE).map((c): StoredChange => ({ a: c.action, b: c.bobEmployeeId, e: c.email, f: c.fields }))));
     }
-    const write = async (em: EntityManager): Promise<RunRow | undefined> => {
+    const write = async (em: EntityManager | null): Promise<RunRow | undefined> => {
       // The first statement writes the first chunk of issues and pages, drops whatever an earlier
       // attempt of this run stored beyond the new lists, and moves the run on: one round trip for
       // all of it in the common case. Further chunks (very large runs) follow in the transaction.
@@ -126,7 +133,7 @@ export class OrmSyncRunStore implements SyncRunStore {
     };
     // A single statement is atomic by itself; more than one needs a transaction.
     const single = issueChunks.length <= 1 && pages.length <= PAGES_PER_INSERT;
-    const row = single ? await write(this.db.em()) : await this.db.em().transactional(write);
+    const row = single ? await write(null) : await this.db.em().transactional(write);
     return row ? rowToRecord(row) : notFoundRun(runId);
   }
 
@@ -138,7 +145,7 @@ export class OrmSyncRunStore implements SyncRunStore {
   async changes(runId: string, first: number): Promise<EmployeeChange[]> {
     if (first <= 0) return [];
     const rows = await this.db.query<{ changes: string }>(
-      this.db.em(),
+      null,
       `select changes from sync_change_page where run_id = $1 and page < $2 order by page`,
       [runId, Math.ceil(first / CHANGES_PER_PAGE)],
     );
@@ -163,7 +170,7 @@ export class OrmSyncRunStore implements SyncRunStore {
 
   async heldPlan(runId: string): Promise<HeldPlan | null> {
     if (!isUuid(runId)) return null;
-    const [row] = await this.db.query<{ held_plan: HeldPlan | string | null }>(this.db.em(), `select held_plan from sync_run where id = $1`, [runId]);
+    const [row] = await this.db.query<{ held_plan: HeldPlan | string | null }>(null, `select held_plan from sync_run where id = $1`, [runId]);
     const plan = row?.held_plan ?? null;
     return typeof plan === "string" ? (JSON.parse(plan) as HeldPlan) : plan;
   }
