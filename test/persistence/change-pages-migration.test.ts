@@ -1,11 +1,10 @@
-import { PGlite } from "@electric-sql/pglite";
-import { MikroORM } from "@mikro-orm/core";
-import type { EntityManager } from "@mikro-orm/sql";
 import { afterEach, describe, expect, it } from "vitest";
-import { ormOptions } from "../../src/persistence/orm-options.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { decodeChangePage } from "../../src/persistence/stores/change-page.js";
+import { databaseMigratedTo } from "../support/migration-db.js";
 
 const BEFORE_PAGES = "Migration20261128153623";
+const PAGES = "Migration20261128184323";
+const NAMES_ONCE = "Migration20261204220000";
 const RUN = "00000000-0000-4000-8000-000000000001";
 
 /** 2,345 changes as the one-row-per-change table held them (three pages' worth, the last partial). */
@@ -18,22 +17,15 @@ const CHANGES = Array.from({ length: 2345 }, (_, seq) => ({
 }));
 
 describe("migrating a run's changes to pages", () => {
-  let orm: MikroORM | null = null;
-  let db: TestDatabase | null = null;
+  let db: Awaited<ReturnType<typeof databaseMigratedTo>> | null = null;
   afterEach(async () => {
-    await orm?.close(true);
-    await db?.drop();
-    orm = null;
+    await db?.close();
     db = null;
   });
 
   it("carries every stored change over in order, and back on the way down", async () => {
-    db = await createTestDatabase();
-    const target = db.target.kind === "postgres" ? { kind: "postgres" as const, url: db.target.url } : { kind: "pglite" as const, pglite: await PGlite.create({ dataDir: "memory://" }) };
-    orm = await MikroORM.init(ormOptions(target));
-    await orm.migrator.up({ to: BEFORE_PAGES });
-    const em = orm.em.fork() as EntityManager;
-    const sql = (text: string, params: unknown[] = []) => em.getConnection().execute(text, params);
+    db = await databaseMigratedTo(BEFORE_PAGES);
+    const { orm, sql } = db;
     await sql(`insert into company (id, created_at) values ('co', now())`);
     await sql(`insert into sync_run (id, company_id, trigger, status, phase, dry_run, queued_at) values (?, 'co', 'MANUAL', 'SUCCEEDED', 'DONE', false, now())`, [RUN]);
     await sql(
@@ -42,7 +34,7 @@ describe("migrating a run's changes to pages", () => {
       [RUN, JSON.stringify(CHANGES)],
     );
 
-    await orm.migrator.up();
+    await orm.migrator.up({ to: PAGES });
     const pages = (await sql(`select page, changes from sync_change_page where run_id = ? order by page`, [RUN])) as { page: number; changes: string }[];
     expect(pages.map((p) => p.page)).toEqual([0, 1, 2]);
     const carried = pages.flatMap((p) => JSON.parse(p.changes) as { a: string; b: string; e: string | null; f: string[] }[]);
@@ -51,5 +43,27 @@ describe("migrating a run's changes to pages", () => {
     await orm.migrator.down({ to: BEFORE_PAGES });
     const back = await sql(`select seq, action, bob_employee_id, email, fields from sync_change where run_id = ? order by seq`, [RUN]);
     expect(back).toEqual(CHANGES);
+  });
+
+  it("names each field once per page, the changes read back the same, and back on the way down", async () => {
+    db = await databaseMigratedTo(PAGES);
+    const { orm, sql } = db;
+    await sql(`insert into company (id, created_at) values ('co', now())`);
+    await sql(`insert into sync_run (id, company_id, trigger, status, phase, dry_run, queued_at) values (?, 'co', 'MANUAL', 'SUCCEEDED', 'DONE', false, now())`, [RUN]);
+    const v1 = (page: number) => CHANGES.slice(page * 1000, page * 1000 + 1000).map((c) => ({ a: c.action, b: c.bob_employee_id, e: c.email, f: c.fields }));
+    for (const page of [0, 1, 2]) await sql(`insert into sync_change_page (run_id, page, changes) values (?, ?, ?)`, [RUN, page, JSON.stringify(v1(page))]);
+    const expected = CHANGES.map((c) => ({ action: c.action, bobEmployeeId: c.bob_employee_id, email: c.email, fields: c.fields }));
+
+    await orm.migrator.up({ to: NAMES_ONCE });
+    const pages = (await sql(`select changes from sync_change_page where run_id = ? order by page`, [RUN])) as { changes: string }[];
+    const stored = pages.map((p) => JSON.parse(p.changes) as { n: string[]; c: unknown[] });
+    // Each page lists a name once: "firstName" and one custom name per change that has fields.
+    expect(stored.map((p) => p.n.filter((n) => n === "firstName").length)).toEqual([1, 1, 1]);
+    expect(stored.every((p) => !Array.isArray(p) && p.c.length > 0)).toBe(true);
+    expect(pages.flatMap((p) => decodeChangePage(p.changes))).toEqual(expected);
+
+    await orm.migrator.down({ to: PAGES });
+    const back = (await sql(`select changes from sync_change_page where run_id = ? order by page`, [RUN])) as { changes: string }[];
+    expect(back.map((p) => JSON.parse(p.changes))).toEqual([0, 1, 2].map(v1));
   });
 });

@@ -32,6 +32,23 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     await store.applyBatch(h.companyId, { deletes: [...current.keys()], updates: [], creates: rows });
   };
 
+  it("stores attribute values under their attributes' slots, and another process reads them back by attribute id", async () => {
+    const attributes = (await byHand(`select id, slot from attribute where company_id = $1 order by slot limit 3`, [h.companyId])) as { id: string; slot: string | number }[];
+    expect(attributes.length).toBe(3);
+    const values = Object.fromEntries(attributes.map((a, i) => [a.id, `value ${i} "quoted"`]));
+    await reset([employee("1", { attributes: values }), employee("2")]);
+    const [row] = (await byHand(`select attributes from employee where company_id = $1 and bob_id = '1'`, [h.companyId])) as { attributes: unknown }[];
+    const stored = typeof row!.attributes === "string" ? JSON.parse(row!.attributes) : row!.attributes;
+    expect(stored).toEqual(Object.fromEntries(attributes.map((a, i) => [String(a.slot), `value ${i} "quoted"`])));
+    // A store that never saw these slots (another replica's, or after a restart) reads ids again.
+    const fresh = new SqlDirectoryStore(h.gw.gateway.db, { cachedEmployees: 0 });
+    expect((await fresh.loadRecords(h.companyId)).get("1")?.attributes).toEqual(values);
+    expect((await fresh.byBobIds(h.companyId, ["1"]))[0]?.attributes).toEqual(values);
+    // An attribute id that is not an attribute is refused before anything is written.
+    await expect(store.applyBatch(h.companyId, { deletes: ["2"], updates: [], creates: [employee("9", { attributes: { "00000000-0000-4000-8000-000000000099": "x" } })] })).rejects.toThrow(/does not exist/);
+    expect([...(await fresh.loadRecords(h.companyId)).keys()].sort()).toEqual(["1", "2"]);
+  });
+
   it("gives the kept records while nothing is written, and the database's after any write, by anyone", async () => {
     await reset([employee("1"), employee("2", { managerBobId: "1" }), employee("3")]);
     const first = await store.loadRecords(h.companyId);

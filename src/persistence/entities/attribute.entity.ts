@@ -5,6 +5,8 @@ import { Company } from "./company.entity.js";
 /**
  * A Peakon attribute (a segmentation dimension). `nameKey` is the normalised name the unique
  * index and the Bob custom-field matching compare, so "Cost  center " and "cost center" collide.
+ * The table also has `slot` (identity column, migration Migration20261204230000), the key of the
+ * attribute's values in employee rows; only stores/attribute-slots.ts reads it, so it is not mapped here.
  */
 export const AttributeSchema = defineEntity({
   name: "Attribute",

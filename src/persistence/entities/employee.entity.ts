@@ -6,7 +6,8 @@ import { Company } from "./company.entity.js";
  * One employee of a company's Peakon directory, as the sync keeps it. Dates are calendar dates
  * (PostgreSQL `date`, read back as "YYYY-MM-DD" strings: never shifted by a time zone). The
  * manager is referenced by Bob id, so a run can create a manager and their reports in any order.
- * `attributes` holds every mapped attribute's canonical value by attribute id.
+ * `attributes` holds every mapped attribute's canonical value by the attribute's slot (a short
+ * number, see stores/attribute-slots.ts); the directory store reads and writes it by attribute id.
  */
 export const EmployeeSchema = defineEntity({
   name: "Employee",

@@ -6,6 +6,8 @@ import { Migration20261128130813 } from "./Migration20261128130813.js";
 import { Migration20261128153623 } from "./Migration20261128153623.js";
 import { Migration20261128184323 } from "./Migration20261128184323.js";
 import { Migration20261130144216 } from "./Migration20261130144216.js";
+import { Migration20261204220000 } from "./Migration20261204220000.js";
+import { Migration20261204230000 } from "./Migration20261204230000.js";
 
 /** Applied in this order; a new migration is appended, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +18,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261128153623", class: Migration20261128153623 },
   { name: "Migration20261128184323", class: Migration20261128184323 },
   { name: "Migration20261130144216", class: Migration20261130144216 },
+  { name: "Migration20261204220000", class: Migration20261204220000 },
+  { name: "Migration20261204230000", class: Migration20261204230000 },
 ];

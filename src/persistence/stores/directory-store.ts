@@ -6,6 +6,7 @@ import type { Lifecycle } from "../../domain/sync/lifecycle.js";
 import type { PlanningScope } from "../../domain/sync/planning-scope.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
+import { AttributeSlots } from "./attribute-slots.js";
 import { DirectoryRecordCache } from "./directory-record-cache.js";
 
 /** Directory records kept in memory between syncs by default: two companies of 50,000, 40-60 MB of heap (npm run bench). */
@@ -53,6 +54,7 @@ const LIFECYCLE_SQL = `case when separation_date < cast(? as date) then 'LEFT'
  */
 export class SqlDirectoryStore implements DirectoryStore {
   private readonly cache: DirectoryRecordCache;
+  private readonly slots: AttributeSlots;
 
   /** `cachedEmployees`: records of recently synced directories kept in memory (DirectoryRecordCache); 0 keeps none. */
   constructor(
@@ -60,6 +62,19 @@ export class SqlDirectoryStore implements DirectoryStore {
     options: { readonly cachedEmployees?: number } = {},
   ) {
     this.cache = new DirectoryRecordCache(options.cachedEmployees ?? DEFAULT_CACHED_EMPLOYEES);
+    this.slots = new AttributeSlots(db);
+  }
+
+  private async recordsByBobId(rows: readonly EmployeeRow[]): Promise<Map<string, EmployeeRecord>> {
+    await this.ensureSlotsOf(rows);
+    const records = new Map<string, EmployeeRecord>();
+    for (const row of rows) records.set(row.bob_id, toRecord(row, this.slots));
+    return records;
+  }
+
+  /** Every slot the rows' attributes use is known (read once per process; see AttributeSlots). */
+  private ensureSlotsOf(rows: readonly EmployeeRow[]): Promise<void> {
+    return this.slots.ensureSlots(rows.map(storedAttributes));
   }
 
   async version(companyId: string): Promise<string> {
@@ -81,7 +96,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     const version = await this.version(companyId);
     const kept = this.cache.get(companyId, version);
     if (kept !== null) return { version, records: kept };
-    const records = recordsByBobId(await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [companyId]));
+    const records = await this.recordsByBobId(await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [companyId]));
     this.cache.set(companyId, version, records);
     return { version, records };
   }
@@ -111,7 +126,7 @@ export class SqlDirectoryStore implements DirectoryStore {
        )`,
       [companyId, [...scope.bobIds], [...scope.emailKeys], [...scope.managerBobIds]],
     );
-    return recordsByBobId(rows);
+    return this.recordsByBobId(rows);
   }
 
   async applyBatch(companyId: string, batch: DirectoryBatch): Promise<void> {
@@ -120,7 +135,8 @@ export class SqlDirectoryStore implements DirectoryStore {
     if (batch.deletes.length === 0 && upserts.length === 0 && fingerprints.length === 0) return;
     // Serialised before the transaction opens, so its connection is held only for the SQL.
     const deletes = batch.deletes.length > 0 ? JSON.stringify(batch.deletes) : null;
-    const rows = upserts.length > 0 ? recordsetJson(upserts) : null;
+    if (upserts.length > 0) await this.slots.ensureIds(upserts.map((r) => r.attributes));
+    const rows = upserts.length > 0 ? recordsetJson(upserts, this.slots) : null;
     const moved = await this.db.em().transactional(async (em) => {
       // Each statement that changes rows moves the directory version once per kind of change (the
       // triggers: deleted, inserted, updated), counted here to know where this transaction began
@@ -221,19 +237,22 @@ export class SqlDirectoryStore implements DirectoryStore {
       this.db.query<EmployeeRow>(null, numbered(`select ${SELECT} from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?`), [...pageParams, query.first + 1]),
       this.db.query<{ n: number | string }>(null, numbered(`select count(*) as n from employee where ${filter.join(" and ")}`), filterParams),
     ]);
-    const employees = rows.slice(0, query.first).map((row) => ({ cursor: encodeCursor([row.last_name, row.first_name, row.id]), employee: toEmployee(row) }));
+    const kept = rows.slice(0, query.first);
+    await this.ensureSlotsOf(kept);
+    const employees = kept.map((row) => ({ cursor: encodeCursor([row.last_name, row.first_name, row.id]), employee: toEmployee(row, this.slots) }));
     return { employees, totalCount: Number(count[0]?.n ?? 0), hasNextPage: rows.length > query.first };
   }
 
   async byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
     if (bobIds.length === 0) return [];
     const rows = await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1 and bob_id = any($2::text[])`, [companyId, [...bobIds]]);
-    return rows.map(toEmployee);
+    await this.ensureSlotsOf(rows);
+    return rows.map((row) => toEmployee(row, this.slots));
   }
 }
 
 /** The JSON array jsonb_to_recordset reads: one object per record, keys as the RECORDSET_TYPES columns. */
-function recordsetJson(records: readonly EmployeeRecord[]): string {
+function recordsetJson(records: readonly EmployeeRecord[], slots: AttributeSlots): string {
   return JSON.stringify(
     records.map((r) => ({
       bob_id: r.bobId,
@@ -247,7 +266,7 @@ function recordsetJson(records: readonly EmployeeRecord[]): string {
       separation_date: r.separationDate,
       separation_reason: r.separationReason,
       garden_leave: r.gardenLeave,
-      attributes: r.attributes,
+      attributes: slots.encode(r.attributes),
       source_fingerprint: fingerprintOf(r),
     })),
   );
@@ -263,17 +282,11 @@ const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++k}`);
 };
 
-function recordsByBobId(rows: readonly EmployeeRow[]): Map<string, EmployeeRecord> {
-  const records = new Map<string, EmployeeRecord>();
-  for (const row of rows) records.set(row.bob_id, toRecord(row));
-  return records;
+function toRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord {
+  return withSourceFingerprint(toPlainRecord(row, slots), row.source_fingerprint);
 }
 
-function toRecord(row: EmployeeRow): EmployeeRecord {
-  return withSourceFingerprint(toPlainRecord(row), row.source_fingerprint);
-}
-
-function toPlainRecord(row: EmployeeRow): EmployeeRecord {
+function toPlainRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord {
   return {
     bobId: row.bob_id,
     employeeNumber: row.employee_number,
@@ -286,10 +299,16 @@ function toPlainRecord(row: EmployeeRow): EmployeeRecord {
     separationDate: row.separation_date,
     separationReason: row.separation_reason,
     gardenLeave: row.garden_leave,
-    attributes: typeof row.attributes === "string" ? (JSON.parse(row.attributes) as Record<string, string>) : row.attributes,
+    attributes: slots.decode(storedAttributes(row)),
   };
 }
 
-function toEmployee(row: EmployeeRow): DirectoryEmployee {
-  return { id: row.id, ...toPlainRecord(row) };
+function toEmployee(row: EmployeeRow, slots: AttributeSlots): DirectoryEmployee {
+  return { id: row.id, ...toPlainRecord(row, slots) };
+}
+
+/** The row's attributes as stored (slot -> value); PGlite may hand jsonb over as text. */
+function storedAttributes(row: EmployeeRow): Record<string, string> {
+  if (typeof row.attributes === "string") row.attributes = JSON.parse(row.attributes) as Record<string, string>;
+  return row.attributes;
 }

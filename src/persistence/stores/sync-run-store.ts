@@ -9,6 +9,7 @@ import { QUEUES, type JobQueue } from "../../jobs/job-queue.js";
 import { badInput } from "../../domain/errors.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
+import { decodeChangePage, encodeChangePage } from "./change-page.js";
 import { SyncIssueRow, SyncRun } from "../entities/index.js";
 
 /** Rows per bulk statement when storing a run's issues. */
@@ -17,14 +18,6 @@ const ROWS_PER_INSERT = 5000;
 const CHANGES_PER_PAGE = 1000;
 /** Pages per insert statement (each is one bind parameter). */
 const PAGES_PER_INSERT = 100;
-
-/** How a change is stored in a page: short keys, as the page is read back whole. */
-interface StoredChange {
-  a: EmployeeChange["action"];
-  b: string;
-  e: string | null;
-  f: string[];
-}
 
 export class OrmSyncRunStore implements SyncRunStore {
   constructor(
@@ -117,7 +110,7 @@ export class OrmSyncRunStore implements SyncRunStore {
     }
     const pages: string[] = [];
     for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
-      pages.push(JSON.stringify(changes.slice(start, start + CHANGES_PER_PAGE).map((c): StoredChange => ({ a: c.action, b: c.bobEmployeeId, e: c.email, f: c.fields }))));
+      pages.push(encodeChangePage(changes.slice(start, start + CHANGES_PER_PAGE)));
     }
     const write = async (em: EntityManager | null): Promise<RunRow | undefined> => {
       // The first statement writes the first chunk of issues and pages, drops whatever an earlier
@@ -151,9 +144,9 @@ export class OrmSyncRunStore implements SyncRunStore {
     );
     const changes: EmployeeChange[] = [];
     for (const row of rows) {
-      for (const c of JSON.parse(row.changes) as StoredChange[]) {
+      for (const change of decodeChangePage(row.changes)) {
         if (changes.length === first) return changes;
-        changes.push({ action: c.a, bobEmployeeId: c.b, email: c.e, fields: c.f });
+        changes.push(change);
       }
     }
     return changes;
