@@ -7,7 +7,7 @@
 //   uncached   - every request carries a fresh random variable, so every one is a cache miss
 //                (full execution, then kept: the cache's own cost is included)
 //   floor SQL  - a bare node:http server in the same process: the same rows read with plain SQL
-//                (page, count, attributes, managers), the same JSON built by hand, stringified
+//                (page, count, attributes by slot, managers), the same JSON built by hand, stringified
 //   floor static - a bare node:http server answering the same body from memory
 // "uncached" is compared with "floor SQL", "cache hit" with "floor static".
 import { spawn } from "node:child_process";
@@ -70,7 +70,7 @@ async function startFloorServer({ gateway, companyId }) {
     const [rows, [count], attributes] = await Promise.all([
       query("select bob_id, first_name, last_name, manager_bob_id, attributes from employee where company_id = $1 order by last_name, first_name, id limit $2", [companyId, first]),
       query("select count(*)::int as n from employee where company_id = $1", [companyId]),
-      (statements++, query("select id, name from attribute where company_id = $1", [companyId])),
+      (statements++, query("select slot::text as id, name from attribute where company_id = $1", [companyId])),
     ]);
     const managerIds = [...new Set(rows.map((r) => r.manager_bob_id).filter(Boolean))];
     statements++;

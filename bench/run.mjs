@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--db=postgres|pglite] [--sizes=1000,10000] [--cpu-prof] [--out=file.json]
+// npm run bench [-- --quick] [--db=postgres|pglite] [--sizes=1000,10000] [--cpu-prof] [--out=file.json] [--report=file.json]
 // Runs every benchmark on PostgreSQL (a fresh bench_<random> database) and on PGlite (in memory),
 // prints Markdown tables and writes bench/results.json. Every figure is measured in this run.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -28,6 +28,11 @@ const settings = {
   cpuProfDir: flag("cpu-prof") ? new URL("./profiles/", import.meta.url).pathname : undefined,
 };
 const TARGETS = { initialVsFloor: 2, unchangedVsFetch: 1.3, onePercentVsFetch: 1.5, peakRssMb50kPostgres: 400, employeesP99Ms: 50, subscriptionLagP99Ms: 100, webhookAckP99Ms: 25 };
+// --report=bench/results.json prints the tables of an earlier run without running anything.
+if (flag("report")) {
+  printReport(JSON.parse(readFileSync(new URL(String(flag("report")), `file://${process.cwd()}/`), "utf8")));
+  process.exit(0);
+}
 
 const { startBobSimulator } = await dist("bob-simulator/index.js");
 const started = Date.now();
@@ -116,49 +121,7 @@ try {
   await cleanupAll();
 }
 
-// ---- report ---------------------------------------------------------------------------------
-const s = (ms) => ms / 1000;
-const mark = (ok) => (ok ? "yes" : "NO");
-console.log(`\n## Bob integration gateway benchmarks (${quick ? "quick" : "full"} run, ${results.date.slice(0, 10)})`);
-console.log(`${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, PostgreSQL ${results.machine.postgres ?? "n/a"}, PGlite ${results.machine.pglite}\n`);
-console.log(`### Initial full sync vs the floor (times in s; floor = fetch+parse + one bulk INSERT; sync = median of ${quick ? 1 : 3} into fresh companies, "first" = the process's first sync)\n`);
-console.log(table(results.sync.map((r) => ({
-  db: r.db, n: r.size, cold: s((r.initialCold ?? r.initial).wallMs), wall: s(r.initial.wallMs), queue: s(r.initial.queueMs), fetch: s(r.initial.fetchMs), plan: s(r.initial.planMs), apply: s(r.initial.applyMs),
-  fp: s(r.floor.fetchParseMs), ins: s(r.floor.insertMs), floor: s(r.floor.totalMs), ratio: r.ratios.initialVsFloor, ok: mark(r.ratios.initialVsFloor <= TARGETS.initialVsFloor),
-  rss: r.peakRssMb.afterInitial, rssResync: r.peakRssMb.overall, rssAll: r.peakRssMb.afterAllSyncs ?? "", live: r.peakRssMb.liveHeapAfterAllSyncs ?? "",
-  rssOk: r.db === "postgres" && r.size >= 50_000 ? mark(r.peakRssMb.afterInitial <= TARGETS.peakRssMb50kPostgres) : "",
-})), [["db", "db"], ["n", "employees"], ["cold", "first"], ["wall", "sync"], ["queue", "queued"], ["fetch", "fetch"], ["plan", "plan"], ["apply", "apply"], ["fp", "floor fetch+parse"], ["ins", "floor insert"], ["floor", "floor"], ["ratio", "sync/floor"], ["ok", "≤2×"], ["rss", "peak RSS MB"], ["rssOk", "≤400 MB"], ["rssResync", "with its resyncs"], ["rssAll", "after all syncs"], ["live", "live heap after"]]));
-console.log(`\nMemory (MB): "peak RSS" is the gateway process's VmHWM over its first sync, the initial sync of a fresh process; "with its resyncs" adds the ${quick ? 2 : 6} resyncs that follow, "after all syncs" the ${quick ? 0 : 2} initial syncs into other companies. ` +
-  "V8 collects one sync's garbage lazily, so RSS climbs over several syncs; \"live heap after\" is the heap left after a forced full GC once all are done, which a leak would grow.");
-console.log(`\n### Resyncs vs fetch+parse (times in s; each a median of ${quick ? 1 : 3} after one uncounted warm-up resync; rows written: all unchanged resyncs together, the worst 1% one)\n`);
-console.log(table(results.sync.map((r) => ({
-  db: r.db, n: r.size, fp: s(r.floor.fetchParseMs), w: r.warmup ? s(r.warmup.wallMs) : "",
-  u: s(r.unchanged.wallMs), uq: s(r.unchanged.queueMs), ur: r.ratios.unchangedVsFetch, uok: mark(r.ratios.unchangedVsFetch <= TARGETS.unchangedVsFetch), uw: r.rowsWritten.unchanged,
-  c: s(r.onePercent.wallMs), cq: s(r.onePercent.queueMs), cr: r.ratios.onePercentVsFetch, cok: mark(r.ratios.onePercentVsFetch <= TARGETS.onePercentVsFetch), cw: `${r.rowsWritten.onePercent}/${r.rowsWritten.onePercentExpected}`,
-})), [["db", "db"], ["n", "employees"], ["fp", "fetch+parse"], ["w", "warm-up"], ["u", "unchanged"], ["uq", "of it queued"], ["ur", "ratio"], ["uok", "≤1.3×"], ["uw", "rows written"], ["c", "1% changed"], ["cq", "of it queued"], ["cr", "ratio"], ["cok", "≤1.5×"], ["cw", "rows written"]]));
-console.log(`\n${graphqlReport(results.graphql, { ...settings, employeesP99Ms: TARGETS.employeesP99Ms })}`);
-console.log(`\n### Subscriptions: one sync of ${settings.apiEmployees}, lag = receive time - ProgressBus.publish() call in the gateway (ms)\n`);
-console.log(table(results.subscriptions.map((r) => ({
-  db: r.db, subs: r.subscribers, ev: r.events, complete: `${r.complete}/${r.subscribers}`, p50: r.lagP50Ms, p99: r.lagP99Ms, max: r.lagMaxMs,
-  ok: mark(r.complete === r.subscribers && r.lagP99Ms <= TARGETS.subscriptionLagP99Ms),
-})), [["db", "db"], ["subs", "subscribers"], ["ev", "events"], ["complete", "got every event"], ["p50", "lag p50"], ["p99", "lag p99"], ["max", "lag max"], ["ok", "all + p99 ≤100"]]));
-if (results.webhooks.length > 0) {
-  const w0 = results.webhooks[0];
-  console.log(`\n### Webhooks: ${w0.deliveries} signed v2 deliveries from ${w0.senders} concurrent senders (latency in ms; floor = node:http that checks the signature and answers 202)\n`);
-  console.log(table(results.webhooks.map((w) => ({
-    db: w.db, p50: w.ack.p50, p99: w.ack.p99, ok: mark(w.ack.p99 <= TARGETS.webhookAckP99Ms), max: w.ack.max, rps: w.ack.acksPerSecond, bad: w.ack.non2xx,
-    fp50: w.floor.p50, fp99: w.floor.p99, r99: w.ratios.p99, applied: s(w.allAppliedMs), cpu: `${w.ack.cpuUsPerDelivery} / ${w.floor.cpuUsPerDelivery}`,
-    calls: `${w.bob.calls} (${w.bob.searches} searches)`, min: `${w.minBob.calls} (${w.minBob.searches} searches)`, vs: w.callsVsMin, r429: w.bob.rateLimited,
-    conv: w.converged.mismatches === 0 && !w.stored.FAILED ? `yes (${w.converged.checked})` : `NO (${w.converged.mismatches} differ, ${w.stored.FAILED ?? 0} failed)`,
-  })), [["db", "db"], ["p50", "ack p50"], ["p99", "ack p99"], ["ok", "p99 ≤25"], ["max", "ack max"], ["rps", "acks/s"], ["bad", "non-2xx"], ["fp50", "floor p50"], ["fp99", "floor p99"], ["r99", "p99/floor"], ["cpu", "CPU µs/ack gw / floor"],
-    ["applied", "all applied (s)"], ["calls", "Bob calls"], ["min", "least possible"], ["vs", "calls/least"], ["r429", "429s"], ["conv", "directory = Bob"]]));
-  for (const w of results.webhooks) {
-    console.log(`${w.db}: ${w.distinctEmployees} distinct employees named (${Object.entries(w.byType).map(([t, n]) => `${n} ${t}`).join(", ")}); stored ${Object.entries(w.stored).map(([k, n]) => `${n} ${k}`).join(", ")}; ` +
-      `${w.applyJobs ?? "?"} webhook-apply jobs; least Bob calls take ${w.minBob.secondsAtRateLimit} s of waiting at ${50}/min people search`);
-  }
-} else {
-  console.log("\nwebhooks: not run");
-}
+printReport(results);
 if (results.errors.length > 0) {
   exitCode = 1;
   console.log(`\nFAILED: ${results.errors.map((e) => `${e.db} ${e.bench}: ${e.error}`).join("; ")}`);
@@ -167,3 +130,53 @@ const out = flag("out") ? new URL(String(flag("out")), `file://${process.cwd()}/
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwritten ${out.pathname} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exit(exitCode);
+
+// ---- report ---------------------------------------------------------------------------------
+// Reads only what results.json holds, so --report=file prints the same tables from an earlier run.
+function printReport(results) {
+  const { settings, targets: TARGETS } = results;
+  const quick = settings.quick;
+  const s = (ms) => ms / 1000;
+  const mark = (ok) => (ok ? "yes" : "NO");
+  console.log(`\n## Bob integration gateway benchmarks (${quick ? "quick" : "full"} run, ${results.date.slice(0, 10)})`);
+  console.log(`${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, PostgreSQL ${results.machine.postgres ?? "n/a"}, PGlite ${results.machine.pglite}\n`);
+  console.log(`### Initial full sync vs the floor (times in s; floor = fetch+parse + one bulk INSERT; sync = median of ${quick ? 1 : 3} into fresh companies, "first" = the process's first sync)\n`);
+  console.log(table(results.sync.map((r) => ({
+    db: r.db, n: r.size, cold: s((r.initialCold ?? r.initial).wallMs), wall: s(r.initial.wallMs), queue: s(r.initial.queueMs), fetch: s(r.initial.fetchMs), plan: s(r.initial.planMs), apply: s(r.initial.applyMs),
+    fp: s(r.floor.fetchParseMs), ins: s(r.floor.insertMs), floor: s(r.floor.totalMs), ratio: r.ratios.initialVsFloor, ok: mark(r.ratios.initialVsFloor <= TARGETS.initialVsFloor),
+    rss: r.peakRssMb.afterInitial, rssResync: r.peakRssMb.overall, rssAll: r.peakRssMb.afterAllSyncs ?? "", live: r.peakRssMb.liveHeapAfterAllSyncs ?? "",
+    rssOk: r.db === "postgres" && r.size >= 50_000 ? mark(r.peakRssMb.afterInitial <= TARGETS.peakRssMb50kPostgres) : "",
+  })), [["db", "db"], ["n", "employees"], ["cold", "first"], ["wall", "sync"], ["queue", "queued"], ["fetch", "fetch"], ["plan", "plan"], ["apply", "apply"], ["fp", "floor fetch+parse"], ["ins", "floor insert"], ["floor", "floor"], ["ratio", "sync/floor"], ["ok", "≤2×"], ["rss", "peak RSS MB"], ["rssOk", "≤400 MB"], ["rssResync", "with its resyncs"], ["rssAll", "after all syncs"], ["live", "live heap after"]]));
+  console.log(`\nMemory (MB): "peak RSS" is the gateway process's VmHWM over its first sync, the initial sync of a fresh process; "with its resyncs" adds the ${quick ? 2 : 6} resyncs that follow, "after all syncs" the ${quick ? 0 : 2} initial syncs into other companies. ` +
+    "V8 collects one sync's garbage lazily, so RSS climbs over several syncs; \"live heap after\" is the heap left after a forced full GC once all are done, which a leak would grow.");
+  console.log(`\n### Resyncs vs fetch+parse (times in s; each a median of ${quick ? 1 : 3} after one uncounted warm-up resync; rows written: all unchanged resyncs together, the worst 1% one)\n`);
+  console.log(table(results.sync.map((r) => ({
+    db: r.db, n: r.size, fp: s(r.floor.fetchParseMs), w: r.warmup ? s(r.warmup.wallMs) : "",
+    u: s(r.unchanged.wallMs), uq: s(r.unchanged.queueMs), ur: r.ratios.unchangedVsFetch, uok: mark(r.ratios.unchangedVsFetch <= TARGETS.unchangedVsFetch), uw: r.rowsWritten.unchanged,
+    c: s(r.onePercent.wallMs), cq: s(r.onePercent.queueMs), cr: r.ratios.onePercentVsFetch, cok: mark(r.ratios.onePercentVsFetch <= TARGETS.onePercentVsFetch), cw: `${r.rowsWritten.onePercent}/${r.rowsWritten.onePercentExpected}`,
+  })), [["db", "db"], ["n", "employees"], ["fp", "fetch+parse"], ["w", "warm-up"], ["u", "unchanged"], ["uq", "of it queued"], ["ur", "ratio"], ["uok", "≤1.3×"], ["uw", "rows written"], ["c", "1% changed"], ["cq", "of it queued"], ["cr", "ratio"], ["cok", "≤1.5×"], ["cw", "rows written"]]));
+  console.log(`\n${graphqlReport(results.graphql, { ...settings, employeesP99Ms: TARGETS.employeesP99Ms })}`);
+  console.log(`\n### Subscriptions: one sync of ${settings.apiEmployees}, lag = receive time - ProgressBus.publish() call in the gateway (ms)\n`);
+  console.log(table(results.subscriptions.map((r) => ({
+    db: r.db, subs: r.subscribers, ev: r.events, complete: `${r.complete}/${r.subscribers}`, p50: r.lagP50Ms, p99: r.lagP99Ms, max: r.lagMaxMs,
+    ok: mark(r.complete === r.subscribers && r.lagP99Ms <= TARGETS.subscriptionLagP99Ms),
+  })), [["db", "db"], ["subs", "subscribers"], ["ev", "events"], ["complete", "got every event"], ["p50", "lag p50"], ["p99", "lag p99"], ["max", "lag max"], ["ok", "all + p99 ≤100"]]));
+  if (results.webhooks.length > 0) {
+    const w0 = results.webhooks[0];
+    console.log(`\n### Webhooks: ${w0.deliveries} signed v2 deliveries from ${w0.senders} concurrent senders (latency in ms; floor = node:http that checks the signature and answers 202)\n`);
+    console.log(table(results.webhooks.map((w) => ({
+      db: w.db, p50: w.ack.p50, p99: w.ack.p99, ok: mark(w.ack.p99 <= TARGETS.webhookAckP99Ms), max: w.ack.max, rps: w.ack.acksPerSecond, bad: w.ack.non2xx,
+      fp50: w.floor.p50, fp99: w.floor.p99, r99: w.ratios.p99, applied: s(w.allAppliedMs), cpu: `${w.ack.cpuUsPerDelivery} / ${w.floor.cpuUsPerDelivery}`,
+      calls: `${w.bob.calls} (${w.bob.searches} searches)`, min: `${w.minBob.calls} (${w.minBob.searches} searches)`, vs: w.callsVsMin, r429: w.bob.rateLimited,
+      conv: w.converged.mismatches === 0 && !w.stored.FAILED ? `yes (${w.converged.checked})` : `NO (${w.converged.mismatches} differ, ${w.stored.FAILED ?? 0} failed)`,
+    })), [["db", "db"], ["p50", "ack p50"], ["p99", "ack p99"], ["ok", "p99 ≤25"], ["max", "ack max"], ["rps", "acks/s"], ["bad", "non-2xx"], ["fp50", "floor p50"], ["fp99", "floor p99"], ["r99", "p99/floor"], ["cpu", "CPU µs/ack gw / floor"],
+      ["applied", "all applied (s)"], ["calls", "Bob calls"], ["min", "least possible"], ["vs", "calls/least"], ["r429", "429s"], ["conv", "directory = Bob"]]));
+    for (const w of results.webhooks) {
+      console.log(`${w.db}: ${w.distinctEmployees} distinct employees named (${Object.entries(w.byType).map(([t, n]) => `${n} ${t}`).join(", ")}); stored ${Object.entries(w.stored).map(([k, n]) => `${n} ${k}`).join(", ")}; ` +
+        `${w.applyJobs ?? "?"} webhook-apply jobs; least Bob calls take ${w.minBob.secondsAtRateLimit} s of waiting at ${50}/min people search`);
+    }
+  } else {
+    console.log("\nwebhooks: not run");
+  }
+}
+

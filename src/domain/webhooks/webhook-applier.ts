@@ -16,9 +16,18 @@ const APPLY_BATCH = 500;
 export interface SettleOptions {
   /** A burst has settled once no delivery arrived for this long (default 250 ms). */
   readonly quietMs?: number;
-  /** Never wait longer than this after the first look, so a steady stream is still applied (default 2,000 ms). */
+  /** Never wait longer than this after the first look, so a steady stream is still applied (default 5,000 ms). */
   readonly maxWaitMs?: number;
 }
+
+/**
+ * Every drain costs at least three Bob calls (field metadata, named lists, one people search),
+ * and people search has 50 a minute per credential, shared with full syncs. A steady stream of
+ * events (a bulk edit in Bob) is therefore drained at most every 5 s: about 12 searches a minute,
+ * a quarter of the budget, where 2 s spent half of it; a storm lasting a few seconds is one drain
+ * and the acks do not compete with a drain's work. A lone event is still applied 250 ms after it.
+ */
+export const DEFAULT_SETTLE = { quietMs: 250, maxWaitMs: 5_000 } as const;
 
 /**
  * Applies a company's accepted webhook deliveries. Once a burst has settled, everything pending
@@ -59,8 +68,8 @@ export class WebhookApplier {
    * Real time (not the injected clock): this is about request timing, not calendar days.
    */
   private async settle(companyId: string): Promise<void> {
-    const quietMs = this.deps.settle?.quietMs ?? 250;
-    const maxWaitMs = this.deps.settle?.maxWaitMs ?? 2_000;
+    const quietMs = this.deps.settle?.quietMs ?? DEFAULT_SETTLE.quietMs;
+    const maxWaitMs = this.deps.settle?.maxWaitMs ?? DEFAULT_SETTLE.maxWaitMs;
     if (maxWaitMs <= 0) return;
     const startedAt = performance.now();
     let last = await this.deps.deliveries.pendingState(companyId);
