@@ -179,4 +179,3 @@ function printReport(results) {
     console.log("\nwebhooks: not run");
   }
 }
-
