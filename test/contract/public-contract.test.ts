@@ -5,16 +5,31 @@ import { buildSchema, findBreakingChanges } from "graphql";
 import { describe, expect, it } from "vitest";
 
 /**
- * The public contract (../shared/api-contract.graphql) must be contained in our schema: no
- * breaking change with the contract as the old schema and ours as the new one.
+ * The public contract (api-contract.graphql, kept beside the repository by the product team) must
+ * be contained in our schema: no breaking change with the contract as the old schema and ours as
+ * the new one.
  *
- * The one allowlist of what is not implemented yet (empty: every operation is implemented). The
- * test also fails when an entry is no longer needed, so the list can only shrink.
+ * The one allowlist of what is not implemented yet, by the issue that builds it. The test also
+ * fails when an entry is no longer needed, so the list can only shrink.
  */
 const NOT_YET_IMPLEMENTED: Record<string, readonly string[]> = {
+  "field visibility and honest webhook outcomes": ["IntegrationWarning", "Integration.warnings", "SyncSettings.timeZone", "UpdateSyncSettingsInput.timeZone", "AttributeValue.employee", "SKIPPED", "WebhookDelivery.issues"],
+  hardening: ["Mutation.rotateWebhookUrl"],
+  "history, survey population, overrides, health": [
+    "IntegrationHealth", "Integration.health", "NEEDS_RECONNECT",
+    "SetFieldMappingInput", "Mutation.setFieldMapping", "Mutation.clearFieldMapping", "OVERRIDDEN",
+    "SurveyImpact", "SurveyImpactEmployee", "SyncRun.surveyImpact",
+    "SurveyPopulation", "SurveyPopulationGroup", "Query.surveyPopulation",
+    "ChangeCause", "FieldChange", "EmployeeHistoryEntry", "EmployeeHistoryEdge", "EmployeeHistoryConnection", "Query.employeeHistory", "Employee.history",
+    "SyncCounts.driftRepaired", "SyncSettings.notificationUrl", "UpdateSyncSettingsInput.notificationUrl",
+  ],
 };
 
 const CONTRACT_PATH = process.env.CONTRACT_PATH ?? fileURLToPath(new URL("../../../shared/api-contract.graphql", import.meta.url));
+const present = existsSync(CONTRACT_PATH);
+// A user's clone has no contract beside it: the check is skipped there, and says so. CI has it.
+const required = process.env.CI === "true" || process.env.REQUIRE_CONTRACT === "1";
+if (!present && !required) console.warn(`public contract check SKIPPED: no contract at ${CONTRACT_PATH} (set CONTRACT_PATH to check one)`);
 
 /** "Query.employees was removed." -> "Query.employees"; "Date was removed." -> "Date". */
 function subjectOf(description: string): string {
@@ -22,11 +37,11 @@ function subjectOf(description: string): string {
 }
 
 describe("the public contract", () => {
-  it("is present beside the repository", () => {
-    expect(existsSync(CONTRACT_PATH), `expected the contract at ${CONTRACT_PATH} (set CONTRACT_PATH to override)`).toBe(true);
+  it.runIf(required)("is present beside the repository (CI)", () => {
+    expect(present, `expected the contract at ${CONTRACT_PATH} (set CONTRACT_PATH to override)`).toBe(true);
   });
 
-  it("has no breaking change against our schema except the allowlisted, not yet implemented operations", async () => {
+  it.runIf(present)("has no breaking change against our schema except the allowlisted, not yet implemented operations", async () => {
     const contract = buildSchema(await readFile(CONTRACT_PATH, "utf8"));
     const ours = buildSchema(await readFile(new URL("../../schema/schema.graphql", import.meta.url), "utf8"));
     const allowed = new Set(Object.values(NOT_YET_IMPLEMENTED).flat());
