@@ -70,15 +70,17 @@ async function startFloorServer({ gateway, companyId }) {
     const [rows, [count], attributes] = await Promise.all([
       query("select bob_id, first_name, last_name, manager_bob_id, attributes from employee where company_id = $1 order by last_name, first_name, id limit $2", [companyId, first]),
       query("select count(*)::int as n from employee where company_id = $1", [companyId]),
-      (statements++, query("select slot::text as id, name from attribute where company_id = $1", [companyId])),
+      (statements++, query("select slot::text as id, name, type from attribute where company_id = $1", [companyId])),
     ]);
-    const managerIds = [...new Set(rows.map((r) => r.manager_bob_id).filter(Boolean))];
+    const rank = new Map([...attributes].sort((a, b) => collator.compare(a.name, b.name)).map((a, i) => [a.id, { i, name: a.name, employee: a.type === "EMPLOYEE" }]));
+    const valuesOf = (r) => Object.entries(typeof r.attributes === "string" ? JSON.parse(r.attributes) : r.attributes).filter(([id]) => rank.has(id)).sort(([a], [b]) => rank.get(a).i - rank.get(b).i);
+    // Managers and EMPLOYEE attribute values are Bob ids: one statement finds who of them is in the directory, and their ids.
+    const referenced = [...new Set(rows.flatMap((r) => [r.manager_bob_id, ...valuesOf(r).filter(([id]) => rank.get(id).employee).map(([, v]) => v)]).filter(Boolean))];
     statements++;
-    const managers = new Set((await query("select bob_id from employee where company_id = $1 and bob_id = any($2)", [companyId, managerIds])).map((r) => r.bob_id));
-    const rank = new Map([...attributes].sort((a, b) => collator.compare(a.name, b.name)).map((a, i) => [a.id, { i, name: a.name }]));
+    const idByBobId = new Map((await query("select bob_id, id::text as id from employee where company_id = $1 and bob_id = any($2)", [companyId, referenced])).map((r) => [r.bob_id, r.id]));
     const edges = rows.map((r) => {
-      const values = Object.entries(typeof r.attributes === "string" ? JSON.parse(r.attributes) : r.attributes).filter(([id]) => rank.has(id)).sort(([a], [b]) => rank.get(a).i - rank.get(b).i);
-      return { node: { bobId: r.bob_id, firstName: r.first_name, lastName: r.last_name, manager: r.manager_bob_id && managers.has(r.manager_bob_id) ? { bobId: r.manager_bob_id } : null, attributes: values.map(([id, value]) => ({ attribute: { name: rank.get(id).name }, value })) } };
+      const values = valuesOf(r).map(([id, value]) => ({ attribute: { name: rank.get(id).name }, value: rank.get(id).employee ? (idByBobId.get(value) ?? null) : value }));
+      return { node: { bobId: r.bob_id, firstName: r.first_name, lastName: r.last_name, manager: r.manager_bob_id && idByBobId.has(r.manager_bob_id) ? { bobId: r.manager_bob_id } : null, attributes: values } };
     });
     return `${JSON.stringify({ data: { employees: { totalCount: count.n, edges } } })}\n`;
   }

@@ -115,7 +115,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     tenancy: new TenancyService(companies),
     integration: new IntegrationService(companies, clock, config.publicUrl),
     attributes: new AttributeService(attributeStore, companies),
-    connection: new ConnectionService(companies, connections, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl),
+    connection: new ConnectionService(companies, connections, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl, attributeStore),
     sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: fieldMetadata.wrap(bobForSync), clock, prefetch: (companyId) => runner.prefetch(companyId) }),
     progress,
     webhooks: new WebhookService(companies, connections, deliveries, config.publicUrl),

@@ -42,6 +42,7 @@ export function parseFields(json: unknown): FieldsParse {
       name: f.name,
       type: f.type,
       categoryId: (f.categoryId ?? f.category) as string,
+      ...(f.categoryDisplayName ? { categoryName: f.categoryDisplayName } : {}),
       // Bob documents jsonPath on every field; if one lacks it, the id says where it lives.
       jsonPath: f.jsonPath ?? nestedPath(f.id).join("."),
       ...(listId === null || listId === undefined ? {} : { listId: String(listId) }),

@@ -30,6 +30,7 @@ export const rawFieldSchema = z
     type: z.string().trim().min(1),
     categoryId: z.string().trim().min(1).nullish(),
     category: z.string().trim().min(1).nullish(),
+    categoryDisplayName: z.string().trim().min(1).nullish().catch(null),
     jsonPath: z.string().trim().min(1).nullish(),
     typeData: z
       .looseObject({ listId: z.union([z.string().trim().min(1), z.number()]).nullish() })

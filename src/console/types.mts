@@ -53,6 +53,7 @@ export interface Integration {
   webhookUrl: string | null;
   realTimeUpdates: boolean;
   settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null };
+  warnings: { code: string; message: string; bobFieldId: string | null }[];
   lastSyncRun: RunSummary | null;
 }
 
@@ -79,5 +80,5 @@ export interface Connection<T> {
 export const COUNTS = "counts { fetched created updated deleted unchanged skipped }";
 export const RUN_SUMMARY = `id status phase dryRun trigger queuedAt startedAt finishedAt error ${COUNTS}`;
 export const INTEGRATION = `status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates
-  settings { deletionSafeguardPercent reconcileEveryHours } lastSyncRun { ${RUN_SUMMARY} }`;
+  settings { deletionSafeguardPercent reconcileEveryHours } warnings { code message bobFieldId } lastSyncRun { ${RUN_SUMMARY} }`;
 export const PROGRESS = `runId status phase processed total ${COUNTS}`;

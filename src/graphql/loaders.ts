@@ -47,6 +47,7 @@ function once<T>(load: () => Promise<T>): Once<T> {
  * managers and attributes costs the same few queries as a page of 5.
  */
 export interface Loaders {
+  /** The caller's company's employees by Bob id: managers, and the employees EMPLOYEE attribute values reference. */
   readonly employeeByBobId: DataLoader<string, DirectoryEmployee | null>;
   readonly attributes: Once<AttributeIndex>;
   readonly today: Once<string>;

@@ -16,7 +16,8 @@ export interface DirectoryVersions {
  * Root fields whose whole answer is a function of (the company's directory version, the
  * company's calendar day, the caller's company and role, the operation and its variables): the
  * employee directory and the attributes. Everything they resolve (employees, managers, attribute
- * names, lifecycle as of today) lives in the tables the version covers.
+ * names, the employees EMPLOYEE attribute values reference, lifecycle as of today) lives in the
+ * tables the version covers.
  */
 export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(["employees", "employee", "attributes", "__typename"]);
 

@@ -50,4 +50,25 @@ describe("authentication", () => {
     const [full] = await search(sim, { fields });
     expect(full!["personal"]).toHaveProperty("birthDate");
   });
+
+  it("models permission groups per credential: people/{id} omits hidden categories too, metadata still lists them, and the group can change", async () => {
+    const sim = await start({ employees: 5 });
+    const group = (hiddenCategories: string[]) =>
+      sim.addCredential({ kind: "SERVICE_USER", id: "SU-GROUP", token: "group-token", scopes: ["Full employee read", "Employee fields read"], hiddenCategories });
+    group(["personal"]);
+    const auth = basicAuth("SU-GROUP", "group-token");
+    const id = sim.company.employees()[0]!.id;
+    const one = (await (await post(sim, `/people/${id}`, { fields: ["root.id", "root.firstName", "personal.birthDate", "work.startDate"] }, auth)).json()) as Json;
+    const person = (Array.isArray(one["employees"]) ? one["employees"][0] : one) as Json;
+    expect(person).toHaveProperty("firstName");
+    expect(person["work"]).toHaveProperty("startDate");
+    expect(person).not.toHaveProperty("personal");
+    const fields = (await (await get(sim, "/company/people/fields", auth)).json()) as Json[];
+    expect(fields.map((f) => f["id"])).toContain("personal.birthDate");
+
+    // The admin widens the permission group: the same credential sees the category at once.
+    group([]);
+    const [wider] = await search(sim, { fields: ["root.id", "personal.birthDate"], filters: [{ fieldPath: "root.id", operator: "equals", values: [id] }] }, auth);
+    expect(wider).toHaveProperty("personal");
+  });
 });

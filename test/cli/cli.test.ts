@@ -63,6 +63,15 @@ describe("bob-gateway CLI", () => {
     expect(legacy.stdout).toMatch(/status:\s+CONNECTED/);
     expect(legacy.stdout).toMatch(/credential:\s+ACCESS_TOKEN/);
 
+    // A credential that cannot see the personal category: still connected, and status says what to grant.
+    h.sim.addCredential({ kind: "ACCESS_TOKEN", token: "cli-limited-token-012345", scopes: ["Full employee read", "Employee fields read"], hiddenCategories: ["personal"] });
+    ok(await cli(["connect", "--access-token", "cli-limited-token-012345"], admin));
+    const limited = ok(await cli(["status"], admin));
+    expect(limited.stdout).toMatch(/status:\s+CONNECTED/);
+    expect(limited.stdout).toMatch(/warning FIELD_NOT_VISIBLE \(personal\.birthDate\): .*permission group/);
+    ok(await cli(["connect", "--access-token", h.sim.credentials.accessToken], admin));
+    expect(ok(await cli(["status"], admin)).stdout).not.toContain("warning");
+
     const wrong = await cli(["connect", "--access-token", "not-a-bob-token"], admin);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("BOB_INVALID_CREDENTIALS");
@@ -168,6 +177,13 @@ describe("bob-gateway CLI", () => {
     const some = ok(await cli(["employees", "--lifecycle", "active,leaving", "--limit", "7"]));
     expect(some.stdout.trim().split("\n")).toHaveLength(2 + 7 + 1);
     expect(some.stdout).toMatch(/7 of \d+ employees/);
+    // MANAGER shows the referenced employee by name, not by id.
+    const [header = "", , ...rows] = some.stdout.split("\n");
+    const managers = (await h.gql<{ employees: { edges: { node: { manager: { firstName: string; lastName: string } | null } }[] } }>(
+      "{ employees(first: 7, lifecycle: [ACTIVE, LEAVING]) { edges { node { manager { firstName lastName } } } } }",
+    )).employees.edges.map((e) => (e.node.manager ? `${e.node.manager.firstName} ${e.node.manager.lastName}` : "-"));
+    expect(managers.some((m) => m !== "-")).toBe(true);
+    expect(rows.slice(0, 7).map((r) => r.slice(header.indexOf("MANAGER")).trim())).toEqual(managers);
     expect((await cli(["employees", "--lifecycle", "RETIRED"])).code).toBe(2);
     expect((await cli(["employees", "--limit", "zero"])).code).toBe(2);
   });

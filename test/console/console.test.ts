@@ -240,6 +240,24 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     expect(await approved.getAttribute("data-status")).toMatch(/SUCCEEDED|PARTIAL/);
   });
 
+  browserIt("shows, on the overview, the fields a credential cannot see and what to grant in Bob", async () => {
+    await openTab("overview");
+    expect(await page.getByTestId("warnings").count()).toBe(0);
+    sim.addCredential({ kind: "ACCESS_TOKEN", token: "console-limited-token-0123", scopes: ["Full employee read", "Employee fields read"], hiddenCategories: ["personal"] });
+    await page.getByRole("button", { name: "Replace credential" }).click();
+    await page.getByLabel("Access token").fill("console-limited-token-0123");
+    await page.getByTestId("connect-submit").click();
+    const warnings = page.getByTestId("warnings");
+    await warnings.waitFor();
+    expect(await warnings.innerText()).toMatch(/Birth date.*not visible.*permission group/s);
+    await shot("field-warnings", "console-field-warnings.png");
+    // The full credential again: the warning goes.
+    await page.getByRole("button", { name: "Replace credential" }).click();
+    await page.getByLabel("Access token").fill(sim.credentials.accessToken);
+    await page.getByTestId("connect-submit").click();
+    await warnings.waitFor({ state: "detached" });
+  });
+
   browserIt("signs out: the token is forgotten", async () => {
     await page.getByTestId("sign-out").click();
     await page.getByTestId("signin").waitFor();

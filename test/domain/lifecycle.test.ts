@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deriveLifecycle, todayIn, wholeMonthsBetween } from "../../src/domain/sync/index.js";
+import { deriveLifecycle, ianaTimeZone, todayIn, wholeMonthsBetween } from "../../src/domain/sync/index.js";
 
 const on = (today: string, startDate: string | null, separationDate: string | null = null) => deriveLifecycle({ startDate, separationDate }, today);
 
@@ -31,9 +32,9 @@ describe("deriveLifecycle: leavers", () => {
     expect(on("2025-06-29", start, "2025-06-30")).toMatchObject({ lifecycle: "LEAVING", surveyable: true });
   });
 
-  it("is LEAVING but no longer surveyable on the separation date", () => {
-    // The contract counts "today" as LEAVING; the rules stop surveys once separation date <= today.
-    expect(on("2025-06-30", start, "2025-06-30")).toMatchObject({ lifecycle: "LEAVING", surveyable: false });
+  it("is LEAVING and still surveyable on the separation date (the last day of employment)", () => {
+    // The rule changed by spec: surveyable while separation date >= today (it used to stop on the day).
+    expect(on("2025-06-30", start, "2025-06-30")).toMatchObject({ lifecycle: "LEAVING", surveyable: true });
   });
 
   it("is LEFT and not surveyable the day after", () => {
@@ -46,6 +47,20 @@ describe("deriveLifecycle: leavers", () => {
 
   it("is ACTIVE and surveyable again once the separation is cleared (reinstated)", () => {
     expect(on("2025-07-01", start, null)).toMatchObject({ lifecycle: "ACTIVE", surveyable: true });
+  });
+
+  it("property: surveyable exactly when ACTIVE or LEAVING, i.e. started and separation date (if any) >= today", () => {
+    const day = fc.constantFrom("2024-02-28", "2024-02-29", "2024-03-01", "2024-12-31", "2025-01-01");
+    fc.assert(
+      fc.property(fc.option(day, { nil: null }), fc.option(day, { nil: null }), day, (startDate, separationDate, today) => {
+        const state = on(today, startDate, separationDate);
+        const started = startDate === null || startDate <= today;
+        expect(state.surveyable).toBe(started && (separationDate === null || separationDate >= today));
+        expect(state.surveyable).toBe(state.lifecycle === "ACTIVE" || state.lifecycle === "LEAVING");
+        expect(state.lifecycle === "LEFT").toBe(separationDate !== null && separationDate < today);
+      }),
+      { numRuns: 300, seed: 20261205 },
+    );
   });
 });
 
@@ -109,4 +124,26 @@ describe("todayIn: the company's calendar day", () => {
   it("throws for an unknown time zone", () => {
     expect(() => todayIn("Mars/Olympus", instant)).toThrow(RangeError);
   });
+});
+
+describe("ianaTimeZone: what updateSyncSettings accepts as the company's time zone", () => {
+  const instant = new Date("2025-03-10T23:30:00Z");
+  it.each([
+    ["UTC", "UTC"],
+    ["Europe/Copenhagen", "Europe/Copenhagen"],
+    ["europe/copenhagen", "Europe/Copenhagen"],
+    ["Pacific/Kiritimati", "Pacific/Kiritimati"],
+    ["America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"],
+    ["Etc/GMT+5", "Etc/GMT+5"],
+  ])("accepts %s as %s", (given, stored) => {
+    expect(ianaTimeZone(given)).toBe(stored);
+    expect(() => todayIn(stored, instant)).not.toThrow();
+  });
+
+  it.each(["", " ", "Mars/Olympus", "Europe/Copenhagen ", " UTC", "+05:00", "-03:30", "Z", "UTC\u0000", "Europe//Paris", "Europe/", `Europe/${"x".repeat(60)}`])(
+    "refuses %j",
+    (given) => {
+      expect(ianaTimeZone(given)).toBeNull();
+    },
+  );
 });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   countPlannedDeletionShare,
+  employeeNumberKey,
   fitsDirectory,
   planSync,
   type EmployeeRecord,
@@ -180,6 +181,96 @@ describe("planSync: duplicate emails", () => {
   });
 });
 
+describe("planSync: duplicate Employee IDs", () => {
+  const number = (employeeNumber: string | null) => ({ employeeNumber });
+
+  it("keeps the first by Bob id among new employees and skips the later one, naming the Employee ID and who keeps it", () => {
+    const p = plan([employee("2", number("E7")), employee("1", number("E7"))], new Map());
+    expect(p.creates.map((r) => r.bobId)).toEqual(["1"]);
+    expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "2"]]);
+    expect(p.issues[0]).toEqual({
+      bobEmployeeId: "2",
+      email: "e2@acme.test",
+      code: "DUPLICATE_EMPLOYEE_ID",
+      message: 'Employee ID "E7" is also used by Bob employee 1, who keeps it; this employee was skipped.',
+    });
+    expect(p.skipped).toBe(1);
+  });
+
+  it("keeps the Employee ID with the directory employee who has it, against a newcomer with a smaller Bob id", () => {
+    const holder = employee("9", number("E7"));
+    const p = plan([employee("1", number("E7")), holder], directoryOf(holder));
+    expect(p).toMatchObject({ creates: [], updates: [], unchanged: 1, skipped: 1 });
+    expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "1"]]);
+    expect(p.issues[0]?.message).toContain("Bob employee 9, who keeps it");
+  });
+
+  it("refuses an Employee ID still held by a directory employee the sync leaves alone", () => {
+    // Incomplete fetch: 9 stays as it is, so 1 cannot take its Employee ID.
+    const p = plan([employee("1", number("E7"))], directoryOf(employee("9", number("E7"))), { fetchComplete: false });
+    expect(p.creates).toEqual([]);
+    expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "1"]]);
+    expect(p.issues[0]?.message).toBe('Employee ID "E7" is also used by Bob employee 9 in Peakon, who is left unchanged; this employee was skipped.');
+  });
+
+  it("compares Employee IDs trimmed and otherwise exactly: case and leading zeros count", () => {
+    const p = plan([employee("1", number("E7")), employee("2", number(" E7\t")), employee("3", number("e7")), employee("4", number("007")), employee("5", number("7"))], new Map());
+    expect(p.creates.map((r) => r.bobId)).toEqual(["1", "3", "4", "5"]);
+    expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "2"]]);
+    expect(p.issues[0]?.message).toContain('Employee ID "E7"');
+  });
+
+  it("never lets a missing or empty Employee ID clash", () => {
+    const p = plan([employee("1", number(null)), employee("2", number(null)), employee("3", number("")), employee("4", number("  "))], directoryOf(employee("9", number(""))), { fetchComplete: false });
+    expect(p.creates.map((r) => r.bobId)).toEqual(["1", "2", "3", "4"]);
+    expect(p.issues).toEqual([]);
+  });
+
+  it("lets an Employee ID move from a deleted employee or one changing theirs", () => {
+    const p = plan([employee("1", number("A")), employee("2", number("B")), employee("8", number("C"))], directoryOf(employee("9", number("A")), employee("8", number("B"))));
+    expect(p.creates.map((r) => r.bobId)).toEqual(["1", "2"]);
+    expect(p.deletes.map((r) => r.bobId)).toEqual(["9"]);
+    expect(p.updates.map((u) => u.after.bobId)).toEqual(["8"]);
+    expect(p.issues).toEqual([]);
+  });
+
+  it("leaves an existing employee skipped for a duplicate Employee ID as it was, holding its old email and Employee ID", () => {
+    // 2 wants 1's Employee ID and is skipped; 2 keeps its old email and Employee ID, so 3 can have neither.
+    const p = plan(
+      [employee("1", number("E1")), employee("2", { employeeNumber: "E1", email: "new2@acme.test" }), employee("3", { email: "old2@acme.test" }), employee("4", number("E2"))],
+      directoryOf(employee("1", number("E1")), employee("2", { employeeNumber: "E2", email: "old2@acme.test" })),
+    );
+    expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "2"], ["DUPLICATE_EMAIL", "3"], ["DUPLICATE_EMPLOYEE_ID", "4"]]);
+    expect(p).toMatchObject({ creates: [], updates: [], deletes: [], unchanged: 1, skipped: 3 });
+  });
+
+  it("lets nobody skipped for a duplicate email hold an Employee ID against anyone, and the other way round", () => {
+    const holder = employee("9", { email: "x@acme.test", employeeNumber: "E9" });
+    // 1 loses x@ to 9, so its E5 is free for 2.
+    const lostEmail = plan([holder, employee("1", { email: "x@acme.test", employeeNumber: "E5" }), employee("2", { email: "y@acme.test", employeeNumber: "E5" })], directoryOf(holder));
+    expect(lostEmail.creates.map((r) => r.bobId)).toEqual(["2"]);
+    expect(codes(lostEmail)).toEqual([["DUPLICATE_EMAIL", "1"]]);
+    // 1 would keep z@ against 2 (smaller Bob id), but loses E9 to 9, so z@ is 2's.
+    const lostNumber = plan([holder, employee("1", { email: "z@acme.test", employeeNumber: "E9" }), employee("2", { email: "z@acme.test", employeeNumber: null })], directoryOf(holder));
+    expect(lostNumber.creates.map((r) => r.bobId)).toEqual(["2"]);
+    expect(codes(lostNumber)).toEqual([["DUPLICATE_EMPLOYEE_ID", "1"]]);
+    expect(lostNumber.issues[0]?.message).toContain("Bob employee 9, who keeps it");
+  });
+
+  it("reports an employee who shares both the email and the Employee ID once, for the email", () => {
+    const p = plan([employee("1", { email: "x@acme.test", employeeNumber: "E1" }), employee("2", { email: "X@acme.test", employeeNumber: "E1" })], new Map());
+    expect(p.creates.map((r) => r.bobId)).toEqual(["1"]);
+    expect(codes(p)).toEqual([["DUPLICATE_EMAIL", "2"]]);
+    expect(p.skipped).toBe(1);
+  });
+
+  it("counts DUPLICATE_EMPLOYEE_ID as skipping the record, leaving the employee as it is", () => {
+    const skippedEarlier: SyncIssue = { bobEmployeeId: "1", email: null, code: "DUPLICATE_EMPLOYEE_ID", message: "x" };
+    const p = plan([employee("2")], directoryOf(employee("1"), employee("2")), { issues: [skippedEarlier] });
+    expect(p).toMatchObject({ deletes: [], updates: [], unchanged: 1, skipped: 1 });
+  });
+});
+
 describe("planSync: manager links", () => {
   it("keeps an employee whose manager does not exist, without the link", () => {
     const p = plan([employee("1", { managerBobId: "404", attributes: { "std-manager": "404" } })], new Map());
@@ -256,6 +347,7 @@ describe("planSync: idempotence", () => {
   const record = fc.record({
     bobId: bobIds,
     email: fc.option(fc.constantFrom("a@x.test", "A@x.test", "b@x.test", "c@x.test", "d@x.test"), { nil: null }),
+    employeeNumber: fc.option(fc.constantFrom("7", " 7", "07", "8", "9", ""), { nil: null }),
     managerBobId: fc.option(bobIds, { nil: null }),
     lastName: fc.constantFrom("Lee", "Doe"),
     separationDate: fc.option(fc.constantFrom("2025-01-01", "2025-06-30"), { nil: null }),
@@ -263,18 +355,25 @@ describe("planSync: idempotence", () => {
   }).map(({ level, ...r }) =>
     employee(r.bobId, { ...r, attributes: { ...(level === null ? {} : { "attr-level": level }), ...(r.managerBobId === null ? {} : { "std-manager": r.managerBobId }) } }),
   );
-  /** Directories as the database keeps them: one record per Bob id, emails unique. */
-  const directory = fc.array(record, { maxLength: 8 }).map((records) => {
+  /**
+   * Directories as the database keeps them: one record per Bob id, emails unique, Employee IDs
+   * unique unless `repeatedNumbers` (a directory synced before they were checked).
+   */
+  const directories = (repeatedNumbers: boolean) => fc.array(record, { maxLength: 8 }).map((records) => {
     const byId = new Map<string, EmployeeRecord>();
     const emails = new Set<string>();
+    const numbers = new Set<string>();
     for (const r of records) {
       const key = r.email?.toLowerCase() ?? null;
-      if (byId.has(r.bobId) || (key !== null && emails.has(key))) continue;
+      const number = employeeNumberKey(r.employeeNumber);
+      if (byId.has(r.bobId) || (key !== null && emails.has(key)) || (!repeatedNumbers && number !== null && numbers.has(number))) continue;
       byId.set(r.bobId, r);
       if (key !== null) emails.add(key);
+      if (number !== null) numbers.add(number);
     }
     return byId;
   });
+  const directory = directories(false);
 
   /** What Bob answers (one record per Bob id) and which of them mapping skipped. */
   const fetchedArb = fc.uniqueArray(record, { selector: (r) => r.bobId, maxLength: 8 });
@@ -294,9 +393,11 @@ describe("planSync: idempotence", () => {
         expect(second.deletes).toEqual([]);
         expect(second.changes).toEqual([]);
         expect(second.skipped).toBe(first.skipped);
-        // After the plan, no two employees share an email and every manager exists.
+        // After the plan, no two employees share an email or an Employee ID, and every manager exists.
         const emails = [...applied.values()].flatMap((r) => (r.email === null ? [] : [r.email.toLowerCase()]));
         expect(new Set(emails).size).toBe(emails.length);
+        const numbers = [...applied.values()].flatMap((r) => employeeNumberKey(r.employeeNumber) ?? []);
+        expect(new Set(numbers).size).toBe(numbers.length);
         const written = new Set([...first.creates, ...first.updates.map((u) => u.after)].map((r) => r.bobId));
         for (const r of applied.values()) {
           if (written.has(r.bobId) && r.managerBobId !== null) {
@@ -314,7 +415,7 @@ describe("planSync: idempotence", () => {
   it("property: the plan does not depend on the order Bob lists employees in or the directory is read in", () => {
     fc.assert(
       fc.property(
-        directory,
+        fc.oneof(directory, directories(true)),
         fetchedArb,
         skippedArb,
         fc.boolean(),

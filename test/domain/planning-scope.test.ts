@@ -9,11 +9,16 @@ const ids = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
 const bobId = fc.constantFrom(...ids);
 // Case, whitespace and non-ASCII variants: emailKey() folds them, SQL must not miss them.
 const email = fc.option(fc.constantFrom("a@x.test", "A@x.test", " b@x.test", "b@x.test", "\u212Aim@x.test", "kim@x.test", "Ä@x.test", "ä@x.test", "c@x.test"), { nil: null });
+// Employee IDs are trimmed (also of non-ASCII spaces) and otherwise exact: case and leading zeros count.
+const employeeNumber = fc.option(fc.constantFrom("7", " 7", "7\u00a0", "07", "8", "A1", "a1", "", " "), { nil: null });
 const record = fc
-  .record({ bobId, email, managerBobId: fc.option(bobId, { nil: null }), lastName: fc.constantFrom("Lee", "Doe"), level: fc.option(fc.constantFrom("Junior", "Senior"), { nil: null }) })
+  .record({ bobId, email, employeeNumber, managerBobId: fc.option(bobId, { nil: null }), lastName: fc.constantFrom("Lee", "Doe"), level: fc.option(fc.constantFrom("Junior", "Senior"), { nil: null }) })
   .map(({ level, ...r }) => employee(r.bobId, { ...r, attributes: { ...(level === null ? {} : { "attr-level": level }), ...(r.managerBobId === null ? {} : { "std-manager": r.managerBobId }) } }));
 
-/** A directory as the planner leaves it: one record per Bob id, no two emails alike. */
+/**
+ * A directory as the planner leaves it: one record per Bob id, no two emails alike. Employee IDs
+ * may repeat, as in a directory synced before they were checked.
+ */
 const directory = fc.array(record, { maxLength: 12 }).map((records) => {
   const byId = new Map<string, EmployeeRecord>();
   const keys = new Set<string>();
@@ -53,8 +58,8 @@ describe("planning a webhook drain over its scope of the directory", () => {
     );
   });
 
-  it("names the fetched and the named employees, their emails folded, and their new managers", () => {
-    const fetched = [employee("1", { email: " Ann@X.test", managerBobId: "9" }), employee("2", { email: null, managerBobId: "9" })];
-    expect(planningScope(["1", "3"], fetched)).toEqual({ bobIds: ["1", "3", "2"], emailKeys: ["ann@x.test"], managerBobIds: ["9"] });
+  it("names the fetched and the named employees, their emails folded, their Employee IDs trimmed, and their new managers", () => {
+    const fetched = [employee("1", { email: " Ann@X.test", employeeNumber: " E7 ", managerBobId: "9" }), employee("2", { email: null, employeeNumber: " ", managerBobId: "9" })];
+    expect(planningScope(["1", "3"], fetched)).toEqual({ bobIds: ["1", "3", "2"], emailKeys: ["ann@x.test"], employeeNumberKeys: ["E7"], managerBobIds: ["9"] });
   });
 });

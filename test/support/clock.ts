@@ -12,4 +12,9 @@ export class MovableClock implements Clock {
   setDay(day: string): void {
     this.current = new Date(`${day}T12:00:00Z`);
   }
+
+  /** Any instant, e.g. just after midnight UTC, when zones west of UTC are still on the day before. */
+  set(instant: Date | string): void {
+    this.current = new Date(instant);
+  }
 }

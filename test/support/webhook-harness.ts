@@ -2,7 +2,7 @@ import { bobSignature } from "../../src/bob-simulator/index.js";
 import { within } from "./deferred.js";
 import type { SyncHarness } from "./sync-harness.js";
 
-export interface Delivery { id: string; eventType: string; bobEmployeeId: string | null; status: string; error: string | null }
+export interface Delivery { id: string; eventType: string; bobEmployeeId: string | null; status: string; error: string | null; issues: { bobEmployeeId: string | null; code: string; message: string }[] }
 
 export const HOOK_SECRET = "bob-hook-secret-for-tests-0123456789";
 
@@ -30,7 +30,7 @@ export function signedPost(url: string, body: string, secret = HOOK_SECRET): Pro
 
 export async function deliveries(h: SyncHarness, first = 500): Promise<Delivery[]> {
   const res = await h.gql<{ webhookDeliveries: { edges: { node: Delivery }[] } }>(
-    "query($f: Int) { webhookDeliveries(first: $f) { edges { node { id eventType bobEmployeeId status error } } } }",
+    "query($f: Int) { webhookDeliveries(first: $f) { edges { node { id eventType bobEmployeeId status error issues { bobEmployeeId code message } } } } }",
     { f: first },
   );
   return res.webhookDeliveries.edges.map((e) => e.node);

@@ -111,8 +111,10 @@ describe("custom fields: every Bob type against every Peakon type, end to end", 
       [fieldName("boolean", "TEXT")]: "No",
       [fieldName("list", "OPTION")]: "Large",
       [fieldName("hierarchy-list", "TEXT")]: "Small",
-      [fieldName("employee-reference", "EMPLOYEE")]: mentor,
+      // An EMPLOYEE value is the referenced employee's Peakon Employee.id (it was the Bob id before issue item 7).
+      [fieldName("employee-reference", "EMPLOYEE")]: (await h.employee(mentor))?.id,
     });
+    expect(values[fieldName("employee-reference", "EMPLOYEE")]).toMatch(/^[0-9a-f-]{36}$/);
     expect(values["FTE share"]).toBeUndefined();
     expect(run.issues).toContainEqual(expect.objectContaining({ code: "VALUE_REJECTED", bobEmployeeId: person, message: expect.stringContaining("FTE share") }));
     // Incompatible combinations never carry a value.

@@ -87,7 +87,7 @@ describe("full sync of a generated company", () => {
     h.clock.setDay("2026-06-15");
   });
 
-  it("keeps a leaver surveyable until the separation date and not after", async () => {
+  it("keeps a leaver surveyable until the separation date, on it included, and not after", async () => {
     const id = scenarios().leaving[0] as string;
     const separation = (await h.employee(id))?.separationDate as string;
     const dayBefore = new Date(Date.parse(`${separation}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -95,7 +95,7 @@ describe("full sync of a generated company", () => {
     h.clock.setDay(dayBefore);
     expect(await h.employee(id)).toMatchObject({ lifecycle: "LEAVING", surveyable: true });
     h.clock.setDay(separation);
-    expect(await h.employee(id)).toMatchObject({ surveyable: false });
+    expect(await h.employee(id)).toMatchObject({ lifecycle: "LEAVING", surveyable: true }); // the last day of employment
     h.clock.setDay(dayAfter);
     expect(await h.employee(id)).toMatchObject({ lifecycle: "LEFT", surveyable: false });
     h.clock.setDay("2026-06-15");

@@ -16,7 +16,7 @@ interface EmployeeRow {
   separationReason: string | null;
   surveyable: boolean;
   tenureMonths: number | null;
-  manager: { bobId: string } | null;
+  manager: { bobId: string; firstName: string; lastName: string } | null;
 }
 interface EmployeePage {
   totalCount: number;
@@ -24,7 +24,7 @@ interface EmployeePage {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
 }
 
-const EMPLOYEE_FIELDS = "bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable tenureMonths manager { bobId }";
+const EMPLOYEE_FIELDS = "bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable tenureMonths manager { bobId firstName lastName }";
 const PAGE_SIZE = 200;
 
 /** Every page (or the first `limit` employees), merged into one connection of the same shape. */
@@ -54,7 +54,7 @@ function parseLifecycles(raw: string | undefined): string[] | null {
   return values;
 }
 
-const name = (e: EmployeeRow): string => `${e.firstName} ${e.lastName}`;
+const name = (e: { firstName: string; lastName: string }): string => `${e.firstName} ${e.lastName}`;
 
 function footer(shown: number, total: number, what: string): string {
   return shown === total ? `${total} ${what}` : `${shown} of ${total} ${what}`;
@@ -74,7 +74,8 @@ export async function employees(ctx: CommandContext): Promise<ExitCode> {
       { header: "SEPARATION", value: (e) => e.separationDate },
       { header: "TENURE (MO)", value: (e) => e.tenureMonths, align: "right" },
       { header: "SURVEYABLE", value: (e) => e.surveyable },
-      { header: "MANAGER", value: (e) => e.manager?.bobId },
+      // The Manager attribute references an employee: shown by name, not by id.
+      { header: "MANAGER", value: (e) => (e.manager ? name(e.manager) : null) },
     ];
     return `${table(rows, columns)}\n${footer(rows.length, data.employees.totalCount, "employees")}`;
   });

@@ -11,10 +11,11 @@ interface IntegrationView {
   webhookUrl: string | null;
   realTimeUpdates: boolean;
   settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null };
+  warnings: { code: string; message: string; bobFieldId: string | null }[];
   lastSyncRun?: { id: string; status: string; phase: string; finishedAt: string | null } | null;
 }
 
-const INTEGRATION_FIELDS = "status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates settings { deletionSafeguardPercent reconcileEveryHours }";
+const INTEGRATION_FIELDS = "status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates settings { deletionSafeguardPercent reconcileEveryHours } warnings { code message bobFieldId }";
 
 function describe(i: IntegrationView): string {
   const pairs: [string, unknown][] = [
@@ -30,7 +31,9 @@ function describe(i: IntegrationView): string {
   if (i.lastSyncRun !== undefined) {
     pairs.push(["last sync run", i.lastSyncRun ? `${i.lastSyncRun.id} ${i.lastSyncRun.status} (${i.lastSyncRun.phase})` : null]);
   }
-  return keyValues(pairs);
+  // What the admin must fix in Bob comes last, one line each, in plain words.
+  const warnings = i.warnings.map((w) => `warning ${w.code}${w.bobFieldId ? ` (${w.bobFieldId})` : ""}: ${w.message}`);
+  return [keyValues(pairs), ...warnings].join("\n");
 }
 
 export async function status(ctx: CommandContext): Promise<ExitCode> {

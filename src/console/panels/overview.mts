@@ -64,6 +64,9 @@ export function createOverviewPanel(): Panel {
         row("Connected", formatDateTime(integration.connectedAt)),
         row("Real-time updates", h("span", { "data-testid": "realtime" }, integration.realTimeUpdates ? "On" : "Off"), integration.realTimeUpdates ? "" : h("span", { class: "muted" }, " (add the webhook and its secret in Settings)")),
       ),
+      integration.warnings.length > 0
+        ? h("div", { "data-testid": "warnings" }, ...integration.warnings.map((w) => notice("error", w.message)))
+        : null,
       h("div", { class: "actions" }, replaceButton, disconnect),
       replacing ? createConnectForm({ submitLabel: "Replace credential", onDone: () => (replacing = false) }) : null,
       message,

@@ -6,6 +6,8 @@ import type { BobApi, BobCredential } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
+import type { AttributeStore } from "../ports/attribute-store.js";
+import { checkFieldVisibility } from "./visibility-check.js";
 import { integrationView, type IntegrationView } from "./integration.js";
 import { requireEnabled } from "./integration-service.js";
 
@@ -45,20 +47,23 @@ export class ConnectionService {
     private readonly bob: BobApi,
     private readonly clock: Clock,
     private readonly publicUrl: string,
+    private readonly attributes: AttributeStore,
   ) {}
 
   /**
    * Verifies the credential against Bob (one cheap call per read scope) before storing it, so
-   * a failed connect leaves the previous state untouched.
+   * a failed connect leaves the previous state untouched. Then one small people search tells
+   * which synced fields the credential cannot see: warnings at once, and it still connects.
    */
   async connect(caller: Caller, input: ConnectInput): Promise<IntegrationView> {
     requireRole(caller, "ADMIN", "connect Bob");
     requireEnabled(await this.companies.getIntegration(caller.companyId));
     const credential = parseCredential(input);
     await this.bob.verifyAccess(credential);
+    const fieldWarnings = await checkFieldVisibility(this.bob, credential, await this.attributes.list(caller.companyId));
     await this.connections.saveCredential(
       caller.companyId,
-      { credential, tokenHint: tokenHint(credential.token), connectedAt: this.clock.now() },
+      { credential, tokenHint: tokenHint(credential.token), connectedAt: this.clock.now(), fieldWarnings },
       newWebhookKey(),
     );
     return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);

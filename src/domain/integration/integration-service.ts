@@ -2,11 +2,13 @@ import { requireRole, type Caller } from "../caller.js";
 import { DomainError, badInput } from "../errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
+import { ianaTimeZone, MAX_TIME_ZONE_LENGTH } from "../sync/lifecycle.js";
 import { integrationView, type IntegrationRecord, type IntegrationView, type SyncSettings } from "./integration.js";
 
 export interface SyncSettingsChange {
   readonly deletionSafeguardPercent?: number | null | undefined;
   readonly reconcileEveryHours?: number | null | undefined;
+  readonly timeZone?: string | null | undefined;
 }
 
 /** Admin actions are refused until internal support enabled the integration. */
@@ -46,7 +48,7 @@ export class IntegrationService {
 
 /** Absent fields keep their value; reconcileEveryHours: null turns reconciliation off. */
 export function mergeSettings(current: SyncSettings, change: SyncSettingsChange): SyncSettings {
-  let { deletionSafeguardPercent, reconcileEveryHours } = current;
+  let { deletionSafeguardPercent, reconcileEveryHours, timeZone } = current;
   if (change.deletionSafeguardPercent !== undefined) {
     const p = change.deletionSafeguardPercent;
     if (p === null || !Number.isInteger(p) || p < 1 || p > 100) {
@@ -61,5 +63,13 @@ export function mergeSettings(current: SyncSettings, change: SyncSettingsChange)
     }
     reconcileEveryHours = h;
   }
-  return { deletionSafeguardPercent, reconcileEveryHours };
+  if (change.timeZone !== undefined) {
+    const zone = typeof change.timeZone === "string" ? ianaTimeZone(change.timeZone) : null;
+    if (zone === null) {
+      const given = typeof change.timeZone === "string" && change.timeZone.length <= MAX_TIME_ZONE_LENGTH ? ` ${JSON.stringify(change.timeZone)} is not one.` : "";
+      throw badInput(`timeZone must be an IANA time zone name such as "UTC" or "Europe/Copenhagen", at most ${MAX_TIME_ZONE_LENGTH} characters.${given}`, "timeZone");
+    }
+    timeZone = zone;
+  }
+  return { deletionSafeguardPercent, reconcileEveryHours, timeZone };
 }

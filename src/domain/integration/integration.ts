@@ -1,3 +1,5 @@
+import type { IntegrationWarning } from "../sync/field-visibility.js";
+
 export type IntegrationStatus = "NOT_ENABLED" | "DISCONNECTED" | "CONNECTED";
 export type CredentialKind = "ACCESS_TOKEN" | "SERVICE_USER";
 
@@ -6,23 +8,25 @@ export interface SyncSettings {
   readonly deletionSafeguardPercent: number;
   /** Full reconciliation sync every N hours; null = off. */
   readonly reconcileEveryHours: number | null;
+  /** IANA zone whose calendar day is the company's "today" (lifecycle, surveyable, tenure). */
+  readonly timeZone: string;
 }
 
-export const DEFAULT_SYNC_SETTINGS: SyncSettings = { deletionSafeguardPercent: 20, reconcileEveryHours: null };
+export const DEFAULT_SYNC_SETTINGS: SyncSettings = { deletionSafeguardPercent: 20, reconcileEveryHours: null, timeZone: "UTC" };
 
 /** What is stored about a company's integration; never holds a secret in clear. */
 export interface IntegrationRecord {
   readonly companyId: string;
   readonly enabled: boolean;
   readonly settings: SyncSettings;
-  /** IANA zone whose calendar day is the company's "today". */
-  readonly timeZone: string;
   readonly connection: {
     readonly credentialKind: CredentialKind;
     readonly tokenHint: string;
     readonly connectedAt: Date;
     readonly webhookKey: string;
     readonly hasHookSecret: boolean;
+    /** What the credential was last found unable to see. */
+    readonly warnings: readonly IntegrationWarning[];
   } | null;
 }
 
@@ -35,6 +39,7 @@ export interface IntegrationView {
   readonly webhookUrl: string | null;
   readonly realTimeUpdates: boolean;
   readonly settings: SyncSettings;
+  readonly warnings: readonly IntegrationWarning[];
 }
 
 export function integrationView(record: IntegrationRecord, publicUrl: string): IntegrationView {
@@ -48,5 +53,6 @@ export function integrationView(record: IntegrationRecord, publicUrl: string): I
     webhookUrl: connection ? `${publicUrl}/webhooks/bob/${connection.webhookKey}` : null,
     realTimeUpdates: connection?.hasHookSecret ?? false,
     settings: record.settings,
+    warnings: connection?.warnings ?? [],
   };
 }

@@ -30,6 +30,8 @@ export interface BobFieldDefinition {
   readonly name: string;
   readonly type: BobFieldType;
   readonly categoryId: string;
+  /** The category as Bob's UI names it ("Personal"), when the metadata says. */
+  readonly categoryName?: string;
   /** Dot path of the value inside the employee JSON, as Bob's metadata gives it. */
   readonly jsonPath: string;
   /** Named list backing a list-typed field. */

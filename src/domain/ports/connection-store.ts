@@ -1,9 +1,12 @@
+import type { IntegrationWarning } from "../sync/field-visibility.js";
 import type { BobCredential } from "./bob-api.js";
 
 export interface StoredCredential {
   readonly credential: BobCredential;
   readonly tokenHint: string;
   readonly connectedAt: Date;
+  /** What connecting found the credential cannot see. */
+  readonly fieldWarnings: readonly IntegrationWarning[];
 }
 
 /**
@@ -16,6 +19,10 @@ export interface ConnectionStore {
   /** Forgets the credential and the hook secret; the webhook key stays. */
   forget(companyId: string): Promise<void>;
   loadCredential(companyId: string): Promise<BobCredential | null>;
+  /** Replaces the visibility warnings (a full sync's look at what Bob sent); only while a credential is stored. */
+  saveFieldWarnings(companyId: string, warnings: readonly IntegrationWarning[]): Promise<void>;
+  /** The visibility warnings stored last (empty when none, or not connected). */
+  loadFieldWarnings(companyId: string): Promise<IntegrationWarning[]>;
   /** Stores (replaces) the webhook secret Bob shows; only while a credential is stored. */
   saveHookSecret(companyId: string, secret: string): Promise<void>;
   /** Whose webhook URL this is, and the secret its deliveries are signed with (null: none yet). */

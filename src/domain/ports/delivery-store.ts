@@ -1,6 +1,15 @@
+import type { SyncIssue } from "../sync/sync-issue.js";
 import type { BobWebhookEvent } from "../webhooks/bob-event.js";
 
-export type DeliveryStatus = "ACCEPTED" | "APPLIED" | "IGNORED" | "FAILED";
+/** SKIPPED: verified, but its employee could not be applied (its issues say why). */
+export type DeliveryStatus = "ACCEPTED" | "APPLIED" | "IGNORED" | "FAILED" | "SKIPPED";
+
+/** What applying a delivery came to: APPLIED (perhaps with a value dropped) or SKIPPED, with the issues of its employee. */
+export interface DeliveryOutcome {
+  readonly id: string;
+  readonly status: "APPLIED" | "SKIPPED";
+  readonly issues: readonly SyncIssue[];
+}
 
 export interface DeliveryRecord {
   readonly id: string;
@@ -11,6 +20,7 @@ export interface DeliveryRecord {
   readonly employeeIds: readonly string[];
   readonly status: DeliveryStatus;
   readonly error: string | null;
+  readonly issues: readonly SyncIssue[];
 }
 
 export interface DeliveryPage {
@@ -36,7 +46,8 @@ export interface DeliveryStore {
   pendingState(companyId: string): Promise<{ readonly count: number; readonly lastSeq: number }>;
   /** Companies with ACCEPTED deliveries (at start-up: their application may have died with a previous process). */
   companiesWithPending(): Promise<string[]>;
-  markApplied(ids: readonly string[], at: Date): Promise<void>;
+  /** Each delivery's outcome with its issues, in one statement; only deliveries still ACCEPTED. */
+  markOutcomes(outcomes: readonly DeliveryOutcome[], at: Date): Promise<void>;
   markFailed(ids: readonly string[], error: string): Promise<void>;
   list(companyId: string, first: number, after: string | null): Promise<DeliveryPage>;
 }

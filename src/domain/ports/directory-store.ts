@@ -42,7 +42,8 @@ export interface DirectoryStore {
   loadVersionedRecords(companyId: string): Promise<{ readonly version: string; readonly records: ReadonlyMap<string, EmployeeRecord> }>;
   /**
    * The rows a partial plan can look at (see PlanningScope): the named employees, every holder of
-   * one of the emails (as emailKey folds them), and each new manager with everyone above them.
+   * one of the emails (as emailKey folds them) or Employee IDs (as employeeNumberKey trims them),
+   * or of the email or Employee ID a named employee has, and each new manager with everyone above them.
    * More rows may come back, never fewer.
    */
   loadScope(companyId: string, scope: PlanningScope): Promise<Map<string, EmployeeRecord>>;

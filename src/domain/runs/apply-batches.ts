@@ -1,4 +1,21 @@
-import type { DirectoryBatch } from "../ports/directory-store.js";
+import type { DirectoryBatch, DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
+import type { EmployeeRecord } from "../sync/employee-record.js";
+
+/** What a plan writes: the one apply path of full syncs, approved runs and webhook drains. */
+export interface PlannedWrites {
+  readonly deletes: readonly EmployeeRecord[];
+  readonly updates: readonly EmployeeRecord[];
+  readonly creates: readonly EmployeeRecord[];
+  /** New source fingerprints of unchanged employees: they go with the last batch. */
+  readonly fingerprints: readonly SourceFingerprintEntry[];
+}
+
+/** Writes a plan in batches of `batchSize` employees: deletes, then updates, then creates (applyBatches). */
+export function applyPlan(directory: DirectoryStore, companyId: string, writes: PlannedWrites, options: ApplyBatchesOptions & { readonly batchSize: number }): Promise<void> {
+  const batches = batchesOf(writes.deletes, writes.updates, writes.creates, options.batchSize, writes.fingerprints);
+  return applyBatches(batches, (batch) => directory.applyBatch(companyId, batch), options);
+}
+
 
 export interface ApplyBatchesOptions {
   /** Batches applied at once; 1 applies them strictly one after another. */
@@ -75,4 +92,30 @@ class InFlight {
   private throwIfFailed(): void {
     if (this.failure) throw this.failure.error;
   }
+}
+
+/**
+ * Consecutive slices of deletes, then updates, then creates, `size` employees each; the last one
+ * carries `fingerprints` (a batch of them alone when there is nothing else to write).
+ */
+function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly EmployeeRecord[], creates: readonly EmployeeRecord[], size: number, fingerprints: readonly SourceFingerprintEntry[]): Generator<DirectoryBatch> {
+  const total = deletes.length + updates.length + creates.length;
+  let given = 0;
+  const kinds = [deletes, updates, creates] as const;
+  let batch = { deletes: [] as string[], updates: [] as EmployeeRecord[], creates: [] as EmployeeRecord[] };
+  let filled = 0;
+  for (let kind = 0; kind < kinds.length; kind++) {
+    for (const record of kinds[kind] as readonly EmployeeRecord[]) {
+      if (kind === 0) batch.deletes.push(record.bobId);
+      else if (kind === 1) batch.updates.push(record);
+      else batch.creates.push(record);
+      given++;
+      if (++filled === size) {
+        yield given === total && fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
+        batch = { deletes: [], updates: [], creates: [] };
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0 || (total === 0 && fingerprints.length > 0)) yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
 }

@@ -7,6 +7,7 @@ import { buildListLookup } from "../sync/list-lookup.js";
 import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
 import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
+import { FieldVisibility } from "../sync/field-visibility.js";
 import { EarlySearch, sameFields, type PersonMapping, type Read } from "./early-search.js";
 import { unwrap } from "./settled.js";
 
@@ -15,6 +16,10 @@ export interface FetchedCompany {
   readonly issues: SyncIssue[];
   readonly attributes: Attribute[];
   readonly fetched: number;
+  /** Bob's field metadata the fetch mapped with. */
+  readonly fields: readonly BobFieldDefinition[];
+  /** Which requested fields Bob sent for someone (see FieldVisibility). */
+  readonly visibility: FieldVisibility;
 }
 
 export interface FetchOptions {
@@ -88,13 +93,14 @@ export class CompanyFetch {
       if (mapped.record) records.push(mapped.record);
       for (const issue of mapped.issues) issues.push(issue);
     }
-    return { records, issues, attributes, fetched: result.people.length + result.problems.length };
+    return { records, issues, attributes, fetched: result.people.length + result.problems.length, fields, visibility: ready.visibility };
   }
 }
 
 /** How one fetch maps people: compiled once from the metadata, and the stored records it can recognise. */
 class CompanyMapping implements PersonMapping {
   readonly fieldIds: string[];
+  readonly visibility: FieldVisibility;
   private readonly mapPerson: (person: BobPerson) => PersonMappingResult;
   private readonly context: string;
   private bySource: Map<string, EmployeeRecord> | null = null;
@@ -107,11 +113,15 @@ class CompanyMapping implements PersonMapping {
   ) {
     const mappings = mapFields(fields, attributes);
     this.fieldIds = syncedFieldIds(mappings);
+    // Only fields Bob's metadata lists: a field the tenant does not have is absent for everyone, and hidden from no one.
+    const known = new Set(fields.map((f) => f.id));
+    this.visibility = new FieldVisibility(this.fieldIds.filter((id) => known.has(id)));
     this.mapPerson = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
     this.context = mappingContextKey({ fields, lists, attributes });
   }
 
   readonly map = (person: BobPerson, source: string | null): PersonMappingResult => {
+    this.visibility.saw(person);
     const mapped = this.mapPerson(person);
     if (mapped.record !== null && mapped.issues.length === 0 && source !== null) withSourceFingerprint(mapped.record, sourceFingerprint(this.context, source));
     return mapped;
@@ -124,6 +134,8 @@ class CompanyMapping implements PersonMapping {
       this.bySource = recordsBySourceDigest(directory.values(), this.context);
     }
     const record = this.bySource.get(source);
-    return record === undefined ? undefined : { record, issues: NO_ISSUES };
+    if (record === undefined) return undefined;
+    this.visibility.recognizedOne();
+    return { record, issues: NO_ISSUES };
   };
 }

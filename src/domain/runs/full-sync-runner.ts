@@ -5,13 +5,14 @@ import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { CompanyLock } from "../ports/company-lock.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
-import type { DirectoryBatch, DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
+import type { DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
 import type { ProgressBus } from "../ports/progress-bus.js";
 import type { SyncRunPatch, SyncRunStore } from "../ports/sync-run-store.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
 import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js";
 import { planSync, type SyncPlan } from "../sync/plan.js";
-import { applyBatches } from "./apply-batches.js";
+import { visibilityIssue, warningsFor, type IntegrationWarning } from "../sync/field-visibility.js";
+import { applyPlan } from "./apply-batches.js";
 import { CompanyFetch, type FetchedCompany } from "./company-fetch.js";
 import { Prefetches } from "./run-prefetch.js";
 import { progressOf, type HeldPlan, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
@@ -129,7 +130,7 @@ export class FullSyncRunner {
         unwrap(await planned.planning);
         return unwrap(saved);
       };
-      if (integration === null) return await this.publishStep(await saveWith(finishPatch(counts, plan.skipped, this.deps.clock.now())));
+      if (integration === null) return await this.publishStep(await saveWith(finishPatch(counts, plan.partial, this.deps.clock.now())));
 
       const settings = unwrap(await integration).settings;
       if (countPlannedDeletionShare(plan, planned.directorySize) > settings.deletionSafeguardPercent) {
@@ -142,14 +143,14 @@ export class FullSyncRunner {
       }
       // Nothing to write (Bob unchanged): the run ends with its outcome, as a dry run does, without an APPLYING step.
       if (total === 0 && plan.fingerprintRefreshes.length === 0) {
-        return await this.publishStep(await saveWith({ ...finishPatch(counts, plan.skipped, this.deps.clock.now(), 0), total: 0 }));
+        return await this.publishStep(await saveWith({ ...finishPatch(counts, plan.partial, this.deps.clock.now(), 0), total: 0 }));
       }
       // The outcome and the APPLYING step in one statement.
       const applying = await this.publishStep(await saveWith({ phase: "APPLYING", counts, processed: 0, total }));
       // Unchanged employees whose source fingerprint is new (a new mapping context, or bytes that
       // changed without changing the record) get it with the last batch: the next resync recognises them.
       await this.apply(applying, plan, plan.fingerprintRefreshes);
-      return await this.finish(runId, counts, plan.skipped, total);
+      return await this.finish(runId, counts, plan.partial, total);
     } catch (error) {
       // No event may follow FAILED: the steps under way end first (the FETCHING step fails the job if it failed).
       unwrap(await fetching);
@@ -205,20 +206,31 @@ export class FullSyncRunner {
     // subscriber reading the run's state never sees a later state before it.
     const planning = settle(this.deps.runs.advanceFrom(queued.id, "FETCHING", planningPatch));
     let plan: SyncPlan;
+    let warnings: IntegrationWarning[];
     try {
       await this.publishStep({ ...started, ...planningPatch });
-      plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: fetched.issues, attributes: fetched.attributes });
+      warnings = await this.fieldWarnings(queued.companyId, fetched);
+      // The integration's warnings follow what this fetch found (stored beside planning).
+      const saved = settle(this.deps.connections.saveFieldWarnings(queued.companyId, warnings));
+      plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: [...warnings.map(visibilityIssue), ...fetched.issues], attributes: fetched.attributes });
+      unwrap(await saved);
     } catch (error) {
       await planning; // never left running when planning fails
       throw error;
     }
     return {
       planning,
-      plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped, fingerprintRefreshes: plan.fingerprintRefreshes },
+      plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped, fingerprintRefreshes: plan.fingerprintRefreshes, partial: plan.skipped > 0 || warnings.length > 0 },
       counts: countsOf(plan, fetched.fetched),
       directorySize: directory.size,
       outcome: { issues: plan.issues, changes: plan.changes },
     };
+  }
+
+  /** The synced fields Bob sent for nobody (see FieldVisibility), as warnings. */
+  private async fieldWarnings(companyId: string, fetched: FetchedCompany): Promise<IntegrationWarning[]> {
+    const hiddenBefore = fetched.visibility.needsHiddenBefore() ? new Set((await this.deps.connections.loadFieldWarnings(companyId)).map((w) => w.bobFieldId ?? "")) : new Set<string>();
+    return warningsFor(fetched.visibility.notVisible(hiddenBefore), fetched.fields);
   }
 
   /**
@@ -250,7 +262,7 @@ export class FullSyncRunner {
     const total = held.creates.length + held.updates.length + held.deletes.length;
     const applying = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
     await this.apply(applying, held);
-    return this.finish(run.id, counts, run.counts.skipped, total);
+    return this.finish(run.id, counts, run.counts.skipped > 0, total);
   }
 
   /**
@@ -278,7 +290,8 @@ export class FullSyncRunner {
       }
     };
     try {
-      await applyBatches(batchesOf(plan.deletes, updates, plan.creates, this.batchSize, fingerprints), (batch) => this.deps.directory.applyBatch(run.companyId, batch), {
+      await applyPlan(this.deps.directory, run.companyId, { deletes: plan.deletes, updates, creates: plan.creates, fingerprints }, {
+        batchSize: this.batchSize,
         concurrency: this.applyConcurrency,
         onCommitted: committed,
       });
@@ -290,8 +303,8 @@ export class FullSyncRunner {
     await progress; // the run's last step (DONE) sets processed to the total
   }
 
-  private async finish(runId: string, counts: SyncCounts, skipped: number, processed: number): Promise<SyncRunRecord> {
-    return this.step(runId, finishPatch(counts, skipped, this.deps.clock.now(), processed));
+  private async finish(runId: string, counts: SyncCounts, partial: boolean, processed: number): Promise<SyncRunRecord> {
+    return this.step(runId, finishPatch(counts, partial, this.deps.clock.now(), processed));
   }
 
   private async step(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
@@ -306,32 +319,6 @@ export class FullSyncRunner {
     await yieldToEventLoop();
     return run;
   }
-}
-
-/**
- * Consecutive slices of deletes, then updates, then creates, `size` employees each; the last one
- * carries `fingerprints` (a batch of them alone when there is nothing else to write).
- */
-function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly EmployeeRecord[], creates: readonly EmployeeRecord[], size: number, fingerprints: readonly SourceFingerprintEntry[]): Generator<DirectoryBatch> {
-  const total = deletes.length + updates.length + creates.length;
-  let given = 0;
-  const kinds = [deletes, updates, creates] as const;
-  let batch = { deletes: [] as string[], updates: [] as EmployeeRecord[], creates: [] as EmployeeRecord[] };
-  let filled = 0;
-  for (let kind = 0; kind < kinds.length; kind++) {
-    for (const record of kinds[kind] as readonly EmployeeRecord[]) {
-      if (kind === 0) batch.deletes.push(record.bobId);
-      else if (kind === 1) batch.updates.push(record);
-      else batch.creates.push(record);
-      given++;
-      if (++filled === size) {
-        yield given === total && fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
-        batch = { deletes: [], updates: [], creates: [] };
-        filled = 0;
-      }
-    }
-  }
-  if (filled > 0 || (total === 0 && fingerprints.length > 0)) yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
 }
 
 /** Directories whose fetch may begin before the run holds the lock (FullSyncRunner.prefetch). */
@@ -356,14 +343,17 @@ interface PrefetchedFetch {
   readonly fetched: Promise<Settled<FetchedCompany>>;
 }
 
-/** The DONE step; `processed` is the count of employees written (the run's total). */
-function finishPatch(counts: SyncCounts, skipped: number, now: Date, processed?: number): SyncRunPatch {
-  return { status: skipped > 0 ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: now, ...(processed === undefined ? {} : { processed }) };
+/**
+ * The DONE step; `processed` is the count of employees written (the run's total). PARTIAL when
+ * employees were skipped or fields could not be seen: never SUCCEEDED with a problem.
+ */
+function finishPatch(counts: SyncCounts, partial: boolean, now: Date, processed?: number): SyncRunPatch {
+  return { status: partial ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: now, ...(processed === undefined ? {} : { processed }) };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped" | "fingerprintRefreshes">;
+type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped" | "fingerprintRefreshes"> & { readonly partial: boolean };
 
 export function countsOf(plan: SyncPlan, fetched: number): SyncCounts {
   return { fetched, created: plan.creates.length, updated: plan.updates.length, deleted: plan.deletes.length, unchanged: plan.unchanged, skipped: plan.skipped };

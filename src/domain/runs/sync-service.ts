@@ -109,8 +109,8 @@ export class SyncService {
   }
 
   async today(companyId: string): Promise<string> {
-    const { timeZone } = await this.deps.companies.getIntegration(companyId);
-    return todayIn(timeZone, this.deps.clock.now());
+    const { settings } = await this.deps.companies.getIntegration(companyId);
+    return todayIn(settings.timeZone, this.deps.clock.now());
   }
 
   async employees(caller: Caller, query: { first?: number | null; after?: string | null; lifecycle?: readonly Lifecycle[] | null }): Promise<EmployeePage> {

@@ -2,6 +2,7 @@
 export * from "./attribute-value.js";
 export * from "./calendar-date.js";
 export * from "./duplicate-emails.js";
+export * from "./duplicate-employee-ids.js";
 export * from "./employee-record.js";
 export * from "./field-compatibility.js";
 export * from "./field-mapping.js";

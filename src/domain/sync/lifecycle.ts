@@ -4,7 +4,7 @@ export type Lifecycle = "PRE_HIRE" | "ACTIVE" | "LEAVING" | "LEFT";
 
 export interface LifecycleState {
   readonly lifecycle: Lifecycle;
-  /** Started (or no start date) and not yet separated (no separation date, or it is after today). */
+  /** Started (or no start date) and not yet separated (no separation date, or it is today or later). */
   readonly surveyable: boolean;
   /** Whole months from the start date to today; null without a start date or before it. */
   readonly tenureMonths: number | null;
@@ -14,15 +14,18 @@ export interface LifecycleState {
  * Where an employee stands on `today` (the company's calendar day, YYYY-MM-DD). All dates are
  * compared as calendar days; ISO date strings order correctly as text.
  *
- * The contract counts the separation day itself as LEAVING, while surveys stop on that day
- * (surveyable needs separation date > today): on the separation day an employee is LEAVING and
- * not surveyable. Someone who has left is LEFT even if a start date lies ahead (cancelled hire);
- * otherwise a future start makes a PRE_HIRE, even with a separation date already planned.
+ * The separation date is the last day of employment: on it an employee is LEAVING and still
+ * surveyable (surveyable = started and (no separation date, or separation date >= today)); the
+ * day after, LEFT and no longer surveyable. Someone who has left is LEFT even if a start date
+ * lies ahead (cancelled hire); otherwise a future start makes a PRE_HIRE, even with a separation
+ * date already planned. The directory's SQL filter by lifecycle (persistence/stores/
+ * directory-store.ts, LIFECYCLE_SQL) is this same rule; test/persistence/lifecycle-sql.test.ts
+ * holds the two together.
  */
 export function deriveLifecycle(record: { readonly startDate: string | null; readonly separationDate: string | null }, today: string): LifecycleState {
   const { startDate, separationDate } = record;
   const started = startDate === null || startDate <= today;
-  const separated = separationDate !== null && separationDate <= today;
+  const separated = separationDate !== null && separationDate < today;
   return {
     lifecycle: lifecycleOn(startDate, separationDate, today),
     surveyable: started && !separated,
@@ -76,3 +79,25 @@ export function todayIn(timeZone: string, now: Date): string {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** At most this many characters (the company row's column). */
+export const MAX_TIME_ZONE_LENGTH = 64;
+/** An IANA name's shape ("UTC", "Europe/Copenhagen", "Etc/GMT+5"): not an offset such as "+05:00", which Intl also takes. */
+const TIME_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * `text` as a time zone the company's "today" can follow: an IANA zone Intl knows, spelled as
+ * Intl spells it when only the letter case differs ("europe/copenhagen" -> "Europe/Copenhagen"),
+ * else as given (an alias such as "Europe/Kyiv" stays as the admin wrote it). Null for anything
+ * else: empty, longer than MAX_TIME_ZONE_LENGTH, an offset, or a name Intl does not know.
+ */
+export function ianaTimeZone(text: string): string | null {
+  if (text.length === 0 || text.length > MAX_TIME_ZONE_LENGTH || !TIME_ZONE_NAME.test(text)) return null;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    return null; // RangeError: not a time zone Intl knows
+  }
+  return resolved.toLowerCase() === text.toLowerCase() ? resolved : text;
+}

@@ -3,11 +3,23 @@ import { STANDARD_ATTRIBUTES } from "../attributes/standard-attributes.js";
 import type { BobFieldDefinition, BobPerson } from "../ports/bob-api.js";
 import { toAttributeValue } from "./attribute-value.js";
 import { toCalendarDate } from "./calendar-date.js";
-import type { EmployeeRecord } from "./employee-record.js";
+import type { EmployeeRecord, RecordField } from "./employee-record.js";
 import type { FieldMapping } from "./field-mapping.js";
 import type { ListLookup } from "./list-lookup.js";
 import { LAST_DAY_OF_WORK_FIELD_ID, LIFECYCLE_STATUS_FIELD_ID, STANDARD_SOURCE_PRIORITY } from "./standard-fields.js";
 import type { SyncIssue } from "./sync-issue.js";
+import { withUnseenFields } from "./unseen-fields.js";
+
+/** The record field each standard attribute also fills. */
+const RECORD_FIELD_OF: Partial<Record<StandardAttributeKey, RecordField>> = {
+  employeeId: "employeeNumber",
+  email: "email",
+  manager: "managerBobId",
+  tenure: "startDate",
+  age: "birthDate",
+  separationDate: "separationDate",
+  separationReason: "separationReason",
+};
 
 export interface PersonMappingContext {
   readonly mappings: readonly FieldMapping[];
@@ -61,6 +73,16 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
       rejectedInto: mapping.attribute ? ` into Peakon attribute "${mapping.attribute.name}"` : "",
     });
   }
+  // Per record field and attribute, the sources that feed it: when Bob sent none of them, the
+  // stored value stays (absent is not empty, see unseen-fields.ts).
+  const recordFieldSources = new Map<RecordField, number[]>();
+  const attributeSources = new Map<string, number[]>();
+  sources.forEach((source, i) => {
+    const field = source.standardKey === null ? undefined : RECORD_FIELD_OF[source.standardKey];
+    if (field !== undefined) recordFieldSources.set(field, [...(recordFieldSources.get(field) ?? []), i]);
+    if (source.attributeId !== null) attributeSources.set(source.attributeId, [...(attributeSources.get(source.attributeId) ?? []), i]);
+  });
+  const gardenLeaveInputs = [LIFECYCLE_STATUS_FIELD_ID, LAST_DAY_OF_WORK_FIELD_ID].filter((id) => ctx.fieldsById.has(id));
   const emailAttributeIds = ctx.mappings.filter((m) => m.standardKey === "email" && m.attribute).map((m) => (m.attribute as { id: string }).id);
 
   return (person) => {
@@ -76,7 +98,13 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
 
     const standard: Partial<Record<StandardAttributeKey, string>> = {};
     const attributes: Record<string, string> = {};
-    for (const source of sources) {
+    let absent: boolean[] | null = null;
+    for (let i = 0; i < sources.length; i++) {
+      const source = sources[i] as CompiledSource;
+      if (!person.values.has(source.bobFieldId)) {
+        (absent ??= new Array<boolean>(sources.length).fill(false))[i] = true;
+        continue;
+      }
       const converted = toAttributeValue(person.values.get(source.bobFieldId), source.field, source.target, ctx.lists);
       if (!converted.ok) {
         issue("VALUE_REJECTED", `Bob field "${source.field.name}" (${source.field.id}) ${converted.problem}; it was not synced${source.rejectedInto}.`);
@@ -103,23 +131,33 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
     }
 
     const separationDate = standard.separationDate ?? null;
-    return {
-      record: {
-        bobId: person.id,
-        employeeNumber: standard.employeeId ?? null,
-        firstName,
-        lastName,
-        email: standard.email ?? null,
-        managerBobId: standard.manager ?? null,
-        startDate: standard.tenure ?? null,
-        birthDate: standard.age ?? null,
-        separationDate,
-        separationReason: standard.separationReason ?? null,
-        gardenLeave: isGardenLeave(person, separationDate),
-        attributes,
-      },
-      issues,
+    const record: EmployeeRecord = {
+      bobId: person.id,
+      employeeNumber: standard.employeeId ?? null,
+      firstName,
+      lastName,
+      email: standard.email ?? null,
+      managerBobId: standard.manager ?? null,
+      startDate: standard.tenure ?? null,
+      birthDate: standard.age ?? null,
+      separationDate,
+      separationReason: standard.separationReason ?? null,
+      gardenLeave: isGardenLeave(person, separationDate),
+      attributes,
     };
+    const recordFields: RecordField[] = [];
+    const attributeIds: string[] = [];
+    if (absent !== null) {
+      const missing = absent;
+      const none = (indexes: readonly number[]) => indexes.every((i) => missing[i]);
+      for (const [field, indexes] of recordFieldSources) if (none(indexes)) recordFields.push(field);
+      for (const [id, indexes] of attributeSources) if (none(indexes)) attributeIds.push(id);
+    }
+    // Garden leave is derived: Bob's lifecycle saying so settles it; otherwise, unless Bob sent every
+    // input it has (lifecycle, last day of work, termination date), the stored answer stays.
+    if (!record.gardenLeave && (recordFields.includes("separationDate") || gardenLeaveInputs.some((id) => !person.values.has(id)))) recordFields.push("gardenLeave");
+    withUnseenFields(record, { recordFields, attributeIds });
+    return { record, issues };
   };
 }
 

@@ -1,10 +1,11 @@
 import type { Attribute } from "../attributes/attribute.js";
-import { findDuplicateEmails } from "./duplicate-emails.js";
+import { findDuplicateIdentities } from "./duplicate-employee-ids.js";
 import { sameRecord, type EmployeeRecord } from "./employee-record.js";
 import { fixManagerLinks } from "./manager-links.js";
 import { attributeNamesById, compareText, compileChangedFieldNames } from "./record-changes.js";
 import { fingerprintOf } from "./source-fingerprint.js";
 import { RECORD_SKIPPING_CODES, type SyncIssue } from "./sync-issue.js";
+import { keepUnseenValues } from "./unseen-fields.js";
 
 export type ChangeAction = "CREATE" | "UPDATE" | "DELETE";
 
@@ -76,7 +77,9 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     if (fetched.has(record.bobId)) {
       issues.push({ bobEmployeeId: record.bobId, email: record.email, code: "INVALID_RECORD", message: `Bob returned employee ${record.bobId} twice; the first copy was used.` });
     } else {
-      fetched.set(record.bobId, record);
+      // Absent is not empty: what Bob did not send keeps the stored value.
+      const stored = input.directory.get(record.bobId);
+      fetched.set(record.bobId, stored === undefined ? record : keepUnseenValues(record, stored));
     }
   }
 
@@ -94,7 +97,8 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     ((skippedByMapping.size > 0 && skippedByMapping.has(bobId)) || (skippedForEmail.size > 0 && skippedForEmail.has(bobId)) || (deletesWithheld && !fetched.has(bobId))) &&
     input.directory.has(bobId);
 
-  const duplicates = findDuplicateEmails({ fetched, directory: input.directory, staysAsIs });
+  // Skipped for a duplicate email or Employee ID (`skippedForEmail` below means either).
+  const duplicates = findDuplicateIdentities({ fetched, directory: input.directory, staysAsIs });
   issues.push(...[...duplicates.values()].sort((a, b) => compareText(a.bobEmployeeId as string, b.bobEmployeeId as string)));
   const skippedForEmail = new Set(duplicates.keys());
 

@@ -8,6 +8,8 @@ import type { DirectoryStore } from "../ports/directory-store.js";
 import type { FullSyncRunner } from "../runs/full-sync-runner.js";
 import { planSync } from "../sync/plan.js";
 import { planningScope } from "../sync/planning-scope.js";
+import { applyPlan } from "../runs/apply-batches.js";
+import { deliveryOutcomes } from "./delivery-outcomes.js";
 
 /** How many pending deliveries one drain takes: their employees are fetched together (people search chunks the ids). */
 const DRAIN_LIMIT = 10_000;
@@ -50,7 +52,7 @@ export class WebhookApplier {
     },
   ) {}
 
-  /** Returns how many deliveries were applied. Throws (for the job to retry) when Bob is unavailable. */
+  /** Returns how many deliveries were drained (APPLIED or SKIPPED). Throws (for the job to retry) when Bob is unavailable. */
   async drain(companyId: string): Promise<number> {
     await this.settle(companyId);
     let applied = 0;
@@ -104,18 +106,22 @@ export class WebhookApplier {
     const fetched = named.length > 0 ? await this.deps.runner.fetch(companyId, credential, named) : null;
     // Only the rows this plan can look at, not the whole company: a drain costs what it names.
     const directory = await this.deps.directory.loadScope(companyId, planningScope([...named, ...deletedInBob], fetched?.records ?? []));
-    if (fetched) {
-      const plan = planSync({ fetched: fetched.records, directory, fetchComplete: false, issues: fetched.issues, attributes: fetched.attributes });
-      const stillInBob = new Set([...fetched.records.map((r) => r.bobId), ...fetched.issues.map((i) => i.bobEmployeeId)]);
-      // A deleted event is trusted only once Bob no longer returns the employee.
-      const deletes = [...deletedInBob].filter((id) => !stillInBob.has(id) && directory.has(id));
-      const upserts = [...plan.updates.map((u) => u.after), ...plan.creates];
-      await this.deps.directory.applyBatch(companyId, { deletes, updates: [], creates: [] });
-      for (let i = 0; i < upserts.length; i += APPLY_BATCH) {
-        await this.deps.directory.applyBatch(companyId, { deletes: [], updates: upserts.slice(i, i + APPLY_BATCH), creates: [] });
-      }
+    if (fetched === null) {
+      await this.deps.deliveries.markOutcomes(deliveryOutcomes(pending, [], new Set()), this.deps.clock.now());
+      return pending.length;
     }
-    await this.deps.deliveries.markApplied(pending.map((d) => d.id), this.deps.clock.now());
+    // The full sync's planning and applying: issues, fingerprints and batches alike.
+    const plan = planSync({ fetched: fetched.records, directory, fetchComplete: false, issues: fetched.issues, attributes: fetched.attributes });
+    const returned = new Set<string>(fetched.records.map((r) => r.bobId));
+    for (const issue of fetched.issues) if (issue.bobEmployeeId !== null) returned.add(issue.bobEmployeeId);
+    // A deleted event is trusted only once Bob no longer returns the employee.
+    const deletes = [...deletedInBob].filter((id) => !returned.has(id)).flatMap((id) => directory.get(id) ?? []);
+    await applyPlan(this.deps.directory, companyId, { deletes, updates: plan.updates.map((u) => u.after), creates: plan.creates, fingerprints: plan.fingerprintRefreshes }, {
+      batchSize: APPLY_BATCH,
+      concurrency: 1,
+      onCommitted: () => undefined,
+    });
+    await this.deps.deliveries.markOutcomes(deliveryOutcomes(pending, plan.issues, returned), this.deps.clock.now());
     return pending.length;
   }
 }

@@ -1,3 +1,4 @@
+import type DataLoader from "dataloader";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
 import { deriveLifecycle } from "../../domain/sync/lifecycle.js";
@@ -40,30 +41,55 @@ export class EmployeeResolver {
     return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).lifecycle as Lifecycle);
   }
 
-  @FieldResolver(() => Boolean, { description: "Started and not separated, as of the company's today." })
+  @FieldResolver(() => Boolean, { description: "Started (start date today or earlier, or none) and not separated (no separation date, or it is today or later: surveyed on the last day), as of the company's today." })
   surveyable(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): boolean | Promise<boolean> {
     return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).surveyable);
   }
 
   @FieldResolver(() => [AttributeValue], { description: "Every attribute with a value, standard and custom." })
   attributes(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): AttributeValue[] | Promise<AttributeValue[]> {
-    return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index));
+    return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, ctx.loaders.employeeByBobId));
   }
 }
 
 /** Synchronous once the request's value has arrived: no promise per field of every row. */
-function withValue<T, R>(value: Once<T>, use: (v: T) => R): R | Promise<R> {
+function withValue<T, R>(value: Once<T>, use: (v: T) => R | Promise<R>): R | Promise<R> {
   const now = value.now();
   return now !== undefined ? use(now) : value.get().then(use);
 }
 
-/** The employee's attribute values in attribute-name order (ranks computed once per request). */
-export function attributeValuesOf(employee: DirectoryEmployee, index: AttributeIndex): AttributeValue[] {
+/**
+ * The employee's attribute values in attribute-name order (ranks computed once per request).
+ * An EMPLOYEE value is stored as the referenced person's Bob id; it is answered as that
+ * employee's Peakon id, with the employee (both null when not in the company's directory),
+ * loaded through the request's employee loader: one batch for the whole page, whatever its size.
+ * Values of every other type are there at once, without a promise.
+ */
+export function attributeValuesOf(
+  employee: DirectoryEmployee,
+  index: AttributeIndex,
+  employees: DataLoader<string, DirectoryEmployee | null>,
+): AttributeValue[] | Promise<AttributeValue[]> {
   const ranked: { rank: number; value: AttributeValue }[] = [];
-  for (const [attributeId, value] of Object.entries(employee.attributes)) {
+  let references: { value: AttributeValue; bobId: string }[] | null = null;
+  for (const [attributeId, stored] of Object.entries(employee.attributes)) {
     const entry = index.byId.get(attributeId);
-    if (entry) ranked.push({ rank: entry.rank, value: { attribute: entry.attribute as AttributeValue["attribute"], value } });
+    if (!entry) continue;
+    const isReference = entry.attribute.type === "EMPLOYEE";
+    const value: AttributeValue = { attribute: entry.attribute as AttributeValue["attribute"], value: isReference ? null : stored, employee: null };
+    if (isReference) (references ??= []).push({ value, bobId: stored });
+    ranked.push({ rank: entry.rank, value });
   }
   ranked.sort((a, b) => a.rank - b.rank);
-  return ranked.map((r) => r.value);
+  const values = ranked.map((r) => r.value);
+  if (references === null) return values;
+  const pending = references;
+  return Promise.all(pending.map((r) => employees.load(r.bobId))).then((found) => {
+    pending.forEach((r, i) => {
+      const referenced = found[i] ?? null;
+      r.value.value = referenced?.id ?? null;
+      r.value.employee = referenced as unknown as Employee | null;
+    });
+    return values;
+  });
 }

@@ -20,7 +20,7 @@ export class IntegrationResolver {
     return (await ctx.services.integration.enable(ctx.caller)) as Integration;
   }
 
-  @Mutation(() => Integration, { description: "Change the deletion safeguard or the reconciliation schedule." })
+  @Mutation(() => Integration, { description: "Change the deletion safeguard, the reconciliation schedule or the company's time zone. Absent fields keep their value." })
   async updateSyncSettings(
     @Arg("input", () => UpdateSyncSettingsInput) input: UpdateSyncSettingsInput,
     @Ctx() ctx: GraphQLContext,

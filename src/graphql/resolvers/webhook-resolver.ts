@@ -18,6 +18,6 @@ export class WebhookResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<WebhookDeliveryConnection> {
     const page = await ctx.services.webhooks.deliveriesOf(ctx.caller, first, after);
-    return connectionOf(page.deliveries, ({ delivery }) => delivery as WebhookDelivery, page);
+    return connectionOf(page.deliveries, ({ delivery }) => delivery as unknown as WebhookDelivery, page);
   }
 }

@@ -13,15 +13,19 @@ registerEnumType(Lifecycle, {
   name: "Lifecycle",
   valuesConfig: {
     PRE_HIRE: { description: "Start date in the future." },
-    LEAVING: { description: "Separation date set, in the future (or today)." },
-    LEFT: { description: "Separation date passed." },
+    LEAVING: { description: "Separation date set, today or later: the separation date is the last day of employment." },
+    LEFT: { description: "Separation date passed: from the day after it." },
   },
 });
 
 @ObjectType({ simpleResolvers: true })
 export class AttributeValue {
   @Field(() => Attribute) attribute!: Attribute;
-  @Field(() => String, { nullable: true }) value!: string | null;
+  @Field(() => String, { nullable: true, description: "For EMPLOYEE attributes: the referenced employee's Employee.id (null when not in the directory)." })
+  value!: string | null;
+  // Resolved with the value by EmployeeResolver.attributes (batched per request).
+  @Field(() => Employee, { nullable: true, description: "For EMPLOYEE attributes: the referenced employee." })
+  employee!: Employee | null;
 }
 
 @ObjectType({ description: "An employee of the company's Peakon directory.", simpleResolvers: true })

@@ -9,6 +9,21 @@ export class SyncSettings {
 
   @Field(() => Int, { nullable: true, description: "Full reconciliation sync every N hours (repairs missed webhooks); null = off." })
   reconcileEveryHours!: number | null;
+
+  @Field(() => String, { description: "IANA time zone of the company's calendar day: its today for lifecycle, surveyable and tenure. Default UTC." })
+  timeZone!: string;
+}
+
+@ObjectType({ description: "Something the admin should fix in Bob.", simpleResolvers: true })
+export class IntegrationWarning {
+  @Field(() => String, { description: "FIELD_NOT_VISIBLE: a field the sync needs that the credential cannot see." })
+  code!: string;
+
+  @Field(() => String, { description: "Plain words: what is wrong and what to change in Bob." })
+  message!: string;
+
+  @Field(() => String, { nullable: true })
+  bobFieldId!: string | null;
 }
 
 @ObjectType({ description: "State of the company's Bob integration.", simpleResolvers: true })
@@ -33,6 +48,9 @@ export class Integration {
 
   @Field(() => SyncSettings)
   settings!: SyncSettings;
+
+  @Field(() => [IntegrationWarning], { description: "What the admin should fix in Bob, e.g. fields the credential cannot see (found at connect and by every full sync)." })
+  warnings!: IntegrationWarning[];
 }
 
 @InputType()
@@ -42,6 +60,9 @@ export class UpdateSyncSettingsInput {
 
   @Field(() => Int, { nullable: true, description: "1 to 168, or null to turn reconciliation off." })
   reconcileEveryHours?: number | null;
+
+  @Field(() => String, { nullable: true, description: "An IANA time zone name such as Europe/Copenhagen (at most 64 characters); anything else is BAD_USER_INPUT." })
+  timeZone?: string | null;
 }
 
 @InputType({ description: "Legacy Bob API access token: accessToken alone. Bob service user: serviceUserId too." })

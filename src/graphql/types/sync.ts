@@ -84,7 +84,7 @@ export class SyncCounts {
 export class SyncIssue {
   @Field(() => String, { nullable: true }) bobEmployeeId!: string | null;
   @Field(() => String, { nullable: true }) email!: string | null;
-  @Field(() => String, { description: "MISSING_NAME, DUPLICATE_EMAIL, MANAGER_NOT_FOUND, REPORTING_CYCLE, VALUE_REJECTED, INVALID_RECORD" }) code!: string;
+  @Field(() => String, { description: "MISSING_NAME, DUPLICATE_EMAIL, DUPLICATE_EMPLOYEE_ID, MANAGER_NOT_FOUND, REPORTING_CYCLE, VALUE_REJECTED, INVALID_RECORD, FIELD_NOT_VISIBLE (bobEmployeeId null)" }) code!: string;
   @Field(() => String) message!: string;
 }
 

@@ -1,12 +1,13 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeScalar } from "../scalars.js";
-import { PageInfo } from "./sync.js";
+import { PageInfo, SyncIssue } from "./sync.js";
 
 export enum WebhookDeliveryStatus {
   ACCEPTED = "ACCEPTED",
   APPLIED = "APPLIED",
   IGNORED = "IGNORED",
   FAILED = "FAILED",
+  SKIPPED = "SKIPPED",
 }
 registerEnumType(WebhookDeliveryStatus, {
   name: "WebhookDeliveryStatus",
@@ -15,6 +16,7 @@ registerEnumType(WebhookDeliveryStatus, {
     APPLIED: { description: "Applied to the directory." },
     IGNORED: { description: "Verified, nothing to do (table entries, unknown event type, duplicate)." },
     FAILED: { description: "Applying failed after retries; error says why." },
+    SKIPPED: { description: "Verified, but its employee could not be applied: issues say why." },
   },
 });
 
@@ -32,6 +34,7 @@ export class WebhookDelivery {
   @Field(() => String, { nullable: true }) bobEmployeeId!: string | null;
   @Field(() => WebhookDeliveryStatus) status!: WebhookDeliveryStatus;
   @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => [SyncIssue], { description: "Why its employee was skipped, or what of it was not applied (a value, a manager link)." }) issues!: SyncIssue[];
 }
 
 @ObjectType({ simpleResolvers: true })

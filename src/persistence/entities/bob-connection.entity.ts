@@ -19,6 +19,8 @@ export const BobConnectionSchema = defineEntity({
     connectedAt: p.datetime().nullable(),
     hookSecretCiphertext: p.text().nullable(),
     hookSecretKeyId: p.string().length(32).nullable(),
+    /** What the last look at the credential's visibility found (IntegrationWarning[]); null: not looked yet. */
+    fieldWarnings: p.json<unknown>().nullable(),
   },
 });
 

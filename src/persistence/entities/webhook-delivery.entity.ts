@@ -33,6 +33,8 @@ export const WebhookDeliverySchema = defineEntity({
     bodyHash: p.string().length(64).nullable(),
     appliedAt: p.datetime().nullable(),
     attempts: p.integer().default(0),
+    /** Issues of the employee it named (SyncIssue[]): why it was SKIPPED, or what was dropped. */
+    issues: p.json<unknown>().nullable(),
   },
 });
 

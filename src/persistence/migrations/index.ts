@@ -8,6 +8,7 @@ import { Migration20261128184323 } from "./Migration20261128184323.js";
 import { Migration20261130144216 } from "./Migration20261130144216.js";
 import { Migration20261204220000 } from "./Migration20261204220000.js";
 import { Migration20261204230000 } from "./Migration20261204230000.js";
+import { Migration20261206200000 } from "./Migration20261206200000.js";
 
 /** Applied in this order; a new migration is appended, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261130144216", class: Migration20261130144216 },
   { name: "Migration20261204220000", class: Migration20261204220000 },
   { name: "Migration20261204230000", class: Migration20261204230000 },
+  { name: "Migration20261206200000", class: Migration20261206200000 },
 ];

@@ -5,6 +5,7 @@ import type { CompanyStore } from "../../domain/ports/company-store.js";
 import type { Database } from "../database.js";
 import { Attribute, Company } from "../entities/index.js";
 import type { CredentialKind } from "../../domain/integration/integration.js";
+import { parseFieldWarnings } from "./connection-store.js";
 
 export class OrmCompanyStore implements CompanyStore {
   constructor(private readonly db: Database) {}
@@ -26,7 +27,7 @@ export class OrmCompanyStore implements CompanyStore {
       null,
       `select c.id, c.integration_enabled, c.time_zone, c.deletion_safeguard_percent, c.reconcile_every_hours,
               b.credential_kind, b.credential_ciphertext is not null as has_credential, b.token_hint, b.connected_at,
-              b.webhook_key, b.hook_secret_ciphertext is not null as has_hook_secret
+              b.webhook_key, b.hook_secret_ciphertext is not null as has_hook_secret, b.field_warnings
        from company c left join bob_connection b on b.company_id = c.id where c.id = $1`,
       [companyId],
     );
@@ -50,6 +51,7 @@ export class OrmCompanyStore implements CompanyStore {
     const company = await em.findOneOrFail(Company, companyId);
     company.deletionSafeguardPercent = settings.deletionSafeguardPercent;
     company.reconcileEveryHours = settings.reconcileEveryHours;
+    company.timeZone = settings.timeZone;
     await em.flush();
     return this.getIntegration(companyId);
   }
@@ -77,16 +79,17 @@ interface IntegrationRow {
   connected_at: Date | string | null;
   webhook_key: string | null;
   has_hook_secret: boolean | null;
+  field_warnings: unknown;
 }
 
 function rowToRecord(row: IntegrationRow): IntegrationRecord {
   return {
     companyId: row.id,
     enabled: row.integration_enabled,
-    timeZone: row.time_zone,
     settings: {
       deletionSafeguardPercent: Number(row.deletion_safeguard_percent),
       reconcileEveryHours: row.reconcile_every_hours === null ? null : Number(row.reconcile_every_hours),
+      timeZone: row.time_zone,
     },
     connection:
       row.has_credential && row.connected_at !== null && row.webhook_key !== null
@@ -96,6 +99,7 @@ function rowToRecord(row: IntegrationRow): IntegrationRecord {
             connectedAt: new Date(row.connected_at),
             webhookKey: row.webhook_key,
             hasHookSecret: row.has_hook_secret === true,
+            warnings: parseFieldWarnings(row.field_warnings),
           }
         : null,
   };

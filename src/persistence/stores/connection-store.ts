@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { BobCredential } from "../../domain/ports/bob-api.js";
 import type { ConnectionStore, StoredCredential } from "../../domain/ports/connection-store.js";
+import type { IntegrationWarning } from "../../domain/sync/field-visibility.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import type { Database } from "../database.js";
 import { BobConnection } from "../entities/index.js";
@@ -9,6 +10,15 @@ const sealedCredentialSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ACCESS_TOKEN"), token: z.string() }),
   z.object({ kind: z.literal("SERVICE_USER"), serviceUserId: z.string(), token: z.string() }),
 ]);
+
+const fieldWarningsSchema = z.array(z.object({ code: z.literal("FIELD_NOT_VISIBLE"), message: z.string(), bobFieldId: z.string().nullable() }));
+
+/** Stored warnings as the domain knows them; anything unreadable counts as none. */
+export function parseFieldWarnings(json: unknown): IntegrationWarning[] {
+  const value = typeof json === "string" ? JSON.parse(json) : json;
+  const parsed = fieldWarningsSchema.safeParse(value ?? []);
+  return parsed.success ? parsed.data : [];
+}
 
 /** The AAD binding a sealed secret to its company: a copied ciphertext opens nowhere else. */
 const credentialContext = (companyId: string) => `bob-credential:${companyId}`;
@@ -29,6 +39,7 @@ export class OrmConnectionStore implements ConnectionStore {
       credentialKeyId: sealed.keyId,
       tokenHint: stored.tokenHint,
       connectedAt: stored.connectedAt,
+      fieldWarnings: [...stored.fieldWarnings],
     };
     // One statement: concurrent connects of one company cannot create two webhook keys.
     await em
@@ -50,7 +61,17 @@ export class OrmConnectionStore implements ConnectionStore {
         connectedAt: null,
         hookSecretCiphertext: null,
         hookSecretKeyId: null,
+        fieldWarnings: null,
       });
+  }
+
+  async saveFieldWarnings(companyId: string, warnings: readonly IntegrationWarning[]): Promise<void> {
+    await this.db.query(null, `update bob_connection set field_warnings = $2::jsonb where company_id = $1 and credential_ciphertext is not null`, [companyId, JSON.stringify(warnings)]);
+  }
+
+  async loadFieldWarnings(companyId: string): Promise<IntegrationWarning[]> {
+    const [row] = await this.db.query<{ field_warnings: unknown }>(null, `select field_warnings from bob_connection where company_id = $1`, [companyId]);
+    return parseFieldWarnings(row?.field_warnings);
   }
 
   async loadCredential(companyId: string): Promise<BobCredential | null> {

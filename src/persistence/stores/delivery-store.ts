@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
+import { z } from "zod";
 import { badInput } from "../../domain/errors.js";
-import type { DeliveryPage, DeliveryRecord, DeliveryStatus, DeliveryStore } from "../../domain/ports/delivery-store.js";
+import type { DeliveryOutcome, DeliveryPage, DeliveryRecord, DeliveryStatus, DeliveryStore } from "../../domain/ports/delivery-store.js";
+import type { SyncIssue } from "../../domain/sync/sync-issue.js";
 import type { BobWebhookEvent } from "../../domain/webhooks/bob-event.js";
 import { QUEUES, type JobQueue } from "../../jobs/job-queue.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
@@ -148,6 +150,7 @@ export class OrmDeliveryStore implements DeliveryStore {
       employeeIds: typeof row.employee_ids === "string" ? (JSON.parse(row.employee_ids) as string[]) : row.employee_ids,
       status: "ACCEPTED" as const,
       error: null,
+      issues: [],
     }));
   }
 
@@ -162,11 +165,13 @@ export class OrmDeliveryStore implements DeliveryStore {
     return rows.rows.map((r) => r.company_id);
   }
 
-  async markApplied(ids: readonly string[], at: Date): Promise<void> {
-    if (ids.length === 0) return;
+  async markOutcomes(outcomes: readonly DeliveryOutcome[], at: Date): Promise<void> {
+    if (outcomes.length === 0) return;
+    const json = JSON.stringify(outcomes.map((o) => ({ id: o.id, status: o.status, issues: o.issues.length > 0 ? o.issues : null })));
     await sql`
-      update webhook_delivery set status = 'APPLIED', applied_at = ${at.toISOString()}::timestamptz, error = null
-      where status = 'ACCEPTED' and id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`.execute(this.db.em().getKysely());
+      update webhook_delivery w set status = o.status, issues = o.issues, applied_at = ${at.toISOString()}::timestamptz, error = null
+      from jsonb_to_recordset(${json}::jsonb) as o(id uuid, status varchar, issues jsonb)
+      where w.id = o.id and w.status = 'ACCEPTED'`.execute(this.db.em().getKysely());
   }
 
   async markFailed(ids: readonly string[], error: string): Promise<void> {
@@ -199,5 +204,14 @@ function toRecord(row: WebhookDelivery): DeliveryRecord {
     employeeIds: row.employeeIds,
     status: row.status as DeliveryStatus,
     error: row.error ?? null,
+    issues: issuesOf(row.issues),
   };
+}
+
+const storedIssuesSchema = z.array(z.object({ bobEmployeeId: z.string().nullable(), email: z.string().nullable(), code: z.string(), message: z.string() }));
+
+/** The stored issues as the domain knows them (none when the column is empty). */
+function issuesOf(json: unknown): SyncIssue[] {
+  const parsed = storedIssuesSchema.safeParse(typeof json === "string" ? JSON.parse(json) : (json ?? []));
+  return parsed.success ? (parsed.data as SyncIssue[]) : [];
 }

@@ -26,6 +26,9 @@ const SELECT = `id, bob_id, employee_number, first_name, last_name, email, manag
   to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
   to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes, source_fingerprint`;
 
+/** Every character String.prototype.trim() removes (none lies beyond U+FFFF): btrim() with them trims as JavaScript does. */
+const JS_WHITESPACE = Array.from({ length: 0x10000 }, (_, c) => String.fromCharCode(c)).filter((c) => c.trim() === "").join("");
+
 interface EmployeeRow {
   id: string;
   bob_id: string;
@@ -43,7 +46,11 @@ interface EmployeeRow {
   source_fingerprint: string | null;
 }
 
-/** The lifecycle, in SQL, exactly as deriveLifecycle orders it: LEFT, PRE_HIRE, LEAVING, ACTIVE. */
+/**
+ * The lifecycle, in SQL, exactly as deriveLifecycle orders it: LEFT (the separation date is before
+ * today: it is the last day of employment), PRE_HIRE, LEAVING (separation date today or later),
+ * ACTIVE. test/persistence/lifecycle-sql.test.ts checks it against deriveLifecycle on the database.
+ */
 const LIFECYCLE_SQL = `case when separation_date < cast(? as date) then 'LEFT'
   when start_date > cast(? as date) then 'PRE_HIRE'
   when separation_date is not null then 'LEAVING' else 'ACTIVE' end`;
@@ -105,11 +112,12 @@ export class SqlDirectoryStore implements DirectoryStore {
     // emailKey() trims and lower-cases in JavaScript; lower() in the "C" collation agrees with it
     // on ASCII without whitespace only, so every row whose email has whitespace or a non-ASCII
     // character (more bytes than characters) comes along too and the planner compares it itself.
+    // employeeNumberKey() trims as JavaScript does: btrim() with exactly those characters agrees.
     // The chain goes up manager_bob_id; union stops at a cycle.
     const rows = await this.db.query<EmployeeRow>(
       null,
       `with recursive named as (
-         select email from employee where company_id = $1 and bob_id = any($2::text[])
+         select email, employee_number from employee where company_id = $1 and bob_id = any($2::text[])
        ), chain as (
          select bob_id, manager_bob_id from employee where company_id = $1 and bob_id = any($4::text[])
          union
@@ -123,8 +131,10 @@ export class SqlDirectoryStore implements DirectoryStore {
          or lower(email collate "C") in (select lower(email collate "C") from named where email is not null)
          or octet_length(email) <> char_length(email)
          or email ~ '\\s'
+         or btrim(employee_number, $5) = any($6::text[])
+         or btrim(employee_number, $5) in (select btrim(employee_number, $5) from named where btrim(employee_number, $5) <> '')
        )`,
-      [companyId, [...scope.bobIds], [...scope.emailKeys], [...scope.managerBobIds]],
+      [companyId, [...scope.bobIds], [...scope.emailKeys], [...scope.managerBobIds], JS_WHITESPACE, [...scope.employeeNumberKeys]],
     );
     return this.recordsByBobId(rows);
   }

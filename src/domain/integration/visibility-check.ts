@@ -1,0 +1,29 @@
+import type { Attribute } from "../attributes/attribute.js";
+import type { BobApi, BobCredential } from "../ports/bob-api.js";
+import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
+import { FieldVisibility, warningsFor, type IntegrationWarning } from "../sync/field-visibility.js";
+import { BOB_ID_FIELD_ID } from "../sync/standard-fields.js";
+
+/**
+ * What the credential cannot see of the fields the sync needs, found with one small people
+ * search: Bob grants sight per category, so one field of each category the sync reads stands for
+ * its category. A category Bob sends for no active employee makes a warning for each of its
+ * synced fields. No active employee at all: nothing can be told, no warning.
+ */
+export async function checkFieldVisibility(bob: BobApi, credential: BobCredential, attributes: readonly Attribute[]): Promise<IntegrationWarning[]> {
+  const fields = await bob.fetchFields(credential);
+  const categoryOf = new Map(fields.map((f) => [f.id, f.categoryId]));
+  const synced = syncedFieldIds(mapFields(fields, attributes)).filter((id) => id !== BOB_ID_FIELD_ID);
+  const probeByCategory = new Map<string, string>();
+  for (const id of synced) {
+    const category = categoryOf.get(id) ?? id;
+    if (!probeByCategory.has(category)) probeByCategory.set(category, id);
+  }
+  const probes = [...probeByCategory.values()];
+  if (probes.length === 0) return [];
+  const answer = await bob.searchPeople(credential, { fieldIds: probes, showInactive: false });
+  const visibility = new FieldVisibility(probes);
+  for (const person of answer.people) visibility.saw(person);
+  const hiddenCategories = new Set(visibility.notVisible(new Set()).map((id) => categoryOf.get(id) ?? id));
+  return warningsFor(synced.filter((id) => hiddenCategories.has(categoryOf.get(id) ?? id)), fields);
+}
