@@ -139,7 +139,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }
   });
   await jobs.resumeWebhookApply(await deliveries.companiesWithPending());
-  const tokens = new CallerTokens(secrets.jwtSecret);
+  const tokens = new CallerTokens(secrets.jwtSecret, { maxAgeSeconds: config.jwtMaxAgeSeconds });
 
   const app = express();
   app.disable("x-powered-by");

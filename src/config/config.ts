@@ -22,6 +22,8 @@ export interface GatewayConfig {
   /** Where development secrets and the default embedded database live. */
   readonly dataDir: string;
   readonly jwtSecret?: string;
+  /** JWT_MAX_AGE: the longest a caller token may live, in seconds (exp after iat and after now). */
+  readonly jwtMaxAgeSeconds: number;
   readonly encryptionKey?: string;
   /** Comma-separated base64 keys that sealed older values; kept only to open them (rotation). */
   readonly previousEncryptionKeys?: readonly string[];
@@ -37,12 +39,21 @@ const envSchema = z.object({
   BOB_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
   DIRECTORY_CACHE_EMPLOYEES: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
   JWT_SECRET: z.string().min(1).optional(),
+  JWT_MAX_AGE: z
+    .string()
+    .trim()
+    .regex(/^[1-9][0-9]{0,9}$/, "must be a positive whole number of seconds, e.g. 86400 for 24 hours")
+    .transform(Number)
+    .default(86_400),
   ENCRYPTION_KEY: z.string().min(1).optional(),
   ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/** The shortest JWT_SECRET production accepts (HS256 wants a key at least as long as its hash). */
+export const MIN_PRODUCTION_JWT_SECRET_BYTES = 32;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -76,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
         `${missing.join(" and ")} must be set when NODE_ENV=production (see README, "Configuration").`,
       );
     }
+    const jwtSecretBytes = Buffer.byteLength(e.JWT_SECRET as string, "utf8");
+    if (jwtSecretBytes < MIN_PRODUCTION_JWT_SECRET_BYTES) {
+      throw new ConfigError(
+        `JWT_SECRET must be at least ${MIN_PRODUCTION_JWT_SECRET_BYTES} bytes when NODE_ENV=production (got ${jwtSecretBytes}); generate one with \`openssl rand -base64 32\`.`,
+      );
+    }
   }
   return {
     port: e.PORT,
@@ -88,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     production,
     dataDir: e.DATA_DIR,
     ...(e.JWT_SECRET ? { jwtSecret: e.JWT_SECRET } : {}),
+    jwtMaxAgeSeconds: e.JWT_MAX_AGE,
     ...(e.ENCRYPTION_KEY ? { encryptionKey: e.ENCRYPTION_KEY } : {}),
     ...(e.ENCRYPTION_KEY_PREVIOUS
       ? { previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS.split(",").map((k) => k.trim()).filter((k) => k !== "") }

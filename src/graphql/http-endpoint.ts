@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { CallerTokens } from "../auth/caller-tokens.js";
 import { DomainError } from "../domain/errors.js";
@@ -57,6 +57,40 @@ export async function createGraphQLHttpEndpoint(deps: {
   const graphqlApp = express();
   graphqlApp.disable("etag");
   graphqlApp.disable("x-powered-by");
-  graphqlApp.use(express.json({ limit: "1mb" }), middleware);
+  graphqlApp.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    next();
+  });
+  graphqlApp.use(express.json({ limit: BODY_LIMIT }), middleware, bodyErrors(deps.logger));
   return { apollo, handler: [graphqlApp] };
+}
+
+const BODY_LIMIT = "1mb"; // 1 MiB
+
+/**
+ * A body the JSON parser refuses (over the limit, not JSON, an unknown charset, ...) or anything
+ * else thrown before Apollo answered: a GraphQL-style JSON error with the parser's status, never
+ * Express's HTML error page (which would show a stack outside production).
+ */
+function bodyErrors(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+    let answer: { status: number; code: string; message: string };
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      answer =
+        status === 413
+          ? { status, code: "PAYLOAD_TOO_LARGE", message: "Request body is larger than 1 MiB." }
+          : type === "entity.parse.failed"
+            ? { status, code: "BAD_REQUEST", message: "Request body is not valid JSON." }
+            : { status, code: "BAD_REQUEST", message: "Request body could not be read." };
+    } else {
+      logger.error({ requestId: requestIdOf(res), err: error }, "unexpected error on /graphql");
+      answer = { status: 500, code: "INTERNAL_SERVER_ERROR", message: INTERNAL_MESSAGE };
+    }
+    res.status(answer.status).json({ errors: [{ message: answer.message, extensions: { code: answer.code } }] });
+  };
 }

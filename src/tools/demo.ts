@@ -101,7 +101,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const url = `http://localhost:${gw.port}`;
     const graphqlUrl = `${url}/graphql`;
     const mint = (role: "SUPPORT" | "ADMIN"): Promise<string> =>
-      gw.tokens.mint({ subject: `demo-${role.toLowerCase()}`, companyId: DEMO_COMPANY, role, expiresIn: "7d" });
+      gw.tokens.mint({ subject: `demo-${role.toLowerCase()}`, companyId: DEMO_COMPANY, role, expiresIn: `${base.jwtMaxAgeSeconds}s` });
     const supportToken = await mint("SUPPORT");
     const adminToken = await mint("ADMIN");
 

@@ -6,7 +6,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
-import { TenancyService } from "../../src/domain/tenancy/tenancy-service.js";
 
 const HOME = "prop-mut-co"; // enabled and connected (the harness)
 const UNCONNECTED = "prop-mut-unconnected-co"; // enabled, no credential
@@ -49,11 +48,18 @@ async function snapshot(): Promise<string> {
   return JSON.stringify({ company, attribute, connection, runs });
 }
 
-type Auth = { kind: "token"; company: string; role: "ADMIN" | "SUPPORT" } | { kind: "none" } | { kind: "garbage"; value: string } | { kind: "expired"; company: string };
+type Auth =
+  | { kind: "token"; company: string; role: "ADMIN" | "SUPPORT" }
+  | { kind: "none" }
+  | { kind: "garbage"; value: string }
+  | { kind: "expired"; company: string }
+  /** A correctly signed, unexpired token whose companyId is outside [A-Za-z0-9._-]{1,128}: UNAUTHENTICATED. */
+  | { kind: "badCompany"; company: string; role: "ADMIN" | "SUPPORT" };
 
 async function authorization(auth: Auth): Promise<string | null> {
   switch (auth.kind) {
     case "token":
+    case "badCompany":
       return `Bearer ${await h.gw.token(auth.company, auth.role)}`;
     case "expired":
       return `Bearer ${await h.gw.token(auth.company, "ADMIN", { expiresIn: Math.floor(Date.now() / 1000) - 60 })}`;
@@ -146,20 +152,26 @@ const companyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constant(HOME) },
   { weight: 2, arbitrary: fc.constant(UNCONNECTED) },
   { weight: 2, arbitrary: fc.constant(DISABLED) },
-  // Valid company ids only (TenancyService.validCompanyId: no surrounding spaces, at most 128 characters):
-  // a token naming an invalid one is refused as BAD_USER_INPUT whatever its role, which tenancy.test.ts checks.
+  // Valid company ids only ([A-Za-z0-9._-]{1,128}, api-http.md "Limits"): a token naming any
+  // other is UNAUTHENTICATED whatever its role (the "badCompany" kind below).
   fc
-    .string({ unit: "grapheme", minLength: 1, maxLength: 60 })
-    .filter((s) => !s.includes("\u0000") && ![HOME, UNCONNECTED, DISABLED].includes(s))
+    .stringMatching(/^[A-Za-z0-9._-]{1,60}$/)
     .map((s) => `rnd-${s}`)
-    .filter((id) => TenancyService.validCompanyId(id)),
+    .filter((id) => ![HOME, UNCONNECTED, DISABLED].includes(id)),
 );
+
+/** Company ids outside the charset: spaces, bidi controls, look-alikes, NUL, too long. */
+const badCompanyArb: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }).map((s) => `rnd-${s}`),
+  fc.constantFrom("", " ", "spaced-co ", "acme\u202Eoc", "ac\u200Bme", "\u0430cme", "co\u0000", "a/b", "a".repeat(129), `${HOME} `, `${HOME}\u202E`),
+).filter((id) => !/^[A-Za-z0-9._-]{1,128}$/.test(id));
 
 const authArb: fc.Arbitrary<Auth> = fc.oneof(
   { weight: 12, arbitrary: fc.record({ kind: fc.constant("token" as const), company: companyArb, role: fc.constantFrom("ADMIN" as const, "SUPPORT" as const) }) },
   fc.constant({ kind: "none" as const }),
   fc.oneof(fc.constantFrom("Bearer", "Bearer ", "Basic abc", "bearer x.y.z", "Bearer eyJhbGciOiJub25lIn0.e30."), fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 })).map((value) => ({ kind: "garbage" as const, value: value.trim() || "x" })),
   fc.constantFrom(HOME, UNCONNECTED).map((company) => ({ kind: "expired" as const, company })),
+  fc.record({ kind: fc.constant("badCompany" as const), company: badCompanyArb, role: fc.constantFrom("ADMIN" as const, "SUPPORT" as const) }),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -385,7 +397,8 @@ describe("mutations, inputs the database cannot store", () => {
   it("answers UNAUTHENTICATED to a valid token whose companyId contains NUL", async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 10 }), fc.constantFrom("ADMIN" as const, "SUPPORT" as const), async (a, role) => {
-        await check("enableIntegration", "mutation { enableIntegration { status } }", {}, { kind: "token", company: `co${a}\u0000`, role });
+        const answer = await check("enableIntegration", "mutation { enableIntegration { status } }", {}, { kind: "badCompany", company: `co${a}\u0000`, role });
+        expect(answer.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
       }),
       { numRuns: 10 },
     );

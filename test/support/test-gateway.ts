@@ -59,6 +59,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, o
     production: false,
     dataDir: "/nonexistent-test-data-dir",
     jwtSecret: randomBytes(32).toString("base64url"),
+    jwtMaxAgeSeconds: 86_400,
     encryptionKey: randomBytes(32).toString("base64"),
     logLevel: "info",
     ...overrides,

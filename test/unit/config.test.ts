@@ -20,7 +20,29 @@ describe("configuration", () => {
   it("stops production start-up without JWT_SECRET or ENCRYPTION_KEY, naming them", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET and ENCRYPTION_KEY must be set/);
     expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: "x" })).toThrow(/ENCRYPTION_KEY must be set/);
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x", ENCRYPTION_KEY: "y" }).production).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), ENCRYPTION_KEY: "y" }).production).toBe(true);
+  });
+
+  it("stops production start-up with a JWT_SECRET under 32 bytes, naming it and how to generate one", () => {
+    for (const secret of ["a", "x".repeat(31), "é".repeat(15) /* 30 bytes */]) {
+      expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, ENCRYPTION_KEY: "y" })).toThrow(ConfigError);
+      expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, ENCRYPTION_KEY: "y" })).toThrow(/JWT_SECRET must be at least 32 bytes.*openssl rand -base64 32/);
+    }
+    // Counted in bytes: 16 two-byte characters are enough.
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "é".repeat(16), ENCRYPTION_KEY: "y" }).jwtSecret).toBe("é".repeat(16));
+    // Development keeps accepting a short secret.
+    expect(loadConfig({ JWT_SECRET: "a" }).jwtSecret).toBe("a");
+  });
+
+  it("reads JWT_MAX_AGE in seconds, 24 hours by default", () => {
+    expect(loadConfig({}).jwtMaxAgeSeconds).toBe(86_400);
+    expect(loadConfig({ JWT_MAX_AGE: "3600" }).jwtMaxAgeSeconds).toBe(3600);
+    expect(loadConfig({ JWT_MAX_AGE: " 600 " }).jwtMaxAgeSeconds).toBe(600);
+  });
+
+  it.each(["0", "-5", "1.5", "24h", "", "1e5", "abc", "99999999999"])("rejects JWT_MAX_AGE=%j with a clear message", (value) => {
+    expect(() => loadConfig({ JWT_MAX_AGE: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ JWT_MAX_AGE: value })).toThrow(/JWT_MAX_AGE: must be a positive whole number of seconds/);
   });
 
   it("rejects an invalid port with a clear message", () => {
