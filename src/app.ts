@@ -45,7 +45,7 @@ export interface GatewayOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
   /** Called for every SQL statement the ORM runs (tests count queries per request with it). */
-  readonly onQuery?: () => void;
+  readonly onQuery?: (sql: string) => void;
   readonly jobs?: JobQueueOptions;
   /** How old a copy of Bob's field metadata fieldMappings may show (default 60 s; 0: always live). */
   readonly fieldMetadataTtlMs?: number;

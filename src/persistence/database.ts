@@ -28,7 +28,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(target: DatabaseTarget, onQuery?: () => void): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, onQuery?: (sql: string) => void): Promise<Database> {
   let pglite: PGlite | null = null;
   let orm: MikroORM;
   if (target.kind === "pglite") {

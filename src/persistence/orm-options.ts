@@ -13,7 +13,7 @@ import { MIGRATIONS } from "./migrations/index.js";
 export function ormOptions(
   target: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: PGlite },
   /** Called once per SQL statement the ORM runs (tests count queries with it). */
-  onQuery?: () => void,
+  onQuery?: (sql: string) => void,
 ): Partial<Options> {
   const common = {
     entities: ENTITIES,
@@ -34,7 +34,7 @@ export function ormOptions(
     // entities/directory-version.entity.ts): generated migrations must never drop them.
     schemaGenerator: { ignoreTriggers: true },
     allowGlobalContext: false,
-    ...(onQuery ? { debug: ["query" as const], logger: () => onQuery() } : { debug: false }),
+    ...(onQuery ? { debug: ["query" as const], logger: (message: string) => onQuery(message) } : { debug: false }),
   };
   if (target.kind === "postgres") {
     return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } };

@@ -32,7 +32,7 @@ export const RUN_FIELDS = "id status phase dryRun trigger error counts { fetched
 const PROGRESS_FIELDS = "runId status phase processed total counts { fetched created updated deleted unchanged skipped }";
 
 /** A simulator company, a gateway on a fresh database, the integration enabled and connected. */
-export async function startSyncHarness(options: { employees?: number; seed?: number; sim?: SimulatorOptions; companyId?: string; onQuery?: () => void; gateway?: Omit<GatewayOptions, "clock">; config?: Partial<GatewayConfig> } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(options: { employees?: number; seed?: number; sim?: SimulatorOptions; companyId?: string; onQuery?: (sql: string) => void; gateway?: Omit<GatewayOptions, "clock">; config?: Partial<GatewayConfig> } = {}): Promise<SyncHarness> {
   const sim = await startBobSimulator({ port: 0, seed: options.seed ?? 42, employees: options.employees ?? 0, today: TODAY, ...options.sim });
   const clock = new MovableClock(new Date(`${TODAY}T12:00:00Z`));
   const gw = await startTestGateway({ bobApiUrl: sim.baseUrl, ...options.config }, { clock, ...options.gateway, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });

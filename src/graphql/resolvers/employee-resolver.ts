@@ -1,10 +1,12 @@
 import type DataLoader from "dataloader";
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
 import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
 import { deriveLifecycle } from "../../domain/sync/lifecycle.js";
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import type { AttributeIndex, Once } from "../loaders.js";
+import { selectsBelow } from "../selection.js";
 import { AttributeValue, Employee, EmployeeConnection, Lifecycle } from "../types/employee.js";
 
 @Resolver(() => Employee)
@@ -15,14 +17,16 @@ export class EmployeeResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("lifecycle", () => [Lifecycle], { nullable: true }) lifecycle: Lifecycle[] | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<EmployeeConnection> {
-    const page = await ctx.services.sync.employees(ctx.caller, { first, after, lifecycle });
+    const [page] = await Promise.all([ctx.services.sync.employees(ctx.caller, { first, after, lifecycle }), attributesIfSelected(ctx, info)]);
     return connectionOf(page.employees, ({ employee }) => employee as unknown as Employee, page);
   }
 
   @Query(() => Employee, { nullable: true })
-  async employee(@Arg("bobId", () => String) bobId: string, @Ctx() ctx: GraphQLContext): Promise<Employee | null> {
-    return (await ctx.services.sync.employee(ctx.caller, bobId)) as unknown as Employee | null;
+  async employee(@Arg("bobId", () => String) bobId: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Employee | null> {
+    const [employee] = await Promise.all([ctx.services.sync.employee(ctx.caller, bobId), attributesIfSelected(ctx, info)]);
+    return employee as unknown as Employee | null;
   }
 
   @FieldResolver(() => Employee, { nullable: true })
@@ -50,6 +54,15 @@ export class EmployeeResolver {
   attributes(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): AttributeValue[] | Promise<AttributeValue[]> {
     return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, ctx.loaders.employeeByBobId));
   }
+}
+
+/**
+ * The company's attributes, loaded beside the employees when the operation reads attributes: every
+ * row then resolves its values (and asks for the employees they reference) in the same tick as its
+ * manager, so a page costs the same statements whatever the timing of the database's answers.
+ */
+function attributesIfSelected(ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<unknown> | null {
+  return selectsBelow(info, "attributes") ? ctx.loaders.attributes.get() : null;
 }
 
 /** Synchronous once the request's value has arrived: no promise per field of every row. */
