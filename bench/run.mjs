@@ -3,6 +3,7 @@
 // prints Markdown tables and writes bench/results.json. Every figure is measured in this run.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { abuseReport, benchAbuse } from "./abuse.mjs";
 import { benchGraphql, graphqlReport } from "./graphql.mjs";
 import { SEED, TODAY, cleanupAll, createDatabase, dist, onCleanup, postgresReachable, round, table } from "./lib/common.mjs";
 import { connectCompany, newSecrets, startInProcessGateway } from "./lib/gateway.mjs";
@@ -13,7 +14,7 @@ import { benchWebhooks } from "./webhooks.mjs";
 const args = process.argv.slice(2);
 const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split("=")[1] ?? (args.includes(`--${name}`) ? true : undefined);
 const quick = Boolean(flag("quick"));
-// --only=sync,graphql,subscriptions,webhooks runs a subset (default: all of them).
+// --only=sync,graphql,subscriptions,webhooks,abuse runs a subset (default: all of them).
 const only = flag("only") ? new Set(String(flag("only")).split(",")) : null;
 const wanted = (name) => only === null || only.has(name);
 const settings = {
@@ -73,7 +74,12 @@ async function inProcessBenchmarks(db) {
         return { failed: String(error?.message ?? error) };
       });
     }
-    return { subscriptions, graphql, webhooks };
+    let abuse = null;
+    if (wanted("abuse")) {
+      log(`${db}: abuse, /healthz while 10 clients send the heaviest allowed query, ${settings.durationSeconds} s idle + ${settings.durationSeconds} s loaded`);
+      abuse = await benchAbuse({ url: gw.url, token: co.admin, durationSeconds: settings.durationSeconds });
+    }
+    return { subscriptions, graphql, webhooks, abuse };
   } finally {
     await gw.stop();
     await database?.drop();
@@ -84,7 +90,7 @@ async function inProcessBenchmarks(db) {
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, postgres: null, pglite: null },
-  settings, targets: TARGETS, sync: [], graphql: [], subscriptions: [], webhooks: [], errors: [],
+  settings, targets: TARGETS, sync: [], graphql: [], subscriptions: [], webhooks: [], abuse: [], errors: [],
 };
 let exitCode = 0;
 try {
@@ -105,13 +111,14 @@ try {
         results.errors.push({ db, bench: `sync ${size}`, error: String(error?.message ?? error) });
       }
     }
-    if (!wanted("graphql") && !wanted("subscriptions") && !wanted("webhooks")) continue;
+    if (!wanted("graphql") && !wanted("subscriptions") && !wanted("webhooks") && !wanted("abuse")) continue;
     try {
       const r = await inProcessBenchmarks(db);
       if (r.subscriptions) results.subscriptions.push({ db, ...r.subscriptions });
       for (const g of r.graphql) results.graphql.push({ db, ...g });
       if (r.webhooks?.failed) results.errors.push({ db, bench: "webhooks", error: r.webhooks.failed });
       else if (r.webhooks) results.webhooks.push({ db, ...r.webhooks });
+      if (r.abuse) results.abuse.push({ db, ...r.abuse });
     } catch (error) {
       log(`${db}: in-process benchmarks FAILED: ${error.stack ?? error}`);
       results.errors.push({ db, bench: "graphql/subscriptions", error: String(error?.message ?? error) });
@@ -178,4 +185,5 @@ function printReport(results) {
   } else {
     console.log("\nwebhooks: not run");
   }
+  console.log(`\n${abuseReport(results.abuse ?? [], settings)}`);
 }

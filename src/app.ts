@@ -11,9 +11,17 @@ import { AttributeService } from "./domain/attributes/attribute-service.js";
 import { ConnectionService } from "./domain/integration/connection-service.js";
 import { FullSyncRunner } from "./domain/runs/full-sync-runner.js";
 import { SyncService } from "./domain/runs/sync-service.js";
-import { JobQueue, type JobQueueOptions } from "./jobs/job-queue.js";
+import { FieldMappingService } from "./domain/mapping/field-mapping-service.js";
+import { JobQueue, QUEUES, type JobQueueOptions } from "./jobs/job-queue.js";
+import { bobObservers, cacheStatsOf, createMetricsRegistry, GatewayMetrics, metricsRoute, observedDeliveries, queueDepthsOf, RunMetrics, webhookAckTimer } from "./metrics/index.js";
 import { InProcessProgressBus, PostgresProgressBus } from "./pubsub/progress-bus.js";
 import { SqlDirectoryStore } from "./persistence/stores/directory-store.js";
+import { SqlHistoryStore } from "./persistence/stores/history-store.js";
+import { SqlHealthStore } from "./persistence/stores/health-store.js";
+import { HealthService } from "./domain/integration/health-service.js";
+import { ConnectThrottle } from "./domain/integration/connect-throttle.js";
+import { HistoryService } from "./domain/history/history-service.js";
+import { SurveyService } from "./domain/survey/survey-service.js";
 import { OrmDeliveryStore } from "./persistence/stores/delivery-store.js";
 import { InProcessCompanyLock, PostgresCompanyLock } from "./persistence/company-lock.js";
 import type { CompanyLock } from "./domain/ports/company-lock.js";
@@ -21,6 +29,8 @@ import { WebhookApplier } from "./domain/webhooks/webhook-applier.js";
 import { WebhookIntake } from "./domain/webhooks/webhook-intake.js";
 import { WebhookService } from "./domain/webhooks/webhook-service.js";
 import { webhookFastPath, webhookRoutes } from "./http/webhook-routes.js";
+import { serverTimeouts } from "./http/server-timeouts.js";
+import { announcingOwnerChanges } from "./domain/webhooks/announcing-connection-store.js";
 import { OrmSyncRunStore } from "./persistence/stores/sync-run-store.js";
 import { IntegrationService } from "./domain/integration/integration-service.js";
 import { systemClock, type Clock } from "./domain/ports/clock.js";
@@ -36,10 +46,18 @@ import { requestId } from "./http/request-id.js";
 import { createLogger, type Logger } from "./logger.js";
 import { openDatabase, type Database } from "./persistence/database.js";
 import { OrmAttributeStore } from "./persistence/stores/attribute-store.js";
+import { OrmMappingOverrideStore } from "./persistence/stores/mapping-override-store.js";
 import { OrmCompanyStore } from "./persistence/stores/company-store.js";
 import { OrmConnectionStore } from "./persistence/stores/connection-store.js";
 import { SecretBox } from "./security/secret-box.js";
+import { resealStoredSecrets, type RotationReport } from "./persistence/stores/secret-rotation.js";
+import { RetentionService, DEFAULT_RETENTION_DAYS } from "./domain/retention/retention-service.js";
+import { SqlRetentionStore } from "./persistence/stores/retention-store.js";
 import type { Services } from "./services.js";
+import { NotificationService } from "./domain/notifications/notification-service.js";
+import { OrmNotificationStore } from "./persistence/stores/notification-store.js";
+import { NotificationSender, type SendOutcome } from "./notifications/notification-sender.js";
+import type { Resolver } from "./notifications/target-addresses.js";
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -51,6 +69,33 @@ export interface GatewayOptions {
   readonly fieldMetadataTtlMs?: number;
   /** The GraphQL read cache of directory queries (graphql/read-cache.ts); false turns it off. */
   readonly graphqlReadCache?: false | { readonly maxBytes?: number };
+  /** Rows per retention delete statement (default 5,000; tests use a few to see the batches). */
+  readonly retentionBatchRows?: number;
+  /** How long a client may take to send a whole request, headers included (default 15 s; tests shorten it). */
+  readonly requestTimeoutMs?: number;
+  /** Notification delivery (README, "Notifications"); tests reach a local receiver with it. */
+  readonly notifications?: NotificationOptions;
+}
+
+export interface NotificationOptions {
+  /** Resolves notification hosts (default: the system's DNS). */
+  readonly resolver?: Resolver;
+  /**
+   * Internal addresses (e.g. "127.0.0.1") a notification may still be sent to. Tests only: never
+   * on by default, not settable from the environment. URLs naming an internal IP literal, or
+   * localhost, are refused when set whatever this says.
+   */
+  readonly allowPrivateNotificationTargets?: readonly string[];
+  /** Each delivery attempt's outcome (tests wait on it instead of sleeping). */
+  readonly onOutcome?: (outcome: NotificationOutcome) => void;
+}
+
+export interface NotificationOutcome {
+  readonly companyId: string;
+  readonly eventId: string;
+  readonly type: string;
+  /** SENT, OFF (turned off since), REFUSED (target not allowed), FAILED (pg-boss retries unless it was the last attempt). */
+  readonly outcome: SendOutcome | "FAILED";
 }
 
 export interface Gateway {
@@ -66,6 +111,12 @@ export interface Gateway {
   readonly logger: Logger;
   /** Null when turned off (GatewayOptions.graphqlReadCache: false). */
   readonly readCache: GraphQLReadCache | null;
+  /** Deletes what is older than RETENTION_DAYS (the daily job calls it; operators and tests may too). */
+  readonly retention: RetentionService;
+  /** What the start-up key rotation re-encrypted under the current ENCRYPTION_KEY. */
+  readonly keyRotation: RotationReport;
+  /** Queues signed notifications (the Notifier the lead's credential checks and the runner call); checkSilence() is what the hourly job does. */
+  readonly notifications: NotificationService;
   /** Drains and closes everything: HTTP, sockets, job workers, database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -91,43 +142,101 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     throw error;
   }
 
-  const companies = new OrmCompanyStore(db);
-  const connections = new OrmConnectionStore(db, new SecretBox(secrets.encryptionKey, secrets.previousEncryptionKeys));
+  const secretBox = new SecretBox(secrets.encryptionKey, secrets.previousEncryptionKeys);
+  const companies = new OrmCompanyStore(db, secretBox);
+  const connections = new OrmConnectionStore(db, secretBox);
+  // Key rotation before serving: whatever a previous ENCRYPTION_KEY sealed is sealed again under
+  // the current one, so the previous key can be dropped after this start (README, "Key rotation").
+  let keyRotation: RotationReport;
+  try {
+    keyRotation = await resealStoredSecrets(db, secretBox, logger);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   // One rate-limit budget per Bob credential, shared by every call this process makes.
   const bobLimiter = new BobRateLimiter();
+  // Prometheus metrics (README, "Metrics"): a registry per gateway; the domain only sees decorated ports.
+  const metrics = new GatewayMetrics(createMetricsRegistry());
+  const runMetrics = new RunMetrics(metrics);
+  const bobObserved = bobObservers(metrics);
   // Connecting answers the admin within 30 s whatever Bob does; the sync may wait longer for big answers.
-  const bobForConnect = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, deadlineMs: 25_000, requestTimeoutMs: 20_000 });
-  const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, requestTimeoutMs: config.bobSyncTimeoutMs, deadlineMs: Math.max(300_000, config.bobSyncTimeoutMs * 3) });
+  const bobForConnect = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, ...bobObserved, deadlineMs: 25_000, requestTimeoutMs: 20_000 });
+  const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, ...bobObserved, requestTimeoutMs: config.bobSyncTimeoutMs, deadlineMs: Math.max(300_000, config.bobSyncTimeoutMs * 3) });
   // fieldMappings reads Bob's field metadata through a short-lived per-credential copy; the full
   // sync (runner below) reads it fresh from Bob on every run and refreshes that copy.
   const fieldMetadata = new BobFieldMetadataCache(options.fieldMetadataTtlMs !== undefined ? { ttlMs: options.fieldMetadataTtlMs } : {});
   const attributeStore = new OrmAttributeStore(db);
+  const mappingOverrides = new OrmMappingOverrideStore(db);
   const directory = new SqlDirectoryStore(db, { cachedEmployees: config.directoryCacheEmployees });
   const jobs = await JobQueue.start(db, logger, options.jobs);
-  const runs = new OrmSyncRunStore(db, jobs);
-  const progress = db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus();
+  const runs = runMetrics.observeRuns(new OrmSyncRunStore(db, jobs));
+  const progress = runMetrics.observeBus(db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus());
   const lock = db.url ? new PostgresCompanyLock(db.url) : new InProcessCompanyLock();
-  const deliveries = new OrmDeliveryStore(db, jobs);
+  const deliveries = observedDeliveries(new OrmDeliveryStore(db, jobs), metrics);
   // PostgreSQL applies two batches at once (one core each for the inserts); PGlite has one connection.
   const applyConcurrency = db.kind === "postgres" ? 2 : 1;
-  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, companies, connections, progress, clock, lock, applyConcurrency });
+  const intake = new WebhookIntake(connections, deliveries, clock);
+  // A new hook secret, a disconnect or a rotated URL reaches the intake's owner cache at once.
+  const ownerWrites = announcingOwnerChanges(connections, intake);
+  const notificationStore = new OrmNotificationStore(db, secretBox, jobs);
+  const notifications = new NotificationService(notificationStore, clock, undefined, (error, companyId, type) =>
+    logger.error({ err: error, companyId, type }, "notification could not be queued; it is not sent"),
+  );
+  // Bob refused the stored credential during a sync or a drain (NEEDS_RECONNECT): told once per refusal.
+  const onCredentialRefused = async (companyId: string, reason: string): Promise<void> => {
+    const { connection } = await companies.getIntegration(companyId);
+    await notifications.notify(companyId, { type: "CREDENTIAL_REFUSED", connectedAt: connection?.connectedAt ?? clock.now(), reason });
+  };
+  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, overrides: mappingOverrides, companies, connections, progress, clock, lock, applyConcurrency, notifier: notifications, onCredentialRefused });
   const services: Services = {
     tenancy: new TenancyService(companies),
-    integration: new IntegrationService(companies, clock, config.publicUrl),
+    integration: new IntegrationService(companies, clock, config.publicUrl, { production: config.production }),
     attributes: new AttributeService(attributeStore, companies),
-    connection: new ConnectionService(companies, connections, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl, attributeStore),
+    connection: new ConnectionService(companies, ownerWrites, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl, attributeStore, new ConnectThrottle(), (companyId) => jobs.resumeWebhookApply([companyId]), mappingOverrides),
     sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: fieldMetadata.wrap(bobForSync), clock, prefetch: (companyId) => runner.prefetch(companyId) }),
+    fieldMappings: new FieldMappingService({ companies, connections, attributes: attributeStore, overrides: mappingOverrides, bob: fieldMetadata.wrap(bobForSync) }),
     progress,
-    webhooks: new WebhookService(companies, connections, deliveries, config.publicUrl),
+    webhooks: new WebhookService(companies, ownerWrites, deliveries, config.publicUrl),
+    history: new HistoryService({ history: new SqlHistoryStore(db), directory, attributes: attributeStore }),
+    health: new HealthService({ health: new SqlHealthStore(db), clock }),
+    survey: new SurveyService({ directory, attributes: attributeStore, companies, runs, clock }),
   };
-  const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock });
-  const intake = new WebhookIntake(connections, deliveries, clock);
+  const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock, onCredentialRefused });
   await jobs.workFullSync(async (job) => {
     await runner.run(job.runId);
   });
   await jobs.workReconcile(async () => {
     const queued = await services.sync.reconcileDue();
     if (queued.length > 0) logger.info({ runs: queued.map((r) => r.id) }, "reconciliation syncs queued");
+  });
+  const retention = new RetentionService(new SqlRetentionStore(db), clock, config.retentionDays ?? DEFAULT_RETENTION_DAYS, options.retentionBatchRows);
+  const notificationSender = new NotificationSender(notificationStore, {
+    production: config.production,
+    ...(options.notifications?.resolver ? { resolver: options.notifications.resolver } : {}),
+    allowPrivateTargets: options.notifications?.allowPrivateNotificationTargets ?? [],
+  });
+  await jobs.workNotifications(async (job, isLastAttempt) => {
+    const about = { companyId: job.companyId, eventId: job.eventId, type: job.type };
+    try {
+      const outcome = await notificationSender.send(job);
+      if (outcome === "SENT") logger.info(about, "notification sent");
+      else logger.warn({ ...about, outcome }, outcome === "OFF" ? "notification dropped: notifications were turned off" : "notification dropped: its target is not allowed (internal address, or not https in production)");
+      options.notifications?.onOutcome?.({ ...about, outcome });
+    } catch (error) {
+      // The reason only (a status, a timeout): never the secret, the signature or the URL.
+      logger.warn({ ...about, reason: error instanceof Error ? error.message : String(error), lastAttempt: isLastAttempt }, isLastAttempt ? "notification not delivered; giving up" : "notification not delivered; pg-boss will retry it");
+      options.notifications?.onOutcome?.({ ...about, outcome: "FAILED" });
+      throw error;
+    }
+  });
+  await jobs.workNotificationCheck(async () => {
+    const queued = await notifications.checkSilence();
+    if (queued > 0) logger.info({ queued }, "NO_SUCCESSFUL_SYNC notifications queued");
+  });
+  await jobs.workRetention(async () => {
+    const report = await retention.purge();
+    logger.info({ olderThan: report.olderThan, deleted: report.deleted }, "retention: records older than RETENTION_DAYS deleted");
   });
   await jobs.workWebhookApply(async (companyId, isLastAttempt) => {
     try {
@@ -144,6 +253,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const app = express();
   app.disable("x-powered-by");
   app.use(requestId);
+  app.use(metricsRoute(metrics.registry, config.metricsToken, logger));
   // Before any body parser: the signature is over the raw bytes Bob sent.
   app.use(webhookRoutes(intake, logger));
   app.use(
@@ -161,12 +271,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
   // Bob's deliveries skip Express (same answers; anything unusual still goes through the Express route).
   const webhookFast = webhookFastPath(intake, logger);
-  const httpServer: Server = createServer((req, res) => {
+  const ackTimer = webhookAckTimer(metrics);
+  const httpServer: Server = createServer(serverTimeouts(options.requestTimeoutMs), (req, res) => {
+    ackTimer(req, res);
     if (!webhookFast(req, res)) app(req, res);
   });
   const schema = await buildGatewaySchema();
   let ws: GraphQLWsEndpoint | null = null;
   const readCache = options.graphqlReadCache === false ? null : new GraphQLReadCache({ versions: new SqlDirectoryVersionStore(db), clock, ...options.graphqlReadCache });
+  metrics.sources.queueDepths = queueDepthsOf(jobs.boss, Object.values(QUEUES));
+  metrics.sources.caches = cacheStatsOf({
+    graphql_read: readCache ? () => ({ hits: readCache.stats.hits + readCache.stats.joined, misses: readCache.stats.misses }) : null,
+    bob_field_metadata: () => fieldMetadata.stats,
+    directory_records: () => directory.cacheStats,
+  });
   const graphql = await createGraphQLHttpEndpoint({
     schema,
     tokens,
@@ -174,10 +292,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     logger,
     plugins: [],
     readCache,
+    production: config.production,
   });
   app.use("/graphql", ...graphql.handler);
   app.use(consoleRoutes());
-  ws = createGraphQLWsEndpoint({ httpServer, schema, tokens, services, logger });
+  ws = createGraphQLWsEndpoint({ httpServer, schema, tokens, services, logger, production: config.production });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -208,5 +327,5 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return stopping;
   };
 
-  return { url, port, db, services, jobs, lock, tokens, secrets, logger, readCache, stop };
+  return { url, port, db, services, jobs, lock, tokens, secrets, logger, readCache, retention, keyRotation, notifications, stop };
 }

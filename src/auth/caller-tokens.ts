@@ -27,6 +27,12 @@ const claimsSchema = z.object({
 
 const unauthenticated = (message: string): DomainError => new DomainError("UNAUTHENTICATED", message);
 
+/** A verified caller and its token's exp (seconds since the epoch). */
+export interface VerifiedCaller {
+  readonly caller: Caller;
+  readonly exp: number;
+}
+
 /** Tokens remembered as verified; a client reuses its token for every request until it expires. */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 
@@ -38,7 +44,7 @@ export class CallerTokens {
    * the same second granularity, as jose's); the lifetime checks against now only pass more
    * easily as time goes by. Bounded: the oldest entry goes first.
    */
-  private readonly verified = new Map<string, { readonly caller: Caller; readonly exp: number }>();
+  private readonly verified = new Map<string, VerifiedCaller>();
 
   private readonly maxAgeSeconds: number;
 
@@ -51,22 +57,31 @@ export class CallerTokens {
 
   /** Accepts the raw header value: "Bearer <jwt>". */
   async verifyAuthorization(header: string | undefined | null): Promise<Caller> {
+    return (await this.verifyAuthorizationWithExpiry(header)).caller;
+  }
+
+  /** As verifyAuthorization, with the token's exp: a WebSocket is closed when its token expires. */
+  async verifyAuthorizationWithExpiry(header: string | undefined | null): Promise<VerifiedCaller> {
     if (!header) throw unauthenticated("Missing Authorization header: send \"Authorization: Bearer <token>\".");
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw unauthenticated("Authorization must be \"Bearer <token>\".");
-    return this.verify(match[1]);
+    return this.verifyWithExpiry(match[1]);
   }
 
   async verify(token: string): Promise<Caller> {
+    return (await this.verifyWithExpiry(token)).caller;
+  }
+
+  async verifyWithExpiry(token: string): Promise<VerifiedCaller> {
     const known = this.verified.get(token);
     if (known) {
-      if (known.exp > Math.floor(Date.now() / 1000)) return known.caller;
+      if (known.exp > Math.floor(Date.now() / 1000)) return known;
       this.verified.delete(token); // expired: verify again below, which says so
     }
     return this.verifyFully(token);
   }
 
-  private async verifyFully(token: string): Promise<Caller> {
+  private async verifyFully(token: string): Promise<VerifiedCaller> {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] }));
@@ -95,8 +110,9 @@ export class CallerTokens {
     }
     const caller: Caller = Object.freeze({ subject: claims.data.sub, companyId: claims.data.companyId, role: claims.data.role });
     if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { caller, exp: claims.data.exp });
-    return caller;
+    const verified: VerifiedCaller = Object.freeze({ caller, exp: claims.data.exp });
+    this.verified.set(token, verified);
+    return verified;
   }
 
   /**

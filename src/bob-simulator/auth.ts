@@ -43,6 +43,11 @@ export class CredentialStore {
     });
   }
 
+  /** As when a Bob admin deletes the service user or revokes the token: from now on it is answered 401. */
+  revoke(c: { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string }): boolean {
+    return this.byKey.delete(c.kind === "ACCESS_TOKEN" ? `token:${c.token}` : `su:${c.id}:${c.token}`);
+  }
+
   /** null = no credential or one Bob does not know (answer 401). */
   resolve(header: string | undefined): ResolvedCredential | null {
     const value = header?.trim();

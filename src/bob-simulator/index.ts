@@ -71,6 +71,8 @@ export interface BobSimulator {
   /** Both carry every scope. */
   readonly credentials: { accessToken: string; serviceUser: { id: string; token: string } };
   addCredential(c: AddCredentialInput): void;
+  /** Bob forgets a credential (a deleted service user, a revoked token): its calls are answered 401. */
+  revokeCredential(c: { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string }): boolean;
   readonly company: CompanyControl;
   readonly faults: FaultControl;
   readonly requests: RequestLog;
@@ -241,6 +243,7 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     controlUrl: `${origin}/_control`,
     credentials,
     addCredential,
+    revokeCredential: (c) => store.revoke(c),
     company,
     faults,
     requests,

@@ -71,6 +71,8 @@ export interface BobHttpClientOptions {
   /** For instrumentation/tests; defaults to the global fetch. */
   readonly fetch?: FetchLike;
   readonly onRequest?: (event: BobRequestEvent) => void;
+  /** Each rate-limit slot taken, with how long it waited for it (metrics). */
+  readonly onRateLimitWait?: (endpoint: BobEndpointName, waitedMs: number) => void;
   readonly clock?: BobClock;
   readonly random?: () => number;
 }
@@ -358,8 +360,14 @@ export class BobHttpClient implements BobApi {
 
   /** Takes a rate-limit slot or explains, in Bob terms, why the deadline passed first. */
   private async slot(key: string, limit: number, deadlineAt: number, endpoint: Endpoint, last: AttemptFailure | null, attempts: number): Promise<void> {
+    const waitingSince = this.clock.now();
     try {
       await this.limiter.acquire(key, limit, deadlineAt);
+      try {
+        this.options.onRateLimitWait?.(endpoint.name, this.clock.now() - waitingSince);
+      } catch {
+        // Metrics must never break a Bob call.
+      }
     } catch (error) {
       if (!(error instanceof RateLimitWaitExceeded)) throw error;
       if (last) throw finalError(last, attempts, endpoint.what, error.waitMs > 0 ? { waitMs: error.waitMs } : undefined);

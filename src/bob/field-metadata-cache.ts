@@ -33,6 +33,8 @@ interface Entry {
  *   always asks Bob at the start of a run, and leaves what it read here for the readers.
  */
 export class BobFieldMetadataCache {
+  /** Reads served from a kept (or shared in-flight) copy, and reads that asked Bob (metrics). */
+  readonly stats = { hits: 0, misses: 0 };
   private readonly entries = new Map<string, Entry>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
@@ -87,7 +89,11 @@ export class BobFieldMetadataCache {
     const arrival = this.now();
     const cached = this.entries.get(key);
     // Usable: queued (starts after this arrival), started no earlier than this arrival, or young enough.
-    if (cached && (cached.queued || cached.startedAt >= arrival || arrival - cached.startedAt < this.ttlMs)) return cached.fields;
+    if (cached && (cached.queued || cached.startedAt >= arrival || arrival - cached.startedAt < this.ttlMs)) {
+      this.stats.hits++;
+      return cached.fields;
+    }
+    this.stats.misses++;
     let entry: Entry;
     if (cached?.inFlight) {
       // A read that began before this request: one more read, after it, for everyone arriving meanwhile.

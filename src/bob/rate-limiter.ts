@@ -15,17 +15,24 @@ interface Lane {
   pausedUntil: number;
   /** Settles when the last queued caller has got (or given up) its slot: keeps callers FIFO. */
   tail: Promise<void>;
+  /** Callers between acquire() and getting (or giving up) their slot: a lane with any is not idle. */
+  waiting: number;
 }
 
 /**
  * A rolling-window limiter keyed by "credential + endpoint". Callers WAIT for a slot rather than
  * provoke a 429 (Bob's WAF also dislikes bursts). One instance can be shared by several Bob
  * clients so every call for one company draws on one budget.
+ *
+ * Lanes are keyed by credential, and credentials come and go (reconnects, disconnected
+ * companies): at most once per window, lanes with no call in the window, no hold-off and nobody
+ * waiting are dropped, so the map holds only credentials used in about the last two windows.
  */
 export class BobRateLimiter {
   private readonly lanes = new Map<string, Lane>();
   private readonly clock: BobClock;
   private readonly windowMs: number;
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: { clock?: BobClock; windowMs?: number } = {}) {
     this.clock = options.clock ?? systemBobClock;
@@ -38,6 +45,7 @@ export class BobRateLimiter {
    */
   async acquire(key: string, limit: number, deadlineAt = Number.POSITIVE_INFINITY): Promise<void> {
     const lane = this.lane(key);
+    lane.waiting += 1;
     const previous = lane.tail;
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -46,6 +54,7 @@ export class BobRateLimiter {
       await this.waitTurn(previous, deadlineAt);
       await this.waitForSlot(lane, Math.max(1, Math.floor(limit)), deadlineAt);
     } finally {
+      lane.waiting -= 1;
       release();
     }
   }
@@ -64,10 +73,26 @@ export class BobRateLimiter {
     return lane.stamps.length;
   }
 
+  /** Lanes currently kept (for tests and metrics). */
+  get laneCount(): number {
+    return this.lanes.size;
+  }
+
+  /** Drops every idle lane now; otherwise this happens at most once per window, on a call. */
+  sweep(): void {
+    const now = this.clock.now();
+    this.lastSweepAt = now;
+    for (const [key, lane] of this.lanes) {
+      this.prune(lane, now);
+      if (lane.waiting === 0 && lane.stamps.length === 0 && lane.pausedUntil <= now) this.lanes.delete(key);
+    }
+  }
+
   private lane(key: string): Lane {
+    if (this.clock.now() - this.lastSweepAt >= this.windowMs) this.sweep();
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { stamps: [], pausedUntil: 0, tail: Promise.resolve() };
+      lane = { stamps: [], pausedUntil: 0, tail: Promise.resolve(), waiting: 0 };
       this.lanes.set(key, lane);
     }
     return lane;

@@ -6,9 +6,11 @@ import { parseArgs } from "node:util";
 import { CliError, EXIT, createGatewayClient, usageError, type ExitCode } from "./client.js";
 import type { CliFlags, CommandContext } from "./context.js";
 import { employees, leavers, mappings } from "./commands/directory.js";
-import { connect, enable, status } from "./commands/integration.js";
+import { connect, enable, rotateWebhookUrl, status } from "./commands/integration.js";
 import { approve, run, runs, sync } from "./commands/sync.js";
 import { deliveries } from "./commands/webhooks.js";
+import { history } from "./commands/history.js";
+import { survey } from "./commands/survey.js";
 import type { ProgressOutput } from "./progress-bar.js";
 
 export const DEFAULT_URL = "http://localhost:4000";
@@ -24,6 +26,8 @@ const OPTIONS = {
   wait: { type: "boolean", default: false },
   lifecycle: { type: "string" },
   limit: { type: "string" },
+  on: { type: "string" },
+  by: { type: "string" },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -48,6 +52,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     maxArgs: 1,
     run: connect,
   },
+  "rotate-webhook-url": { usage: "rotate-webhook-url", summary: "a new webhook URL; the old one answers 404 from now on (rotateWebhookUrl)", options: [], maxArgs: 0, run: rotateWebhookUrl },
   sync: {
     usage: "sync [--dry-run] [--wait]",
     summary: "start a full sync (synchronizeNow); --wait follows it with a progress bar and prints its counts",
@@ -66,6 +71,14 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: ["lifecycle", "limit"],
     maxArgs: 0,
     run: employees,
+  },
+  history: { usage: "history <bobId> [--limit N]", summary: "what the gateway changed on one employee and why, newest first (employeeHistory; default 50)", options: ["limit"], maxArgs: 1, run: history },
+  survey: {
+    usage: "survey --on DATE [--by ATTRIBUTE]",
+    summary: "who is surveyable on DATE, who joins and who leaves until then, by an attribute's values (surveyPopulation)",
+    options: ["on", "by"],
+    maxArgs: 0,
+    run: survey,
   },
   deliveries: { usage: "deliveries [--limit N]", summary: "webhook deliveries, newest first (webhookDeliveries; default 50)", options: ["limit"], maxArgs: 0, run: deliveries },
 };
@@ -160,6 +173,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       ...(values["service-user-id"] !== undefined ? { "service-user-id": values["service-user-id"] } : {}),
       ...(values.lifecycle !== undefined ? { lifecycle: values.lifecycle } : {}),
       ...(limit !== undefined ? { limit } : {}),
+      ...(values.on !== undefined ? { on: values.on } : {}),
+      ...(values.by !== undefined ? { by: values.by } : {}),
     };
     client = createGatewayClient({ url: values.url ?? io.env.BOB_GATEWAY_URL ?? DEFAULT_URL, token });
     return await command.run({ client, flags, args, out: io.stdout, err: io.stderr, progress: io.progress });

@@ -10,6 +10,9 @@ export interface CliFlags {
   readonly wait: boolean;
   readonly lifecycle?: string;
   readonly limit?: number;
+  /** survey: the date and the attribute to group by. */
+  readonly on?: string;
+  readonly by?: string;
 }
 
 export interface CommandContext {

@@ -27,6 +27,10 @@ export interface GatewayConfig {
   readonly encryptionKey?: string;
   /** Comma-separated base64 keys that sealed older values; kept only to open them (rotation). */
   readonly previousEncryptionKeys?: readonly string[];
+  /** RETENTION_DAYS: runs, deliveries and employee history older than this are deleted daily (absent: 90). */
+  readonly retentionDays?: number;
+  /** METRICS_TOKEN: the bearer token GET /metrics asks for (absent: /metrics answers 404). */
+  readonly metricsToken?: string;
   readonly logLevel: string;
 }
 
@@ -47,6 +51,17 @@ const envSchema = z.object({
     .default(86_400),
   ENCRYPTION_KEY: z.string().min(1).optional(),
   ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
+  RETENTION_DAYS: z
+    .string()
+    .trim()
+    .regex(/^[1-9][0-9]{0,4}$/, "must be a positive whole number of days (at most 99999), e.g. 90")
+    .transform(Number)
+    .default(90),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(16, "must be at least 16 characters (e.g. `openssl rand -base64 24`); leave it unset to turn /metrics off")
+    .optional(),
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -110,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     ...(e.ENCRYPTION_KEY_PREVIOUS
       ? { previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS.split(",").map((k) => k.trim()).filter((k) => k !== "") }
       : {}),
+    retentionDays: e.RETENTION_DAYS,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }

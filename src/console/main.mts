@@ -11,6 +11,7 @@ import { createMappingsPanel } from "./panels/mappings.mjs";
 import { createOverviewPanel } from "./panels/overview.mjs";
 import { createPeoplePanel } from "./panels/people.mjs";
 import { createSettingsPanel } from "./panels/settings.mjs";
+import { createUpcomingPanel } from "./panels/upcoming.mjs";
 
 const root = document.getElementById("app") as HTMLElement;
 
@@ -46,7 +47,7 @@ function appView(): void {
   const claims = session.claims();
   const signOutButton = h("button", { type: "button", class: "link", "data-testid": "sign-out" }, "Sign out");
   signOutButton.addEventListener("click", () => signOut());
-  const tabs = createTabs([createOverviewPanel(), createSettingsPanel(), createMappingsPanel(), createHistoryPanel(), createPeoplePanel(), createDeliveriesPanel()]);
+  const tabs = createTabs([createOverviewPanel(), createSettingsPanel(), createMappingsPanel(), createHistoryPanel(), createPeoplePanel(), createUpcomingPanel(), createDeliveriesPanel()]);
   replace(
     root,
     h("header", { class: "topbar" },

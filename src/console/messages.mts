@@ -10,6 +10,9 @@ export function explain(error: unknown): string {
       return `Bob accepted the token, but it is missing a permission the sync needs. ${error.message}`;
     case "BOB_UNAVAILABLE":
       return "Bob did not answer in time or is unavailable right now. Nothing was changed; try again in a few minutes.";
+    case "RATE_LIMITED":
+      // Says how long to wait (failed connects are throttled so Bob's firewall does not block the token).
+      return error.message;
     case "BAD_USER_INPUT":
       return error.message;
     case "FEATURE_NOT_ENABLED":

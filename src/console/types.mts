@@ -1,6 +1,6 @@
 /** Shapes of the GraphQL answers the console asks for (schema/schema.graphql). */
 
-export type IntegrationStatus = "NOT_ENABLED" | "DISCONNECTED" | "CONNECTED";
+export type IntegrationStatus = "NOT_ENABLED" | "DISCONNECTED" | "CONNECTED" | "NEEDS_RECONNECT";
 export type SyncPhase = "QUEUED" | "FETCHING" | "PLANNING" | "APPLYING" | "DONE";
 export type SyncRunStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "PARTIAL" | "FAILED" | "HELD";
 
@@ -52,9 +52,21 @@ export interface Integration {
   connectedAt: string | null;
   webhookUrl: string | null;
   realTimeUpdates: boolean;
-  settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null };
+  settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null; notificationUrl: string | null };
+  /** Only in the answer that set a new notification URL (shown once). */
+  notificationSecret?: string | null;
   warnings: { code: string; message: string; bobFieldId: string | null }[];
+  health: Health;
   lastSyncRun: RunSummary | null;
+}
+
+export interface Health {
+  lastSuccessfulSyncAt: string | null;
+  lastDeliveryAt: string | null;
+  deliveriesLast24h: number;
+  failedDeliveriesLast24h: number;
+  driftRepairedLast7Days: number;
+  needsReconnectReason: string | null;
 }
 
 export interface Progress {
@@ -80,5 +92,6 @@ export interface Connection<T> {
 export const COUNTS = "counts { fetched created updated deleted unchanged skipped }";
 export const RUN_SUMMARY = `id status phase dryRun trigger queuedAt startedAt finishedAt error ${COUNTS}`;
 export const INTEGRATION = `status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates
-  settings { deletionSafeguardPercent reconcileEveryHours } warnings { code message bobFieldId } lastSyncRun { ${RUN_SUMMARY} }`;
+  settings { deletionSafeguardPercent reconcileEveryHours notificationUrl } warnings { code message bobFieldId } lastSyncRun { ${RUN_SUMMARY} }
+  health { lastSuccessfulSyncAt lastDeliveryAt deliveriesLast24h failedDeliveriesLast24h driftRepairedLast7Days needsReconnectReason }`;
 export const PROGRESS = `runId status phase processed total ${COUNTS}`;

@@ -13,6 +13,7 @@ export const DOMAIN_ERROR_CODES = [
   "BOB_MISSING_SCOPE",
   "BOB_UNAVAILABLE",
   "CONFLICT",
+  "RATE_LIMITED",
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -65,5 +66,12 @@ export class BobUnavailableError extends DomainError {
 export class BobBadResponseError extends DomainError {
   constructor(message: string) {
     super("BOB_UNAVAILABLE", message, { badResponse: true });
+  }
+}
+
+/** Too many attempts (e.g. failed connects): refused without doing the work; try again later. */
+export class RateLimitedError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super("RATE_LIMITED", message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });
   }
 }

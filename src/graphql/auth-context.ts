@@ -1,4 +1,4 @@
-import type { CallerTokens } from "../auth/caller-tokens.js";
+import type { CallerTokens, VerifiedCaller } from "../auth/caller-tokens.js";
 import type { Caller } from "../domain/caller.js";
 import type { Services } from "../services.js";
 
@@ -7,7 +7,12 @@ import type { Services } from "../services.js";
  * company it names exists (a company is created the first time a valid token names it).
  */
 export async function authenticate(tokens: CallerTokens, services: Services, authorization: string | undefined | null): Promise<Caller> {
-  const caller = await tokens.verifyAuthorization(authorization);
-  await services.tenancy.ensureCompany(caller.companyId);
-  return caller;
+  return (await authenticateWithExpiry(tokens, services, authorization)).caller;
+}
+
+/** As authenticate, with the token's exp: a WebSocket lives no longer than its token. */
+export async function authenticateWithExpiry(tokens: CallerTokens, services: Services, authorization: string | undefined | null): Promise<VerifiedCaller> {
+  const verified = await tokens.verifyAuthorizationWithExpiry(authorization);
+  await services.tenancy.ensureCompany(verified.caller.companyId);
+  return verified;
 }

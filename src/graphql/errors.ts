@@ -4,6 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DomainError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 import type { GraphQLContext } from "./context.js";
+import { QUERY_TOO_COMPLEX, isTokenLimitMessage } from "./operation-limits.js";
 
 /**
  * The one place GraphQL errors are mapped. Domain errors keep their code and message; GraphQL's
@@ -19,6 +20,8 @@ const PASS_THROUGH_CODES = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "UNAUTHENTICATED",
+  QUERY_TOO_COMPLEX,
+  "TOO_MANY_SUBSCRIPTIONS",
 ]);
 
 export const INTERNAL_MESSAGE = "Internal server error. The gateway logged it with the request id.";
@@ -42,7 +45,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
   }
   if (!isUnexpected(error)) {
-    const code = formatted.extensions?.code ?? "BAD_USER_INPUT";
+    // The parser's token limit is an operation limit like the others (operation-limits.ts).
+    const code = isTokenLimitMessage(formatted.message) ? QUERY_TOO_COMPLEX : (formatted.extensions?.code ?? "BAD_USER_INPUT");
     return { ...base, extensions: { code } };
   }
   return { ...base, message: INTERNAL_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR" } };
@@ -54,14 +58,19 @@ export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLCo
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
-          for (const error of errors) {
-            if (!isUnexpected(error)) continue;
-            logger.error({ requestId: contextValue?.requestId, operationName, err: unwrapResolverError(error) }, "unexpected GraphQL error");
-          }
+          logUnexpectedErrors(logger, errors, { requestId: contextValue?.requestId, operationName });
         },
       };
     },
   };
+}
+
+/** Logs each unexpected error (the ones formatGraphQLError masks), the same for both transports. */
+export function logUnexpectedErrors(logger: Logger, errors: readonly unknown[], fields: { requestId: string | undefined; operationName?: string | null; operationId?: string }): void {
+  for (const error of errors) {
+    if (!isUnexpected(error)) continue;
+    logger.error({ ...fields, err: unwrapResolverError(error) }, "unexpected GraphQL error");
+  }
 }
 
 /** Domain failures during authentication become GraphQL errors with the right HTTP status. */

@@ -12,7 +12,9 @@ import { authenticate } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
 import { INTERNAL_MESSAGE, errorLoggingPlugin, formatGraphQLError, toGraphQLError } from "./errors.js";
-import type { GraphQLReadCache } from "./read-cache.js";
+import { httpOperationGuard } from "./http-operation-guard.js";
+import { MAX_TOKENS } from "./operation-limits.js";
+import { serialise, type GraphQLReadCache } from "./read-cache.js";
 
 export interface GraphQLHttpEndpoint {
   readonly apollo: ApolloServer<GraphQLContext>;
@@ -28,16 +30,23 @@ export async function createGraphQLHttpEndpoint(deps: {
   plugins: ApolloServerPlugin<GraphQLContext>[];
   /** Serves repeated directory reads from memory while the company's directory is unchanged. */
   readCache?: GraphQLReadCache | null;
+  /** NODE_ENV=production: no introspection, no "Did you mean" (schema-privacy.ts). */
+  production: boolean;
 }): Promise<GraphQLHttpEndpoint> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: deps.schema,
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
+    introspection: !deps.production,
+    hideSchemaDetailsFromClientErrors: deps.production,
+    // Parsing stops past MAX_TOKENS: a 1 MiB body of fields would otherwise cost a second of CPU.
+    parseOptions: { maxTokens: MAX_TOKENS },
     // No cache hints are used. Apollo's default cache-control plugin would make it wrap every
     // field resolver of the schema with a per-field hook: several microseconds on each of the
     // thousands of fields a page of employees resolves.
-    plugins: [ApolloServerPluginCacheControlDisabled(), errorLoggingPlugin(deps.logger), ...(deps.readCache ? [deps.readCache.plugin()] : []), ...deps.plugins],
-    ...(deps.readCache ? { stringifyResult: deps.readCache.stringifyResult } : {}),
+    plugins: [ApolloServerPluginCacheControlDisabled(), errorLoggingPlugin(deps.logger), httpOperationGuard(deps.schema), ...(deps.readCache ? [deps.readCache.plugin()] : []), ...deps.plugins],
+    // Large results are serialised in slices (time-slicing.ts), between which the process serves others.
+    stringifyResult: deps.readCache ? deps.readCache.stringifyResult : serialise,
   });
   await apollo.start();
   const middleware = expressMiddleware(apollo, {

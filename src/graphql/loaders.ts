@@ -1,8 +1,10 @@
 import DataLoader from "dataloader";
 import type { Attribute } from "../domain/attributes/attribute.js";
 import type { Caller } from "../domain/caller.js";
+import type { HistoryEntry } from "../domain/history/history-service.js";
 import type { DirectoryEmployee } from "../domain/ports/directory-store.js";
 import type { Services } from "../services.js";
+import { RequestSlicing } from "./time-slicing.js";
 
 /** Attribute names are listed in the default locale's collation order (what localeCompare did). */
 const attributeNameOrder = new Intl.Collator();
@@ -49,18 +51,48 @@ function once<T>(load: () => Promise<T>): Once<T> {
 export interface Loaders {
   /** The caller's company's employees by Bob id: managers, and the employees EMPLOYEE attribute values reference. */
   readonly employeeByBobId: DataLoader<string, DirectoryEmployee | null>;
+  /** An employee by Bob id: at once if this request has loaded it already, else through employeeByBobId. */
+  employee(bobId: string): DirectoryEmployee | null | Promise<DirectoryEmployee | null>;
   readonly attributes: Once<AttributeIndex>;
   readonly today: Once<string>;
+  /** Each employee's whole history, newest first (Employee.history). */
+  readonly history: DataLoader<string, HistoryEntry[]>;
+  /** Large lists completed in slices; the loaders' batches stay open across the slices. */
+  readonly slicing: RequestSlicing;
 }
 
 export function createLoaders(services: Services, caller: Caller): Loaders {
-  return {
-    employeeByBobId: new DataLoader(async (bobIds) => {
+  const slicing = new RequestSlicing();
+  // What employeeByBobId has loaded: its cache answers only once a batch is dispatched, and
+  // a sliced page holds its batch open (time-slicing.ts) while its rows need these at once.
+  const loaded = new Map<string, DirectoryEmployee | null>();
+  const employeeByBobId = new DataLoader<string, DirectoryEmployee | null>(
+    async (bobIds) => {
       const found = await services.sync.employeesByBobIds(caller, bobIds);
       const byId = new Map(found.map((e) => [e.bobId, e]));
-      return bobIds.map((id) => byId.get(id) ?? null);
-    }),
+      return bobIds.map((id) => {
+        const employee = byId.get(id) ?? null;
+        loaded.set(id, employee);
+        return employee;
+      });
+    },
+    { batchScheduleFn: slicing.schedule },
+  );
+  return {
+    employeeByBobId,
+    employee: (bobId) => {
+      const known = loaded.get(bobId);
+      return known !== undefined ? known : employeeByBobId.load(bobId);
+    },
     attributes: once(() => services.attributes.list(caller).then(indexAttributes)),
     today: once(() => services.sync.today(caller.companyId)),
+    history: new DataLoader(
+      async (bobIds) => {
+        const histories = await services.history.historiesOf(caller, bobIds);
+        return bobIds.map((id) => histories.get(id) ?? []);
+      },
+      { batchScheduleFn: slicing.schedule },
+    ),
+    slicing,
   };
 }

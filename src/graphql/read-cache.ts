@@ -5,6 +5,7 @@ import type { Caller } from "../domain/caller.js";
 import type { Clock } from "../domain/ports/clock.js";
 import { todayIn } from "../domain/sync/lifecycle.js";
 import type { GraphQLContext } from "./context.js";
+import { stringifySliced } from "./time-slicing.js";
 
 /** Where the cache learns whether a kept result is current: one cheap statement per request. */
 export interface DirectoryVersions {
@@ -93,6 +94,8 @@ export class GraphQLReadCache {
   private readonly toStore = new WeakMap<object, Fill>();
   /** The placeholder data of a served hit -> the body to send. */
   private readonly toServe = new WeakMap<object, string>();
+  /** Fills whose text stringifyResult is producing (in slices, for a large answer). */
+  private readonly serialising = new WeakSet<Fill>();
   /** Per company: whether a version read is running, and the callers waiting for the next one. */
   private readonly versionReads = new Map<string, VersionReads>();
 
@@ -148,7 +151,7 @@ export class GraphQLReadCache {
             }
             this.toStore.set(body.singleResult.data as object, current);
             // stringifyResult runs next and keeps the text; should it not, joined requests execute themselves.
-            setImmediate(() => current.done(null));
+            setImmediate(() => this.serialising.has(current) || current.done(null));
           },
         };
       },
@@ -156,7 +159,7 @@ export class GraphQLReadCache {
   }
 
   /** Apollo's `stringifyResult`: sends kept bodies as they are and keeps the text of storable answers. */
-  readonly stringifyResult = (value: FormattedExecutionResult): string => {
+  readonly stringifyResult = (value: FormattedExecutionResult): string | Promise<string> => {
     const data = value.data;
     if (isObject(data)) {
       const kept = this.toServe.get(data);
@@ -168,10 +171,18 @@ export class GraphQLReadCache {
       const fill = this.toStore.get(data);
       if (fill) {
         this.toStore.delete(data);
+        this.serialising.add(fill);
+        const keep = (body: string): string => {
+          if (value.errors === undefined && value.extensions === undefined) this.store(fill, body);
+          fill.done(body);
+          return body;
+        };
         const body = serialise(value);
-        if (value.errors === undefined && value.extensions === undefined) this.store(fill, body);
-        fill.done(body);
-        return body;
+        if (typeof body === "string") return keep(body);
+        return body.then(keep, (error: unknown) => {
+          fill.done(null);
+          throw error;
+        });
       }
     }
     return serialise(value);
@@ -289,9 +300,13 @@ export class GraphQLReadCache {
   }
 }
 
-/** Apollo's own serialisation of a single result (prettyJSONStringify), field order included. */
-function serialise(value: FormattedExecutionResult): string {
-  return `${JSON.stringify({ errors: value.errors, data: value.data, extensions: value.extensions })}\n`;
+/**
+ * Apollo's own serialisation of a single result (prettyJSONStringify), field order included; a
+ * result with a long list is serialised in slices (time-slicing.ts).
+ */
+export function serialise(value: FormattedExecutionResult): string | Promise<string> {
+  const text = stringifySliced({ errors: value.errors, data: value.data, extensions: value.extensions });
+  return typeof text === "string" ? `${text}\n` : text.then((t) => `${t}\n`);
 }
 
 function isCacheable(operation: OperationDefinitionNode | undefined): boolean {

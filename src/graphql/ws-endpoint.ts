@@ -1,23 +1,43 @@
 import type { Server as HttpServer } from "node:http";
 import { randomUUID } from "node:crypto";
-import type { GraphQLSchema } from "graphql";
-import { CloseCode } from "graphql-ws";
+import { GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { CloseCode, type Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { CallerTokens } from "../auth/caller-tokens.js";
 import type { Caller } from "../domain/caller.js";
 import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
-import { authenticate } from "./auth-context.js";
+import { authenticateWithExpiry } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
-import { formatGraphQLError } from "./errors.js";
+import { formatGraphQLError, logUnexpectedErrors } from "./errors.js";
+import { MAX_TOKENS, operationLimitError } from "./operation-limits.js";
+import { validationRules, withoutSuggestions } from "./schema-privacy.js";
+import { SocketQuota, callerKey } from "./socket-quota.js";
+
+/** Largest WebSocket message read (ws closes the socket with 1009 past it, before parsing). */
+export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Open sockets per caller (company + subject); the next one is closed with SOCKETS_PER_CALLER_CLOSE_CODE. */
+export const MAX_SOCKETS_PER_CALLER = 20;
+/** graphql-ws's 4429 ("too many"); its client does not retry on it. */
+export const SOCKETS_PER_CALLER_CLOSE_CODE = 4429;
+/** Operations (subscriptions, and queries/mutations in flight) per socket; the next is answered TOO_MANY_SUBSCRIPTIONS. */
+export const MAX_OPERATIONS_PER_SOCKET = 50;
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type SocketExtra = {
   socket: WebSocket;
   caller?: Caller;
+  /** The token's exp, in milliseconds: the socket is closed with 4401 then. */
+  expiresAtMs?: number;
+  expiryTimer?: NodeJS.Timeout;
+  /** Set once the socket holds a place in the caller's quota. */
+  quotaKey?: string;
   requestId?: string;
 };
+type WsContext = Context<Record<string, unknown>, SocketExtra>;
 
 export interface GraphQLWsEndpoint {
   /** Completes subscriptions and closes every socket (graceful shutdown). */
@@ -26,7 +46,9 @@ export interface GraphQLWsEndpoint {
 
 /**
  * graphql-ws on the same HTTP server and path as Apollo. The token travels in the
- * connection_init payload; a missing or invalid one closes the socket with 4401.
+ * connection_init payload; a missing or invalid one closes the socket with 4401, and so does
+ * its exp. Operations are parsed, validated and held to the operation limits here, as Apollo
+ * does over HTTP, and errors are masked and logged as over HTTP.
  */
 export function createGraphQLWsEndpoint(deps: {
   httpServer: HttpServer;
@@ -34,22 +56,86 @@ export function createGraphQLWsEndpoint(deps: {
   tokens: CallerTokens;
   services: Services;
   logger: Logger;
+  /** NODE_ENV=production: no introspection, no "Did you mean" (schema-privacy.ts). */
+  production: boolean;
 }): GraphQLWsEndpoint {
-  const wss = new WebSocketServer({ server: deps.httpServer, path: "/graphql" });
+  const wss = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: WS_MAX_PAYLOAD_BYTES });
+  const quota = new SocketQuota(MAX_SOCKETS_PER_CALLER);
+  const rules = validationRules(deps.production);
+
+  const toClient = (ctx: WsContext, id: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] => {
+    logUnexpectedErrors(deps.logger, errors, { requestId: ctx.extra.requestId, operationId: id });
+    return errors.map((error) => {
+      const formatted = formatGraphQLError(error.toJSON(), error);
+      return deps.production ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted;
+    });
+  };
+
+  // A socket lives no longer than its token: closed with 4401 exactly at exp (timers are
+  // re-armed in steps, a setTimeout cannot wait longer than about 24.8 days).
+  const closeAtExpiry = (ctx: WsContext): void => {
+    const left = (ctx.extra.expiresAtMs ?? 0) - Date.now();
+    if (left <= 0) ctx.extra.socket.close(CloseCode.Unauthorized, "Token expired");
+    else ctx.extra.expiryTimer = setTimeout(() => closeAtExpiry(ctx), Math.min(left, MAX_TIMER_MS));
+  };
+
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema: deps.schema,
+      isProd: deps.production,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const { socket } = ctx.extra;
+        let verified;
         try {
-          ctx.extra.caller = await authenticate(deps.tokens, deps.services, typeof header === "string" ? header : undefined);
-          ctx.extra.requestId = randomUUID();
-          return true;
+          verified = await authenticateWithExpiry(deps.tokens, deps.services, typeof header === "string" ? header : undefined);
         } catch (error) {
           deps.logger.info({ reason: error instanceof Error ? error.message : "unknown" }, "websocket authentication refused");
-          ctx.extra.socket.close(CloseCode.Unauthorized, "Unauthorized");
+          socket.close(CloseCode.Unauthorized, "Unauthorized");
           return false;
         }
+        // Closed while authenticating: onClose has run already, so take no place in the quota.
+        if (socket.readyState !== socket.OPEN) return false;
+        const key = callerKey(verified.caller);
+        if (!quota.tryTake(key)) {
+          deps.logger.warn({ companyId: verified.caller.companyId, max: MAX_SOCKETS_PER_CALLER }, "websocket refused: too many open sockets for one caller");
+          socket.close(SOCKETS_PER_CALLER_CLOSE_CODE, `Too many open sockets for this caller (at most ${MAX_SOCKETS_PER_CALLER})`);
+          return false;
+        }
+        ctx.extra.quotaKey = key;
+        ctx.extra.caller = verified.caller;
+        ctx.extra.requestId = randomUUID();
+        ctx.extra.expiresAtMs = verified.exp * 1000;
+        closeAtExpiry(ctx);
+        return true;
+      },
+      onClose: (ctx) => {
+        clearTimeout(ctx.extra.expiryTimer);
+        if (ctx.extra.quotaKey !== undefined) quota.release(ctx.extra.quotaKey);
+        ctx.extra.quotaKey = undefined;
+      },
+      // Parse, validate and check the limits ourselves: graphql-ws's defaults know no limits.
+      onSubscribe: (ctx, id, payload) => {
+        if (Date.now() >= (ctx.extra.expiresAtMs ?? 0)) {
+          ctx.extra.socket.close(CloseCode.Unauthorized, "Token expired");
+          return [new GraphQLError("The token has expired.", { extensions: { code: "UNAUTHENTICATED" } })];
+        }
+        // This operation is already counted among ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+          return [new GraphQLError(`Too many operations on this socket (at most ${MAX_OPERATIONS_PER_SOCKET}); complete some or open another socket.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: MAX_TOKENS });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : "The operation could not be parsed.";
+          return [new GraphQLError(message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+        }
+        const invalid = validate(deps.schema, document, rules);
+        if (invalid.length > 0) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+        const tooComplex = operationLimitError(deps.schema, document, payload.operationName, payload.variables);
+        if (tooComplex) return [tooComplex];
+        return { schema: deps.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
       },
       // A fresh context (and fresh loaders) per operation: batching never serves stale rows.
       context: (ctx): GraphQLContext => ({
@@ -58,10 +144,21 @@ export function createGraphQLWsEndpoint(deps: {
         services: deps.services,
         loaders: createLoaders(deps.services, ctx.extra.caller as Caller),
       }),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatGraphQLError(e.toJSON(), e)) as never,
+      // Execution errors travel inside results: masked and logged here, as formatError does over HTTP.
+      onNext: (ctx, id, _payload, _args, result: ExecutionResult) =>
+        result.errors?.length ? { ...result, errors: toClient(ctx, id, result.errors) } : undefined,
+      // Refusals above and failures of a subscription's stream.
+      onError: (ctx, id, _payload, errors) => toClient(ctx, id, errors),
     },
     wss,
   );
+  // graphql-ws prints every socket error to stderr with its stack, a message over maxPayload
+  // among them (one line of stack per stranger's probe); ws has already closed such a socket
+  // (1009 for an oversized message), so one log line is all that is left to do.
+  wss.on("connection", (socket) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (error: Error & { code?: string }) => deps.logger.info({ code: error.code ?? "unknown" }, "websocket closed on a protocol error"));
+  });
   return {
     async dispose() {
       await cleanup.dispose();

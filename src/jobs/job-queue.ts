@@ -7,13 +7,31 @@ export const QUEUES = {
   fullSync: "full-sync",
   webhookApply: "webhook-apply",
   reconcile: "reconcile",
+  retention: "retention",
+  notification: "notification",
+  notificationCheck: "notification-check",
 } as const;
+
+/** One signed POST to a company's notification URL (domain/notifications). */
+export interface NotificationJob {
+  readonly companyId: string;
+  readonly eventId: string;
+  readonly type: string;
+  /** The JSON body, fixed when queued: every attempt sends and signs the same bytes. */
+  readonly body: string;
+}
+
+/** Hourly: companies without a successful sync for 24 h get NO_SUCCESSFUL_SYNC (once a day). */
+export const NOTIFICATION_CHECK_CRON = "41 * * * *";
 
 export interface WebhookApplyJob {
   readonly companyId: string;
 }
 
 export const RECONCILE_CRON = "*/5 * * * *";
+
+/** Daily, at a quiet hour (UTC): deletes what is older than RETENTION_DAYS. */
+export const RETENTION_CRON = "17 3 * * *";
 
 /** Attempts for a webhook application before its deliveries are marked FAILED. */
 export const WEBHOOK_RETRY_LIMIT = 5;
@@ -30,6 +48,12 @@ export interface JobQueueOptions {
   readonly webhookRetryLimit?: number;
   /** First retry delay; it doubles each time (default 2 s). */
   readonly webhookRetryDelaySeconds?: number;
+  /** How long after start the one-off retention run begins (default 60 s: start-up work first). */
+  readonly retentionStartDelaySeconds?: number;
+  /** Attempts after the first before a notification is given up (default 8: about 2 h of backoff). */
+  readonly notificationRetryLimit?: number;
+  /** First notification retry delay; it about doubles each time, up to an hour (default 30 s; tests: 1). */
+  readonly notificationRetryDelaySeconds?: number;
 }
 
 export class JobQueue {
@@ -76,6 +100,23 @@ export class JobQueue {
     // pg-boss's scheduler (one per database, whatever the number of replicas) looks for companies
     // whose reconciliation is due every five minutes; the hours themselves are company settings.
     await boss.schedule(QUEUES.reconcile, RECONCILE_CRON, {}, { tz: "UTC" });
+    // Retention: daily on the schedule, and once shortly after every start (a gateway that was
+    // down at 03:17 still purges). Several replicas starting together send one job between them.
+    // "singleton": one pass at a time across replicas (two would only fight over the same rows).
+    await boss.createQueue(QUEUES.retention, { policy: "singleton", retryLimit: 2, retryDelay: 60, expireInSeconds: 60 * 60 });
+    await boss.schedule(QUEUES.retention, RETENTION_CRON, {}, { tz: "UTC" });
+    await boss.send(QUEUES.retention, {}, { startAfter: options.retentionStartDelaySeconds ?? 60, singletonKey: "retention-after-start", singletonSeconds: 300 });
+    const notification = {
+      retryLimit: options.notificationRetryLimit ?? 8,
+      retryDelay: options.notificationRetryDelaySeconds ?? 30,
+      retryBackoff: true,
+      retryDelayMax: 3600,
+      expireInSeconds: 60,
+    };
+    await boss.createQueue(QUEUES.notification, notification);
+    await boss.updateQueue(QUEUES.notification, notification);
+    await boss.createQueue(QUEUES.notificationCheck, { policy: "singleton", retryLimit: 1, expireInSeconds: 10 * 60 });
+    await boss.schedule(QUEUES.notificationCheck, NOTIFICATION_CHECK_CRON, {}, { tz: "UTC" });
     return new JobQueue(boss, logger);
   }
 
@@ -141,6 +182,45 @@ export class JobQueue {
     await this.boss.work(QUEUES.reconcile, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
       await handler();
     });
+  }
+
+  async workRetention(handler: () => Promise<void>): Promise<void> {
+    const worker = await this.boss.work(QUEUES.retention, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
+      try {
+        await handler();
+      } catch (error) {
+        this.logger.error({ err: error }, "retention job failed; pg-boss will retry it");
+        throw error;
+      }
+    });
+    this.workers.set(QUEUES.retention, worker);
+  }
+
+  /** What the daily schedule does, on demand (operators, tests). */
+  async triggerRetention(): Promise<void> {
+    await this.boss.send(QUEUES.retention, {});
+    this.wake(QUEUES.retention);
+  }
+
+  async sendNotification(job: NotificationJob, trx: TransactionLike): Promise<void> {
+    await this.boss.send(QUEUES.notification, { ...job }, { db: fromKysely(trx) });
+  }
+
+  /** A failed POST throws: pg-boss retries it with backoff; `isLastAttempt` lets the handler say it gave up. */
+  async workNotifications(handler: (job: NotificationJob, isLastAttempt: boolean) => Promise<void>): Promise<void> {
+    const worker = await this.boss.work<NotificationJob>(QUEUES.notification, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
+      if (!job) return;
+      const meta = job as unknown as JobWithMetadata<NotificationJob>;
+      await handler(job.data, meta.retryCount >= meta.retryLimit);
+    });
+    this.workers.set(QUEUES.notification, worker);
+  }
+
+  async workNotificationCheck(handler: () => Promise<void>): Promise<void> {
+    const worker = await this.boss.work(QUEUES.notificationCheck, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
+      await handler();
+    });
+    this.workers.set(QUEUES.notificationCheck, worker);
   }
 
   /** What the schedule does every five minutes, on demand (operators, tests). */

@@ -9,7 +9,7 @@ import type { Database } from "../persistence/database.js";
 
 const CHANNEL = "sync_progress";
 
-const countsSchema = z.object({ fetched: z.number(), created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), skipped: z.number() });
+const countsSchema = z.object({ fetched: z.number(), created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), skipped: z.number(), driftRepaired: z.number().default(0) });
 const eventSchema = z.object({
   companyId: z.string(),
   runId: z.string(),

@@ -11,6 +11,9 @@ export interface SealedSecret {
   readonly ciphertext: string;
 }
 
+/** GCM's full 128-bit tag, always: a shorter tag would let a forger guess it far more cheaply. */
+export const AUTH_TAG_BYTES = 16;
+
 export function keyIdOf(key: Buffer): string {
   return createHash("sha256").update(key).digest("hex").slice(0, 12);
 }
@@ -31,10 +34,20 @@ export class SecretBox {
     return this.currentId;
   }
 
+  /** Whether a value sealed under `keyId` should be re-sealed (key rotation). */
+  isStale(keyId: string): boolean {
+    return keyId !== this.currentId;
+  }
+
+  /** Opens a value sealed under any configured key and seals it again under the current one. */
+  reseal(sealed: SealedSecret, context: string): SealedSecret {
+    return this.seal(this.open(sealed, context), context);
+  }
+
   seal(plaintext: string, context: string): SealedSecret {
     const key = this.keys.get(this.currentId) as Buffer;
     const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: AUTH_TAG_BYTES });
     // The context (e.g. "bob-credential:acme") is authenticated: a value copied to another
     // company's row does not decrypt there.
     cipher.setAAD(Buffer.from(context, "utf8"));
@@ -48,9 +61,12 @@ export class SecretBox {
     if (!key) throw new Error(`no encryption key with id ${sealed.keyId} is configured (was ENCRYPTION_KEY rotated without keeping the previous key?)`);
     const [version, iv, tag, body] = sealed.ciphertext.split(".");
     if (version !== "v1" || !iv || !tag || body === undefined) throw new Error("sealed secret is malformed");
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    const authTag = Buffer.from(tag, "base64url");
+    // Node would otherwise accept a truncated tag (down to 4 bytes) and check only that much.
+    if (authTag.length !== AUTH_TAG_BYTES) throw new Error(`sealed secret has a ${authTag.length}-byte authentication tag; only ${AUTH_TAG_BYTES} bytes are accepted`);
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: AUTH_TAG_BYTES });
     decipher.setAAD(Buffer.from(context, "utf8"));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
   }
 }

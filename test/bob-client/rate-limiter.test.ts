@@ -82,3 +82,53 @@ describe("BobRateLimiter", () => {
     await p;
   });
 });
+
+describe("BobRateLimiter lanes", () => {
+  it("drops idle lanes (no call in the window, no hold-off, nobody waiting): the map does not grow with every credential seen", async () => {
+    const clock = new FakeClock();
+    const limiter = new BobRateLimiter({ clock });
+    for (let i = 0; i < 100; i += 1) await limiter.acquire(`credential-${i}|people.search`, 50);
+    expect(limiter.laneCount).toBe(100);
+    await clock.advance(60_000);
+    // The next call (a window later) sweeps: only its own lane is left.
+    await limiter.acquire("fresh|people.search", 50);
+    expect(limiter.laneCount).toBe(1);
+    expect(limiter.inWindow("credential-0|people.search")).toBe(0);
+  });
+
+  it("keeps lanes that are still in use: calls in the window, a 429 hold-off, callers waiting", async () => {
+    const clock = new FakeClock();
+    const limiter = new BobRateLimiter({ clock });
+    await limiter.acquire("recent", 50);
+    limiter.holdOff("held", 200_000);
+    await limiter.acquire("busy", 1);
+    await clock.advance(30_000);
+    let waiterDone = false;
+    const waiter = limiter.acquire("busy", 1).then(() => (waiterDone = true));
+    await limiter.acquire("recent", 50);
+    await clock.advance(29_999);
+    limiter.sweep();
+    expect(limiter.laneCount).toBe(3);
+    await clock.advance(1);
+    expect(waiterDone).toBe(true);
+    await waiter;
+    await clock.advance(60_000);
+    limiter.sweep();
+    // "recent" and "busy" are idle now; "held" is still inside Bob's hold-off.
+    expect(limiter.laneCount).toBe(1);
+    await clock.advance(200_000);
+    limiter.sweep();
+    expect(limiter.laneCount).toBe(0);
+  });
+
+  it("a swept key starts again with a full budget", async () => {
+    const clock = new FakeClock();
+    const limiter = new BobRateLimiter({ clock });
+    await limiter.acquire("k", 1);
+    await clock.advance(60_000);
+    limiter.sweep();
+    expect(limiter.laneCount).toBe(0);
+    await limiter.acquire("k", 1);
+    expect(limiter.inWindow("k")).toBe(1);
+  });
+});

@@ -202,6 +202,52 @@ describe("bob-gateway CLI", () => {
     expect(json.webhookDeliveries.edges.map((e) => [e.node.id, e.node.status])).toEqual(api.map((d) => [d.id, d.status]));
   });
 
+  it("history <bobId> shows what the gateway changed on an employee and why", async () => {
+    const webhooked = h.sim.company.employees().find((e) => e.values["root.surname"] === "Webhooked") as { id: string };
+    const api = await h.gql<{ employeeHistory: { totalCount: number; edges: { node: { action: string; cause: string; fields: { name: string; before: string | null; after: string | null }[] } }[] } }>(
+      "query($b: String!) { employeeHistory(bobId: $b) { totalCount edges { node { action cause fields { name before after } } } } }",
+      { b: webhooked.id },
+    );
+    const [update, create] = api.employeeHistory.edges.map((e) => e.node);
+    expect(update).toMatchObject({ action: "UPDATE", cause: "WEBHOOK" });
+    expect(create).toMatchObject({ action: "CREATE", cause: "FULL_SYNC" });
+    const surname = update?.fields.find((f) => f.name === "Last name");
+    const r = ok(await cli(["history", webhooked.id]));
+    expect(r.stdout).toMatch(/UPDATE \(WEBHOOK\)\s+delivery \S+\s+Last name\s+/);
+    expect(r.stdout).toContain(`${surname?.before} → Webhooked`);
+    expect(r.stdout).toMatch(/CREATE \(FULL_SYNC\)\s+run \S+/);
+    expect(r.stdout).toContain(`${api.employeeHistory.totalCount} changes`);
+    const json = parseJson<typeof api>(ok(await cli(["history", webhooked.id, "--json"])));
+    expect(json.employeeHistory.edges.map((e) => e.node.action)).toEqual(["UPDATE", "CREATE"]);
+    expect(ok(await cli(["history", "nobody-here"])).stdout).toContain("No history for Bob employee nobody-here");
+    expect((await cli(["history"])).code).toBe(2);
+  });
+
+  it("survey --on DATE --by Department shows who is surveyable then, who joins and who leaves, by department", async () => {
+    type Population = { surveyable: number; joining: { bobId: string }[]; leaving: { bobId: string }[]; groups: { value: string | null; surveyable: number; joining: number; leaving: number }[] };
+    const api = await h.gql<{ surveyPopulation: Population }>(
+      "query($on: Date!) { surveyPopulation(on: $on, groupBy: \"Department\") { surveyable joining { bobId } leaving { bobId } groups { value surveyable joining leaving } } }",
+      { on: "2026-12-31" },
+    );
+    const p = api.surveyPopulation;
+    const r = ok(await cli(["survey", "--on", "2026-12-31", "--by", "Department"]));
+    expect(r.stdout).toContain(`Surveyable on 2026-12-31: ${p.surveyable} (joining ${p.joining.length}, leaving ${p.leaving.length} from today)`);
+    expect(r.stdout).toMatch(/DEPARTMENT\s+SURVEYABLE\s+JOINING\s+LEAVING/);
+    for (const id of [...p.joining, ...p.leaving].map((e) => e.bobId)) expect(r.stdout).toContain(id);
+    const json = parseJson<{ surveyPopulation: Population }>(ok(await cli(["survey", "--on", "2026-12-31", "--by", "department", "--json"])));
+    expect(json.surveyPopulation.groups).toEqual(p.groups);
+    expect(json.surveyPopulation.joining.map((e) => e.bobId)).toEqual(p.joining.map((e) => e.bobId));
+    expect(ok(await cli(["survey", "--on", "2026-06-15"])).stdout).toContain("Surveyable on 2026-06-15");
+    const before = await cli(["survey", "--on", "2026-06-14"]);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain("BAD_USER_INPUT");
+    const unknown = await cli(["survey", "--on", "2026-12-31", "--by", "Shoe size"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Shoe size");
+    expect((await cli(["survey"])).code).toBe(2);
+    expect((await cli(["survey", "--on", "next week"])).code).toBe(2);
+  });
+
   it("a bad token exits 1 with UNAUTHENTICATED on stderr", async () => {
     const r = await cli(["runs"], "not-a-token");
     expect(r.code).toBe(1);

@@ -155,6 +155,42 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     expect(new Set(statuses)).toEqual(new Set(["STANDARD"]));
   });
 
+  browserIt("overrides a custom field's mapping: into another attribute, excluded, back to by name; a refusal in plain words", async () => {
+    const kst = sim.company.createField({ name: "Console Kostenstelle", type: "text" });
+    sim.company.createField({ name: "Console cost center", type: "text" });
+    for (const name of ["Console cost center", "Console budget"]) {
+      expect((await gw.gql("mutation($n: String!) { createAttribute(input: { name: $n, type: TEXT }) { id } }", { n: name }, admin)).errors).toBeUndefined();
+    }
+    await openTab("overview");
+    await openTab("mapping");
+    await page.getByLabel("Status").selectOption("");
+    const row = page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute("data-status")).toBe("NO_MATCHING_ATTRIBUTE");
+    // Standard fields and the ones the sync reads for itself have no edit control.
+    for (const id of ["root.email", "root.id"]) expect(await page.locator(`[data-testid="mapping-row"][data-field-id="${id}"] [data-testid="mapping-edit"]`).count()).toBe(0);
+
+    // Its namesake feeds "Console cost center": refused, explained, nothing changed.
+    await row.getByTestId("mapping-edit").selectOption({ label: "Console cost center (Text)" });
+    const error = page.getByTestId("mapping-edit-error");
+    await error.waitFor();
+    expect(await error.textContent()).toContain("already fed by Bob field");
+    expect(await row.getAttribute("data-status")).toBe("NO_MATCHING_ATTRIBUTE");
+
+    await row.getByTestId("mapping-edit").selectOption({ label: "Console budget (Text)" });
+    await page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"][data-status="OVERRIDDEN"]`).waitFor();
+    await page.getByTestId("mapping-saved").waitFor();
+    expect(await row.innerText()).toContain("Console budget");
+    await shot("field-mapping-override");
+
+    await row.getByTestId("mapping-edit").selectOption({ label: "Exclude (never sync)" });
+    await expect.poll(async () => (await row.innerText()).includes("Excluded by an admin")).toBe(true);
+    expect(await row.getAttribute("data-status")).toBe("OVERRIDDEN");
+
+    await row.getByTestId("mapping-edit").selectOption({ label: "Automatic (by name)" });
+    await page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"][data-status="NO_MATCHING_ATTRIBUTE"]`).waitFor();
+  });
+
   browserIt("lists sync runs with their counts, issues and changes", async () => {
     await openTab("history");
     const run = page.getByTestId("run").filter({ hasNotText: "Dry run" }).first();
@@ -174,6 +210,37 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await shot("leavers-and-future-hires");
     await page.getByLabel("Show").selectOption("future");
     await expect.poll(async () => new Set(await page.getByTestId("person").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-lifecycle"))))).toEqual(new Set(["PRE_HIRE"]));
+    // A person's history: created by the full sync, with the values it set.
+    await page.getByTestId("person-history-toggle").first().click();
+    const created = page.getByTestId("history-entry").first();
+    await created.waitFor();
+    expect(await created.getAttribute("data-action")).toBe("CREATE");
+    expect(await created.getAttribute("data-cause")).toBe("FULL_SYNC");
+    expect(await created.innerText()).toMatch(/Full sync/);
+    expect((await created.getByTestId("history-field").allInnerTexts()).join("\n")).toMatch(/First name: — → \S+/);
+    await shot("person-history");
+  });
+
+  browserIt("shows upcoming changes: who is surveyable on a date, who joins and leaves, by department", async () => {
+    const on = "2026-12-31";
+    const api = await gw.gql<{ surveyPopulation: { surveyable: number; joining: { bobId: string }[]; leaving: { bobId: string }[]; groups: { value: string | null; surveyable: number }[] } }>(
+      "query($on: Date!) { surveyPopulation(on: $on, groupBy: \"Department\") { surveyable joining { bobId } leaving { bobId } groups { value surveyable } } }", { on }, admin);
+    const expected = api.data?.surveyPopulation;
+    expect(expected?.joining.length).toBeGreaterThan(0);
+    await openTab("upcoming");
+    await page.getByLabel("Survey date").fill(on);
+    await page.getByLabel("Group by").selectOption("Department");
+    await page.getByTestId("upcoming-show").click();
+    await page.getByTestId("upcoming-groups").waitFor();
+    expect(await page.getByTestId("upcoming-surveyable").textContent()).toBe(String(expected?.surveyable));
+    expect(await page.getByTestId("upcoming-joining").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-bob-id")))).toEqual(expected?.joining.map((e) => e.bobId));
+    expect(await page.getByTestId("upcoming-leaving").count()).toBe(expected?.leaving.length);
+    expect(await page.getByTestId("upcoming-group").count()).toBe(expected?.groups.length);
+    await shot("upcoming-changes", "console-upcoming-changes.png");
+    // A date before the company's today is explained, not shown as a population.
+    await page.getByLabel("Survey date").fill("2026-06-01");
+    await page.getByTestId("upcoming-show").click();
+    expect(await page.getByTestId("upcoming-error").textContent()).toContain("today");
   });
 
   browserIt("turns on real-time updates with the hook secret and lists webhook deliveries", async () => {
@@ -223,6 +290,15 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await held.waitFor();
     expect(await page.getByTestId("held-deletions").textContent()).toBe(String(victims.length));
     expect(await page.getByTestId("held-deletion").count()).toBe(victims.length);
+    // Beside the deletions: who would stop being surveyable today, as the API reports it.
+    const newest = (await gw.gql<{ syncRuns: { edges: { node: { status: string; surveyImpact: { stopsBeingSurveyable: number } } }[] } }>(
+      "{ syncRuns(first: 1) { edges { node { status surveyImpact { stopsBeingSurveyable } } } } }", {}, admin)).data?.syncRuns.edges[0]?.node;
+    expect(newest?.status).toBe("HELD");
+    const heldImpact = newest?.surveyImpact;
+    expect(heldImpact?.stopsBeingSurveyable).toBeGreaterThan(0);
+    const impactView = held.getByTestId("survey-impact");
+    expect(await impactView.getAttribute("data-stops")).toBe(String(heldImpact?.stopsBeingSurveyable));
+    expect(await impactView.innerText()).toContain(`${heldImpact?.stopsBeingSurveyable} employees would stop being surveyable`);
     expect(await page.getByTestId("sync-progress").getAttribute("data-status")).toBe("HELD");
     await page.getByRole("heading", { name: "Synchronization" }).scrollIntoViewIfNeeded();
     await shot("held-run", "console-held-run.png");

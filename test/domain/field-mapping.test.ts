@@ -198,3 +198,62 @@ describe("syncedFieldIds", () => {
     for (const id of ["c.mismatch", "c.none", "root.displayName", "internal.status"]) expect(ids).not.toContain(id);
   });
 });
+
+describe("mapFields with an admin's overrides", () => {
+  const costCenter = customAttribute("Cost center", "TEXT");
+  const budget = customAttribute("Budget code", "OPTION");
+  const attributes = [...standardAttributes, costCenter, budget];
+  const fields = [...standardBobFields, field("c.cost", "Cost center", "text"), field("c.kst", "Kostenstelle", "text"), field("c.date", "Review date", "date")];
+
+  it("maps a field into an attribute of another name: OVERRIDDEN, with the attribute and the reason in plain words", () => {
+    const mappings = mapFields(fields, attributes, [{ bobFieldId: "c.kst", attributeId: budget.id }]);
+    expect(byId(mappings, "c.kst")).toMatchObject({ status: "OVERRIDDEN", attribute: budget, standardKey: null });
+    expect(byId(mappings, "c.kst").reason).toBe('Mapped by an admin into Peakon attribute "Budget code" (OPTION) instead of by name.');
+    expect(syncedFieldIds(mappings)).toContain("c.kst");
+  });
+
+  it("excludes a field: OVERRIDDEN with no attribute, and the sync no longer asks Bob for it", () => {
+    const before = mapFields(fields, attributes);
+    expect(byId(before, "c.cost").status).toBe("COMPATIBLE");
+    const mappings = mapFields(fields, attributes, [{ bobFieldId: "c.cost", attributeId: null }]);
+    expect(byId(mappings, "c.cost")).toMatchObject({ status: "OVERRIDDEN", attribute: null, reason: expect.stringContaining("Excluded by an admin") });
+    expect(syncedFieldIds(mappings)).not.toContain("c.cost");
+  });
+
+  it("takes the attribute away from the field that matched it by name: one Bob field per attribute", () => {
+    const mappings = mapFields(fields, attributes, [{ bobFieldId: "c.kst", attributeId: costCenter.id }]);
+    expect(byId(mappings, "c.kst")).toMatchObject({ status: "OVERRIDDEN", attribute: costCenter });
+    expect(byId(mappings, "c.cost")).toMatchObject({ status: "NO_MATCHING_ATTRIBUTE", attribute: null });
+    expect(byId(mappings, "c.cost").reason).toContain('an admin mapped Bob field "Kostenstelle" (c.kst) into it');
+    expect(syncedFieldIds(mappings)).not.toContain("c.cost");
+  });
+
+  it("settles a name shared by two Bob fields: the overridden one leaves name matching, the other matches again", () => {
+    const twins = [field("a.f1", "Cost center", "text"), field("b.f2", "Cost center", "text")];
+    expect(mapFields(twins, attributes).map((m) => m.status)).toEqual(["AMBIGUOUS", "AMBIGUOUS"]);
+    const mappings = mapFields(twins, attributes, [{ bobFieldId: "a.f1", attributeId: null }]);
+    expect(mappings.map((m) => m.status)).toEqual(["OVERRIDDEN", "COMPATIBLE"]);
+    expect(byId(mappings, "b.f2").attribute).toEqual(costCenter);
+  });
+
+  it("reports an override Bob's type no longer fits as TYPE_MISMATCH naming both types, and feeds nothing", () => {
+    const mappings = mapFields(fields, attributes, [{ bobFieldId: "c.date", attributeId: costCenter.id }]);
+    expect(byId(mappings, "c.date")).toMatchObject({ status: "TYPE_MISMATCH", attribute: costCenter });
+    expect(byId(mappings, "c.date").reason).toContain("a date (date)");
+    expect(byId(mappings, "c.date").reason).toContain("TEXT");
+    expect(syncedFieldIds(mappings)).not.toContain("c.date");
+    // The attribute is not held by an override that feeds nothing: its namesake still feeds it.
+    expect(byId(mappings, "c.cost").status).toBe("COMPATIBLE");
+  });
+
+  it("ignores overrides of standard or reserved fields, into standard attributes, of unknown fields or to unknown attributes", () => {
+    const mappings = mapFields(fields, attributes, [
+      { bobFieldId: "root.firstName", attributeId: null },
+      { bobFieldId: "root.id", attributeId: costCenter.id },
+      { bobFieldId: "c.kst", attributeId: "std-department" },
+      { bobFieldId: "c.gone", attributeId: budget.id },
+      { bobFieldId: "c.cost", attributeId: "no-such-attribute" },
+    ]);
+    expect(mappings).toEqual(mapFields(fields, attributes));
+  });
+});

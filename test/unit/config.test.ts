@@ -45,6 +45,17 @@ describe("configuration", () => {
     expect(() => loadConfig({ JWT_MAX_AGE: value })).toThrow(/JWT_MAX_AGE: must be a positive whole number of seconds/);
   });
 
+  it("reads RETENTION_DAYS in days, 90 by default", () => {
+    expect(loadConfig({}).retentionDays).toBe(90);
+    expect(loadConfig({ RETENTION_DAYS: "30" }).retentionDays).toBe(30);
+    expect(loadConfig({ RETENTION_DAYS: " 365 " }).retentionDays).toBe(365);
+  });
+
+  it.each(["0", "-1", "1.5", "90d", "", "abc", "100000"])("rejects RETENTION_DAYS=%j with a clear message", (value) => {
+    expect(() => loadConfig({ RETENTION_DAYS: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ RETENTION_DAYS: value })).toThrow(/RETENTION_DAYS: must be a positive whole number of days/);
+  });
+
   it("rejects an invalid port with a clear message", () => {
     expect(() => loadConfig({ PORT: "seventy" })).toThrow(/PORT/);
   });

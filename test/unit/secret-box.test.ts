@@ -41,3 +41,28 @@ describe("SecretBox (AES-256-GCM at rest)", () => {
     expect(() => new SecretBox(newKey).open(sealed, "c")).toThrow(/rotated/);
   });
 });
+
+describe("SecretBox authentication tag", () => {
+  it("seals with a 16-byte tag and refuses any other length", () => {
+    const box = new SecretBox(randomBytes(32));
+    const sealed = box.seal("secret", "c");
+    const parts = sealed.ciphertext.split(".");
+    expect(Buffer.from(parts[2] as string, "base64url")).toHaveLength(16);
+    for (const bytes of [4, 12, 15]) {
+      const short = [...parts];
+      short[2] = Buffer.from(parts[2] as string, "base64url").subarray(0, bytes).toString("base64url");
+      expect(() => box.open({ keyId: sealed.keyId, ciphertext: short.join(".") }, "c")).toThrow(/only 16 bytes are accepted/);
+    }
+  });
+
+  it("reseals a value of a previous key under the current one", () => {
+    const oldKey = randomBytes(32);
+    const sealedOld = new SecretBox(oldKey).seal("secret", "c");
+    const box = new SecretBox(randomBytes(32), [oldKey]);
+    expect(box.isStale(sealedOld.keyId)).toBe(true);
+    const resealed = box.reseal(sealedOld, "c");
+    expect(resealed.keyId).toBe(box.currentKeyId);
+    expect(box.isStale(resealed.keyId)).toBe(false);
+    expect(box.open(resealed, "c")).toBe("secret");
+  });
+});

@@ -28,8 +28,8 @@ describe("group commit of deliveries (the store, deliveries submitted together)"
   let store: OrmDeliveryStore;
   const sql = <T>(text: string, params: unknown[] = []): Promise<T[]> => h.gw.gateway.db.em().execute<T[]>(text, params);
   const jobs = async (): Promise<number> => Number((await sql<{ n: string | number }>("select count(*) as n from pgboss.job where name = 'webhook-apply'"))[0]?.n);
-  const rowsOf = (ids: string[]) => sql<{ id: string; company_id: string; status: string; body_hash: string | null; error: string | null }>(
-    `select id, company_id, status, body_hash, error from webhook_delivery where id in (${ids.map(() => "?").join(", ")})`, ids);
+  const rowsOf = (ids: string[]) => sql<{ id: string; company_id: string; status: string; body_hash: string | null; error: string | null; replays: number }>(
+    `select id, company_id, status, body_hash, error, replays from webhook_delivery where id in (${ids.map(() => "?").join(", ")})`, ids);
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "group-a" });
@@ -56,16 +56,18 @@ describe("group commit of deliveries (the store, deliveries submitted together)"
       store.accept("group-a", updated("e-1"), "hash-1", at),
     ]);
     expect(outcomes.map((o) => o.duplicate)).toEqual([false, false, true, true, false, false, true]);
-    expect(new Set(outcomes.map((o) => o.id)).size).toBe(outcomes.length);
+    // A replay is answered with its first record's id: no row of its own.
+    expect(outcomes.map((o) => o.id)).toEqual([outcomes[0]!.id, outcomes[1]!.id, outcomes[0]!.id, earlier.id, outcomes[4]!.id, outcomes[5]!.id, outcomes[0]!.id]);
+    expect(new Set(outcomes.map((o) => o.id)).size).toBe(5);
 
-    const rows = new Map((await rowsOf(outcomes.map((o) => o.id))).map((r) => [r.id, r]));
-    expect(rows.size).toBe(outcomes.length);
+    const rows = new Map((await rowsOf([...new Set(outcomes.map((o) => o.id))])).map((r) => [r.id, r]));
+    expect(rows.size).toBe(5);
     outcomes.forEach((o, i) => {
-      const row = rows.get(o.id);
-      expect(row?.company_id).toBe(i === 4 || i === 5 ? "group-b" : "group-a");
-      if (o.duplicate) expect(row).toMatchObject({ status: "IGNORED", body_hash: null, error: expect.stringContaining("Duplicate") });
-      else expect(row?.body_hash).not.toBeNull();
+      expect(rows.get(o.id)?.company_id).toBe(i === 4 || i === 5 ? "group-b" : "group-a");
+      expect(rows.get(o.id)?.body_hash).not.toBeNull();
     });
+    // Each replay counted on the first record: hash-1 twice in the batch, hash-earlier once.
+    expect([outcomes[0], outcomes[1], outcomes[3], outcomes[4]].map((o) => rows.get(o!.id)?.replays)).toEqual([2, 0, 1, 0]);
     expect(rows.get(outcomes[5]!.id)?.status).toBe("IGNORED");
     // One webhook-apply job per company with new work in the batch, not one per delivery.
     expect((await jobs()) - jobsBefore).toBe(2);

@@ -1,4 +1,4 @@
-/** status, enable, connect: the company's integration. */
+/** status, enable, connect, rotate-webhook-url: the company's integration. */
 import { EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { keyValues } from "../format.js";
@@ -13,6 +13,7 @@ interface IntegrationView {
   settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null };
   warnings: { code: string; message: string; bobFieldId: string | null }[];
   lastSyncRun?: { id: string; status: string; phase: string; finishedAt: string | null } | null;
+  health?: { lastSuccessfulSyncAt: string | null; lastDeliveryAt: string | null; deliveriesLast24h: number; failedDeliveriesLast24h: number; driftRepairedLast7Days: number; needsReconnectReason: string | null };
 }
 
 const INTEGRATION_FIELDS = "status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates settings { deletionSafeguardPercent reconcileEveryHours } warnings { code message bobFieldId }";
@@ -31,14 +32,23 @@ function describe(i: IntegrationView): string {
   if (i.lastSyncRun !== undefined) {
     pairs.push(["last sync run", i.lastSyncRun ? `${i.lastSyncRun.id} ${i.lastSyncRun.status} (${i.lastSyncRun.phase})` : null]);
   }
-  // What the admin must fix in Bob comes last, one line each, in plain words.
+  if (i.health) {
+    pairs.push(
+      ["last successful sync", i.health.lastSuccessfulSyncAt],
+      ["deliveries (24 h)", `${i.health.deliveriesLast24h} (${i.health.failedDeliveriesLast24h} failed)${i.health.lastDeliveryAt ? `, last ${i.health.lastDeliveryAt}` : ""}`],
+      ["drift repaired (7 days)", i.health.driftRepairedLast7Days],
+    );
+  }
+  // What the admin must fix comes last, one line each, in plain words.
+  const reconnect = i.health?.needsReconnectReason ? [`needs reconnect: ${i.health.needsReconnectReason} Connect again: bob-gateway connect --access-token T.`] : [];
   const warnings = i.warnings.map((w) => `warning ${w.code}${w.bobFieldId ? ` (${w.bobFieldId})` : ""}: ${w.message}`);
-  return [keyValues(pairs), ...warnings].join("\n");
+  return [keyValues(pairs), ...reconnect, ...warnings].join("\n");
 }
 
 export async function status(ctx: CommandContext): Promise<ExitCode> {
   const data = await ctx.client.request<{ integration: IntegrationView }>(
-    `query { integration { ${INTEGRATION_FIELDS} lastSyncRun { id status phase finishedAt } } }`,
+    `query { integration { ${INTEGRATION_FIELDS} lastSyncRun { id status phase finishedAt }
+      health { lastSuccessfulSyncAt lastDeliveryAt deliveriesLast24h failedDeliveriesLast24h driftRepairedLast7Days needsReconnectReason } } }`,
   );
   emit(ctx, data, () => describe(data.integration));
   return EXIT.OK;
@@ -60,5 +70,12 @@ export async function connect(ctx: CommandContext): Promise<ExitCode> {
     { i: input },
   );
   emit(ctx, data, () => `Connected to Bob.\n${describe(data.connectIntegration)}`);
+  return EXIT.OK;
+}
+
+/** A leaked webhook URL stops working at once; Bob must be given the new one (the hook secret stays). */
+export async function rotateWebhookUrl(ctx: CommandContext): Promise<ExitCode> {
+  const data = await ctx.client.request<{ rotateWebhookUrl: IntegrationView }>(`mutation { rotateWebhookUrl { ${INTEGRATION_FIELDS} } }`);
+  emit(ctx, data, () => `Webhook URL rotated: the old one answers 404 from now on. Paste the new one into Bob's webhook.\n${describe(data.rotateWebhookUrl)}`);
   return EXIT.OK;
 }

@@ -6,6 +6,7 @@ import type { Panel } from "../router.mjs";
 import { store } from "../state.mjs";
 import { RUN_SUMMARY, type Connection, type RunDetail, type RunSummary } from "../types.mjs";
 import { countsList } from "./overview.mjs";
+import { SURVEY_IMPACT, surveyImpactView, type SurveyImpact } from "../survey-impact.mjs";
 
 const PAGE = 10;
 
@@ -16,8 +17,8 @@ function table(headers: string[], rows: HTMLTableRowElement[]): HTMLElement {
 async function details(run: RunSummary, into: HTMLElement): Promise<void> {
   replace(into, h("p", { class: "muted" }, "Loading…"));
   try {
-    const { syncRun } = await gql<{ syncRun: RunDetail | null }>(
-      `query($id: ID!) { syncRun(id: $id) { ${RUN_SUMMARY} issues(first: 200) { bobEmployeeId email code message } changes(first: 200) { action bobEmployeeId email fields } } }`,
+    const { syncRun } = await gql<{ syncRun: (RunDetail & { surveyImpact: SurveyImpact | null }) | null }>(
+      `query($id: ID!) { syncRun(id: $id) { ${RUN_SUMMARY} issues(first: 200) { bobEmployeeId email code message } changes(first: 200) { action bobEmployeeId email fields } ${SURVEY_IMPACT} } }`,
       { id: run.id },
     );
     if (!syncRun) return replace(into, notice("error", "This run no longer exists."));
@@ -29,6 +30,8 @@ async function details(run: RunSummary, into: HTMLElement): Promise<void> {
         h("div", { class: "row" }, h("dt", {}, "Finished"), h("dd", {}, formatDateTime(syncRun.finishedAt))),
       ),
       syncRun.error ? notice("error", syncRun.error) : null,
+      h("h4", {}, "Survey impact"),
+      surveyImpactView(syncRun.surveyImpact, syncRun.dryRun || syncRun.status === "HELD"),
       h("h4", {}, `Issues (${syncRun.issues.length})`),
       syncRun.issues.length === 0
         ? h("p", { class: "muted" }, "No problems: every employee was applied.")

@@ -6,7 +6,7 @@ import { createProgressBar } from "../progress-bar.mjs";
 import type { Panel } from "../router.mjs";
 import { store } from "../state.mjs";
 import { loadIntegration } from "../sync.mjs";
-import { INTEGRATION, type Counts, type Integration, type RunSummary } from "../types.mjs";
+import { INTEGRATION, type Counts, type Health, type Integration, type RunSummary } from "../types.mjs";
 import { createConnectForm } from "./connect.mjs";
 
 const CREDENTIAL: Record<string, string> = { ACCESS_TOKEN: "Legacy API access token", SERVICE_USER: "Service user" };
@@ -14,6 +14,15 @@ const CREDENTIAL: Record<string, string> = { ACCESS_TOKEN: "Legacy API access to
 export function countsList(counts: Counts, testId?: string): HTMLElement {
   const items: [string, number][] = [["Fetched", counts.fetched], ["Created", counts.created], ["Updated", counts.updated], ["Deleted", counts.deleted], ["Unchanged", counts.unchanged], ["Skipped", counts.skipped]];
   return h("dl", { class: "counts", "data-testid": testId }, ...items.map(([name, n]) => h("div", { class: n > 0 && (name === "Skipped" || name === "Deleted") ? "count warn" : "count", "data-count": name.toLowerCase() }, h("dt", {}, name), h("dd", {}, n))));
+}
+
+/** Whether the sync is alive: last success, what arrived in 24 h, and drift the webhooks missed. */
+function healthFacts(health: Health): HTMLElement {
+  return h("dl", { class: "facts compact", "data-testid": "health" },
+    row("Last successful sync", formatDateTime(health.lastSuccessfulSyncAt)),
+    row("Real-time deliveries (24 h)", `${health.deliveriesLast24h}${health.failedDeliveriesLast24h > 0 ? `, ${health.failedDeliveriesLast24h} failed` : ""}`, health.lastDeliveryAt ? h("span", { class: "muted" }, ` · last ${formatDateTime(health.lastDeliveryAt)}`) : ""),
+    row("Repaired by full syncs (7 days)", h("span", { "data-testid": "drift" }, String(health.driftRepairedLast7Days)), h("span", { class: "muted" }, " employees the webhooks missed")),
+  );
 }
 
 function row(term: string, ...value: (Node | string)[]): HTMLElement {
@@ -59,14 +68,18 @@ export function createOverviewPanel(): Panel {
       connection,
       title,
       h("dl", { class: "facts" },
-        row("Status", badge("CONNECTED", "integration-status")),
+        row("Status", badge(integration.status, "integration-status")),
         row("Credential", h("span", { "data-testid": "credential" }, `${CREDENTIAL[integration.credentialKind ?? ""] ?? "—"}${integration.tokenHint ? ` ending in …${integration.tokenHint}` : ""}`)),
         row("Connected", formatDateTime(integration.connectedAt)),
         row("Real-time updates", h("span", { "data-testid": "realtime" }, integration.realTimeUpdates ? "On" : "Off"), integration.realTimeUpdates ? "" : h("span", { class: "muted" }, " (add the webhook and its secret in Settings)")),
       ),
+      integration.health.needsReconnectReason
+        ? notice("error", `${integration.health.needsReconnectReason} Syncs and real-time updates are paused; what Bob sends meanwhile waits. Replace the credential to resume.`, "needs-reconnect")
+        : null,
       integration.warnings.length > 0
         ? h("div", { "data-testid": "warnings" }, ...integration.warnings.map((w) => notice("error", w.message)))
         : null,
+      healthFacts(integration.health),
       h("div", { class: "actions" }, replaceButton, disconnect),
       replacing ? createConnectForm({ submitLabel: "Replace credential", onDone: () => (replacing = false) }) : null,
       message,

@@ -4,6 +4,7 @@ import { badge, formatDate, h, notice, plural, replace } from "../dom.mjs";
 import { explain } from "../messages.mjs";
 import type { Panel } from "../router.mjs";
 import type { Connection } from "../types.mjs";
+import { renderHistory } from "./person-history.mjs";
 
 interface Person {
   id: string;
@@ -35,9 +36,22 @@ export function createPeoplePanel(): Panel {
   const message = h("div");
   let cursor: string | null = null;
 
-  const row = (p: Person): HTMLTableRowElement =>
+  /** The person's row, and a row under it that opens to their history. */
+  const rows = (p: Person): HTMLTableRowElement[] => {
+    const history = h("td", { colspan: 6 });
+    const historyRow = h("tr", { hidden: true, class: "detail" }, history);
+    const toggle = h("button", { type: "button", class: "link small", "data-testid": "person-history-toggle", "aria-expanded": "false" }, "History");
+    toggle.addEventListener("click", () => {
+      const open = historyRow.hidden;
+      historyRow.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      if (open) void renderHistory(p.bobId, history);
+    });
+    return [row(p, toggle), historyRow];
+  };
+  const row = (p: Person, toggle: HTMLButtonElement): HTMLTableRowElement =>
     h("tr", { "data-testid": "person", "data-lifecycle": p.lifecycle },
-      h("td", {}, h("div", {}, `${p.firstName} ${p.lastName}`), h("div", { class: "muted small" }, p.email ?? "no email")),
+      h("td", {}, h("div", {}, `${p.firstName} ${p.lastName}`), h("div", { class: "muted small" }, p.email ?? "no email", " · ", toggle)),
       h("td", {}, h("span", { class: `badge badge-${p.lifecycle.toLowerCase().replace("_", "-")}` }, LIFECYCLE_LABEL[p.lifecycle] ?? p.lifecycle)),
       h("td", {}, formatDate(p.startDate)),
       h("td", {}, formatDate(p.separationDate)),
@@ -54,7 +68,7 @@ export function createPeoplePanel(): Panel {
         { after: append ? cursor : null, first: PAGE, lifecycle: GROUPS[group.value]?.lifecycles },
       );
       if (!append) tbody.replaceChildren();
-      for (const edge of employees.edges) tbody.append(row(edge.node));
+      for (const edge of employees.edges) tbody.append(...rows(edge.node));
       if (employees.totalCount === 0) tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted" }, "Nobody in this group.")));
       cursor = employees.pageInfo.endCursor;
       more.hidden = !employees.pageInfo.hasNextPage;

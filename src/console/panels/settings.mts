@@ -8,6 +8,7 @@ import { store } from "../state.mjs";
 import { approveHeldSync, loadIntegration, synchronizeNow } from "../sync.mjs";
 import { INTEGRATION, RUN_SUMMARY, type Integration, type RunDetail } from "../types.mjs";
 import { countsList } from "./overview.mjs";
+import { SURVEY_IMPACT, surveyImpactView, type SurveyImpact } from "../survey-impact.mjs";
 
 function syncCard(): HTMLElement {
   const now = h("button", { type: "button", class: "primary", "data-testid": "sync-now" }, "Synchronize now");
@@ -49,8 +50,8 @@ function heldCard(): HTMLElement {
   let shownRunId: string | null = null;
 
   const load = async (runId: string): Promise<void> => {
-    const { syncRun } = await gql<{ syncRun: Omit<RunDetail, "issues"> | null }>(
-      `query($id: ID!) { syncRun(id: $id) { ${RUN_SUMMARY} changes(first: 1000) { action bobEmployeeId email fields } } }`,
+    const { syncRun } = await gql<{ syncRun: (Omit<RunDetail, "issues"> & { surveyImpact: SurveyImpact | null }) | null }>(
+      `query($id: ID!) { syncRun(id: $id) { ${RUN_SUMMARY} changes(first: 1000) { action bobEmployeeId email fields } ${SURVEY_IMPACT} } }`,
       { id: runId },
     );
     if (!syncRun || syncRun.status !== "HELD") return;
@@ -81,6 +82,9 @@ function heldCard(): HTMLElement {
           h("tbody", {}, ...deletions.map((c) => h("tr", { "data-testid": "held-deletion" }, h("td", { class: "mono" }, c.bobEmployeeId), h("td", {}, c.email ?? "—")))),
         ),
       ),
+      // Beside the deletions: who would drop out of (or join) today's survey population.
+      h("h3", {}, "Survey impact"),
+      surveyImpactView(syncRun.surveyImpact, true),
       h("div", { class: "actions" }, approve),
       message,
     );
@@ -157,6 +161,7 @@ function webhookCard(): HTMLElement {
 function settingsCard(): HTMLElement {
   const percent = h("input", { id: "safeguard-percent", type: "number", min: 1, max: 100, step: 1, required: true, "data-testid": "safeguard-percent" });
   const hours = h("input", { id: "reconcile-hours", type: "number", min: 1, max: 168, step: 1, placeholder: "Off", "data-testid": "reconcile-hours" });
+  const notifyUrl = h("input", { id: "notification-url", type: "url", maxlength: 2000, placeholder: "Off", "data-testid": "notification-url" });
   const save = h("button", { type: "submit", class: "primary", "data-testid": "save-settings" }, "Save settings");
   const message = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "stack", novalidate: true },
@@ -164,16 +169,23 @@ function settingsCard(): HTMLElement {
       h("small", { class: "muted" }, "A full sync that would delete more than this share of the directory waits for approval. 1 to 100.")),
     h("div", { class: "field" }, h("label", { for: "reconcile-hours" }, "Reconcile every (hours)"), hours,
       h("small", { class: "muted" }, "A scheduled full sync that repairs whatever webhooks missed. 1 to 168; empty turns it off.")),
+    h("div", { class: "field" }, h("label", { for: "notification-url" }, "Notification URL"), notifyUrl,
+      h("small", { class: "muted" }, "Signed JSON POSTs when Bob refuses the credential, a sync is held or fails, or nothing succeeded for 24 hours. https only; empty turns it off.")),
     h("div", { class: "actions" }, save), message);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     replace(message);
-    const input = { deletionSafeguardPercent: Number(percent.value), reconcileEveryHours: hours.value.trim() === "" ? null : Number(hours.value) };
+    const input: Record<string, unknown> = { deletionSafeguardPercent: Number(percent.value), reconcileEveryHours: hours.value.trim() === "" ? null : Number(hours.value) };
+    // Sent only when changed: a new URL gets a new signing secret.
+    if (notifyUrl.value.trim() !== (store.integration?.settings.notificationUrl ?? "")) input.notificationUrl = notifyUrl.value.trim();
     void busy(save, async () => {
       try {
-        const { updateSyncSettings } = await gql<{ updateSyncSettings: Integration }>(`mutation($i: UpdateSyncSettingsInput!) { updateSyncSettings(input: $i) { ${INTEGRATION} } }`, { i: input });
+        const { updateSyncSettings } = await gql<{ updateSyncSettings: Integration }>(`mutation($i: UpdateSyncSettingsInput!) { updateSyncSettings(input: $i) { ${INTEGRATION} notificationSecret } }`, { i: input });
         store.setIntegration(updateSyncSettings);
-        replace(message, notice("ok", "Settings saved."));
+        const secret = updateSyncSettings.notificationSecret;
+        // Shown once, here only: the gateway never answers it again.
+        if (secret) replace(message, notice("ok", `Settings saved. Notification signing secret (copy it now, it is not shown again): ${secret}`));
+        else replace(message, notice("ok", "Settings saved."));
       } catch (error) {
         replace(message, notice("error", explain(error), "settings-error"));
       }
@@ -185,6 +197,7 @@ function settingsCard(): HTMLElement {
     if (!settings || (filled && form.contains(document.activeElement))) return;
     percent.value = String(settings.deletionSafeguardPercent);
     hours.value = settings.reconcileEveryHours === null ? "" : String(settings.reconcileEveryHours);
+    notifyUrl.value = settings.notificationUrl ?? "";
     filled = true;
   };
   store.on("integration", render);

@@ -10,6 +10,9 @@ import type { AttributeStore } from "../ports/attribute-store.js";
 import { checkFieldVisibility } from "./visibility-check.js";
 import { integrationView, type IntegrationView } from "./integration.js";
 import { requireEnabled } from "./integration-service.js";
+import { ConnectThrottle } from "./connect-throttle.js";
+import { isCredentialRefusal } from "./credential-refusal.js";
+import type { MappingOverrideStore } from "../ports/mapping-override-store.js";
 
 export const MAX_CREDENTIAL_BYTES = 4096;
 
@@ -48,6 +51,10 @@ export class ConnectionService {
     private readonly clock: Clock,
     private readonly publicUrl: string,
     private readonly attributes: AttributeStore,
+    private readonly throttle: ConnectThrottle = new ConnectThrottle(),
+    /** After a credential is stored: webhook deliveries that waited for it (NEEDS_RECONNECT) are applied. */
+    private readonly afterConnect: (companyId: string) => Promise<void> = async () => undefined,
+    private readonly overrides?: MappingOverrideStore,
   ) {}
 
   /**
@@ -59,13 +66,25 @@ export class ConnectionService {
     requireRole(caller, "ADMIN", "connect Bob");
     requireEnabled(await this.companies.getIntegration(caller.companyId));
     const credential = parseCredential(input);
-    await this.bob.verifyAccess(credential);
-    const fieldWarnings = await checkFieldVisibility(this.bob, credential, await this.attributes.list(caller.companyId));
+    // Refused here, without calling Bob, once the company's failed attempts reach the limit.
+    const attempt = this.throttle.admit(caller.companyId, this.clock.now().getTime());
+    let fieldWarnings;
+    try {
+      await this.bob.verifyAccess(credential);
+      const [attributes, overrides] = await Promise.all([this.attributes.list(caller.companyId), this.overrides?.list(caller.companyId) ?? []]);
+      fieldWarnings = await checkFieldVisibility(this.bob, credential, attributes, overrides);
+    } catch (error) {
+      if (isCredentialRefusal(error)) attempt.rejected(this.clock.now().getTime());
+      else attempt.abandoned();
+      throw error;
+    }
+    attempt.succeeded();
     await this.connections.saveCredential(
       caller.companyId,
       { credential, tokenHint: tokenHint(credential.token), connectedAt: this.clock.now(), fieldWarnings },
       newWebhookKey(),
     );
+    await this.afterConnect(caller.companyId);
     return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
   }
 
@@ -76,6 +95,7 @@ export class ConnectionService {
     return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
   }
 }
+
 
 /** The last four characters, and only when that is a small part of the token. */
 export function tokenHint(token: string): string {

@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { requireRole, type Caller } from "../caller.js";
 import { DomainError, badInput } from "../errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
+import { notificationUrlProblem } from "../notifications/notification-target.js";
 import { ianaTimeZone, MAX_TIME_ZONE_LENGTH } from "../sync/lifecycle.js";
 import { integrationView, type IntegrationRecord, type IntegrationView, type SyncSettings } from "./integration.js";
 
@@ -9,6 +11,13 @@ export interface SyncSettingsChange {
   readonly deletionSafeguardPercent?: number | null | undefined;
   readonly reconcileEveryHours?: number | null | undefined;
   readonly timeZone?: string | null | undefined;
+  /** "" (or null) turns notifications off. */
+  readonly notificationUrl?: string | null | undefined;
+}
+
+export interface SettingsRules {
+  /** Production accepts https notification URLs only. */
+  readonly production: boolean;
 }
 
 /** Admin actions are refused until internal support enabled the integration. */
@@ -26,6 +35,7 @@ export class IntegrationService {
     private readonly companies: CompanyStore,
     private readonly clock: Clock,
     private readonly publicUrl: string,
+    private readonly rules: SettingsRules = { production: false },
   ) {}
 
   async get(caller: Caller): Promise<IntegrationView> {
@@ -41,14 +51,18 @@ export class IntegrationService {
     requireRole(caller, "ADMIN", "change sync settings");
     const record = await this.companies.getIntegration(caller.companyId);
     requireEnabled(record);
-    const next = mergeSettings(record.settings, change);
-    return integrationView(await this.companies.updateSettings(caller.companyId, next), this.publicUrl);
+    const next = mergeSettings(record.settings, change, this.rules);
+    // A new URL gets a new signing secret (32 random bytes), shown in this answer only; turning
+    // notifications off forgets it. Setting the same URL again keeps it (to rotate: "" then the URL).
+    const secret = next.notificationUrl !== null && next.notificationUrl !== record.settings.notificationUrl ? randomBytes(32).toString("base64url") : null;
+    const saved = await this.companies.updateSettings(caller.companyId, next, secret);
+    return { ...integrationView(saved, this.publicUrl), notificationSecret: secret };
   }
 }
 
 /** Absent fields keep their value; reconcileEveryHours: null turns reconciliation off. */
-export function mergeSettings(current: SyncSettings, change: SyncSettingsChange): SyncSettings {
-  let { deletionSafeguardPercent, reconcileEveryHours, timeZone } = current;
+export function mergeSettings(current: SyncSettings, change: SyncSettingsChange, rules: SettingsRules = { production: true }): SyncSettings {
+  let { deletionSafeguardPercent, reconcileEveryHours, timeZone, notificationUrl } = current;
   if (change.deletionSafeguardPercent !== undefined) {
     const p = change.deletionSafeguardPercent;
     if (p === null || !Number.isInteger(p) || p < 1 || p > 100) {
@@ -71,5 +85,11 @@ export function mergeSettings(current: SyncSettings, change: SyncSettingsChange)
     }
     timeZone = zone;
   }
-  return { deletionSafeguardPercent, reconcileEveryHours, timeZone };
+  if (change.notificationUrl !== undefined) {
+    const url = change.notificationUrl === null ? "" : change.notificationUrl.trim();
+    const problem = url === "" ? null : notificationUrlProblem(url, rules);
+    if (problem !== null) throw badInput(problem, "notificationUrl");
+    notificationUrl = url === "" ? null : url;
+  }
+  return { deletionSafeguardPercent, reconcileEveryHours, timeZone, notificationUrl };
 }

@@ -1,6 +1,7 @@
 import type { Attribute } from "../attributes/attribute.js";
 import type { BobApi, BobCredential } from "../ports/bob-api.js";
 import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
+import type { MappingOverride } from "../sync/mapping-override.js";
 import { FieldVisibility, warningsFor, type IntegrationWarning } from "../sync/field-visibility.js";
 import { BOB_ID_FIELD_ID } from "../sync/standard-fields.js";
 
@@ -10,10 +11,11 @@ import { BOB_ID_FIELD_ID } from "../sync/standard-fields.js";
  * its category. A category Bob sends for no active employee makes a warning for each of its
  * synced fields. No active employee at all: nothing can be told, no warning.
  */
-export async function checkFieldVisibility(bob: BobApi, credential: BobCredential, attributes: readonly Attribute[]): Promise<IntegrationWarning[]> {
+export async function checkFieldVisibility(bob: BobApi, credential: BobCredential, attributes: readonly Attribute[], overrides: readonly MappingOverride[] = []): Promise<IntegrationWarning[]> {
   const fields = await bob.fetchFields(credential);
   const categoryOf = new Map(fields.map((f) => [f.id, f.categoryId]));
-  const synced = syncedFieldIds(mapFields(fields, attributes)).filter((id) => id !== BOB_ID_FIELD_ID);
+  // The fields the sync will ask for, admins' overrides included (an excluded field is never asked).
+  const synced = syncedFieldIds(mapFields(fields, attributes, overrides)).filter((id) => id !== BOB_ID_FIELD_ID);
   const probeByCategory = new Map<string, string>();
   for (const id of synced) {
     const category = categoryOf.get(id) ?? id;

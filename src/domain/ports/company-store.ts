@@ -6,7 +6,11 @@ export interface CompanyStore {
   ensureCompany(companyId: string, standardAttributes: readonly StandardAttributeSpec[]): Promise<void>;
   getIntegration(companyId: string): Promise<IntegrationRecord>;
   enableIntegration(companyId: string, at: Date): Promise<IntegrationRecord>;
-  updateSettings(companyId: string, settings: SyncSettings): Promise<IntegrationRecord>;
+  /**
+   * Stores the settings; `notificationSecret` (sealed at rest) replaces the signing secret when
+   * given, and is forgotten when settings.notificationUrl is null.
+   */
+  updateSettings(companyId: string, settings: SyncSettings, notificationSecret?: string | null): Promise<IntegrationRecord>;
   /** Enabled, connected companies with reconciliation on, and when each last queued a full sync. */
   reconciliationCandidates(): Promise<{ companyId: string; everyHours: number; lastFullSyncAt: Date | null }[]>;
 }

@@ -32,8 +32,9 @@ export interface DeliveryPage {
 export interface DeliveryStore {
   /**
    * Stores a verified delivery and, when it has work to do, its job, in one transaction; resolves
-   * only once that transaction has committed. The same body again is stored as IGNORED
-   * (duplicate) and gets no job. Concurrent calls may share one transaction (group commit), each
+   * only once that transaction has committed. The same body again, however long after, is not
+   * stored: it is counted on the first delivery's record, answered with that record's id and
+   * `duplicate`, and gets no job. Concurrent calls may share one transaction (group commit), each
    * with its own outcome.
    */
   accept(companyId: string, event: BobWebhookEvent, bodyHash: string, receivedAt: Date): Promise<{ id: string; duplicate: boolean }>;

@@ -1,3 +1,4 @@
+import type { ChangeCause, HistoryWrite } from "../history/employee-history.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
 import type { Lifecycle } from "../sync/lifecycle.js";
 import type { PlanningScope } from "../sync/planning-scope.js";
@@ -11,6 +12,15 @@ export interface DirectoryBatch {
    * else about them changes), stored in the same transaction.
    */
   readonly fingerprints?: readonly SourceFingerprintEntry[];
+  /** One history row per employee the batch writes, stored in the same transaction. */
+  readonly history?: BatchHistory;
+}
+
+export interface BatchHistory {
+  readonly cause: ChangeCause;
+  readonly at: Date;
+  readonly runId: string | null;
+  readonly rows: readonly (HistoryWrite & { readonly deliveryId: string | null })[];
 }
 
 export interface SourceFingerprintEntry {
@@ -56,4 +66,6 @@ export interface DirectoryStore {
   /** Ordered by last name, first name, id; lifecycle filtering needs the company's today. */
   page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage>;
   byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]>;
+  /** Every employee of the company with its Peakon id, in one statement (survey population). */
+  employeesOf(companyId: string): Promise<DirectoryEmployee[]>;
 }

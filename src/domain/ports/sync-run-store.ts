@@ -1,5 +1,6 @@
 import type { EmployeeChange } from "../sync/plan.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
+import type { SurveyImpact } from "../survey/survey-impact.js";
 import type { HeldPlan, SyncPhase, SyncRunRecord, SyncTrigger } from "../runs/sync-run.js";
 
 export interface RunPage {
@@ -34,7 +35,9 @@ export interface SyncRunStore {
    * Replaces the run's issues and changes (they are written once, at the end of planning) and,
    * atomically with them, applies `next` to the run (its next progress step); returns the run.
    */
-  saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next?: SyncRunPatch): Promise<SyncRunRecord>;
+  saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next?: SyncRunPatch, surveyImpact?: SurveyImpact): Promise<SyncRunRecord>;
+  /** The survey impact saveOutcome stored, of each of the company's runs that has one. */
+  surveyImpacts(companyId: string, runIds: readonly string[]): Promise<Map<string, SurveyImpact>>;
   issues(runId: string, first: number): Promise<SyncIssue[]>;
   changes(runId: string, first: number): Promise<EmployeeChange[]>;
   hold(runId: string, plan: HeldPlan, patch: SyncRunPatch): Promise<SyncRunRecord>;

@@ -1,19 +1,47 @@
-import type { DirectoryBatch, DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
+import { historyOfCreate, historyOfDelete, historyOfUpdate, type HistoryContext, type HistoryWrite } from "../history/employee-history.js";
+import type { BatchHistory, DirectoryBatch, DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
 
 /** What a plan writes: the one apply path of full syncs, approved runs and webhook drains. */
 export interface PlannedWrites {
   readonly deletes: readonly EmployeeRecord[];
-  readonly updates: readonly EmployeeRecord[];
+  readonly updates: readonly { readonly before: EmployeeRecord; readonly after: EmployeeRecord }[];
   readonly creates: readonly EmployeeRecord[];
   /** New source fingerprints of unchanged employees: they go with the last batch. */
   readonly fingerprints: readonly SourceFingerprintEntry[];
 }
 
-/** Writes a plan in batches of `batchSize` employees: deletes, then updates, then creates (applyBatches). */
-export function applyPlan(directory: DirectoryStore, companyId: string, writes: PlannedWrites, options: ApplyBatchesOptions & { readonly batchSize: number }): Promise<void> {
+/**
+ * Writes a plan in batches of `batchSize` employees: deletes, then updates, then creates
+ * (applyBatches); each batch stores its employees' history rows in its own transaction.
+ */
+export function applyPlan(directory: DirectoryStore, companyId: string, writes: PlannedWrites, options: ApplyBatchesOptions & { readonly batchSize: number; readonly history: HistoryContext }): Promise<void> {
   const batches = batchesOf(writes.deletes, writes.updates, writes.creates, options.batchSize, writes.fingerprints);
-  return applyBatches(batches, (batch) => directory.applyBatch(companyId, batch), options);
+  return applyBatches(withHistory(batches, options.history), (batch) => directory.applyBatch(companyId, batch), options);
+}
+
+/** Each batch with the history rows of what it writes. */
+function* withHistory(batches: Iterable<PlanBatch>, context: HistoryContext): Generator<DirectoryBatch> {
+  const deliveryOf = context.deliveryOf ?? (() => null);
+  const row = (write: HistoryWrite) => ({ ...write, deliveryId: deliveryOf(write.bobId) });
+  for (const batch of batches) {
+    const rows = [...batch.deletes.map((r) => row(historyOfDelete(r))), ...batch.updates.map((u) => row(historyOfUpdate(u.before, u.after))), ...batch.creates.map((r) => row(historyOfCreate(r)))];
+    const history: BatchHistory | undefined = rows.length > 0 ? { cause: context.cause, at: context.at, runId: context.runId, rows } : undefined;
+    yield {
+      deletes: batch.deletes.map((r) => r.bobId),
+      updates: batch.updates.map((u) => u.after),
+      creates: batch.creates,
+      ...(batch.fingerprints ? { fingerprints: batch.fingerprints } : {}),
+      ...(history ? { history } : {}),
+    };
+  }
+}
+
+interface PlanBatch {
+  readonly deletes: EmployeeRecord[];
+  readonly updates: PlannedWrites["updates"][number][];
+  readonly creates: EmployeeRecord[];
+  readonly fingerprints?: readonly SourceFingerprintEntry[];
 }
 
 
@@ -98,24 +126,30 @@ class InFlight {
  * Consecutive slices of deletes, then updates, then creates, `size` employees each; the last one
  * carries `fingerprints` (a batch of them alone when there is nothing else to write).
  */
-function* batchesOf(deletes: readonly EmployeeRecord[], updates: readonly EmployeeRecord[], creates: readonly EmployeeRecord[], size: number, fingerprints: readonly SourceFingerprintEntry[]): Generator<DirectoryBatch> {
+function* batchesOf(deletes: readonly EmployeeRecord[], updates: PlannedWrites["updates"], creates: readonly EmployeeRecord[], size: number, fingerprints: readonly SourceFingerprintEntry[]): Generator<PlanBatch> {
   const total = deletes.length + updates.length + creates.length;
   let given = 0;
-  const kinds = [deletes, updates, creates] as const;
-  let batch = { deletes: [] as string[], updates: [] as EmployeeRecord[], creates: [] as EmployeeRecord[] };
+  let batch: PlanBatch = { deletes: [], updates: [], creates: [] };
   let filled = 0;
-  for (let kind = 0; kind < kinds.length; kind++) {
-    for (const record of kinds[kind] as readonly EmployeeRecord[]) {
-      if (kind === 0) batch.deletes.push(record.bobId);
-      else if (kind === 1) batch.updates.push(record);
-      else batch.creates.push(record);
-      given++;
-      if (++filled === size) {
-        yield given === total && fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
-        batch = { deletes: [], updates: [], creates: [] };
-        filled = 0;
-      }
+  const full = function* (): Generator<PlanBatch> {
+    given++;
+    if (++filled === size) {
+      yield given === total && fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
+      batch = { deletes: [], updates: [], creates: [] };
+      filled = 0;
     }
+  };
+  for (const record of deletes) {
+    batch.deletes.push(record);
+    yield* full();
+  }
+  for (const update of updates) {
+    batch.updates.push(update);
+    yield* full();
+  }
+  for (const record of creates) {
+    batch.creates.push(record);
+    yield* full();
   }
   if (filled > 0 || (total === 0 && fingerprints.length > 0)) yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
 }

@@ -1,8 +1,10 @@
 import type { Attribute } from "../attributes/attribute.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
+import type { MappingOverrideStore } from "../ports/mapping-override-store.js";
 import type { BobApi, BobCredential, BobFieldDefinition, BobNamedList, BobPerson, MappedPeopleSearchResult, PersonReading } from "../ports/bob-api.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
 import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
+import type { MappingOverride } from "../sync/mapping-override.js";
 import { buildListLookup } from "../sync/list-lookup.js";
 import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
 import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
@@ -48,7 +50,8 @@ export class CompanyFetch {
   /** Per company: the fields its last full fetch asked Bob for (this process's memory only). */
   private readonly lastFieldIds = new Map<string, readonly string[]>();
 
-  constructor(private readonly deps: { readonly bob: BobApi; readonly attributes: AttributeStore }) {}
+  /** `overrides` absent: no company has any (tests that map by name only). */
+  constructor(private readonly deps: { readonly bob: BobApi; readonly attributes: AttributeStore; readonly overrides?: MappingOverrideStore | undefined }) {}
 
   /** Whether a full fetch of the company can search before the metadata is in (it was fetched before in this process). */
   canGuessFields(companyId: string): boolean {
@@ -63,15 +66,16 @@ export class CompanyFetch {
     let fields: readonly BobFieldDefinition[];
     let lists: readonly BobNamedList[];
     let attributes: Attribute[];
+    let overrides: readonly MappingOverride[];
     try {
       // The early search sent the metadata requests just before it.
       const metadata = early !== undefined ? ([early.fields.then(unwrap), early.lists.then(unwrap)] as const) : ([this.deps.bob.fetchFields(credential), this.deps.bob.fetchNamedLists(credential)] as const);
-      [fields, lists, attributes] = await Promise.all([...metadata, this.deps.attributes.list(companyId)]);
+      [fields, lists, attributes, overrides] = await Promise.all([...metadata, this.deps.attributes.list(companyId), this.deps.overrides?.list(companyId) ?? []]);
     } catch (error) {
       early?.abandon(); // the early search ends on its own; what it finds is neither kept nor reported
       throw error;
     }
-    const ready = new CompanyMapping(fields, lists, attributes, options.stored);
+    const ready = new CompanyMapping(fields, lists, attributes, overrides, options.stored);
     const fieldIds = ready.fieldIds;
 
     let result: MappedPeopleSearchResult<Read>;
@@ -109,15 +113,16 @@ class CompanyMapping implements PersonMapping {
     fields: readonly BobFieldDefinition[],
     lists: readonly BobNamedList[],
     attributes: readonly Attribute[],
+    overrides: readonly MappingOverride[],
     private readonly stored: (() => ReadonlyMap<string, EmployeeRecord> | null) | undefined,
   ) {
-    const mappings = mapFields(fields, attributes);
+    const mappings = mapFields(fields, attributes, overrides);
     this.fieldIds = syncedFieldIds(mappings);
     // Only fields Bob's metadata lists: a field the tenant does not have is absent for everyone, and hidden from no one.
     const known = new Set(fields.map((f) => f.id));
     this.visibility = new FieldVisibility(this.fieldIds.filter((id) => known.has(id)));
     this.mapPerson = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
-    this.context = mappingContextKey({ fields, lists, attributes });
+    this.context = mappingContextKey({ fields, lists, attributes, overrides });
   }
 
   readonly map = (person: BobPerson, source: string | null): PersonMappingResult => {

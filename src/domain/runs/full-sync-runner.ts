@@ -1,5 +1,6 @@
 import { DomainError } from "../errors.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
+import type { MappingOverrideStore } from "../ports/mapping-override-store.js";
 import type { BobApi, BobCredential } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
@@ -7,11 +8,16 @@ import type { CompanyLock } from "../ports/company-lock.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
 import type { DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
 import type { ProgressBus } from "../ports/progress-bus.js";
+import type { Notifier } from "../ports/notifier.js";
 import type { SyncRunPatch, SyncRunStore } from "../ports/sync-run-store.js";
 import type { EmployeeRecord } from "../sync/employee-record.js";
 import { countPlannedDeletionShare, fitsDirectory } from "../sync/plan-checks.js";
 import { planSync, type SyncPlan } from "../sync/plan.js";
 import { visibilityIssue, warningsFor, type IntegrationWarning } from "../sync/field-visibility.js";
+import type { ChangeCause } from "../history/employee-history.js";
+import { isCredentialRefusal, recordRefusal, refusedError, type OnCredentialRefused } from "../integration/credential-refusal.js";
+import { surveyImpactOf } from "../survey/survey-impact.js";
+import { todayIn } from "../sync/lifecycle.js";
 import { applyPlan } from "./apply-batches.js";
 import { CompanyFetch, type FetchedCompany } from "./company-fetch.js";
 import { Prefetches } from "./run-prefetch.js";
@@ -23,6 +29,8 @@ export interface FullSyncRunnerDeps {
   readonly runs: SyncRunStore;
   readonly directory: DirectoryStore;
   readonly attributes: AttributeStore;
+  /** The admins' field-mapping overrides; absent: none (mapping by name only). */
+  readonly overrides?: MappingOverrideStore;
   readonly companies: CompanyStore;
   readonly connections: ConnectionStore;
   readonly progress: ProgressBus;
@@ -39,6 +47,10 @@ export interface FullSyncRunnerDeps {
   /** At least one progress event this often while applying. */
   readonly progressEveryMs?: number;
   readonly progressEveryEmployees?: number;
+  /** Bob refused the stored credential during a run (told once per refusal). */
+  readonly onCredentialRefused?: OnCredentialRefused;
+  /** Tells the company's notification URL when a (non-dry) run is HELD or FAILED; absent: nobody. */
+  readonly notifier?: Notifier;
 }
 
 
@@ -60,7 +72,7 @@ export class FullSyncRunner {
   private running = 0;
 
   constructor(private readonly deps: FullSyncRunnerDeps) {
-    this.companyFetch = new CompanyFetch({ bob: deps.bob, attributes: deps.attributes });
+    this.companyFetch = new CompanyFetch({ bob: deps.bob, attributes: deps.attributes, overrides: deps.overrides });
     this.batchSize = deps.batchSize ?? 1000;
     this.applyConcurrency = Math.max(1, Math.floor(deps.applyConcurrency ?? 1));
     this.progressEveryMs = deps.progressEveryMs ?? 500;
@@ -81,8 +93,9 @@ export class FullSyncRunner {
     if (this.running > 0 || !this.companyFetch.canGuessFields(companyId)) return;
     this.prefetched.begin(companyId, async () => {
       // The version is read before anything is asked of Bob: a write committed after it moves it.
-      const [credential, { version, records }] = await Promise.all([this.deps.connections.loadCredential(companyId), this.deps.directory.loadVersionedRecords(companyId)]);
-      if (credential === null || records.size > PREFETCH_MAX_EMPLOYEES) return null;
+      const [state, { version, records }] = await Promise.all([this.deps.connections.loadCredentialState(companyId), this.deps.directory.loadVersionedRecords(companyId)]);
+      if (state === null || state.refused !== null || records.size > PREFETCH_MAX_EMPLOYEES) return null;
+      const credential = state.credential;
       return { version, credential, directory: records, fetched: settle(this.fetch(companyId, credential, undefined, () => records)) };
     });
   }
@@ -117,28 +130,36 @@ export class FullSyncRunner {
       const held = holdsPlan ? await this.deps.runs.heldPlan(runId) : null;
       if (held) return await this.applyApproved(unwrap(await fetching), held);
 
-      // The deletion safeguard is read beside the fetch rather than after planning: one round trip
-      // less between PLANNING and APPLYING. A run goes by the settings it started with.
-      const integration = queued.dryRun ? null : settle(this.deps.companies.getIntegration(queued.companyId));
+      // The settings (deletion safeguard; the time zone the survey impact's today is in) are read
+      // beside the fetch rather than after planning: one round trip less between PLANNING and
+      // APPLYING. A run goes by the settings it started with.
+      const integration = settle(this.deps.companies.getIntegration(queued.companyId));
       const planned = await this.fetchAndPlan(queued, fetching, credential, prefetched);
       planning = planned.planning;
-      const { plan, counts, outcome } = planned;
+      const { plan, outcome } = planned;
       const total = plan.creates.length + plan.updates.length + plan.deletes.length;
+      const started = unwrap(await integration);
+      const settings = started.settings;
+      // Real-time updates were on when the run started: whatever it changes, the webhooks missed (drift).
+      const counts: SyncCounts = { ...planned.counts, driftRepaired: !queued.dryRun && started.connection?.hasHookSecret === true ? total : 0 };
+      // Who becomes or stops being surveyable today by this plan: stored with the outcome, so dry
+      // and HELD runs show it before anything is applied.
+      const surveyImpact = surveyImpactOf(plan, todayIn(settings.timeZone, this.deps.clock.now()));
       /** The outcome with the next step, once the PLANNING step's statement has ended too. */
       const saveWith = async (next?: SyncRunPatch): Promise<SyncRunRecord> => {
-        const saved = await settle(this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, next));
+        const saved = await settle(this.deps.runs.saveOutcome(runId, outcome.issues, outcome.changes, next, surveyImpact));
         unwrap(await planned.planning);
         return unwrap(saved);
       };
-      if (integration === null) return await this.publishStep(await saveWith(finishPatch(counts, plan.partial, this.deps.clock.now())));
+      if (queued.dryRun) return await this.publishStep(await saveWith(finishPatch(counts, plan.partial, this.deps.clock.now())));
 
-      const settings = unwrap(await integration).settings;
       if (countPlannedDeletionShare(plan, planned.directorySize) > settings.deletionSafeguardPercent) {
         await saveWith();
         const hold: HeldPlan = { creates: plan.creates, updates: plan.updates, deletes: plan.deletes };
         // Counts and changes show what the plan would do, as for a dry run; nothing is applied.
         const run = await this.deps.runs.hold(runId, hold, { status: "HELD", phase: "PLANNING", counts, total });
         await this.deps.progress.publish(progressOf(run));
+        await this.deps.notifier?.notify(run.companyId, { type: "RUN_HELD", run: { id: run.id, status: run.status, error: run.error } });
         return run;
       }
       // Nothing to write (Bob unchanged): the run ends with its outcome, as a dry run does, without an APPLYING step.
@@ -149,14 +170,16 @@ export class FullSyncRunner {
       const applying = await this.publishStep(await saveWith({ phase: "APPLYING", counts, processed: 0, total }));
       // Unchanged employees whose source fingerprint is new (a new mapping context, or bytes that
       // changed without changing the record) get it with the last batch: the next resync recognises them.
-      await this.apply(applying, plan, plan.fingerprintRefreshes);
+      await this.apply(applying, plan, applying.trigger === "SCHEDULED" ? "SCHEDULED_SYNC" : "FULL_SYNC", plan.fingerprintRefreshes);
       return await this.finish(runId, counts, plan.partial, total);
     } catch (error) {
       // No event may follow FAILED: the steps under way end first (the FETCHING step fails the job if it failed).
       unwrap(await fetching);
       await planning;
+      if (isCredentialRefusal(error)) await recordRefusal(this.deps.connections, queued.companyId, error, this.deps.clock.now(), this.deps.onCredentialRefused);
       const message = error instanceof DomainError ? error.message : "The sync failed unexpectedly; nothing more was applied. See the gateway logs.";
       const failed = await this.step(runId, { status: "FAILED", phase: "DONE", finishedAt: this.deps.clock.now(), error: message });
+      if (!queued.dryRun) await this.deps.notifier?.notify(queued.companyId, { type: "RUN_FAILED", run: { id: runId, status: failed.status, error: failed.error } });
       if (!(error instanceof DomainError)) throw Object.assign(error as Error, { syncRunFailed: failed });
       return failed;
     }
@@ -248,9 +271,11 @@ export class FullSyncRunner {
   }
 
   private async credentialOf(companyId: string): Promise<BobCredential> {
-    const credential = await this.deps.connections.loadCredential(companyId);
-    if (!credential) throw new DomainError("NOT_CONNECTED", "Bob is not connected for this company; connect it and synchronize again.");
-    return credential;
+    const state = await this.deps.connections.loadCredentialState(companyId);
+    if (!state) throw new DomainError("NOT_CONNECTED", "Bob is not connected for this company; connect it and synchronize again.");
+    // Bob's firewall blocks a credential that keeps failing: a refused one is not sent again.
+    if (state.refused !== null) throw refusedError(state.refused);
+    return state.credential;
   }
 
   private async applyApproved(run: SyncRunRecord, held: HeldPlan): Promise<SyncRunRecord> {
@@ -261,7 +286,7 @@ export class FullSyncRunner {
     const counts: SyncCounts = { ...run.counts, created: held.creates.length, updated: held.updates.length, deleted: held.deletes.length };
     const total = held.creates.length + held.updates.length + held.deletes.length;
     const applying = await this.step(run.id, { phase: "APPLYING", counts, processed: 0, total });
-    await this.apply(applying, held);
+    await this.apply(applying, held, "APPROVED_SYNC");
     return this.finish(run.id, counts, run.counts.skipped > 0, total);
   }
 
@@ -269,9 +294,8 @@ export class FullSyncRunner {
    * Batched transactions: deletes, then updates, then creates; progress at least every N
    * employees or M ms. `run` is at its APPLYING step.
    */
-  private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, fingerprints: readonly SourceFingerprintEntry[] = []): Promise<void> {
-    const updates = plan.updates.map((u) => u.after);
-    const total = plan.deletes.length + updates.length + plan.creates.length;
+  private async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, cause: ChangeCause, fingerprints: readonly SourceFingerprintEntry[] = []): Promise<void> {
+    const total = plan.deletes.length + plan.updates.length + plan.creates.length;
     // Progress steps run one after another, each beside the batches rather than between them:
     // the events keep their order and the batches do not wait for them.
     let progress: Promise<SyncRunRecord> = Promise.resolve(run);
@@ -290,7 +314,8 @@ export class FullSyncRunner {
       }
     };
     try {
-      await applyPlan(this.deps.directory, run.companyId, { deletes: plan.deletes, updates, creates: plan.creates, fingerprints }, {
+      await applyPlan(this.deps.directory, run.companyId, { deletes: plan.deletes, updates: plan.updates, creates: plan.creates, fingerprints }, {
+        history: { cause, at: this.deps.clock.now(), runId: run.id },
         batchSize: this.batchSize,
         concurrency: this.applyConcurrency,
         onCommitted: committed,
@@ -356,5 +381,5 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped" | "fingerprintRefreshes"> & { readonly partial: boolean };
 
 export function countsOf(plan: SyncPlan, fetched: number): SyncCounts {
-  return { fetched, created: plan.creates.length, updated: plan.updates.length, deleted: plan.deletes.length, unchanged: plan.unchanged, skipped: plan.skipped };
+  return { fetched, created: plan.creates.length, updated: plan.updates.length, deleted: plan.deletes.length, unchanged: plan.unchanged, skipped: plan.skipped, driftRepaired: 0 };
 }

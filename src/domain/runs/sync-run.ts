@@ -13,9 +13,11 @@ export interface SyncCounts {
   readonly deleted: number;
   readonly unchanged: number;
   readonly skipped: number;
+  /** Employees the run changed although real-time updates were on when it started (0 otherwise). */
+  readonly driftRepaired: number;
 }
 
-export const ZERO_COUNTS: SyncCounts = { fetched: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0 };
+export const ZERO_COUNTS: SyncCounts = { fetched: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, driftRepaired: 0 };
 
 export interface SyncRunRecord {
   readonly id: string;

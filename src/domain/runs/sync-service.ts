@@ -2,6 +2,7 @@ import { requireRole, type Caller } from "../caller.js";
 import { DomainError, badInput, notFound } from "../errors.js";
 import { pageSize } from "../paging.js";
 import { requireEnabled } from "../integration/integration-service.js";
+import { refusedError } from "../integration/credential-refusal.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { BobApi } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
@@ -9,7 +10,6 @@ import type { CompanyStore } from "../ports/company-store.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
 import type { DirectoryEmployee, DirectoryStore, EmployeePage } from "../ports/directory-store.js";
 import type { RunPage, SyncRunStore } from "../ports/sync-run-store.js";
-import { mapFields, type FieldMapping } from "../sync/field-mapping.js";
 import { todayIn, type Lifecycle } from "../sync/lifecycle.js";
 import type { EmployeeChange } from "../sync/plan.js";
 import type { SyncIssue } from "../sync/sync-issue.js";
@@ -18,7 +18,7 @@ import type { SyncRunRecord, SyncTrigger } from "./sync-run.js";
 /** A run's issues and changes are read in one go by admins reviewing a plan: allow long lists. */
 export const MAX_RUN_DETAIL = 10_000;
 
-/** The use cases behind "Synchronize now", sync history, field mappings and the directory. */
+/** The use cases behind "Synchronize now", sync history and the directory (field mappings: mapping/field-mapping-service.ts). */
 export class SyncService {
   constructor(
     private readonly deps: {
@@ -62,6 +62,7 @@ export class SyncService {
     const record = await this.deps.companies.getIntegration(companyId);
     requireEnabled(record);
     if (!record.connection) throw new DomainError("NOT_CONNECTED", "Connect Bob before synchronizing.");
+    if (record.connection.refusedReason !== null) throw refusedError(record.connection.refusedReason);
     if (trigger === "MANUAL") this.deps.prefetch?.(companyId);
     return this.deps.runs.request(companyId, { trigger, dryRun, at: this.deps.clock.now() });
   }
@@ -96,16 +97,6 @@ export class SyncService {
 
   changes(runId: string, first: number | null | undefined): Promise<EmployeeChange[]> {
     return this.deps.runs.changes(runId, pageSize(first, 100, MAX_RUN_DETAIL));
-  }
-
-  /** Live from Bob's field metadata, explained against the company's attributes. */
-  async fieldMappings(caller: Caller): Promise<FieldMapping[]> {
-    const record = await this.deps.companies.getIntegration(caller.companyId);
-    requireEnabled(record);
-    const credential = await this.deps.connections.loadCredential(caller.companyId);
-    if (!credential) throw new DomainError("NOT_CONNECTED", "Connect Bob to see how its fields map.");
-    const [fields, attributes] = await Promise.all([this.deps.bob.fetchFields(credential), this.deps.attributes.list(caller.companyId)]);
-    return mapFields(fields, attributes);
   }
 
   async today(companyId: string): Promise<string> {

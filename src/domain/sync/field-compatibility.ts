@@ -70,3 +70,16 @@ export function listAttributeTypes(types: readonly AttributeType[]): string {
   if (types.length <= 1) return types.join("");
   return `${types.slice(0, -1).join(", ")} or ${types[types.length - 1]}`;
 }
+
+/**
+ * Why a Bob field cannot go into an attribute of `attributeType`, naming both types; null when it
+ * can. Read by admins (mapping report, refused setFieldMapping).
+ */
+export function typeRefusal(bob: { readonly name: string; readonly type: BobFieldType }, attribute: { readonly name: string; readonly type: AttributeType }): string | null {
+  const compatible = compatibleAttributeTypes(bob.type);
+  const both = `Bob field "${bob.name}" is ${bobTypeNoun(bob.type)} (${bob.type}) and Peakon attribute "${attribute.name}" is ${attribute.type}`;
+  if (compatible === null) return `${both}; this sync does not know Bob's type "${bob.type}", so the field cannot be synced.`;
+  if (compatible.length === 0) return `${both}; ${noCounterpartReason(bob.type)}`;
+  if (compatible.includes(attribute.type)) return null;
+  return `${both}; ${bobTypeNoun(bob.type)} can only go into a ${listAttributeTypes(compatible)} attribute.`;
+}

@@ -6,7 +6,9 @@ import {
   compatibleAttributeTypes,
   listAttributeTypes,
   noCounterpartReason,
+  typeRefusal,
 } from "./field-compatibility.js";
+import { overridesByFieldId, type MappingOverride } from "./mapping-override.js";
 import {
   ALWAYS_FETCHED_FIELD_IDS,
   EMPLOYMENT_STATUS_FIELD_ID,
@@ -17,7 +19,7 @@ import {
   STANDARD_FIELD_KEYS,
 } from "./standard-fields.js";
 
-export type MappingStatus = "STANDARD" | "COMPATIBLE" | "TYPE_MISMATCH" | "NO_MATCHING_ATTRIBUTE" | "AMBIGUOUS";
+export type MappingStatus = "STANDARD" | "COMPATIBLE" | "TYPE_MISMATCH" | "NO_MATCHING_ATTRIBUTE" | "AMBIGUOUS" | "OVERRIDDEN";
 
 /** How one Bob field maps to Peakon: the contract's FieldMapping, plus the field's standard role. */
 export interface FieldMapping {
@@ -36,12 +38,25 @@ export interface FieldMapping {
 }
 
 /**
- * Explains every Bob field: the standard mapping it serves, the custom attribute of the same
- * name and a compatible type it feeds, or why it feeds nothing. Keeps the order of `fields`.
+ * Explains every Bob field: the standard mapping it serves, the admin's override it follows, the
+ * custom attribute of the same name and a compatible type it feeds, or why it feeds nothing.
+ * Keeps the order of `fields`.
+ *
+ * Overrides apply to custom fields only, into custom attributes only (setFieldMapping refuses the
+ * rest; one that no longer fits, say its attribute became standard, is ignored). An overridden
+ * field leaves name matching: its namesakes are no longer AMBIGUOUS because of it, and an
+ * attribute it feeds is no longer matched by name (one Bob field per attribute).
  */
-export function mapFields(fields: readonly BobFieldDefinition[], attributes: readonly Attribute[]): FieldMapping[] {
+export function mapFields(fields: readonly BobFieldDefinition[], attributes: readonly Attribute[], overrides: readonly MappingOverride[] = []): FieldMapping[] {
   const standardKeys = standardKeysByFieldId(fields);
-  const customFields = fields.filter((f) => !standardKeys.has(f.id) && !RESERVED_FIELD_REASONS.has(f.id) && !isSupersededGender(f, fields));
+  const overridable = overridableFields(fields, standardKeys);
+  const applied = appliedOverrides(overridable, attributes, overrides);
+  const claimedBy = new Map<string, BobFieldDefinition>();
+  for (const field of overridable) {
+    const target = applied.get(field.id);
+    if (target && typeRefusal(field, target) === null) claimedBy.set(target.id, field);
+  }
+  const customFields = overridable.filter((f) => !applied.has(f.id));
   const customByNameKey = groupBy(customFields, (f) => attributeNameKey(f.name));
 
   return fields.map((field) => {
@@ -52,6 +67,7 @@ export function mapFields(fields: readonly BobFieldDefinition[], attributes: rea
     if (isSupersededGender(field, fields)) {
       return unmapped(field, "NO_MATCHING_ATTRIBUTE", `Gender is synced from Bob field ${LEGAL_GENDER_FIELD_ID}; this older gender field is not used.`);
     }
+    if (applied.has(field.id)) return overriddenMapping(field, applied.get(field.id) ?? null);
     const namesakes = (customByNameKey.get(attributeNameKey(field.name)) ?? []).filter((f) => f.id !== field.id);
     if (namesakes.length > 0) {
       const others = namesakes.map((f) => f.id).join(", ");
@@ -61,8 +77,21 @@ export function mapFields(fields: readonly BobFieldDefinition[], attributes: rea
         `Other Bob fields have the same name "${field.name}" (${others}); rename all but one in Bob so the sync knows which to use.`,
       );
     }
-    return customMapping(field, attributes);
+    return customMapping(field, attributes, claimedBy);
   });
+}
+
+/**
+ * The custom fields: those an admin may override. Not standard fields, not the ones the sync
+ * reads for itself or Bob derives, not the older gender field a newer one supersedes.
+ */
+export function overridableFields(fields: readonly BobFieldDefinition[], standardKeys: ReadonlyMap<string, StandardAttributeKey> = standardKeysByFieldId(fields)): BobFieldDefinition[] {
+  return fields.filter((f) => !standardKeys.has(f.id) && !RESERVED_FIELD_REASONS.has(f.id) && !isSupersededGender(f, fields));
+}
+
+/** Whether the mapping feeds a custom attribute: matched by name, or by an admin's override. */
+export function feedsCustomAttribute(mapping: FieldMapping): boolean {
+  return mapping.attribute !== null && (mapping.status === "COMPATIBLE" || mapping.status === "OVERRIDDEN");
 }
 
 /**
@@ -72,7 +101,7 @@ export function mapFields(fields: readonly BobFieldDefinition[], attributes: rea
 export function syncedFieldIds(mappings: readonly FieldMapping[]): string[] {
   const ids = new Set<string>(ALWAYS_FETCHED_FIELD_IDS);
   for (const m of mappings) {
-    if (m.standardKey !== null || m.status === "COMPATIBLE") ids.add(m.bobFieldId);
+    if (m.standardKey !== null || feedsCustomAttribute(m)) ids.add(m.bobFieldId);
   }
   return [...ids];
 }
@@ -114,9 +143,46 @@ function standardMapping(field: BobFieldDefinition, key: StandardAttributeKey, a
   };
 }
 
-function customMapping(field: BobFieldDefinition, attributes: readonly Attribute[]): FieldMapping {
+/** The overrides that apply, by field id: the target custom attribute, or null (excluded). */
+function appliedOverrides(overridable: readonly BobFieldDefinition[], attributes: readonly Attribute[], overrides: readonly MappingOverride[]): Map<string, Attribute | null> {
+  const byField = overridesByFieldId(overrides);
+  const applied = new Map<string, Attribute | null>();
+  for (const field of overridable) {
+    if (!byField.has(field.id)) continue;
+    const attributeId = byField.get(field.id) ?? null;
+    if (attributeId === null) {
+      applied.set(field.id, null);
+      continue;
+    }
+    const target = attributes.find((a) => a.id === attributeId && !a.standard);
+    if (target !== undefined) applied.set(field.id, target);
+  }
+  return applied;
+}
+
+function overriddenMapping(field: BobFieldDefinition, attribute: Attribute | null): FieldMapping {
+  if (attribute === null) {
+    return { ...unmapped(field, "OVERRIDDEN", "Excluded by an admin: this Bob field is never synced. Clear the override to match it by name again."), attribute: null };
+  }
+  const refusal = typeRefusal(field, attribute);
+  if (refusal !== null) {
+    // Bob's type changed after the override was set: nothing is synced until an admin decides again.
+    return { ...row(field), attribute, status: "TYPE_MISMATCH", reason: `An admin mapped this field into Peakon attribute "${attribute.name}", but ${refusal} Change or clear the override.`, standardKey: null };
+  }
+  return { ...row(field), attribute, status: "OVERRIDDEN", reason: `Mapped by an admin into Peakon attribute "${attribute.name}" (${attribute.type}) instead of by name.`, standardKey: null };
+}
+
+function customMapping(field: BobFieldDefinition, attributes: readonly Attribute[], claimedBy: ReadonlyMap<string, BobFieldDefinition>): FieldMapping {
   const nameKey = attributeNameKey(field.name);
   const attribute = attributes.find((a) => !a.standard && attributeNameKey(a.name) === nameKey);
+  const claimant = attribute === undefined ? undefined : claimedBy.get(attribute.id);
+  if (attribute !== undefined && claimant !== undefined) {
+    return unmapped(
+      field,
+      "NO_MATCHING_ATTRIBUTE",
+      `Peakon attribute "${attribute.name}" has this field's name, but an admin mapped Bob field "${claimant.name}" (${claimant.id}) into it, and an attribute takes one Bob field. Map this field to another attribute or exclude it.`,
+    );
+  }
   const compatible = compatibleAttributeTypes(field.type);
   const mismatchPrefix = attribute ? `Peakon attribute "${attribute.name}" is ${attribute.type} but ` : "";
   const status = attribute ? "TYPE_MISMATCH" : "NO_MATCHING_ATTRIBUTE";

@@ -25,12 +25,20 @@ export interface LifecycleState {
 export function deriveLifecycle(record: { readonly startDate: string | null; readonly separationDate: string | null }, today: string): LifecycleState {
   const { startDate, separationDate } = record;
   const started = startDate === null || startDate <= today;
-  const separated = separationDate !== null && separationDate < today;
   return {
     lifecycle: lifecycleOn(startDate, separationDate, today),
-    surveyable: started && !separated,
+    surveyable: isSurveyable(record, today),
     tenureMonths: startDate !== null && started && isCalendarDate(startDate) && isCalendarDate(today) ? wholeMonthsBetween(startDate, today) : null,
   };
+}
+
+/**
+ * deriveLifecycle's `surveyable` alone: started and not separated on `today`. For callers that
+ * ask it of a whole directory or plan (survey population and impact) without the tenure's date arithmetic.
+ */
+export function isSurveyable(record: { readonly startDate: string | null; readonly separationDate: string | null }, today: string): boolean {
+  const { startDate, separationDate } = record;
+  return (startDate === null || startDate <= today) && !(separationDate !== null && separationDate < today);
 }
 
 function lifecycleOn(startDate: string | null, separationDate: string | null, today: string): Lifecycle {

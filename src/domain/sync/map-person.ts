@@ -4,7 +4,7 @@ import type { BobFieldDefinition, BobPerson } from "../ports/bob-api.js";
 import { toAttributeValue } from "./attribute-value.js";
 import { toCalendarDate } from "./calendar-date.js";
 import type { EmployeeRecord, RecordField } from "./employee-record.js";
-import type { FieldMapping } from "./field-mapping.js";
+import { feedsCustomAttribute, type FieldMapping } from "./field-mapping.js";
 import type { ListLookup } from "./list-lookup.js";
 import { LAST_DAY_OF_WORK_FIELD_ID, LIFECYCLE_STATUS_FIELD_ID, STANDARD_SOURCE_PRIORITY } from "./standard-fields.js";
 import type { SyncIssue } from "./sync-issue.js";
@@ -63,7 +63,7 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
   for (const mapping of sourcesInPriorityOrder(ctx.mappings)) {
     const target = targetType(mapping);
     if (target === null) continue;
-    const feedsAttribute = mapping.attribute !== null && (mapping.status === "STANDARD" || mapping.status === "COMPATIBLE");
+    const feedsAttribute = mapping.attribute !== null && (mapping.status === "STANDARD" || feedsCustomAttribute(mapping));
     sources.push({
       bobFieldId: mapping.bobFieldId,
       target,
@@ -170,12 +170,12 @@ function isGardenLeave(person: BobPerson, separationDate: string | null): boolea
   return lastDayDate !== null && separationDate !== null && lastDayDate < separationDate;
 }
 
-/** Standard fields always carry a value (the record needs it); custom ones only when COMPATIBLE. */
+/** Standard fields always carry a value (the record needs it); custom ones only when they feed an attribute (by name or override). */
 function targetType(mapping: FieldMapping): AttributeType | null {
   if (mapping.standardKey !== null) {
     return mapping.attribute?.type ?? STANDARD_ATTRIBUTES.find((s) => s.key === mapping.standardKey)?.type ?? null;
   }
-  return mapping.status === "COMPATIBLE" && mapping.attribute ? mapping.attribute.type : null;
+  return feedsCustomAttribute(mapping) && mapping.attribute ? mapping.attribute.type : null;
 }
 
 /** Several sources of one attribute (reportsTo, manager): the earlier in the priority list wins. */

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Attribute } from "../attributes/attribute.js";
 import type { BobFieldDefinition, BobNamedList } from "../ports/bob-api.js";
 import type { EmployeeRecord } from "./employee-record.js";
+import { sortedOverrides, type MappingOverride } from "./mapping-override.js";
 
 /**
  * Bump whenever mapPerson (or anything it calls: attribute values, dates, lists) would turn the
@@ -14,7 +15,8 @@ export const MAPPING_VERSION = 1;
 /**
  * Which Bob bytes, read under which mapping context, a record is exactly the mapping of:
  * `<context>.<digest>`. The context is everything mapPerson depends on besides the person
- * (field metadata, named lists, the company's attributes, MAPPING_VERSION); the digest is the
+ * (field metadata, named lists, the company's attributes, the admins' field-mapping overrides,
+ * MAPPING_VERSION); the digest is the
  * SHA-256 of the person's JSON exactly as Bob sent it. A record with a fingerprint is the mapper's
  * whole output for those bytes (no issue, no link the planner dropped): when a later answer holds
  * the same bytes under the same context, the stored record is what mapping them again would
@@ -41,8 +43,11 @@ export function mappingContextKey(context: {
   readonly fields: readonly BobFieldDefinition[];
   readonly lists: readonly BobNamedList[];
   readonly attributes: readonly Attribute[];
+  readonly overrides?: readonly MappingOverride[];
 }): string {
-  const text = JSON.stringify([MAPPING_VERSION, context.fields, context.lists, context.attributes]);
+  // Without overrides the text is what it was before they existed: upgrading re-maps nobody.
+  const overrides = sortedOverrides(context.overrides ?? []);
+  const text = JSON.stringify(overrides.length === 0 ? [MAPPING_VERSION, context.fields, context.lists, context.attributes] : [MAPPING_VERSION, context.fields, context.lists, context.attributes, overrides]);
   return createHash("sha256").update(text).digest("base64url").slice(0, 22);
 }
 

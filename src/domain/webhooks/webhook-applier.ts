@@ -10,6 +10,7 @@ import { planSync } from "../sync/plan.js";
 import { planningScope } from "../sync/planning-scope.js";
 import { applyPlan } from "../runs/apply-batches.js";
 import { deliveryOutcomes } from "./delivery-outcomes.js";
+import { isCredentialRefusal, recordRefusal, type OnCredentialRefused } from "../integration/credential-refusal.js";
 
 /** How many pending deliveries one drain takes: their employees are fetched together (people search chunks the ids). */
 const DRAIN_LIMIT = 10_000;
@@ -49,6 +50,8 @@ export class WebhookApplier {
       readonly lock: CompanyLock;
       readonly clock: Clock;
       readonly settle?: SettleOptions;
+      /** Bob refused the stored credential during a drain (told once per refusal). */
+      readonly onCredentialRefused?: OnCredentialRefused;
     },
   ) {}
 
@@ -57,7 +60,15 @@ export class WebhookApplier {
     await this.settle(companyId);
     let applied = 0;
     for (;;) {
-      const count = await this.deps.lock.withLock(companyId, () => this.drainOnce(companyId));
+      let count: number;
+      try {
+        count = await this.deps.lock.withLock(companyId, () => this.drainOnce(companyId));
+      } catch (error) {
+        if (!isCredentialRefusal(error)) throw error;
+        // NEEDS_RECONNECT: what is pending stays ACCEPTED and is applied once an admin connects again.
+        await recordRefusal(this.deps.connections, companyId, error, this.deps.clock.now(), this.deps.onCredentialRefused);
+        return applied;
+      }
       applied += count;
       if (count < DRAIN_LIMIT) return applied;
     }
@@ -96,11 +107,14 @@ export class WebhookApplier {
   private async drainOnce(companyId: string): Promise<number> {
     const pending = await this.deps.deliveries.pending(companyId, DRAIN_LIMIT);
     if (pending.length === 0) return 0;
-    const credential = await this.deps.connections.loadCredential(companyId);
-    if (!credential) {
+    const state = await this.deps.connections.loadCredentialState(companyId);
+    if (!state) {
       await this.deps.deliveries.markFailed(pending.map((d) => d.id), "Bob is not connected for this company; nothing was applied.");
       return pending.length;
     }
+    // A refused credential is not sent to Bob again: the deliveries wait for an admin to connect.
+    if (state.refused !== null) return 0;
+    const credential = state.credential;
     const named = [...new Set(pending.flatMap((d) => d.employeeIds))];
     const deletedInBob = new Set(pending.filter((d) => d.eventType === "employee.deleted").flatMap((d) => d.employeeIds));
     const fetched = named.length > 0 ? await this.deps.runner.fetch(companyId, credential, named) : null;
@@ -116,7 +130,10 @@ export class WebhookApplier {
     for (const issue of fetched.issues) if (issue.bobEmployeeId !== null) returned.add(issue.bobEmployeeId);
     // A deleted event is trusted only once Bob no longer returns the employee.
     const deletes = [...deletedInBob].filter((id) => !returned.has(id)).flatMap((id) => directory.get(id) ?? []);
-    await applyPlan(this.deps.directory, companyId, { deletes, updates: plan.updates.map((u) => u.after), creates: plan.creates, fingerprints: plan.fingerprintRefreshes }, {
+    // Each employee's history names the latest of the drained deliveries that named them.
+    const deliveryOf = new Map(pending.flatMap((d) => d.employeeIds.map((bobId) => [bobId, d.id] as const)));
+    await applyPlan(this.deps.directory, companyId, { deletes, updates: plan.updates, creates: plan.creates, fingerprints: plan.fingerprintRefreshes }, {
+      history: { cause: "WEBHOOK", at: this.deps.clock.now(), runId: null, deliveryOf: (bobId) => deliveryOf.get(bobId) ?? null },
       batchSize: APPLY_BATCH,
       concurrency: 1,
       onCommitted: () => undefined,

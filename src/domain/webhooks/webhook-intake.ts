@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../ports/clock.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
 import type { DeliveryStore } from "../ports/delivery-store.js";
+import type { WebhookOwnerChanges } from "../ports/webhook-owner-changes.js";
 import { isPing, parseBobEvent } from "./bob-event.js";
 import { signatureMatches } from "./signature.js";
 
@@ -16,22 +17,33 @@ export type IntakeOutcome =
 const OWNER_CACHE_MS = 1_000;
 const OWNER_CACHE_MAX = 10_000;
 
-type Owner = { readonly companyId: string; readonly hookSecret: string | null };
+/** Who a webhook URL belongs to, as looked up before its body is read. */
+export interface WebhookOwner {
+  readonly webhookKey: string;
+  readonly companyId: string;
+  readonly hookSecret: string | null;
+  /** From the owner cache: a refusal is only final once the stored state says so too. */
+  readonly cached: boolean;
+}
+
+type Cached = { readonly companyId: string; readonly hookSecret: string | null; readonly at: number };
 
 /**
- * The webhook route's rules (api-http.md, "Webhook route"), transport aside: who the URL
- * belongs to, Bob's ping, the signature over the raw body, the envelope, then durable storage.
- * Nothing is stored unless the signature is right.
+ * The webhook route's rules (api-http.md, "Webhook route"), transport aside, in two steps: whose
+ * URL this is (`owner`, before the transport reads the body, so a stranger's body is never
+ * buffered), then Bob's ping, the signature over the raw body, the envelope and durable storage
+ * (`receive`). Nothing is stored unless the signature is right.
  */
-export class WebhookIntake {
+export class WebhookIntake implements WebhookOwnerChanges {
   /**
-   * Owners whose stored secret verified a delivery in the last second. Only a delivery that
-   * verifies against the cached secret uses it: any refusal (unknown key, no secret, signature
-   * mismatch, e.g. right after the admin pasted a new secret) reads the database first, so a
-   * cache entry can never turn away a delivery the stored state would accept. A burst from Bob
-   * costs one owner lookup (and one decryption) per second instead of one per delivery.
+   * Owners looked up in the last second. A burst from Bob costs one owner lookup (and one
+   * decryption) per second instead of one per delivery. A change of key or secret forgets the
+   * company's entries at once (`changed`); and since any refusal reads the database again, a
+   * cache entry can never turn away a delivery the stored state would accept.
    */
-  private readonly owners = new Map<string, Owner & { readonly at: number }>();
+  private readonly owners = new Map<string, Cached>();
+  /** Bumped by every change: a lookup that started before one must not cache what it read. */
+  private generation = 0;
 
   constructor(
     private readonly connections: ConnectionStore,
@@ -39,19 +51,25 @@ export class WebhookIntake {
     private readonly clock: Clock,
   ) {}
 
-  async receive(webhookKey: string, rawBody: Buffer, signature: string | undefined): Promise<IntakeOutcome> {
+  /** The URL's owner (cached for a second), or null: an unknown key, answered 404 unread. */
+  async owner(webhookKey: string): Promise<WebhookOwner | null> {
+    const cached = this.owners.get(webhookKey);
+    if (cached && performance.now() - cached.at < OWNER_CACHE_MS) return { webhookKey, companyId: cached.companyId, hookSecret: cached.hookSecret, cached: true };
+    return this.stored(webhookKey);
+  }
+
+  async receive(owner: WebhookOwner, rawBody: Buffer, signature: string | undefined): Promise<IntakeOutcome> {
     const text = rawBody.toString("utf8");
-    let owner = this.verifiedByCache(webhookKey, rawBody, signature);
-    if (owner === null) {
-      const stored = await this.connections.findByWebhookKey(webhookKey);
-      if (!stored) return { status: 404, reason: "unknown webhook URL" };
-      if (isPing(text)) return { status: 200, reason: "ping" };
-      if (!stored.hookSecret) return { status: 401, reason: "no hook secret stored yet" };
-      if (!signatureMatches(stored.hookSecret, rawBody, signature)) return { status: 401, reason: "missing or invalid Bob-Signature" };
-      this.remember(webhookKey, stored);
-      owner = stored;
-    } else if (isPing(text)) {
-      return { status: 200, reason: "ping" };
+    if (isPing(text)) return { status: 200, reason: "ping" };
+    const signedBy = (o: WebhookOwner) => o.hookSecret !== null && signatureMatches(o.hookSecret, rawBody, signature);
+    let verified = owner;
+    if (!signedBy(owner)) {
+      if (!owner.cached) return refusalOf(owner);
+      // A cached owner may be a second old (the admin just pasted a new secret): ask the database.
+      const fresh = await this.stored(owner.webhookKey);
+      if (!fresh) return { status: 404, reason: "unknown webhook URL" };
+      if (!signedBy(fresh)) return refusalOf(fresh);
+      verified = fresh;
     }
     let body: unknown;
     try {
@@ -62,19 +80,29 @@ export class WebhookIntake {
     const event = parseBobEvent(body);
     if (!event) return { status: 400, reason: "not a Bob event" };
     const bodyHash = createHash("sha256").update(rawBody).digest("hex");
-    const { id, duplicate } = await this.deliveries.accept(owner.companyId, event, bodyHash, this.clock.now());
+    const { id, duplicate } = await this.deliveries.accept(verified.companyId, event, bodyHash, this.clock.now());
     return { status: 202, deliveryId: id, duplicate };
   }
 
-  /** The cached owner, only when it is fresh and its secret verifies this delivery. */
-  private verifiedByCache(webhookKey: string, rawBody: Buffer, signature: string | undefined): Owner | null {
-    const cached = this.owners.get(webhookKey);
-    if (!cached?.hookSecret || performance.now() - cached.at >= OWNER_CACHE_MS) return null;
-    return signatureMatches(cached.hookSecret, rawBody, signature) ? cached : null;
+  /** Forgets every cached owner entry of the company (its key or secret just changed). */
+  changed(companyId: string): void {
+    this.generation += 1;
+    for (const [key, cached] of this.owners) if (cached.companyId === companyId) this.owners.delete(key);
   }
 
-  private remember(webhookKey: string, owner: Owner): void {
-    if (this.owners.size >= OWNER_CACHE_MAX) this.owners.clear();
-    this.owners.set(webhookKey, { companyId: owner.companyId, hookSecret: owner.hookSecret, at: performance.now() });
+  /** The stored owner, read now (and cached unless a change happened meanwhile). */
+  private async stored(webhookKey: string): Promise<WebhookOwner | null> {
+    const generation = this.generation;
+    const found = await this.connections.findByWebhookKey(webhookKey);
+    if (!found) return null;
+    if (generation === this.generation) {
+      if (this.owners.size >= OWNER_CACHE_MAX) this.owners.clear();
+      this.owners.set(webhookKey, { companyId: found.companyId, hookSecret: found.hookSecret, at: performance.now() });
+    }
+    return { webhookKey, companyId: found.companyId, hookSecret: found.hookSecret, cached: false };
   }
+}
+
+function refusalOf(owner: WebhookOwner): IntakeOutcome {
+  return owner.hookSecret ? { status: 401, reason: "missing or invalid Bob-Signature" } : { status: 401, reason: "no hook secret stored yet" };
 }

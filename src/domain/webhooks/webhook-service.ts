@@ -4,6 +4,7 @@ import { pageSize } from "../paging.js";
 import { isStorableText } from "../text.js";
 import { integrationView, type IntegrationView } from "../integration/integration.js";
 import { requireEnabled } from "../integration/integration-service.js";
+import { newWebhookKey } from "../integration/connection-service.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
 import type { DeliveryPage, DeliveryStore } from "../ports/delivery-store.js";
@@ -29,6 +30,20 @@ export class WebhookService {
     if (trimmed === "") throw badInput("The hook secret must not be empty.", "secret");
     if (!isStorableText(trimmed)) throw badInput("The hook secret must not contain control characters.", "secret");
     await this.connections.saveHookSecret(caller.companyId, trimmed);
+    return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
+  }
+
+  /**
+   * A new unguessable key for the company's webhook URL: from then on the old URL answers 404
+   * (a leaked URL stops working). The hook secret stays; Bob must be given the new URL.
+   */
+  async rotateWebhookUrl(caller: Caller): Promise<IntegrationView> {
+    requireRole(caller, "ADMIN", "rotate the webhook URL");
+    const record = await this.companies.getIntegration(caller.companyId);
+    requireEnabled(record);
+    if (!record.connection || !(await this.connections.replaceWebhookKey(caller.companyId, newWebhookKey()))) {
+      throw new DomainError("NOT_CONNECTED", "Connect Bob before rotating the webhook URL.");
+    }
     return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
   }
 

@@ -1,12 +1,12 @@
-import type DataLoader from "dataloader";
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
 import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
 import { deriveLifecycle } from "../../domain/sync/lifecycle.js";
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
-import type { AttributeIndex, Once } from "../loaders.js";
+import type { AttributeIndex, Loaders, Once } from "../loaders.js";
 import { selectsBelow } from "../selection.js";
+import { isSliced } from "../time-slicing.js";
 import { AttributeValue, Employee, EmployeeConnection, Lifecycle } from "../types/employee.js";
 
 @Resolver(() => Employee)
@@ -20,7 +20,12 @@ export class EmployeeResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<EmployeeConnection> {
     const [page] = await Promise.all([ctx.services.sync.employees(ctx.caller, { first, after, lifecycle }), attributesIfSelected(ctx, info)]);
-    return connectionOf(page.employees, ({ employee }) => employee as unknown as Employee, page);
+    const connection = connectionOf(page.employees, ({ employee }) => employee as unknown as Employee, page);
+    if (!isSliced(page.employees.length)) return connection;
+    // A large page is completed in slices (time-slicing.ts), each slice whole in its turn: what
+    // its rows load arrives first, in the batches the whole page would have used.
+    await preloadForPage(ctx, info, page.employees.map((e) => e.employee));
+    return { ...connection, edges: ctx.loaders.slicing.sliceList(connection.edges) as EmployeeConnection["edges"] };
   }
 
   @Query(() => Employee, { nullable: true })
@@ -32,7 +37,7 @@ export class EmployeeResolver {
   @FieldResolver(() => Employee, { nullable: true })
   manager(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<Employee | null> | null {
     if (!employee.managerBobId) return null;
-    return ctx.loaders.employeeByBobId.load(employee.managerBobId) as unknown as Promise<Employee | null>;
+    return ctx.loaders.employee(employee.managerBobId) as unknown as Promise<Employee | null>;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: "Whole months from start date to today; null before the start date." })
@@ -52,7 +57,7 @@ export class EmployeeResolver {
 
   @FieldResolver(() => [AttributeValue], { description: "Every attribute with a value, standard and custom." })
   attributes(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): AttributeValue[] | Promise<AttributeValue[]> {
-    return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, ctx.loaders.employeeByBobId));
+    return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, ctx.loaders.employee));
   }
 }
 
@@ -63,6 +68,23 @@ export class EmployeeResolver {
  */
 function attributesIfSelected(ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<unknown> | null {
   return selectsBelow(info, "attributes") ? ctx.loaders.attributes.get() : null;
+}
+
+/**
+ * Before a page is completed in slices: today, and the managers and referenced employees of its
+ * rows (one batch, as the rows' own loads would make), when the operation selects them.
+ */
+async function preloadForPage(ctx: GraphQLContext, info: GraphQLResolveInfo, employees: readonly DirectoryEmployee[]): Promise<void> {
+  const bobIds = new Set<string>();
+  if (selectsBelow(info, "manager")) for (const e of employees) if (e.managerBobId) bobIds.add(e.managerBobId);
+  const index = selectsBelow(info, "attributes") ? ctx.loaders.attributes.now() : undefined;
+  if (index) {
+    for (const e of employees) {
+      for (const [attributeId, stored] of Object.entries(e.attributes)) if (index.byId.get(attributeId)?.attribute.type === "EMPLOYEE") bobIds.add(stored);
+    }
+  }
+  const today = ["lifecycle", "surveyable", "tenureMonths"].some((name) => selectsBelow(info, name)) ? ctx.loaders.today.get() : null;
+  await Promise.all([bobIds.size > 0 ? ctx.loaders.employeeByBobId.loadMany([...bobIds]) : null, today]);
 }
 
 /** Synchronous once the request's value has arrived: no promise per field of every row. */
@@ -76,12 +98,13 @@ function withValue<T, R>(value: Once<T>, use: (v: T) => R | Promise<R>): R | Pro
  * An EMPLOYEE value is stored as the referenced person's Bob id; it is answered as that
  * employee's Peakon id, with the employee (both null when not in the company's directory),
  * loaded through the request's employee loader: one batch for the whole page, whatever its size.
- * Values of every other type are there at once, without a promise.
+ * Values of every other type, and references to employees the request has loaded, are there at
+ * once, without a promise.
  */
 export function attributeValuesOf(
   employee: DirectoryEmployee,
   index: AttributeIndex,
-  employees: DataLoader<string, DirectoryEmployee | null>,
+  employees: Loaders["employee"],
 ): AttributeValue[] | Promise<AttributeValue[]> {
   const ranked: { rank: number; value: AttributeValue }[] = [];
   let references: { value: AttributeValue; bobId: string }[] | null = null;
@@ -97,12 +120,14 @@ export function attributeValuesOf(
   const values = ranked.map((r) => r.value);
   if (references === null) return values;
   const pending = references;
-  return Promise.all(pending.map((r) => employees.load(r.bobId))).then((found) => {
+  const found = pending.map((r) => employees(r.bobId));
+  const fill = (referencedEmployees: readonly (DirectoryEmployee | null)[]): AttributeValue[] => {
     pending.forEach((r, i) => {
-      const referenced = found[i] ?? null;
+      const referenced = referencedEmployees[i] ?? null;
       r.value.value = referenced?.id ?? null;
       r.value.employee = referenced as unknown as Employee | null;
     });
     return values;
-  });
+  };
+  return found.some((f) => f instanceof Promise) ? Promise.all(found).then(fill) : fill(found as (DirectoryEmployee | null)[]);
 }

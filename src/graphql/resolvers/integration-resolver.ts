@@ -20,7 +20,7 @@ export class IntegrationResolver {
     return (await ctx.services.integration.enable(ctx.caller)) as Integration;
   }
 
-  @Mutation(() => Integration, { description: "Change the deletion safeguard, the reconciliation schedule or the company's time zone. Absent fields keep their value." })
+  @Mutation(() => Integration, { description: "Change the deletion safeguard, the reconciliation schedule, the company's time zone or the notification URL. Absent fields keep their value; a new notification URL answers its signing secret once (notificationSecret)." })
   async updateSyncSettings(
     @Arg("input", () => UpdateSyncSettingsInput) input: UpdateSyncSettingsInput,
     @Ctx() ctx: GraphQLContext,

@@ -3,15 +3,10 @@ import type { SyncProgressEvent, SyncRunRecord } from "../../domain/runs/sync-ru
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import { progressStream } from "../progress-stream.js";
-import { EmployeeChange, FieldMapping, SyncIssue, SyncProgress, SyncRun, SyncRunConnection, SynchronizeNowInput } from "../types/sync.js";
+import { EmployeeChange, SyncIssue, SyncProgress, SyncRun, SyncRunConnection, SynchronizeNowInput } from "../types/sync.js";
 
 @Resolver(() => SyncRun)
 export class SyncResolver {
-  @Query(() => [FieldMapping], { description: "For every Bob field (from Bob's field metadata, fetched live), how it maps to Peakon." })
-  async fieldMappings(@Ctx() ctx: GraphQLContext): Promise<FieldMapping[]> {
-    return (await ctx.services.sync.fieldMappings(ctx.caller)) as FieldMapping[];
-  }
-
   @Query(() => SyncRunConnection, { description: "Newest first." })
   async syncRuns(
     @Ctx() ctx: GraphQLContext,

@@ -11,6 +11,11 @@ export class WebhookResolver {
     return (await ctx.services.webhooks.setHookSecret(ctx.caller, input.secret)) as Integration;
   }
 
+  @Mutation(() => Integration, { description: "A new webhook URL for the company; the old one answers 404 from then on. The hook secret stays." })
+  async rotateWebhookUrl(@Ctx() ctx: GraphQLContext): Promise<Integration> {
+    return (await ctx.services.webhooks.rotateWebhookUrl(ctx.caller)) as Integration;
+  }
+
   @Query(() => WebhookDeliveryConnection, { description: "Newest first: what arrived on the webhook URL and what became of it." })
   async webhookDeliveries(
     @Ctx() ctx: GraphQLContext,

@@ -4,6 +4,7 @@ export enum IntegrationStatus {
   NOT_ENABLED = "NOT_ENABLED",
   DISCONNECTED = "DISCONNECTED",
   CONNECTED = "CONNECTED",
+  NEEDS_RECONNECT = "NEEDS_RECONNECT",
 }
 registerEnumType(IntegrationStatus, {
   name: "IntegrationStatus",
@@ -11,6 +12,7 @@ registerEnumType(IntegrationStatus, {
     NOT_ENABLED: { description: "Support has not enabled the feature for this company." },
     DISCONNECTED: { description: "Enabled, no credential stored." },
     CONNECTED: { description: "A verified Bob credential is stored." },
+    NEEDS_RECONNECT: { description: "Bob refused the stored credential (401/403) during a sync or webhook application; syncs and applications pause until an admin connects again." },
   },
 });
 

@@ -12,6 +12,9 @@ export class SyncSettings {
 
   @Field(() => String, { description: "IANA time zone of the company's calendar day: its today for lifecycle, surveyable and tenure. Default UTC." })
   timeZone!: string;
+
+  @Field(() => String, { nullable: true, description: "HTTPS URL that receives signed JSON notifications (credential refused, run HELD, run FAILED, no successful sync for a day); null = none." })
+  notificationUrl!: string | null;
 }
 
 @ObjectType({ description: "Something the admin should fix in Bob.", simpleResolvers: true })
@@ -40,7 +43,7 @@ export class Integration {
   @Field(() => DateTimeScalar, { nullable: true })
   connectedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: "Unique to the company, unguessable; null unless CONNECTED." })
+  @Field(() => String, { nullable: true, description: "Unique to the company, unguessable; null unless connected (kept while NEEDS_RECONNECT: deliveries still arrive and wait)." })
   webhookUrl!: string | null;
 
   @Field(() => Boolean, { description: "A hook secret is stored: Bob's webhooks are accepted." })
@@ -51,6 +54,13 @@ export class Integration {
 
   @Field(() => [IntegrationWarning], { description: "What the admin should fix in Bob, e.g. fields the credential cannot see (found at connect and by every full sync)." })
   warnings!: IntegrationWarning[];
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Shown once: the secret that signs notifications (X-Gateway-Signature: sha256=<hex HMAC-SHA256 of the raw body>), only in the answer of the updateSyncSettings call that set a new notificationUrl; null everywhere else. Store it at the receiver.",
+  })
+  notificationSecret!: string | null;
 }
 
 @InputType()
@@ -63,6 +73,9 @@ export class UpdateSyncSettingsInput {
 
   @Field(() => String, { nullable: true, description: "An IANA time zone name such as Europe/Copenhagen (at most 64 characters); anything else is BAD_USER_INPUT." })
   timeZone?: string | null;
+
+  @Field(() => String, { nullable: true, description: "An absolute https:// URL (http:// allowed outside production), at most 2,000 characters, not an internal address; \"\" turns notifications off. A new URL returns a new signing secret once (Integration.notificationSecret)." })
+  notificationUrl?: string | null;
 }
 
 @InputType({ description: "Legacy Bob API access token: accessToken alone. Bob service user: serviceUserId too." })

@@ -8,6 +8,7 @@ export enum MappingStatus {
   TYPE_MISMATCH = "TYPE_MISMATCH",
   NO_MATCHING_ATTRIBUTE = "NO_MATCHING_ATTRIBUTE",
   AMBIGUOUS = "AMBIGUOUS",
+  OVERRIDDEN = "OVERRIDDEN",
 }
 registerEnumType(MappingStatus, {
   name: "MappingStatus",
@@ -17,6 +18,7 @@ registerEnumType(MappingStatus, {
     TYPE_MISMATCH: { description: "Custom: same name, incompatible type." },
     NO_MATCHING_ATTRIBUTE: { description: "Custom: no Peakon attribute of that name." },
     AMBIGUOUS: { description: "Two or more Bob fields share the name." },
+    OVERRIDDEN: { description: "An admin mapped this field explicitly (attribute null: excluded)." },
   },
 });
 
@@ -70,6 +72,12 @@ export class FieldMapping {
   @Field(() => String, { nullable: true, description: "Plain words for every status but STANDARD and COMPATIBLE." }) reason!: string | null;
 }
 
+@InputType()
+export class SetFieldMappingInput {
+  @Field(() => String) bobFieldId!: string;
+  @Field(() => ID, { nullable: true, description: "Null: this Bob field is never synced." }) attributeId?: string | null;
+}
+
 @ObjectType({ simpleResolvers: true })
 export class SyncCounts {
   @Field(() => Int) fetched!: number;
@@ -78,6 +86,8 @@ export class SyncCounts {
   @Field(() => Int) deleted!: number;
   @Field(() => Int) unchanged!: number;
   @Field(() => Int) skipped!: number;
+  @Field(() => Int, { description: "Employees this run changed although real-time updates were on when it started (0 otherwise): changes the webhooks missed." })
+  driftRepaired!: number;
 }
 
 @ObjectType({ description: "A problem with one employee; it never stops the others.", simpleResolvers: true })

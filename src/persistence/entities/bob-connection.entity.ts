@@ -21,6 +21,9 @@ export const BobConnectionSchema = defineEntity({
     hookSecretKeyId: p.string().length(32).nullable(),
     /** What the last look at the credential's visibility found (IntegrationWarning[]); null: not looked yet. */
     fieldWarnings: p.json<unknown>().nullable(),
+    /** Why Bob refused the stored credential during a sync or webhook application (NEEDS_RECONNECT); cleared by connecting. */
+    refusedReason: p.text().nullable(),
+    refusedAt: p.datetime().nullable(),
   },
 });
 

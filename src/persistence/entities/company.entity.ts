@@ -16,6 +16,11 @@ export const CompanySchema = defineEntity({
     reconcileEveryHours: p.integer().nullable(),
     /** IANA zone whose calendar day is the company's "today" (surveyability, tenure). */
     timeZone: p.string().length(64).default("UTC"),
+    /** Where signed notifications go (domain/notifications); null: none. */
+    notificationUrl: p.string().length(2048).nullable(),
+    /** The notifications' HMAC key, sealed like the Bob secrets; set with the URL, shown once. */
+    notificationSecretCiphertext: p.text().nullable(),
+    notificationSecretKeyId: p.string().length(32).nullable(),
   },
 });
 

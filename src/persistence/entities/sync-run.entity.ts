@@ -8,7 +8,11 @@ import { Company } from "./company.entity.js";
 export const SyncRunSchema = defineEntity({
   name: "SyncRun",
   tableName: "sync_run",
-  indexes: [{ name: "sync_run_company_seq_index", properties: ["company", "seq"] }],
+  indexes: [
+    { name: "sync_run_company_seq_index", properties: ["company", "seq"] },
+    // Retention finds expired runs by it (Migration20261207110000).
+    { name: "sync_run_queued_at_index", properties: ["queuedAt"] },
+  ],
   uniques: [
     {
       // At most one QUEUED or RUNNING run per company and kind: replicas racing to start a sync
@@ -35,6 +39,8 @@ export const SyncRunSchema = defineEntity({
     deleted: p.integer().default(0),
     unchanged: p.integer().default(0),
     skipped: p.integer().default(0),
+    /** Employees changed although real-time updates were on when the run started (drift the webhooks missed). */
+    driftRepaired: p.integer().default(0),
     processed: p.integer().default(0),
     total: p.integer().nullable(),
     issueCount: p.integer().default(0),
@@ -42,6 +48,8 @@ export const SyncRunSchema = defineEntity({
     error: p.text().nullable(),
     /** The plan a HELD run waits to apply (creates, updates, deletes), serialised; lazy: megabytes for a large company, read only to apply it. */
     heldPlan: p.json<unknown>().nullable().lazy(),
+    /** How the run's plan changes today's surveyable population (domain/survey/survey-impact.ts); null before planning or before Migration20261207130000. Lazy: up to 10,000 employees. */
+    surveyImpact: p.json<unknown>().nullable().lazy(),
   },
 });
 

@@ -3,8 +3,9 @@ import { Company } from "./company.entity.js";
 
 /**
  * One delivery that arrived on a company's webhook URL, stored before it is acknowledged.
- * `bodyHash` identifies a delivery Bob sent again (same body): the copy is kept as IGNORED with
- * no hash, so the original alone is applied.
+ * `bodyHash` identifies a delivery Bob sent again (same body): it is not stored again, only
+ * counted in the first record's `replays`, so the original alone is applied. (Rows from before
+ * that count, IGNORED copies with no hash, may remain.)
  */
 export const WebhookDeliverySchema = defineEntity({
   name: "WebhookDelivery",
@@ -12,6 +13,8 @@ export const WebhookDeliverySchema = defineEntity({
   indexes: [
     { name: "webhook_delivery_company_seq_index", properties: ["company", "seq"] },
     { name: "webhook_delivery_pending_index", properties: ["company", "status"] },
+    // Retention finds expired deliveries by it (Migration20261207110000).
+    { name: "webhook_delivery_received_at_index", properties: ["receivedAt"] },
   ],
   uniques: [
     {
@@ -33,6 +36,8 @@ export const WebhookDeliverySchema = defineEntity({
     bodyHash: p.string().length(64).nullable(),
     appliedAt: p.datetime().nullable(),
     attempts: p.integer().default(0),
+    /** How many times the same body arrived again after this record (none stored). */
+    replays: p.integer().default(0),
     /** Issues of the employee it named (SyncIssue[]): why it was SKIPPED, or what was dropped. */
     issues: p.json<unknown>().nullable(),
   },

@@ -9,6 +9,13 @@ import { Migration20261130144216 } from "./Migration20261130144216.js";
 import { Migration20261204220000 } from "./Migration20261204220000.js";
 import { Migration20261204230000 } from "./Migration20261204230000.js";
 import { Migration20261206200000 } from "./Migration20261206200000.js";
+import { Migration20261207100000 } from "./Migration20261207100000.js";
+import { Migration20261207120000 } from "./Migration20261207120000.js";
+import { Migration20261207110000 } from "./Migration20261207110000.js";
+import { Migration20261207140000 } from "./Migration20261207140000.js";
+import { Migration20261207130000 } from "./Migration20261207130000.js";
+import { Migration20261207160000 } from "./Migration20261207160000.js";
+import { Migration20261207150000 } from "./Migration20261207150000.js";
 
 /** Applied in this order; a new migration is appended, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +29,11 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261204220000", class: Migration20261204220000 },
   { name: "Migration20261204230000", class: Migration20261204230000 },
   { name: "Migration20261206200000", class: Migration20261206200000 },
+  { name: "Migration20261207100000", class: Migration20261207100000 },
+  { name: "Migration20261207120000", class: Migration20261207120000 },
+  { name: "Migration20261207110000", class: Migration20261207110000 },
+  { name: "Migration20261207130000", class: Migration20261207130000 },
+  { name: "Migration20261207140000", class: Migration20261207140000 },
+  { name: "Migration20261207160000", class: Migration20261207160000 },
+  { name: "Migration20261207150000", class: Migration20261207150000 },
 ];

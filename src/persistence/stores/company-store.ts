@@ -6,9 +6,15 @@ import type { Database } from "../database.js";
 import { Attribute, Company } from "../entities/index.js";
 import type { CredentialKind } from "../../domain/integration/integration.js";
 import { parseFieldWarnings } from "./connection-store.js";
+import type { SecretBox } from "../../security/secret-box.js";
+import { notificationSecretContext } from "./notification-store.js";
 
 export class OrmCompanyStore implements CompanyStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Seals the notification signing secret; without it none can be set. */
+    private readonly box?: SecretBox,
+  ) {}
 
   async ensureCompany(companyId: string, standardAttributes: readonly StandardAttributeSpec[]): Promise<void> {
     // Two first requests of a new company may race: "on conflict do nothing" makes both win.
@@ -25,9 +31,9 @@ export class OrmCompanyStore implements CompanyStore {
     // One statement: every request of an admin, and every run, starts with this read.
     const [row] = await this.db.query<IntegrationRow>(
       null,
-      `select c.id, c.integration_enabled, c.time_zone, c.deletion_safeguard_percent, c.reconcile_every_hours,
+      `select c.id, c.integration_enabled, c.time_zone, c.deletion_safeguard_percent, c.reconcile_every_hours, c.notification_url,
               b.credential_kind, b.credential_ciphertext is not null as has_credential, b.token_hint, b.connected_at,
-              b.webhook_key, b.hook_secret_ciphertext is not null as has_hook_secret, b.field_warnings
+              b.webhook_key, b.hook_secret_ciphertext is not null as has_hook_secret, b.field_warnings, b.refused_reason
        from company c left join bob_connection b on b.company_id = c.id where c.id = $1`,
       [companyId],
     );
@@ -46,12 +52,22 @@ export class OrmCompanyStore implements CompanyStore {
     return this.getIntegration(companyId);
   }
 
-  async updateSettings(companyId: string, settings: SyncSettings): Promise<IntegrationRecord> {
+  async updateSettings(companyId: string, settings: SyncSettings, notificationSecret?: string | null): Promise<IntegrationRecord> {
     const em = this.db.em();
     const company = await em.findOneOrFail(Company, companyId);
     company.deletionSafeguardPercent = settings.deletionSafeguardPercent;
     company.reconcileEveryHours = settings.reconcileEveryHours;
     company.timeZone = settings.timeZone;
+    company.notificationUrl = settings.notificationUrl;
+    if (settings.notificationUrl === null) {
+      company.notificationSecretCiphertext = null;
+      company.notificationSecretKeyId = null;
+    } else if (notificationSecret) {
+      if (!this.box) throw new Error("OrmCompanyStore needs a SecretBox to store a notification secret");
+      const sealed = this.box.seal(notificationSecret, notificationSecretContext(companyId));
+      company.notificationSecretCiphertext = sealed.ciphertext;
+      company.notificationSecretKeyId = sealed.keyId;
+    }
     await em.flush();
     return this.getIntegration(companyId);
   }
@@ -61,7 +77,8 @@ export class OrmCompanyStore implements CompanyStore {
       `select c.id, c.reconcile_every_hours as every_hours,
               (select max(r.queued_at) from sync_run r where r.company_id = c.id and not r.dry_run) as last_at
        from company c join bob_connection b on b.company_id = c.id
-       where c.integration_enabled and c.reconcile_every_hours is not null and b.credential_ciphertext is not null`,
+       where c.integration_enabled and c.reconcile_every_hours is not null and b.credential_ciphertext is not null
+         and b.refused_reason is null`,
     );
     return rows.map((r) => ({ companyId: r.id, everyHours: Number(r.every_hours), lastFullSyncAt: r.last_at ? new Date(r.last_at) : null }));
   }
@@ -73,6 +90,7 @@ interface IntegrationRow {
   time_zone: string;
   deletion_safeguard_percent: number;
   reconcile_every_hours: number | null;
+  notification_url: string | null;
   credential_kind: string | null;
   has_credential: boolean | null;
   token_hint: string | null;
@@ -80,6 +98,7 @@ interface IntegrationRow {
   webhook_key: string | null;
   has_hook_secret: boolean | null;
   field_warnings: unknown;
+  refused_reason: string | null;
 }
 
 function rowToRecord(row: IntegrationRow): IntegrationRecord {
@@ -90,6 +109,7 @@ function rowToRecord(row: IntegrationRow): IntegrationRecord {
       deletionSafeguardPercent: Number(row.deletion_safeguard_percent),
       reconcileEveryHours: row.reconcile_every_hours === null ? null : Number(row.reconcile_every_hours),
       timeZone: row.time_zone,
+      notificationUrl: row.notification_url ?? null,
     },
     connection:
       row.has_credential && row.connected_at !== null && row.webhook_key !== null
@@ -100,6 +120,7 @@ function rowToRecord(row: IntegrationRow): IntegrationRecord {
             webhookKey: row.webhook_key,
             hasHookSecret: row.has_hook_secret === true,
             warnings: parseFieldWarnings(row.field_warnings),
+            refusedReason: row.refused_reason ?? null,
           }
         : null,
   };

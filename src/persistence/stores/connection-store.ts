@@ -21,8 +21,8 @@ export function parseFieldWarnings(json: unknown): IntegrationWarning[] {
 }
 
 /** The AAD binding a sealed secret to its company: a copied ciphertext opens nowhere else. */
-const credentialContext = (companyId: string) => `bob-credential:${companyId}`;
-const hookSecretContext = (companyId: string) => `bob-hook-secret:${companyId}`;
+export const credentialContext = (companyId: string) => `bob-credential:${companyId}`;
+export const hookSecretContext = (companyId: string) => `bob-hook-secret:${companyId}`;
 
 export class OrmConnectionStore implements ConnectionStore {
   constructor(
@@ -40,6 +40,9 @@ export class OrmConnectionStore implements ConnectionStore {
       tokenHint: stored.tokenHint,
       connectedAt: stored.connectedAt,
       fieldWarnings: [...stored.fieldWarnings],
+      // A credential stored anew has not been refused.
+      refusedReason: null,
+      refusedAt: null,
     };
     // One statement: concurrent connects of one company cannot create two webhook keys.
     await em
@@ -62,7 +65,30 @@ export class OrmConnectionStore implements ConnectionStore {
         hookSecretCiphertext: null,
         hookSecretKeyId: null,
         fieldWarnings: null,
+        refusedReason: null,
+        refusedAt: null,
       });
+  }
+
+  async markRefused(companyId: string, reason: string, at: Date): Promise<boolean> {
+    const rows = await this.db.query<{ company_id: string }>(
+      null,
+      `update bob_connection set refused_reason = $2, refused_at = $3
+       where company_id = $1 and credential_ciphertext is not null and refused_reason is null returning company_id`,
+      [companyId, reason, at],
+    );
+    return rows.length > 0;
+  }
+
+  async loadCredentialState(companyId: string): Promise<{ credential: BobCredential; refused: string | null } | null> {
+    const [row] = await this.db.query<{ credential_ciphertext: string | null; credential_key_id: string | null; refused_reason: string | null }>(
+      null,
+      `select credential_ciphertext, credential_key_id, refused_reason from bob_connection where company_id = $1`,
+      [companyId],
+    );
+    if (!row?.credential_ciphertext || !row.credential_key_id) return null;
+    const plaintext = this.box.open({ keyId: row.credential_key_id, ciphertext: row.credential_ciphertext }, credentialContext(companyId));
+    return { credential: sealedCredentialSchema.parse(JSON.parse(plaintext)), refused: row.refused_reason };
   }
 
   async saveFieldWarnings(companyId: string, warnings: readonly IntegrationWarning[]): Promise<void> {
@@ -89,6 +115,11 @@ export class OrmConnectionStore implements ConnectionStore {
   async saveHookSecret(companyId: string, secret: string): Promise<void> {
     const sealed = this.box.seal(secret, hookSecretContext(companyId));
     await this.db.em().nativeUpdate(BobConnection, { company: companyId, credentialCiphertext: { $ne: null } }, { hookSecretCiphertext: sealed.ciphertext, hookSecretKeyId: sealed.keyId });
+  }
+
+  async replaceWebhookKey(companyId: string, newWebhookKey: string): Promise<boolean> {
+    const changed = await this.db.em().nativeUpdate(BobConnection, { company: companyId, credentialCiphertext: { $ne: null } }, { webhookKey: newWebhookKey });
+    return changed > 0;
   }
 
   async findByWebhookKey(webhookKey: string): Promise<{ companyId: string; hookSecret: string | null } | null> {

@@ -11,8 +11,6 @@ import type { Database } from "../database.js";
 import { WebhookDelivery } from "../entities/index.js";
 import { GroupCommit, type ItemOutcome } from "./group-commit.js";
 
-const DUPLICATE_NOTE = "Duplicate of a delivery already received; applied once.";
-
 interface Incoming {
   readonly id: string;
   readonly companyId: string;
@@ -36,10 +34,10 @@ interface PendingRow {
   employee_ids: string[] | string;
 }
 
-/** The JSON rows jsonb_to_recordset reads for an insert of deliveries. */
-function recordset(items: readonly Incoming[], copies: boolean): string {
+/** The JSON rows jsonb_to_recordset reads for an insert of deliveries: the first of each body, with how many more came with it. */
+function recordset(firsts: readonly First[]): string {
   return JSON.stringify(
-    items.map((it, n) => ({
+    firsts.map(({ item: it, copies }, n) => ({
       n,
       id: it.id,
       company_id: it.companyId,
@@ -47,15 +45,23 @@ function recordset(items: readonly Incoming[], copies: boolean): string {
       event_type: it.event.type,
       bob_employee_id: it.event.employeeIds[0] ?? null,
       employee_ids: it.event.employeeIds,
-      status: copies ? "IGNORED" : it.status,
-      body_hash: copies ? null : it.bodyHash,
-      error: copies ? DUPLICATE_NOTE : null,
+      status: it.status,
+      body_hash: it.bodyHash,
+      replays: copies,
     })),
   );
 }
 
+/** The first delivery of a body in a group, and how many more of it the group holds. */
+interface First {
+  readonly item: Incoming;
+  copies: number;
+}
+
 const RECORDSET = sql.raw(`r(n int, id uuid, company_id varchar, received_at timestamptz, event_type varchar, bob_employee_id varchar,
-  employee_ids jsonb, status varchar, body_hash varchar, error text)`);
+  employee_ids jsonb, status varchar, body_hash varchar, replays int)`);
+
+const bodyKey = (it: Incoming): string => `${it.companyId}\u0000${it.bodyHash}`;
 
 export class OrmDeliveryStore implements DeliveryStore {
   /**
@@ -98,43 +104,41 @@ export class OrmDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * One transaction: the deliveries (the first of each body; a body already stored, or earlier in
-   * this group, is kept as an IGNORED copy), then one webhook-apply job per company with new work.
+   * One transaction: the deliveries, one row per body (a body already stored, or earlier in this
+   * group, is not stored again: it is counted in its first record's `replays` and answered with
+   * that record's id), then one webhook-apply job per company with new work. One statement
+   * either inserts or counts, so concurrent groups (or replicas) cannot both store a body.
    */
   private async insert(items: readonly Incoming[]): Promise<Accepted[]> {
-    const seen = new Set<string>();
-    const candidates: Incoming[] = [];
+    const firsts = new Map<string, First>();
     for (const it of items) {
-      const key = `${it.companyId}\u0000${it.bodyHash}`;
-      if (!seen.has(key)) candidates.push(it);
-      seen.add(key);
+      const first = firsts.get(bodyKey(it));
+      if (first) first.copies += 1;
+      else firsts.set(bodyKey(it), { item: it, copies: 0 });
     }
-    const originals = recordset(candidates, false);
     // Kysely's own transaction: the ORM's unit of work has nothing to flush here, and skipping it
     // is measurably cheaper on this hot path.
     const sent = await this.db.em().getKysely().transaction().execute(async (trx) => {
-      const inserted = await sql<{ id: string }>`
-        insert into webhook_delivery (id, company_id, received_at, event_type, bob_employee_id, employee_ids, status, body_hash, error)
-        select r.id, r.company_id, r.received_at, r.event_type, r.bob_employee_id, r.employee_ids, r.status, r.body_hash, r.error
-        from jsonb_to_recordset(${originals}::jsonb) as ${RECORDSET}
+      const rows = await sql<{ id: string; company_id: string; body_hash: string }>`
+        insert into webhook_delivery (id, company_id, received_at, event_type, bob_employee_id, employee_ids, status, body_hash, replays)
+        select r.id, r.company_id, r.received_at, r.event_type, r.bob_employee_id, r.employee_ids, r.status, r.body_hash, r.replays
+        from jsonb_to_recordset(${recordset([...firsts.values()])}::jsonb) as ${RECORDSET}
         order by r.n
-        on conflict (company_id, body_hash) where body_hash is not null do nothing
-        returning id`.execute(trx);
-      const stored = new Set(inserted.rows.map((r) => r.id));
-      const copies = items.filter((it) => !stored.has(it.id));
-      if (copies.length > 0) {
-        await sql`
-          insert into webhook_delivery (id, company_id, received_at, event_type, bob_employee_id, employee_ids, status, body_hash, error)
-          select r.id, r.company_id, r.received_at, r.event_type, r.bob_employee_id, r.employee_ids, r.status, r.body_hash, r.error
-          from jsonb_to_recordset(${recordset(copies, true)}::jsonb) as ${RECORDSET}
-          order by r.n`.execute(trx);
-      }
-      const companies = new Set(items.filter((it) => stored.has(it.id) && it.status === "ACCEPTED").map((it) => it.companyId));
+        on conflict (company_id, body_hash) where body_hash is not null
+        do update set replays = webhook_delivery.replays + excluded.replays + 1
+        returning id, company_id, body_hash`.execute(trx);
+      const stored = new Map(rows.rows.map((r) => [`${r.company_id}\u0000${r.body_hash}`, r.id]));
+      const inserted = new Set([...firsts.values()].filter((f) => stored.get(bodyKey(f.item)) === f.item.id).map((f) => f.item));
+      const companies = new Set([...inserted].filter((it) => it.status === "ACCEPTED").map((it) => it.companyId));
       for (const companyId of companies) await this.jobs.sendWebhookApply({ companyId }, trx as never);
-      return { stored, jobs: companies.size };
+      return { stored, inserted, jobs: companies.size };
     });
     if (sent.jobs > 0) this.jobs.wake(QUEUES.webhookApply);
-    return items.map((it) => ({ id: it.id, duplicate: !sent.stored.has(it.id) }));
+    return items.map((it) => {
+      const id = sent.stored.get(bodyKey(it));
+      if (id === undefined) throw new Error("a delivery's body was neither stored nor found stored");
+      return { id, duplicate: !sent.inserted.has(it) };
+    });
   }
 
   async pending(companyId: string, limit: number): Promise<DeliveryRecord[]> {

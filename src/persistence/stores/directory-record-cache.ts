@@ -27,12 +27,21 @@ interface Kept {
  * larger than that is not kept at all.
  */
 export class DirectoryRecordCache {
+  /** get() answered from memory, or not (metrics). */
+  readonly stats = { hits: 0, misses: 0 };
   private readonly kept = new Map<string, Kept>();
   private total = 0;
 
   constructor(private readonly maxEmployees: number) {}
 
   get(companyId: string, version: string): ReadonlyMap<string, EmployeeRecord> | null {
+    const records = this.read(companyId, version);
+    if (records === null) this.stats.misses++;
+    else this.stats.hits++;
+    return records;
+  }
+
+  private read(companyId: string, version: string): ReadonlyMap<string, EmployeeRecord> | null {
     const entry = this.kept.get(companyId);
     if (entry === undefined) return null;
     if (entry.version !== version) {
@@ -91,7 +100,7 @@ export class DirectoryRecordCache {
    */
   patchFingerprints(companyId: string, from: string, to: string, entries: readonly SourceFingerprintEntry[]): void {
     if (this.kept.get(companyId)?.version !== from) return;
-    const records = this.get(companyId, from);
+    const records = this.read(companyId, from);
     if (records === null) return;
     const updates: EmployeeRecord[] = [];
     for (const { bobId, fingerprint } of entries) {

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/sql";
-import type { DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
+import type { BatchHistory, DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
 import { fingerprintOf, withSourceFingerprint } from "../../domain/sync/source-fingerprint.js";
 import type { Lifecycle } from "../../domain/sync/lifecycle.js";
@@ -70,6 +70,11 @@ export class SqlDirectoryStore implements DirectoryStore {
   ) {
     this.cache = new DirectoryRecordCache(options.cachedEmployees ?? DEFAULT_CACHED_EMPLOYEES);
     this.slots = new AttributeSlots(db);
+  }
+
+  /** Hits and misses of the in-memory directory records (metrics). */
+  get cacheStats(): { readonly hits: number; readonly misses: number } {
+    return this.cache.stats;
   }
 
   private async recordsByBobId(rows: readonly EmployeeRow[]): Promise<Map<string, EmployeeRecord>> {
@@ -147,6 +152,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     const deletes = batch.deletes.length > 0 ? JSON.stringify(batch.deletes) : null;
     if (upserts.length > 0) await this.slots.ensureIds(upserts.map((r) => r.attributes));
     const rows = upserts.length > 0 ? recordsetJson(upserts, this.slots) : null;
+    const history = batch.history ? { ...batch.history, rows: historyRowsJson(batch.history) } : null;
     const moved = await this.db.em().transactional(async (em) => {
       // Each statement that changes rows moves the directory version once per kind of change (the
       // triggers: deleted, inserted, updated), counted here to know where this transaction began
@@ -181,6 +187,14 @@ export class SqlDirectoryStore implements DirectoryStore {
         );
         if (Number(written?.inserted) > 0) moves++;
         if (Number(written?.updated) > 0) moves++;
+      }
+      if (history !== null) {
+        await this.db.query(
+          em,
+          `insert into employee_history (company_id, bob_id, at, action, cause, run_id, delivery_id, fields)
+           select $1, r.b, $2, r.a, $3, $4, r.d, r.f from jsonb_to_recordset($5::jsonb) as r(b text, a text, d uuid, f jsonb)`,
+          [companyId, history.at, history.cause, history.runId, history.rows],
+        );
       }
       // The fingerprints last: their moves come after the batch's own.
       const fingerprintMoves = await this.updateFingerprints(em, companyId, fingerprints);
@@ -259,6 +273,12 @@ export class SqlDirectoryStore implements DirectoryStore {
     await this.ensureSlotsOf(rows);
     return rows.map((row) => toEmployee(row, this.slots));
   }
+
+  async employeesOf(companyId: string): Promise<DirectoryEmployee[]> {
+    const rows = await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [companyId]);
+    await this.ensureSlotsOf(rows);
+    return rows.map((row) => toEmployee(row, this.slots));
+  }
 }
 
 /** The JSON array jsonb_to_recordset reads: one object per record, keys as the RECORDSET_TYPES columns. */
@@ -321,4 +341,9 @@ function toEmployee(row: EmployeeRow, slots: AttributeSlots): DirectoryEmployee 
 function storedAttributes(row: EmployeeRow): Record<string, string> {
   if (typeof row.attributes === "string") row.attributes = JSON.parse(row.attributes) as Record<string, string>;
   return row.attributes;
+}
+
+/** A batch's history rows as one JSON parameter; fields as [key, before, after] triples. */
+function historyRowsJson(history: BatchHistory): string {
+  return JSON.stringify(history.rows.map((r) => ({ b: r.bobId, a: r.action, d: r.deliveryId, f: r.fields === null ? null : r.fields.map((f) => [f.key, f.before, f.after]) })));
 }

@@ -10,6 +10,7 @@ import { badInput } from "../../domain/errors.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
 import { decodeChangePage, encodeChangePage } from "./change-page.js";
+import type { SurveyImpact } from "../../domain/survey/survey-impact.js";
 import { SyncIssueRow, SyncRun } from "../entities/index.js";
 
 /** Rows per bulk statement when storing a run's issues. */
@@ -102,7 +103,7 @@ export class OrmSyncRunStore implements SyncRunStore {
     return row ? rowToRecord(row) : null;
   }
 
-  async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next: SyncRunPatch = {}): Promise<SyncRunRecord> {
+  async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next: SyncRunPatch = {}, surveyImpact?: SurveyImpact): Promise<SyncRunRecord> {
     const issueChunks: string[] = [];
     // One JSON bind parameter per chunk: an initial sync of 50,000 lists 50,000 changes.
     for (let start = 0; start < issues.length; start += ROWS_PER_INSERT) {
@@ -112,11 +113,12 @@ export class OrmSyncRunStore implements SyncRunStore {
     for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
       pages.push(encodeChangePage(changes.slice(start, start + CHANGES_PER_PAGE)));
     }
+    const impact = surveyImpact === undefined ? null : encodeSurveyImpact(surveyImpact);
     const write = async (em: EntityManager | null): Promise<RunRow | undefined> => {
       // The first statement writes the first chunk of issues and pages, drops whatever an earlier
       // attempt of this run stored beyond the new lists, and moves the run on: one round trip for
       // all of it in the common case. Further chunks (very large runs) follow in the transaction.
-      const [row] = await this.db.query<RunRow>(em, ...outcomeStatement(runId, issues.length, changes.length, issueChunks[0] ?? null, pages.slice(0, PAGES_PER_INSERT), next));
+      const [row] = await this.db.query<RunRow>(em, ...outcomeStatement(runId, issues.length, changes.length, issueChunks[0] ?? null, pages.slice(0, PAGES_PER_INSERT), next, impact));
       for (const chunk of issueChunks.slice(1)) await this.db.query(em, `with ${issueUpsert("$2")} select 1`, [runId, chunk]);
       for (let first = PAGES_PER_INSERT; first < pages.length; first += PAGES_PER_INSERT) {
         const chunk = pages.slice(first, first + PAGES_PER_INSERT);
@@ -128,6 +130,19 @@ export class OrmSyncRunStore implements SyncRunStore {
     const single = issueChunks.length <= 1 && pages.length <= PAGES_PER_INSERT;
     const row = single ? await write(null) : await this.db.em().transactional(write);
     return row ? rowToRecord(row) : notFoundRun(runId);
+  }
+
+  async surveyImpacts(companyId: string, runIds: readonly string[]): Promise<Map<string, SurveyImpact>> {
+    const ids = runIds.filter(isUuid);
+    const impacts = new Map<string, SurveyImpact>();
+    if (ids.length === 0) return impacts;
+    const rows = await this.db.query<{ id: string; survey_impact: StoredSurveyImpact | string }>(
+      null,
+      `select id, survey_impact from sync_run where company_id = $1 and id = any($2::uuid[]) and survey_impact is not null`,
+      [companyId, ids],
+    );
+    for (const row of rows) impacts.set(row.id, decodeSurveyImpact(typeof row.survey_impact === "string" ? (JSON.parse(row.survey_impact) as StoredSurveyImpact) : row.survey_impact));
+    return impacts;
   }
 
   async issues(runId: string, first: number): Promise<SyncIssue[]> {
@@ -233,7 +248,7 @@ function pageUpsert(count: number, first: number, from: number): string {
  * The sub-statements touch disjoint rows (seq below the count, seq at or above it), as data-
  * modifying CTEs sharing one snapshot must.
  */
-function outcomeStatement(runId: string, issueCount: number, changeCount: number, issueChunk: string | null, pages: readonly string[], next: SyncRunPatch): [string, unknown[]] {
+function outcomeStatement(runId: string, issueCount: number, changeCount: number, issueChunk: string | null, pages: readonly string[], next: SyncRunPatch, surveyImpact: string | null): [string, unknown[]] {
   const params: unknown[] = [runId, issueCount, Math.ceil(changeCount / CHANGES_PER_PAGE), changeCount];
   const parts = [
     `issues_out as (delete from sync_issue where run_id = $1 and seq >= $2)`,
@@ -249,8 +264,28 @@ function outcomeStatement(runId: string, issueCount: number, changeCount: number
   }
   const set = assignmentsOf(next, params.length + 1);
   params.push(...set.values);
-  const assignments = ["issue_count = $2", "change_count = $4", ...(set.sql === "" ? [] : [set.sql])].join(", ");
-  return [`with ${parts.join(", ")} update sync_run set ${assignments} where id = $1 returning ${RUN_COLUMNS}`, params];
+  const assignments = ["issue_count = $2", "change_count = $4", ...(set.sql === "" ? [] : [set.sql])];
+  if (surveyImpact !== null) {
+    params.push(surveyImpact);
+    assignments.push(`survey_impact = $${params.length}::jsonb`);
+  }
+  return [`with ${parts.join(", ")} update sync_run set ${assignments.join(", ")} where id = $1 returning ${RUN_COLUMNS}`, params];
+}
+
+/** As the survey_impact column keeps it: compact, employees as [bobId, email, becomes] triples. */
+interface StoredSurveyImpact {
+  becomes: number;
+  stops: number;
+  employees: [string, string | null, boolean][];
+}
+
+function encodeSurveyImpact(impact: SurveyImpact): string {
+  const stored: StoredSurveyImpact = { becomes: impact.becomes, stops: impact.stops, employees: impact.employees.map((e) => [e.bobId, e.email, e.becomes]) };
+  return JSON.stringify(stored);
+}
+
+function decodeSurveyImpact(stored: StoredSurveyImpact): SurveyImpact {
+  return { becomes: stored.becomes, stops: stored.stops, employees: stored.employees.map(([bobId, email, becomes]) => ({ bobId, email, becomes })) };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -271,10 +306,11 @@ const PATCH_COLUMNS = {
   deleted: "deleted",
   unchanged: "unchanged",
   skipped: "skipped",
+  driftRepaired: "drift_repaired",
 } as const satisfies Record<keyof Omit<SyncRunPatch, "counts"> | keyof SyncRunRecord["counts"], string>;
 
 /** What a SyncRunRecord is made of: never the held plan, which can be megabytes. */
-const RUN_COLUMNS = "id, company_id, trigger, dry_run, status, phase, queued_at, started_at, finished_at, fetched, created, updated, deleted, unchanged, skipped, processed, total, error";
+const RUN_COLUMNS = "id, company_id, trigger, dry_run, status, phase, queued_at, started_at, finished_at, fetched, created, updated, deleted, unchanged, skipped, drift_repaired, processed, total, error";
 
 interface RunRow {
   id: string;
@@ -292,6 +328,7 @@ interface RunRow {
   deleted: number;
   unchanged: number;
   skipped: number;
+  drift_repaired: number;
   processed: number;
   total: number | null;
   error: string | null;
@@ -309,7 +346,7 @@ function rowToRecord(row: RunRow): SyncRunRecord {
     queuedAt: new Date(row.queued_at),
     startedAt: date(row.started_at),
     finishedAt: date(row.finished_at),
-    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped },
+    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped, driftRepaired: Number(row.drift_repaired ?? 0) },
     processed: row.processed,
     total: row.total,
     error: row.error,
@@ -331,7 +368,7 @@ function toRecord(row: SyncRun): SyncRunRecord {
     queuedAt: row.queuedAt,
     startedAt: row.startedAt ?? null,
     finishedAt: row.finishedAt ?? null,
-    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped },
+    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped, driftRepaired: row.driftRepaired ?? 0 },
     processed: row.processed,
     total: row.total ?? null,
     error: row.error ?? null,
