@@ -6,7 +6,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.console.json mikro-orm.config.ts ./
 COPY scripts ./scripts
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# build:gateway, not build: the Bob simulator and the demo (simulator/) stay out of the image.
+RUN npm run build:gateway && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production

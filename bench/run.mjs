@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { abuseReport, benchAbuse } from "./abuse.mjs";
 import { benchGraphql, graphqlReport } from "./graphql.mjs";
-import { SEED, TODAY, cleanupAll, createDatabase, dist, onCleanup, postgresReachable, round, table } from "./lib/common.mjs";
+import { SEED, TODAY, cleanupAll, createDatabase, dist, distSimulator, onCleanup, postgresReachable, round, table } from "./lib/common.mjs";
 import { connectCompany, newSecrets, startInProcessGateway } from "./lib/gateway.mjs";
 import { benchSubscriptions } from "./subscriptions.mjs";
 import { benchSync } from "./sync.mjs";
@@ -35,7 +35,7 @@ if (flag("report")) {
   process.exit(0);
 }
 
-const { startBobSimulator } = await dist("bob-simulator/index.js");
+const { startBobSimulator } = await distSimulator("index.js");
 const started = Date.now();
 const log = (m) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
 

@@ -3,7 +3,7 @@
 // `resyncs` unchanged resyncs after the first (uncounted) one; prints the median, p25 and p75 of
 // all counted wall times. For before/after comparisons of a run's fixed cost: build two checkouts
 // and run this in each, alternately, in the same hour (npm run build first).
-import { SEED, TODAY, cleanupAll, createDatabase, dist } from "./lib/common.mjs";
+import { SEED, TODAY, cleanupAll, createDatabase, dist, distSimulator } from "./lib/common.mjs";
 import { connectCompany, newSecrets, spawnGateway } from "./lib/gateway.mjs";
 
 const args = process.argv.slice(2);
@@ -12,7 +12,7 @@ const db = flag("db", "postgres");
 const size = Number(flag("size", 1000));
 const resyncs = Number(flag("resyncs", 8));
 const processes = Number(flag("processes", 3));
-const { startBobSimulator } = await dist("bob-simulator/index.js");
+const { startBobSimulator } = await distSimulator("index.js");
 
 const walls = [];
 try {

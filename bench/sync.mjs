@@ -1,11 +1,11 @@
 // Full sync through the real server (gateway as its own process) against the floor, plus the two
 // resyncs: nothing changed, and 1% changed. Each figure is a median of 3 (1 with --quick).
 import pg from "pg";
-import { SEED, TODAY, createDatabase, dist, median, onCleanup, round } from "./lib/common.mjs";
+import { SEED, TODAY, createDatabase, dist, distSimulator, median, onCleanup, round } from "./lib/common.mjs";
 import { bulkInsertMs, fetchAndParse, syncedFieldIds, toRows } from "./lib/floor.mjs";
 import { connectCompany, gql, newSecrets, spawnGateway } from "./lib/gateway.mjs";
 
-const { startBobSimulator } = await dist("bob-simulator/index.js");
+const { startBobSimulator } = await distSimulator("index.js");
 
 export async function benchSync({ db, size, quick, cpuProfDir }) {
   const reps = quick ? 1 : 3;

@@ -10,15 +10,15 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SEED, TODAY, dist, nowMs, onCleanup, round, sleep, within } from "./lib/common.mjs";
+import { SEED, TODAY, dist, distSimulator, nowMs, onCleanup, round, sleep, within } from "./lib/common.mjs";
 import { gql } from "./lib/gateway.mjs";
 
-const { bobSignature } = await dist("bob-simulator/index.js");
+const { bobSignature } = await distSimulator("index.js");
 const { CallerTokens } = await dist("auth/caller-tokens.js");
 
 const SENDER = fileURLToPath(new URL("./lib/webhook-sender.mjs", import.meta.url));
 export const WEBHOOK_TARGETS = { ackP99Ms: 25 };
-/** Bob's documented people-search limit (hibob-api.md §6) and the gateway's ids per root.id filter (BobHttpClient maxIdsPerSearch). */
+/** Bob's documented people-search limit (50 a minute per credential) and the gateway's ids per root.id filter (BobHttpClient maxIdsPerSearch). */
 const SEARCH_PER_MINUTE = 50;
 const MAX_IDS_PER_SEARCH = 1000;
 const COMPANY = "bench-webhooks";

@@ -3,18 +3,20 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { CallerTokens } from "./auth/caller-tokens.js";
-import type { GatewayConfig } from "./config/config.js";
+import { DEFAULT_SYNC_CONCURRENCY, type GatewayConfig } from "./config/config.js";
 import { resolveSecrets, type GatewaySecrets } from "./config/secrets.js";
 import { BobHttpClient, BobRateLimiter } from "./bob/index.js";
 import { BobFieldMetadataCache } from "./bob/field-metadata-cache.js";
 import { AttributeService } from "./domain/attributes/attribute-service.js";
 import { ConnectionService } from "./domain/integration/connection-service.js";
-import { FullSyncRunner } from "./domain/runs/full-sync-runner.js";
-import { SyncService } from "./domain/runs/sync-service.js";
-import { FieldMappingService } from "./domain/mapping/field-mapping-service.js";
+import { FullSyncRunner } from "./domain/sync/full-sync-runner.js";
+import { SyncService } from "./domain/sync/sync-service.js";
+import { DirectoryService } from "./domain/directory/directory-service.js";
+import { FieldMappingService } from "./domain/integration/field-mapping-service.js";
 import { JobQueue, QUEUES, type JobQueueOptions } from "./jobs/job-queue.js";
 import { bobObservers, cacheStatsOf, createMetricsRegistry, GatewayMetrics, metricsRoute, observedDeliveries, queueDepthsOf, RunMetrics, webhookAckTimer } from "./metrics/index.js";
 import { InProcessProgressBus, PostgresProgressBus } from "./pubsub/progress-bus.js";
+import { SqlSharedRateWindow } from "./persistence/stores/shared-rate-window.js";
 import { SqlDirectoryStore } from "./persistence/stores/directory-store.js";
 import { SqlHistoryStore } from "./persistence/stores/history-store.js";
 import { SqlHealthStore } from "./persistence/stores/health-store.js";
@@ -65,7 +67,7 @@ export interface GatewayOptions {
   /** Called for every SQL statement the ORM runs (tests count queries per request with it). */
   readonly onQuery?: (sql: string) => void;
   readonly jobs?: JobQueueOptions;
-  /** How old a copy of Bob's field metadata fieldMappings may show (default 60 s; 0: always live). */
+  /** How old a copy of Bob's field metadata fieldMappings may show (default 0: always live; concurrent readers share one read). */
   readonly fieldMetadataTtlMs?: number;
   /** The GraphQL read cache of directory queries (graphql/read-cache.ts); false turns it off. */
   readonly graphqlReadCache?: false | { readonly maxBytes?: number };
@@ -154,8 +156,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     await db.close();
     throw error;
   }
-  // One rate-limit budget per Bob credential, shared by every call this process makes.
-  const bobLimiter = new BobRateLimiter();
+  // One rate-limit budget per Bob credential: on PostgreSQL shared by every replica (Bob limits
+  // the credential, not the process), on PGlite (one process) kept in memory.
+  const bobLimiter = new BobRateLimiter(db.kind === "postgres" ? { shared: new SqlSharedRateWindow(db) } : {});
   // Prometheus metrics (README, "Metrics"): a registry per gateway; the domain only sees decorated ports.
   const metrics = new GatewayMetrics(createMetricsRegistry());
   const runMetrics = new RunMetrics(metrics);
@@ -194,7 +197,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     integration: new IntegrationService(companies, clock, config.publicUrl, { production: config.production }),
     attributes: new AttributeService(attributeStore, companies),
     connection: new ConnectionService(companies, ownerWrites, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl, attributeStore, new ConnectThrottle(), (companyId) => jobs.resumeWebhookApply([companyId]), mappingOverrides),
-    sync: new SyncService({ companies, connections, attributes: attributeStore, runs, directory, bob: fieldMetadata.wrap(bobForSync), clock, prefetch: (companyId) => runner.prefetch(companyId) }),
+    sync: new SyncService({ companies, runs, clock, prefetch: (companyId) => runner.prefetch(companyId) }),
+    directory: new DirectoryService({ companies, directory, clock }),
     fieldMappings: new FieldMappingService({ companies, connections, attributes: attributeStore, overrides: mappingOverrides, bob: fieldMetadata.wrap(bobForSync) }),
     progress,
     webhooks: new WebhookService(companies, ownerWrites, deliveries, config.publicUrl),
@@ -205,7 +209,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock, onCredentialRefused });
   await jobs.workFullSync(async (job) => {
     await runner.run(job.runId);
-  });
+  }, config.syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY);
   await jobs.workReconcile(async () => {
     const queued = await services.sync.reconcileDue();
     if (queued.length > 0) logger.info({ runs: queued.map((r) => r.id) }, "reconciliation syncs queued");

@@ -6,6 +6,8 @@ import pg from "pg";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const dist = (path) => import(new URL(`../../dist/src/${path}`, import.meta.url).href);
+/** The Bob simulator's build (tsconfig.simulator.json): it lives outside src/ and the production image. */
+export const distSimulator = (path) => import(new URL(`../../dist/simulator/${path}`, import.meta.url).href);
 export const TODAY = "2026-06-15";
 export const SEED = 20260615;
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";

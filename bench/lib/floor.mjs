@@ -5,7 +5,7 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import pg from "pg";
 import { dist, median, nowMs } from "./common.mjs";
 
-const { ALWAYS_FETCHED_FIELD_IDS } = await dist("domain/sync/standard-fields.js");
+const { ALWAYS_FETCHED_FIELD_IDS } = await dist("domain/mapping/standard-fields.js");
 
 /** The field ids the sync asks for: what it always reads plus every STANDARD or COMPATIBLE mapping. */
 export function syncedFieldIds(fieldMappings) {

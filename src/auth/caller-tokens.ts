@@ -4,9 +4,9 @@ import { ROLES, type Caller, type Role } from "../domain/caller.js";
 import { DomainError } from "../domain/errors.js";
 
 /**
- * Caller tokens (api-http.md): HS256 JWTs with sub, companyId, role and exp, all required.
+ * Caller tokens (README, "A first query"): HS256 JWTs with sub, companyId, role and exp, all required.
  * Both transports (HTTP and WebSocket) authenticate through this one class.
- * Limits (api-http.md, "Limits"): exp at most JWT_MAX_AGE after iat and after now; companyId
+ * Limits (README, "Limits"): exp at most JWT_MAX_AGE after iat and after now; companyId
  * 1-128 characters of A-Z a-z 0-9 . _ - (no look-alike tenants: no spaces, no bidi controls).
  */
 export const COMPANY_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;

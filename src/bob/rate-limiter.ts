@@ -8,6 +8,24 @@ export class RateLimitWaitExceeded extends Error {
   }
 }
 
+/**
+ * A rolling window kept outside this process (PostgreSQL: persistence/stores/shared-rate-window.ts),
+ * so that every replica draws on one budget per credential: Bob limits the credential, not the
+ * process. Each method is one statement; no lock is held across a Bob call.
+ */
+export interface SharedRateWindow {
+  /** Counts a call at `now` if fewer than `limit` started in the last `windowMs` and no hold-off runs; else says when a slot frees. */
+  take(key: string, limit: number, windowMs: number, now: number): Promise<{ readonly taken: true } | { readonly taken: false; readonly freeAt: number }>;
+  /** Nobody on this key, in any process, starts a call before untilMs. */
+  holdOff(key: string, untilMs: number): Promise<void>;
+}
+
+/**
+ * Added to the window of a shared budget: Bob counts a call when it arrives, and a call granted on
+ * one replica may arrive a moment after one granted later on another.
+ */
+export const SHARED_WINDOW_MARGIN_MS = 1_000;
+
 interface Lane {
   /** Start times of the calls made in the current window, oldest first. */
   readonly stamps: number[];
@@ -24,6 +42,10 @@ interface Lane {
  * provoke a 429 (Bob's WAF also dislikes bursts). One instance can be shared by several Bob
  * clients so every call for one company draws on one budget.
  *
+ * With a SharedRateWindow (PostgreSQL) the window itself lives in the database and every replica
+ * draws on it; this process still queues its own callers FIFO per lane, so only the head asks.
+ * Should the database not answer, the call falls back to this process's own window.
+ *
  * Lanes are keyed by credential, and credentials come and go (reconnects, disconnected
  * companies): at most once per window, lanes with no call in the window, no hold-off and nobody
  * waiting are dropped, so the map holds only credentials used in about the last two windows.
@@ -33,10 +55,12 @@ export class BobRateLimiter {
   private readonly clock: BobClock;
   private readonly windowMs: number;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
+  private readonly shared: SharedRateWindow | null;
 
-  constructor(options: { clock?: BobClock; windowMs?: number } = {}) {
+  constructor(options: { clock?: BobClock; windowMs?: number; shared?: SharedRateWindow } = {}) {
     this.clock = options.clock ?? systemBobClock;
     this.windowMs = options.windowMs ?? 60_000;
+    this.shared = options.shared ?? null;
   }
 
   /**
@@ -52,7 +76,9 @@ export class BobRateLimiter {
     lane.tail = previous.then(() => mine);
     try {
       await this.waitTurn(previous, deadlineAt);
-      await this.waitForSlot(lane, Math.max(1, Math.floor(limit)), deadlineAt);
+      const slots = Math.max(1, Math.floor(limit));
+      if (this.shared) await this.waitForSharedSlot(this.shared, key, lane, slots, deadlineAt);
+      else await this.waitForSlot(lane, slots, deadlineAt);
     } finally {
       lane.waiting -= 1;
       release();
@@ -63,6 +89,8 @@ export class BobRateLimiter {
   holdOff(key: string, untilMs: number): void {
     const lane = this.lane(key);
     lane.pausedUntil = Math.max(lane.pausedUntil, untilMs);
+    // The other replicas hold off too; should that fail, the next 429 tells them.
+    this.shared?.holdOff(key, untilMs).catch(() => undefined);
   }
 
   /** Calls counted in the current window (for tests and metrics). */
@@ -126,6 +154,27 @@ export class BobRateLimiter {
       }
       if (freeAt > deadlineAt) throw new RateLimitWaitExceeded(freeAt - now);
       await this.clock.sleep(freeAt - now);
+    }
+  }
+
+  /** The database's window decides; this process's stamps are kept as the fallback's. */
+  private async waitForSharedSlot(shared: SharedRateWindow, key: string, lane: Lane, limit: number, deadlineAt: number): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      let answer: Awaited<ReturnType<SharedRateWindow["take"]>>;
+      try {
+        answer = await shared.take(key, limit, this.windowMs + SHARED_WINDOW_MARGIN_MS, now);
+      } catch {
+        return this.waitForSlot(lane, limit, deadlineAt);
+      }
+      if (answer.taken) {
+        this.prune(lane, now);
+        lane.stamps.push(now);
+        return;
+      }
+      const freeAt = Math.max(answer.freeAt, lane.pausedUntil);
+      if (freeAt > deadlineAt) throw new RateLimitWaitExceeded(freeAt - now);
+      await this.clock.sleep(Math.max(1, freeAt - now));
     }
   }
 }

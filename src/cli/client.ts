@@ -6,6 +6,7 @@
 import { ClientError, GraphQLClient } from "graphql-request";
 import { createClient, type Client as WsClient } from "graphql-ws";
 import WebSocket from "ws";
+import type { TypedDocumentString } from "./generated/graphql.js";
 
 export const EXIT = {
   OK: 0,
@@ -63,15 +64,19 @@ interface ApiErrorShape {
   extensions?: { code?: unknown };
 }
 
+/** An operation's variables may be left out when it has none, or none required. */
+export type VariablesArgument<V> = {} extends V ? [variables?: V] : [variables: V];
+
+/** Operations are the generated documents (npm run codegen): their answer and variables are typed from them. */
 export interface GatewayClient {
   readonly baseUrl: string;
   readonly graphqlUrl: string;
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request<R, V>(document: TypedDocumentString<R, V>, ...variables: VariablesArgument<V>): Promise<R>;
   /**
    * Follows a subscription until `until` says the event is the last one (or the server completes
    * the stream), calling onEvent for each; resolves with the last event's data.
    */
-  subscribe<T>(query: string, variables: Record<string, unknown>, onEvent: (data: T) => void, until?: (data: T) => boolean): Promise<T | null>;
+  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onEvent: (data: R) => void, until?: (data: R) => boolean): Promise<R | null>;
   close(): Promise<void>;
 }
 
@@ -150,16 +155,16 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   return {
     baseUrl,
     graphqlUrl,
-    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    async request<R, V>(document: TypedDocumentString<R, V>, ...[variables]: VariablesArgument<V>): Promise<R> {
       try {
-        return await http.request<T>(query, variables);
+        return await http.request<R>(document.toString(), (variables ?? {}) as Record<string, unknown>);
       } catch (error) {
         throw toCliError(error, graphqlUrl);
       }
     },
-    subscribe<T>(query: string, variables: Record<string, unknown>, onEvent: (data: T) => void, until: (data: T) => boolean = () => false): Promise<T | null> {
-      return new Promise<T | null>((resolve, reject) => {
-        let last: T | null = null;
+    subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onEvent: (data: R) => void, until: (data: R) => boolean = () => false): Promise<R | null> {
+      return new Promise<R | null>((resolve, reject) => {
+        let last: R | null = null;
         let settled = false;
         const finish = (fn: () => void): void => {
           if (settled) return;
@@ -167,8 +172,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           unsubscribe();
           fn();
         };
-        const unsubscribe = socket().subscribe<T>(
-          { query, variables },
+        const unsubscribe = socket().subscribe<R>(
+          { query: document.toString(), variables: variables as Record<string, unknown> },
           {
             next: (value) => {
               if (value.errors && value.errors.length > 0) {

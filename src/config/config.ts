@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The gateway's configuration, read once from the environment at start-up and validated here so
- * a typo fails loudly before anything listens. Names are the contract of api-http.md.
+ * a typo fails loudly before anything listens. Names are a public contract (README, "Configuration").
  */
 export type DatabaseTarget =
   | { readonly kind: "postgres"; readonly url: string }
@@ -29,10 +29,15 @@ export interface GatewayConfig {
   readonly previousEncryptionKeys?: readonly string[];
   /** RETENTION_DAYS: runs, deliveries and employee history older than this are deleted daily (absent: 90). */
   readonly retentionDays?: number;
+  /** SYNC_CONCURRENCY: full syncs of different companies one process runs at once (absent: 2). */
+  readonly syncConcurrency?: number;
   /** METRICS_TOKEN: the bearer token GET /metrics asks for (absent: /metrics answers 404). */
   readonly metricsToken?: string;
   readonly logLevel: string;
 }
+
+/** Full syncs of different companies one process runs at once, unless SYNC_CONCURRENCY says otherwise. */
+export const DEFAULT_SYNC_CONCURRENCY = 2;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -57,6 +62,12 @@ const envSchema = z.object({
     .regex(/^[1-9][0-9]{0,4}$/, "must be a positive whole number of days (at most 99999), e.g. 90")
     .transform(Number)
     .default(90),
+  SYNC_CONCURRENCY: z
+    .string()
+    .trim()
+    .regex(/^([1-9]|1[0-6])$/, "must be a whole number from 1 to 16, e.g. 2")
+    .transform(Number)
+    .default(DEFAULT_SYNC_CONCURRENCY),
   METRICS_TOKEN: z
     .string()
     .trim()
@@ -126,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       ? { previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS.split(",").map((k) => k.trim()).filter((k) => k !== "") }
       : {}),
     retentionDays: e.RETENTION_DAYS,
+    syncConcurrency: e.SYNC_CONCURRENCY,
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     logLevel: e.LOG_LEVEL,
   };

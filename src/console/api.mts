@@ -1,5 +1,6 @@
 /** The gateway's GraphQL API: queries and mutations over POST /graphql, subscriptions over graphql-ws. */
 import { createClient, type Client } from "graphql-ws";
+import type { TypedDocumentString } from "./generated/graphql.mjs";
 import { session } from "./state.mjs";
 
 /** A GraphQL error with its extensions.code (UNAUTHENTICATED, BOB_INVALID_CREDENTIALS, ...). */
@@ -25,20 +26,24 @@ export function whenUnauthenticated(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/** An operation's variables may be left out when it has none, or none required. */
+type VariablesArgument<V> = {} extends V ? [variables?: V] : [variables: V];
+
+/** Runs a generated operation (npm run codegen): its answer and variables are typed from the document. */
+export async function gql<R, V>(document: TypedDocumentString<R, V>, ...[variables]: VariablesArgument<V>): Promise<R> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = session.token();
   if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    res = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }) });
   } catch {
     throw new ApiError("The gateway could not be reached.", "NETWORK");
   }
   const requestId = res.headers.get("x-request-id");
-  let body: GraphQLBody<T>;
+  let body: GraphQLBody<R>;
   try {
-    body = (await res.json()) as GraphQLBody<T>;
+    body = (await res.json()) as GraphQLBody<R>;
   } catch {
     throw new ApiError(`The gateway answered ${res.status} without a GraphQL body.`, "INTERNAL_SERVER_ERROR", requestId);
   }
@@ -78,14 +83,14 @@ export interface Subscription {
 }
 
 /** Starts a subscription; next() gets each result's data, error() a failure in plain text. */
-export function subscribe<T>(query: string, variables: Record<string, unknown>, sink: { next: (data: T) => void; error?: (error: ApiError) => void; complete?: () => void }): Subscription {
-  const stop = ws().subscribe<T>(
-    { query, variables },
+export function subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, sink: { next: (data: R) => void; error?: (error: ApiError) => void; complete?: () => void }): Subscription {
+  const stop = ws().subscribe<R>(
+    { query: document.toString(), variables: variables as Record<string, unknown> },
     {
       next: (result) => {
         const first = result.errors?.[0];
         if (first) sink.error?.(new ApiError(first.message, String(first.extensions?.["code"] ?? "INTERNAL_SERVER_ERROR")));
-        else if (result.data) sink.next(result.data as T);
+        else if (result.data) sink.next(result.data as R);
       },
       error: () => sink.error?.(new ApiError("Live updates were interrupted.", "NETWORK")),
       complete: () => sink.complete?.(),

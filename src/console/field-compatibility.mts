@@ -1,6 +1,6 @@
 /**
  * Which Peakon attribute types a Bob field type can feed: the console's copy of the domain's table
- * (src/domain/sync/field-compatibility.ts), which the browser build cannot import. It only narrows
+ * (src/domain/mapping/field-compatibility.ts), which the browser build cannot import. It only narrows
  * the mapping tab's choices; the gateway checks every setFieldMapping itself.
  * test/domain/console-compatibility.test.ts keeps the two equal.
  */
@@ -26,7 +26,7 @@ export function canFeed(bobType: string, attributeType: string): boolean {
 
 /**
  * Bob fields whose mapping is fixed (the console's copy of the domain's standard and reserved field
- * ids, src/domain/sync/standard-fields.ts): standard fields feed the directory's identity and
+ * ids, src/domain/mapping/standard-fields.ts): standard fields feed the directory's identity and
  * dates, reserved ones the sync itself. The mapping tab offers no override for them.
  */
 export const FIXED_FIELD_IDS: ReadonlySet<string> = new Set([

@@ -1,15 +1,9 @@
 /** A run's survey impact (SyncRun.surveyImpact): who becomes and who stops being surveyable today by its plan. */
 import { h, plural } from "./dom.mjs";
+import type { SurveyImpactFragment } from "./generated/graphql.mjs";
 
-export interface SurveyImpact {
-  becomesSurveyable: number;
-  stopsBeingSurveyable: number;
-  employees: { bobEmployeeId: string; email: string | null; becomesSurveyable: boolean }[];
-}
-
-/** Listed in a run's details; the counts are always whole. */
-const SHOWN = 100;
-export const SURVEY_IMPACT = `surveyImpact { becomesSurveyable stopsBeingSurveyable employees(first: ${SHOWN}) { bobEmployeeId email becomesSurveyable } }`;
+/** What the SurveyImpact fragment (survey-impact.graphql) reads: whole counts, the first employees. */
+export type SurveyImpact = NonNullable<SurveyImpactFragment["surveyImpact"]>;
 
 /** The counts in one sentence, then who (the first SHOWN); null impact: planned before the gateway kept it. */
 export function surveyImpactView(impact: SurveyImpact | null, planned: boolean): HTMLElement {

@@ -1,12 +1,13 @@
 /** Loading the integration, starting runs, and following their progress live (syncProgress). */
 import { gql, subscribe, type Subscription } from "./api.mjs";
 import { store } from "./state.mjs";
-import { INTEGRATION, PROGRESS, RUN_SUMMARY, type Integration, type Progress, type RunSummary } from "./types.mjs";
+import { ApproveHeldSyncDocument, LoadIntegrationDocument, SyncProgressDocument, SynchronizeNowDocument } from "./generated/graphql.mjs";
+import type { Integration, Progress, RunSummary } from "./types.mjs";
 
 const PHASE_ORDER = ["QUEUED", "FETCHING", "PLANNING", "APPLYING", "DONE"] as const;
 
 export async function loadIntegration(): Promise<Integration> {
-  const { integration } = await gql<{ integration: Integration }>(`{ integration { ${INTEGRATION} } }`);
+  const { integration } = await gql(LoadIntegrationDocument);
   store.setIntegration(integration);
   return integration;
 }
@@ -56,11 +57,10 @@ const fromRun = (run: RunSummary): Progress => ({ runId: run.id, status: run.sta
 
 let companyWide: Subscription | null = null;
 const perRun = new Map<string, Subscription>();
-const SUBSCRIPTION = `subscription($id: ID) { syncProgress(runId: $id) { ${PROGRESS} } }`;
 
 /** Every run of the company (scheduled ones, another admin's), for as long as the console is open. */
 export function startLiveUpdates(): void {
-  companyWide ??= subscribe<{ syncProgress: Progress }>(SUBSCRIPTION, { id: null }, {
+  companyWide ??= subscribe(SyncProgressDocument, { id: null }, {
     next: (data) => accept(data.syncProgress),
     error: () => {
       companyWide = null;
@@ -78,7 +78,7 @@ export function stopLiveUpdates(): void {
 /** One run from its current state on, so a run that finishes before the first event is not missed. */
 export function watchRun(runId: string): void {
   perRun.get(runId)?.stop();
-  const sub = subscribe<{ syncProgress: Progress }>(SUBSCRIPTION, { id: runId }, {
+  const sub = subscribe(SyncProgressDocument, { id: runId }, {
     next: (data) => accept(data.syncProgress),
     complete: () => perRun.delete(runId),
     error: () => perRun.delete(runId),
@@ -87,20 +87,14 @@ export function watchRun(runId: string): void {
 }
 
 export async function synchronizeNow(dryRun: boolean): Promise<RunSummary> {
-  const { synchronizeNow: run } = await gql<{ synchronizeNow: RunSummary }>(
-    `mutation($i: SynchronizeNowInput) { synchronizeNow(input: $i) { ${RUN_SUMMARY} } }`,
-    { i: { dryRun } },
-  );
+  const { synchronizeNow: run } = await gql(SynchronizeNowDocument, { i: { dryRun } });
   if (store.progress?.runId !== run.id) store.setProgress(fromRun(run));
   watchRun(run.id);
   return run;
 }
 
 export async function approveHeldSync(runId: string): Promise<RunSummary> {
-  const { approveHeldSync: run } = await gql<{ approveHeldSync: RunSummary }>(
-    `mutation($id: ID!) { approveHeldSync(runId: $id) { ${RUN_SUMMARY} } }`,
-    { id: runId },
-  );
+  const { approveHeldSync: run } = await gql(ApproveHeldSyncDocument, { id: runId });
   store.setProgress(fromRun(run)); // the held run starts over: QUEUED again
   watchRun(run.id);
   void loadIntegration().catch(() => undefined);

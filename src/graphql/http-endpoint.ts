@@ -37,6 +37,8 @@ export async function createGraphQLHttpEndpoint(deps: {
     schema: deps.schema,
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
+    // No client registers queries by hash: off, so no stranger can fill a cache with them.
+    persistedQueries: false,
     introspection: !deps.production,
     hideSchemaDetailsFromClientErrors: deps.production,
     // Parsing stops past MAX_TOKENS: a 1 MiB body of fields would otherwise cost a second of CPU.

@@ -68,7 +68,7 @@ export function createLoaders(services: Services, caller: Caller): Loaders {
   const loaded = new Map<string, DirectoryEmployee | null>();
   const employeeByBobId = new DataLoader<string, DirectoryEmployee | null>(
     async (bobIds) => {
-      const found = await services.sync.employeesByBobIds(caller, bobIds);
+      const found = await services.directory.employeesByBobIds(caller, bobIds);
       const byId = new Map(found.map((e) => [e.bobId, e]));
       return bobIds.map((id) => {
         const employee = byId.get(id) ?? null;
@@ -85,7 +85,7 @@ export function createLoaders(services: Services, caller: Caller): Loaders {
       return known !== undefined ? known : employeeByBobId.load(bobId);
     },
     attributes: once(() => services.attributes.list(caller).then(indexAttributes)),
-    today: once(() => services.sync.today(caller.companyId)),
+    today: once(() => services.directory.today(caller.companyId)),
     history: new DataLoader(
       async (bobIds) => {
         const histories = await services.history.historiesOf(caller, bobIds);

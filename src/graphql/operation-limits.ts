@@ -20,7 +20,7 @@ import {
 } from "graphql";
 
 /**
- * Operation limits (api-http.md, "Limits"; README "Limits"), the same over HTTP and WebSocket:
+ * Operation limits (README, "Limits"), the same over HTTP and WebSocket:
  * checked after GraphQL's own validation and before anything executes, so an operation that
  * would stall the process for every tenant is refused with QUERY_TOO_COMPLEX instead.
  *

@@ -1,5 +1,5 @@
 import type { ProgressBus } from "../domain/ports/progress-bus.js";
-import { progressOf, type SyncProgressEvent, type SyncRunRecord } from "../domain/runs/sync-run.js";
+import { progressOf, type SyncProgressEvent, type SyncRunRecord } from "../domain/sync/sync-run.js";
 
 const TERMINAL_PHASE = "DONE";
 

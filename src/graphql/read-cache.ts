@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apoll
 import { Kind, type FormattedExecutionResult, type OperationDefinitionNode } from "graphql";
 import type { Caller } from "../domain/caller.js";
 import type { Clock } from "../domain/ports/clock.js";
-import { todayIn } from "../domain/sync/lifecycle.js";
+import { todayIn } from "../domain/mapping/lifecycle.js";
 import type { GraphQLContext } from "./context.js";
 import { stringifySliced } from "./time-slicing.js";
 
@@ -325,7 +325,7 @@ function isObject(value: unknown): value is object {
 const lastDay = new Map<string, { readonly minute: number; readonly day: string }>();
 
 /**
- * The company's calendar day (YYYY-MM-DD), as domain/sync/lifecycle.ts `todayIn` computes it,
+ * The company's calendar day (YYYY-MM-DD), as domain/mapping/lifecycle.ts `todayIn` computes it,
  * with the answer kept for the rest of the UTC minute: every current UTC offset is a whole number
  * of minutes (tzdb: multiples of 15), so no zone's day changes inside a UTC minute. Null for an
  * unknown time zone.

@@ -43,6 +43,9 @@ export interface FullSyncJob {
 
 export type TransactionLike = Parameters<typeof fromKysely>[0];
 
+/** Webhook drain workers per process; each drains the companies of one fetched batch concurrently. */
+export const WEBHOOK_DRAIN_WORKERS = 4;
+
 export interface JobQueueOptions {
   /** Attempts after the first before a webhook application gives up (default 5). */
   readonly webhookRetryLimit?: number;
@@ -134,8 +137,13 @@ export class JobQueue {
     if (worker) this.boss.notifyWorker(worker);
   }
 
-  async workFullSync(handler: (job: FullSyncJob) => Promise<void>): Promise<void> {
-    const worker = await this.boss.work<FullSyncJob>(QUEUES.fullSync, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+  /**
+   * `concurrency` full syncs at once in this process (SYNC_CONCURRENCY), one job per worker: a
+   * company whose Bob hangs holds one worker, not every company's sync on this replica. Two runs
+   * of one company never overlap (one active run per company, and the company lock).
+   */
+  async workFullSync(handler: (job: FullSyncJob) => Promise<void>, concurrency = 1): Promise<void> {
+    const worker = await this.boss.work<FullSyncJob>(QUEUES.fullSync, { batchSize: 1, pollingIntervalSeconds: 0.5, localConcurrency: concurrency }, async ([job]) => {
       if (!job) return;
       try {
         await handler(job.data);
@@ -167,13 +175,18 @@ export class JobQueue {
    * cleanly (mark deliveries FAILED) before pg-boss stops retrying.
    */
   async workWebhookApply(handler: (companyId: string, isLastAttempt: boolean) => Promise<void>): Promise<void> {
-    const worker = await this.boss.work<WebhookApplyJob>(QUEUES.webhookApply, { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
+    // WEBHOOK_DRAIN_WORKERS workers, each draining its batch's companies at once: a company whose
+    // Bob hangs holds its own drain, and at most one worker, while the others fetch new batches.
+    const worker = await this.boss.work<WebhookApplyJob>(QUEUES.webhookApply, { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true, localConcurrency: WEBHOOK_DRAIN_WORKERS }, async (jobs) => {
       const byCompany = new Map<string, boolean>();
       for (const job of jobs as unknown as JobWithMetadata<WebhookApplyJob>[]) {
         const last = job.retryCount >= job.retryLimit;
         byCompany.set(job.data.companyId, (byCompany.get(job.data.companyId) ?? false) || last);
       }
-      for (const [companyId, last] of byCompany) await handler(companyId, last);
+      // Every company's drain runs; the batch fails (pg-boss retries its jobs) if any failed.
+      const outcomes = await Promise.allSettled([...byCompany].map(([companyId, last]) => handler(companyId, last)));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+      if (failed) throw failed.reason;
     });
     this.workers.set(QUEUES.webhookApply, worker);
   }

@@ -1,6 +1,6 @@
 import type { ProgressBus } from "../domain/ports/progress-bus.js";
 import type { SyncRunStore } from "../domain/ports/sync-run-store.js";
-import type { SyncPhase, SyncProgressEvent, SyncTrigger } from "../domain/runs/sync-run.js";
+import type { SyncPhase, SyncProgressEvent, SyncTrigger } from "../domain/sync/sync-run.js";
 import { BoundedMap } from "./bounded-map.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 

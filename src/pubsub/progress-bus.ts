@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import pg from "pg";
 import { z } from "zod";
 import type { ProgressBus } from "../domain/ports/progress-bus.js";
-import type { SyncProgressEvent } from "../domain/runs/sync-run.js";
+import type { SyncProgressEvent } from "../domain/sync/sync-run.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "../persistence/database.js";
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BobHttpClient, type BobHttpClientOptions } from "../../src/bob/bob-client.js";
-import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import {
   BobBadResponseError,
   BobInvalidCredentialsError,

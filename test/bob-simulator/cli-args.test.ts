@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCliArgs } from "../../src/bob-simulator/cli-args.js";
+import { parseCliArgs } from "../../simulator/cli-args.js";
 
 describe("simulator CLI flags", () => {
   it("parses employees, port, seed, host and today", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateCompany } from "../../src/bob-simulator/generator.js";
-import { lifecycleOf } from "../../src/bob-simulator/lifecycle.js";
+import { generateCompany } from "../../simulator/generator.js";
+import { lifecycleOf } from "../../simulator/lifecycle.js";
 
 const TODAY = "2026-01-15";
 

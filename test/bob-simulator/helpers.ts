@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
-import { startBobSimulator, type BobSimulator, type SimulatorOptions } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator, type SimulatorOptions } from "../../simulator/index.js";
 
 export const TODAY = "2026-01-15";
 

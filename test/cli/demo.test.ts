@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "../../src/tools/demo.js";
+import { startDemo, type Demo } from "../../simulator/demo.js";
 import { within } from "../support/deferred.js";
 import { parseJson, requireBuiltCli, runCli } from "./run-cli.js";
 

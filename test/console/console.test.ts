@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import { MovableClock } from "../support/clock.js";
 import { TODAY } from "../support/sync-harness.js";
 import { TEST_DB } from "../support/test-database.js";

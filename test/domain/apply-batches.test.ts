@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DirectoryBatch } from "../../src/domain/ports/directory-store.js";
-import { applyBatches } from "../../src/domain/runs/apply-batches.js";
+import { applyBatches } from "../../src/domain/sync/apply-batches.js";
 import { employee } from "./fixtures.js";
 import { deferred, type Deferred } from "../support/deferred.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { COMPATIBLE_TYPES, FIXED_FIELD_IDS } from "../../src/console/field-compatibility.mjs";
 import { ATTRIBUTE_TYPES } from "../../src/domain/attributes/attribute.js";
-import { isCompatible, isKnownBobType } from "../../src/domain/sync/field-compatibility.js";
-import { LEGACY_GENDER_FIELD_ID, RESERVED_FIELD_REASONS, STANDARD_FIELD_KEYS } from "../../src/domain/sync/standard-fields.js";
+import { isCompatible, isKnownBobType } from "../../src/domain/mapping/field-compatibility.js";
+import { LEGACY_GENDER_FIELD_ID, RESERVED_FIELD_REASONS, STANDARD_FIELD_KEYS } from "../../src/domain/mapping/standard-fields.js";
 
 describe("the console's copy of the compatibility table", () => {
   it("offers exactly the attribute types the gateway accepts, for every Bob type", () => {

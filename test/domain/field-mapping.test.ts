@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AttributeType } from "../../src/domain/attributes/attribute.js";
-import { mapFields, syncedFieldIds, type FieldMapping, type MappingStatus } from "../../src/domain/sync/index.js";
+import { mapFields, syncedFieldIds, type FieldMapping, type MappingStatus } from "../../src/domain/mapping/index.js";
 import { customAttribute, field, standardAttributes, standardBobFields } from "./fixtures.js";
 
 const byId = (mappings: FieldMapping[], id: string): FieldMapping => {
@@ -82,7 +82,7 @@ describe("standard field mapping", () => {
 
 describe("custom field mapping", () => {
   const attributeTypes: AttributeType[] = ["TEXT", "OPTION", "NUMBER", "DATE", "EMPLOYEE"];
-  /** peakon-sync-rules.md, "Custom fields": Bob type -> compatible Peakon types. */
+  /** Custom fields: Bob type -> compatible Peakon types. */
   const compatibility: Record<string, AttributeType[]> = {
     text: ["TEXT", "OPTION"],
     "text-area": ["TEXT", "OPTION"],

@@ -1,7 +1,7 @@
 import type { Attribute, AttributeType } from "../../src/domain/attributes/attribute.js";
 import { STANDARD_ATTRIBUTES } from "../../src/domain/attributes/standard-attributes.js";
 import type { BobFieldDefinition } from "../../src/domain/ports/bob-api.js";
-import type { EmployeeRecord } from "../../src/domain/sync/index.js";
+import type { EmployeeRecord } from "../../src/domain/mapping/index.js";
 
 /** The 14 standard attributes, with ids "std-<key>". */
 export const standardAttributes: Attribute[] = STANDARD_ATTRIBUTES.map((s) => ({

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deriveLifecycle, ianaTimeZone, todayIn, wholeMonthsBetween } from "../../src/domain/sync/index.js";
+import { deriveLifecycle, ianaTimeZone, todayIn, wholeMonthsBetween } from "../../src/domain/mapping/index.js";
 
 const on = (today: string, startDate: string | null, separationDate: string | null = null) => deriveLifecycle({ startDate, separationDate }, today);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Attribute, AttributeType } from "../../src/domain/attributes/attribute.js";
 import type { BobFieldDefinition, BobPerson } from "../../src/domain/ports/bob-api.js";
-import { buildListLookup, mapFields, mapPerson, type PersonMappingContext } from "../../src/domain/sync/index.js";
+import { buildListLookup, mapFields, mapPerson, type PersonMappingContext } from "../../src/domain/mapping/index.js";
 import { customAttribute, field, standardAttributes, standardBobFields } from "./fixtures.js";
 
 const lists = buildListLookup([

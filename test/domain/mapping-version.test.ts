@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BobHttpClient } from "../../src/bob/bob-client.js";
-import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import type { Attribute } from "../../src/domain/attributes/attribute.js";
 import { STANDARD_ATTRIBUTES } from "../../src/domain/attributes/standard-attributes.js";
-import { FullSyncRunner, type FullSyncRunnerDeps } from "../../src/domain/runs/full-sync-runner.js";
-import { MAPPING_VERSION } from "../../src/domain/sync/source-fingerprint.js";
+import { FullSyncRunner, type FullSyncRunnerDeps } from "../../src/domain/sync/full-sync-runner.js";
+import { MAPPING_VERSION } from "../../src/domain/mapping/source-fingerprint.js";
 
 /**
  * Stored source fingerprints name MAPPING_VERSION: a resync reuses a stored record for the same
  * Bob bytes only while the mapper would still make that very record of them. This pins what the
  * mapper makes of a fixed generated company; when it fails, the mapping changed, so bump
- * MAPPING_VERSION (src/domain/sync/source-fingerprint.ts) and pin the new digest here beside it.
+ * MAPPING_VERSION (src/domain/mapping/source-fingerprint.ts) and pin the new digest here beside it.
  */
 const PINNED: Record<number, string> = {
   1: "vv-E1o8mr9VOIHjLybc_7WQ6-VWKl9D42d3I83BVRMo",

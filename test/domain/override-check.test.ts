@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { BobPerson } from "../../src/domain/ports/bob-api.js";
 import { DomainError } from "../../src/domain/errors.js";
-import { buildListLookup, mapFields, mapPerson } from "../../src/domain/sync/index.js";
-import { checkOverride } from "../../src/domain/sync/override-check.js";
-import { mappingContextKey } from "../../src/domain/sync/source-fingerprint.js";
+import { buildListLookup, mapFields, mapPerson } from "../../src/domain/mapping/index.js";
+import { checkOverride } from "../../src/domain/mapping/override-check.js";
+import { mappingContextKey } from "../../src/domain/mapping/source-fingerprint.js";
 import { customAttribute, field, standardAttributes, standardBobFields } from "./fixtures.js";
 
 const costCenter = customAttribute("Cost center", "TEXT");

@@ -9,7 +9,7 @@ import {
   type SyncIssue,
   type SyncPlan,
   type SyncPlanInput,
-} from "../../src/domain/sync/index.js";
+} from "../../src/domain/mapping/index.js";
 import { customAttribute, directoryOf, employee, standardAttributes } from "./fixtures.js";
 
 const attributes = [...standardAttributes, customAttribute("Level", "OPTION", "attr-level")];

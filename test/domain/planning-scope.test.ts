@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planningScope, planSync, type EmployeeRecord, type SyncIssue, type SyncPlan } from "../../src/domain/sync/index.js";
+import { planningScope, planSync, type EmployeeRecord, type SyncIssue, type SyncPlan } from "../../src/domain/mapping/index.js";
 import { selectScope } from "../support/planning-scope-reference.js";
 import { customAttribute, employee, standardAttributes } from "./fixtures.js";
 

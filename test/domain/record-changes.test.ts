@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { attributeNamesById, changedFieldNames, compileChangedFieldNames } from "../../src/domain/sync/index.js";
+import { attributeNamesById, changedFieldNames, compileChangedFieldNames } from "../../src/domain/mapping/index.js";
 import { customAttribute, employee, standardAttributes } from "./fixtures.js";
 
 describe("compileChangedFieldNames", () => {

@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BobHttpClient } from "../../src/bob/bob-client.js";
-import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import type { Attribute } from "../../src/domain/attributes/attribute.js";
 import { STANDARD_ATTRIBUTES } from "../../src/domain/attributes/standard-attributes.js";
 import type { BobCredential } from "../../src/domain/ports/bob-api.js";
-import { FullSyncRunner, type FullSyncRunnerDeps } from "../../src/domain/runs/full-sync-runner.js";
-import type { EmployeeRecord } from "../../src/domain/sync/employee-record.js";
-import { planSync } from "../../src/domain/sync/plan.js";
-import { fingerprintOf } from "../../src/domain/sync/source-fingerprint.js";
+import { FullSyncRunner, type FullSyncRunnerDeps } from "../../src/domain/sync/full-sync-runner.js";
+import type { EmployeeRecord } from "../../src/domain/mapping/employee-record.js";
+import { planSync } from "../../src/domain/mapping/plan.js";
+import { fingerprintOf } from "../../src/domain/mapping/source-fingerprint.js";
 
 /**
  * FullSyncRunner.fetch against our Bob simulator: what recognising people by their source

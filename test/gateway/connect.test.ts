@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 const INTEGRATION_FIELDS = "status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates";

@@ -1,5 +1,5 @@
 /**
- * GET /metrics (api-http.md, README "Metrics"): a real gateway on a fresh database, Bob simulated;
+ * GET /metrics (README, "Metrics"): a real gateway on a fresh database, Bob simulated;
  * a full sync and signed webhook deliveries, then the Prometheus exposition compared with what
  * happened (the simulator's request log, the deliveries posted, the run's counts).
  */

@@ -28,7 +28,7 @@ describe("tenancy and enabling the integration", () => {
   });
 
   it("refuses a token naming a company with surrounding spaces, whatever the role, and creates nothing", async () => {
-    // api-http.md, Limits: a companyId outside [A-Za-z0-9._-]{1,128} is UNAUTHENTICATED.
+    // README, "Limits": a companyId outside [A-Za-z0-9._-]{1,128} is UNAUTHENTICATED.
     for (const role of ["ADMIN", "SUPPORT"] as const) {
       const token = await gw.token("spaced-co ", role);
       const res = await gw.gql("mutation { enableIntegration { status } }", {}, token);

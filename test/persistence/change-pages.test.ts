@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmployeeChange } from "../../src/domain/sync/index.js";
+import type { EmployeeChange } from "../../src/domain/mapping/index.js";
 import { OrmSyncRunStore } from "../../src/persistence/stores/sync-run-store.js";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 

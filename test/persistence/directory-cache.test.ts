@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmployeeRecord } from "../../src/domain/sync/index.js";
-import { fingerprintOf, withSourceFingerprint } from "../../src/domain/sync/source-fingerprint.js";
+import type { EmployeeRecord } from "../../src/domain/mapping/index.js";
+import { fingerprintOf, withSourceFingerprint } from "../../src/domain/mapping/source-fingerprint.js";
 import { DirectoryRecordCache } from "../../src/persistence/stores/directory-record-cache.js";
 import { SqlDirectoryStore } from "../../src/persistence/stores/directory-store.js";
 import { employee } from "../domain/fixtures.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emailKey, planningScope, type EmployeeRecord } from "../../src/domain/sync/index.js";
+import { emailKey, planningScope, type EmployeeRecord } from "../../src/domain/mapping/index.js";
 import { SqlDirectoryStore } from "../../src/persistence/stores/directory-store.js";
 import { employee } from "../domain/fixtures.js";
 import { selectScope } from "../support/planning-scope-reference.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deriveLifecycle, type EmployeeRecord, type Lifecycle } from "../../src/domain/sync/index.js";
+import { deriveLifecycle, type EmployeeRecord, type Lifecycle } from "../../src/domain/mapping/index.js";
 import { SqlDirectoryStore } from "../../src/persistence/stores/directory-store.js";
 import { employee } from "../domain/fixtures.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { BobPerson } from "../../src/domain/ports/bob-api.js";
-import { buildListLookup, compilePersonMapper, mapFields, planSync, type EmployeeRecord } from "../../src/domain/sync/index.js";
+import { buildListLookup, compilePersonMapper, mapFields, planSync, type EmployeeRecord } from "../../src/domain/mapping/index.js";
 import { customAttribute, field, standardAttributes, standardBobFields } from "../domain/fixtures.js";
 
 const level = customAttribute("Level", "TEXT", "attr-level");

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fieldsOfCreates, historyOfCreate, historyOfDelete, historyOfUpdate, valuesOf, type HistoryRow, type HistoryWrite } from "../../src/domain/history/employee-history.js";
-import type { EmployeeRecord } from "../../src/domain/sync/employee-record.js";
+import type { EmployeeRecord } from "../../src/domain/mapping/employee-record.js";
 
 const maybe = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null });
 const record: fc.Arbitrary<EmployeeRecord> = fc.record({

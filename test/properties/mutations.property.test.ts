@@ -1,5 +1,5 @@
-// Property-based tests of every mutation of the contract (api-contract.graphql) with random
-// variables, roles and companies: every answer is data or a documented error code (api-http.md,
+// Property-based tests of every mutation of the schema (schema/schema.graphql) with random
+// variables, roles and companies: every answer is data or a documented error code (README,
 // "GraphQL error codes"), never INTERNAL_SERVER_ERROR nor an HTTP 5xx, and a mutation that
 // failed changed nothing in company, attribute, bob_connection or sync_run. fast-check prints
 // the seed and the shrunk counterexample on failure; re-run one with `{ seed, path }`.
@@ -11,7 +11,7 @@ const HOME = "prop-mut-co"; // enabled and connected (the harness)
 const UNCONNECTED = "prop-mut-unconnected-co"; // enabled, no credential
 const DISABLED = "prop-mut-disabled-co"; // never enabled (enableIntegration is only sent to random companies)
 
-/** api-http.md's codes, plus GraphQL's own for requests that fail validation or variable coercion. */
+/** The documented error codes, plus GraphQL's own for requests that fail validation or variable coercion. */
 const DOCUMENTED_CODES = new Set([
   "UNAUTHENTICATED",
   "FORBIDDEN",
@@ -153,7 +153,7 @@ const companyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constant(HOME) },
   { weight: 2, arbitrary: fc.constant(UNCONNECTED) },
   { weight: 2, arbitrary: fc.constant(DISABLED) },
-  // Valid company ids only ([A-Za-z0-9._-]{1,128}, api-http.md "Limits"): a token naming any
+  // Valid company ids only ([A-Za-z0-9._-]{1,128}, README "Limits"): a token naming any
   // other is UNAUTHENTICATED whatever its role (the "badCompany" kind below).
   fc
     .stringMatching(/^[A-Za-z0-9._-]{1,60}$/)

@@ -8,8 +8,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_IMPACT_EMPLOYEES, surveyImpactOf } from "../../src/domain/survey/survey-impact.js";
 import { surveyPopulation } from "../../src/domain/survey/survey-population.js";
-import type { EmployeeRecord } from "../../src/domain/sync/employee-record.js";
-import { deriveLifecycle } from "../../src/domain/sync/lifecycle.js";
+import type { EmployeeRecord } from "../../src/domain/mapping/employee-record.js";
+import { deriveLifecycle } from "../../src/domain/mapping/lifecycle.js";
 
 /** Days of June and July 2026: few enough that start, separation, today and `on` often meet. */
 const day = fc.integer({ min: 0, max: 60 }).map((n) => new Date(Date.UTC(2026, 5, 1 + n)).toISOString().slice(0, 10));

@@ -1,4 +1,4 @@
-// Property-based tests of POST /webhooks/bob/:webhookKey (api-http.md, "Webhook route"):
+// Property-based tests of POST /webhooks/bob/:webhookKey (README, "Real-time updates"):
 // random and mutated bodies, headers, signatures and webhook keys. Whatever arrives, the answer
 // is a documented status, never a 5xx, and nothing is stored unless the body is a correctly
 // signed Bob event envelope. fast-check prints the seed and the shrunk counterexample on failure;
@@ -6,7 +6,7 @@
 import { createHash, createHmac } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bobSignature } from "../../src/bob-simulator/index.js";
+import { bobSignature } from "../../simulator/index.js";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { HOOK_SECRET } from "../support/webhook-harness.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { bobSignature } from "../../src/bob-simulator/index.js";
+import { bobSignature } from "../../simulator/index.js";
 import { deferred, within } from "../support/deferred.js";
 import { directoryRows, sqlOnClusterDatabase, startReplicaCluster, waitForRunState, type ReplicaCluster } from "../support/replica-cluster.js";
 import { TEST_DB } from "../support/test-database.js";

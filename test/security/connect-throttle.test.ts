@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import { CONNECT_THROTTLE_DEFAULTS } from "../../src/domain/integration/connect-throttle.js";
 import { MovableClock } from "../support/clock.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 /**
- * Issue 23, item 5 (api-http.md: RATE_LIMITED): 30 failed connects in a row all reached Bob, and
+ * Issue 23, item 5 (RATE_LIMITED, README "Connecting Bob"): 30 failed connects in a row all reached Bob, and
  * Bob's firewall blocks credentials that keep failing. Now a company's failed connects (Bob said
  * 401/403) are counted: after 5, further connects are refused without calling Bob, with
  * extensions.retryAfterSeconds; the lock grows with each further failure; success resets it.

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../src/app.js";
-import { bobSignature, startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { bobSignature, startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import type { GatewayConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/logger.js";
 import { OrmConnectionStore } from "../../src/persistence/stores/connection-store.js";

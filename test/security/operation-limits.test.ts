@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { parse, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
@@ -7,7 +8,7 @@ import { EMPLOYEE_FIELDS, RUN_FIELDS, startSyncHarness, type SyncHarness } from 
 import { startTestGateway, type GraphQLResponse, type TestGateway } from "../support/test-gateway.js";
 
 /**
- * api-http.md, "Limits": aliases, depth, root fields and a cost where page sizes multiply, the
+ * README, "Limits": aliases, depth, root fields and a cost where page sizes multiply, the
  * same over HTTP and WebSocket, refused with QUERY_TOO_COMPLEX before anything executes; the
  * largest queries the console, the CLI, the benchmarks and the tests send still pass. Probes of
  * issue 23 against a real gateway holding more than 500 synced employees.
@@ -92,6 +93,16 @@ describe("operation limits, over HTTP and WebSocket alike", () => {
     const ws = await overWs(h, ALIAS_BOMB);
     expect(ws.type).toBe("error");
     expect(wsErrors(ws)[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("keeps no queries registered by hash: automatic persisted queries are off", async () => {
+    const query = "{ integration { status } }";
+    const hash = createHash("sha256").update(query).digest("hex");
+    const post = (body: unknown) => fetch(`${h.gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${h.admin}` }, body: JSON.stringify(body) });
+    const register = await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(((await register.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
+    const byHash = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(((await byHash.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
   });
 
   it(`refuses a query deeper than ${MAX_DEPTH} and one with more than ${MAX_ROOT_FIELDS} root fields`, async () => {

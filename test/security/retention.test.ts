@@ -77,14 +77,26 @@ describe("retention (RETENTION_DAYS)", () => {
     const pending = [await insertDelivery("retention-co", "ACCEPTED", OLD), await insertDelivery("quiet-co", "ACCEPTED", OLD)];
     const recentDeliveries = [await insertDelivery("retention-co", "APPLIED", now), await insertDelivery("retention-co", "ACCEPTED", now), await insertDelivery("quiet-co", "SKIPPED", new Date(now.getTime() - 89 * DAY))];
 
+    // Bob rate-limit lanes (shared across replicas on PostgreSQL): one unused since before the cutoff goes.
+    const ms = (d: Date) => d.getTime();
+    await sql(`insert into bob_rate_lane (key, stamps, paused_until) values ('stale|people.search', array[$1::bigint], 0), ('held|people.search', array[$1::bigint], $2::bigint), ('fresh|people.search', array[$2::bigint], 0)`, [ms(OLD), ms(now)]);
+
     const issuesBefore = await count("from sync_issue where run_id = any($1::uuid[])", [[...oldRuns, firstReal.id, quietOld]]);
+    // Employee.history through the read cache (the same query twice): the creations, until pruned.
+    const HISTORY = "{ employees(first: 10) { edges { node { bobId history { edges { node { action } } } } } } }";
+    const actions = async () => (await h.gql<{ employees: { edges: { node: { history: { edges: { node: { action: string } }[] } } }[] } }>(HISTORY)).employees.edges.flatMap((e) => e.node.history.edges.map((x) => x.node.action));
+    expect(await actions()).toEqual(["CREATE", "CREATE", "CREATE", "CREATE"]);
+    expect(await actions()).toEqual(["CREATE", "CREATE", "CREATE", "CREATE"]);
     deletes.length = 0;
     const report = await h.gw.gateway.retention.purge();
+    // Pruning moved the directory version: the kept answer is not served again.
+    expect(await actions()).toEqual([]);
 
     expect(report.olderThan.toISOString()).toBe(new Date(now.getTime() - 90 * DAY).toISOString());
     const expiredRuns = [...oldRuns, firstReal.id, quietOld];
     // Employee history: the first sync's 4 creations, written at OLD; the recent sync changed nothing.
-    expect(report.deleted).toEqual({ sync_issue: issuesBefore, sync_change_page: expect.any(Number), sync_run: expiredRuns.length, webhook_delivery: oldDeliveries.length, employee_history: 4, notification_event: 0 });
+    expect(report.deleted).toEqual({ sync_issue: issuesBefore, sync_change_page: expect.any(Number), sync_run: expiredRuns.length, webhook_delivery: oldDeliveries.length, employee_history: 4, notification_event: 0, bob_rate_lane: 1 });
+    expect(await count("from bob_rate_lane where key in ('held|people.search', 'fresh|people.search')")).toBe(2);
     expect(await count("from employee_history where company_id = 'retention-co'")).toBe(0);
     expect(await count("from employee where company_id = 'retention-co'")).toBe(4);
     expect(await count("from sync_run where id = any($1::uuid[])", [expiredRuns])).toBe(0);

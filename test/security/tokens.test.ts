@@ -5,7 +5,7 @@ import { deferred, within } from "../support/deferred.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 /**
- * api-http.md, "Limits", Tokens: exp at most JWT_MAX_AGE (default 24 h) after iat/now, a
+ * README, "Limits", tokens: exp at most JWT_MAX_AGE (default 24 h) after iat/now, a
  * companyId of 1-128 characters of A-Z a-z 0-9 . _ -, JWT_SECRET of at least 32 bytes in
  * production; anything else is UNAUTHENTICATED. Probes against the real gateway over HTTP.
  */

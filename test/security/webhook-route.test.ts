@@ -1,13 +1,13 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bobSignature } from "../../src/bob-simulator/index.js";
+import { bobSignature } from "../../simulator/index.js";
 import { requireBuiltCli, runCli } from "../cli/run-cli.js";
 import { deferred, within } from "../support/deferred.js";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { HOOK_SECRET, settled, signedPost, v2Event } from "../support/webhook-harness.js";
 
 /**
- * api-http.md, "Webhook route", probed as an attacker would (issue 23): the key is checked
+ * The webhook route (README, "Real-time updates"), probed as an attacker would (issue 23): the key is checked
  * before the body is read, slow senders are cut off, a replayed body is counted and not stored,
  * and a change of secret, a disconnect or a rotated URL takes effect at once, cache or not.
  */

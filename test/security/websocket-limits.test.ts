@@ -6,7 +6,7 @@ import { RawSocket, type WsMessage } from "../support/raw-socket.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 /**
- * api-http.md, "Limits", WebSocket: 64 KiB messages (1009 past them, before authentication),
+ * README, "Limits", WebSocket: 64 KiB messages (1009 past them, before authentication),
  * sockets per caller and operations per socket capped, a socket closed with 4401 at its token's
  * exp, errors masked and logged as over HTTP; a subscription POSTed over HTTP is a 400.
  * Probes of issue 23 against a real gateway.

@@ -1,4 +1,4 @@
-import { emailKey, employeeNumberKey, type EmployeeRecord, type PlanningScope } from "../../src/domain/sync/index.js";
+import { emailKey, employeeNumberKey, type EmployeeRecord, type PlanningScope } from "../../src/domain/mapping/index.js";
 
 /**
  * The rows of `directory` in `scope`, worked out from the whole directory: what

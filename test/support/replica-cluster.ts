@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { CallerTokens } from "../../src/auth/caller-tokens.js";
-import { startBobSimulator, type BobSimulator, type SimulatorOptions } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator, type SimulatorOptions } from "../../simulator/index.js";
 import { within } from "./deferred.js";
 import { freePort, spawnGateway, type GatewayProcess } from "./gateway-process.js";
 import { TODAY } from "./sync-harness.js";

@@ -1,6 +1,6 @@
 import type { GatewayOptions } from "../../src/app.js";
 import type { GatewayConfig } from "../../src/config/config.js";
-import { startBobSimulator, type BobSimulator, type SimulatorOptions } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator, type SimulatorOptions } from "../../simulator/index.js";
 import { MovableClock } from "./clock.js";
 import { deferred, within } from "./deferred.js";
 import { startTestGateway, type TestGateway } from "./test-gateway.js";

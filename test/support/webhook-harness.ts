@@ -1,4 +1,4 @@
-import { bobSignature } from "../../src/bob-simulator/index.js";
+import { bobSignature } from "../../simulator/index.js";
 import { within } from "./deferred.js";
 import type { SyncHarness } from "./sync-harness.js";
 

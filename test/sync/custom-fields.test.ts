@@ -4,7 +4,7 @@ import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 const BOB_TYPES = ["text", "text-area", "number", "date", "short-date", "boolean", "time", "list", "multi-list", "hierarchy-list", "currency", "employee-reference", "document"] as const;
 const PEAKON_TYPES = ["TEXT", "OPTION", "NUMBER", "DATE", "EMPLOYEE"] as const;
 
-/** peakon-sync-rules.md, "Custom fields". */
+/** Custom fields matched to attributes by name and type (README, "Synchronizing"). */
 const COMPATIBLE: Record<(typeof BOB_TYPES)[number], readonly string[]> = {
   text: ["TEXT", "OPTION"],
   "text-area": ["TEXT", "OPTION"],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareText } from "../../src/domain/sync/index.js";
+import { compareText } from "../../src/domain/mapping/index.js";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { enableRealTime, settled } from "../support/webhook-harness.js";
 

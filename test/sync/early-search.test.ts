@@ -3,7 +3,7 @@ import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 
 /**
  * A resync asks Bob for everyone at once, with the fields its previous full sync asked for,
- * while the field metadata is still on its way (src/domain/runs/company-fetch.ts); when the
+ * while the field metadata is still on its way (src/domain/sync/company-fetch.ts); when the
  * metadata calls for other fields, that answer is dropped and the search is made again.
  */
 describe("the early people search of a resync", () => {

@@ -3,7 +3,7 @@ import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 
 /**
  * Resyncs recognise people Bob did not change by the fingerprint of their bytes
- * (src/domain/sync/source-fingerprint.ts), through the real gateway on a fresh database: the
+ * (src/domain/mapping/source-fingerprint.ts), through the real gateway on a fresh database: the
  * directory must come out exactly as mapping everyone again would leave it.
  */
 describe("source fingerprints through full syncs", () => {

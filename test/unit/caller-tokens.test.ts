@@ -45,7 +45,7 @@ describe("CallerTokens: remembered verifications", () => {
   });
 });
 
-describe("CallerTokens: token limits (api-http.md, Limits: Tokens)", () => {
+describe("CallerTokens: token limits (README, Limits: tokens)", () => {
   const key = new TextEncoder().encode(SECRET);
   const now = (): number => Math.floor(Date.now() / 1000);
   /** A correctly signed token with exactly these claims (no iat unless given). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SyncProgressEvent, SyncRunRecord } from "../../src/domain/runs/sync-run.js";
+import type { SyncProgressEvent, SyncRunRecord } from "../../src/domain/sync/sync-run.js";
 import { progressStream } from "../../src/graphql/progress-stream.js";
 import { InProcessProgressBus } from "../../src/pubsub/progress-bus.js";
 import { deferred } from "../support/deferred.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { todayIn } from "../../src/domain/sync/lifecycle.js";
+import { todayIn } from "../../src/domain/mapping/lifecycle.js";
 import { companyToday } from "../../src/graphql/read-cache.js";
 
 describe("companyToday (the read cache's key day)", () => {

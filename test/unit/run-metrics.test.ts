@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { InProcessProgressBus } from "../../src/pubsub/progress-bus.js";
-import type { SyncProgressEvent, SyncRunRecord } from "../../src/domain/runs/sync-run.js";
-import { ZERO_COUNTS } from "../../src/domain/runs/sync-run.js";
+import type { SyncProgressEvent, SyncRunRecord } from "../../src/domain/sync/sync-run.js";
+import { ZERO_COUNTS } from "../../src/domain/sync/sync-run.js";
 import type { SyncRunStore } from "../../src/domain/ports/sync-run-store.js";
 import { createMetricsRegistry, GatewayMetrics, RunMetrics } from "../../src/metrics/index.js";
 

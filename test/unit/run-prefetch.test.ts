@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Prefetches } from "../../src/domain/runs/run-prefetch.js";
+import { Prefetches } from "../../src/domain/sync/run-prefetch.js";
 
 describe("prefetches waiting for their run", () => {
   afterEach(() => vi.useRealTimers());

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CallerTokens } from "../../src/auth/caller-tokens.js";
-import { startBobSimulator, type BobSimulator } from "../../src/bob-simulator/index.js";
+import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import { within } from "../support/deferred.js";
 import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
 import { TODAY, startSyncHarness, type SyncHarness } from "../support/sync-harness.js";

@@ -80,7 +80,7 @@ describe("POST /webhooks/bob/:webhookKey", () => {
       const body = v2Event("employee.updated", target);
       const headers: Record<string, string> = {};
       if (signature === "STALE") {
-        const { bobSignature } = await import("../../src/bob-simulator/index.js");
+        const { bobSignature } = await import("../../simulator/index.js");
         headers["bob-signature"] = bobSignature("an-old-secret", body);
       } else if (signature) headers["bob-signature"] = signature;
       expect((await post(url, body, headers)).status).toBe(401);

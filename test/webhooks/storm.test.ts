@@ -137,7 +137,7 @@ describe("a storm of signed deliveries through the route", () => {
 
   it("answers the same through Express when the body is chunked (no Content-Length), and echoes X-Request-Id", async () => {
     const body = v2Event("employee.updated", people[1] as string, { chunked: true });
-    const { bobSignature } = await import("../../src/bob-simulator/index.js");
+    const { bobSignature } = await import("../../simulator/index.js");
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         const bytes = new TextEncoder().encode(body);

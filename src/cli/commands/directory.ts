@@ -2,56 +2,39 @@
 import { EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { table, type Column } from "../format.js";
+import { EmployeesDocument, FieldMappingsDocument, type EmployeeRowFragment, type EmployeesQuery, type Lifecycle } from "../generated/graphql.js";
 
-export const LIFECYCLES = ["PRE_HIRE", "ACTIVE", "LEAVING", "LEFT"] as const;
+export const LIFECYCLES = ["PRE_HIRE", "ACTIVE", "LEAVING", "LEFT"] as const satisfies readonly Lifecycle[];
 
-interface EmployeeRow {
-  bobId: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  lifecycle: string;
-  startDate: string | null;
-  separationDate: string | null;
-  separationReason: string | null;
-  surveyable: boolean;
-  tenureMonths: number | null;
-  manager: { bobId: string; firstName: string; lastName: string } | null;
-}
-interface EmployeePage {
-  totalCount: number;
-  edges: { cursor: string; node: EmployeeRow }[];
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-}
+type EmployeeRow = EmployeeRowFragment;
+type EmployeePage = EmployeesQuery["employees"];
 
-const EMPLOYEE_FIELDS = "bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable tenureMonths manager { bobId firstName lastName }";
 const PAGE_SIZE = 200;
 
 /** Every page (or the first `limit` employees), merged into one connection of the same shape. */
-async function allEmployees(ctx: CommandContext, lifecycle: readonly string[] | null, limit: number | null): Promise<{ employees: EmployeePage }> {
+async function allEmployees(ctx: CommandContext, lifecycle: Lifecycle[] | null, limit: number | null): Promise<{ employees: EmployeePage }> {
   const edges: EmployeePage["edges"] = [];
   let after: string | null = null;
   let page: EmployeePage;
   do {
     const want = limit === null ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - edges.length);
-    ({ employees: page } = await ctx.client.request<{ employees: EmployeePage }>(
-      `query($first: Int, $after: String, $lifecycle: [Lifecycle!]) { employees(first: $first, after: $after, lifecycle: $lifecycle) { totalCount edges { cursor node { ${EMPLOYEE_FIELDS} } } pageInfo { endCursor hasNextPage } } }`,
-      { first: want, after, lifecycle },
-    ));
+    ({ employees: page } = await ctx.client.request(EmployeesDocument, { first: want, after, lifecycle }));
     edges.push(...page.edges);
     after = page.pageInfo.endCursor;
   } while (page.pageInfo.hasNextPage && after !== null && (limit === null || edges.length < limit));
   return { employees: { totalCount: page.totalCount, edges, pageInfo: page.pageInfo } };
 }
 
-function parseLifecycles(raw: string | undefined): string[] | null {
+const isLifecycle = (value: string): value is Lifecycle => (LIFECYCLES as readonly string[]).includes(value);
+
+function parseLifecycles(raw: string | undefined): Lifecycle[] | null {
   if (raw === undefined) return null;
   const values = raw.split(",").map((v) => v.trim().toUpperCase().replace(/-/g, "_")).filter((v) => v !== "");
-  const unknown = values.filter((v) => !(LIFECYCLES as readonly string[]).includes(v));
+  const unknown = values.filter((v) => !isLifecycle(v));
   if (values.length === 0 || unknown.length > 0) {
     throw usageError(`--lifecycle takes a comma-separated list of ${LIFECYCLES.join(", ")}${unknown.length > 0 ? ` (unknown: ${unknown.join(", ")})` : ""}.`);
   }
-  return values;
+  return values.filter(isLifecycle);
 }
 
 const name = (e: { firstName: string; lastName: string }): string => `${e.firstName} ${e.lastName}`;
@@ -100,12 +83,8 @@ export async function leavers(ctx: CommandContext): Promise<ExitCode> {
   return EXIT.OK;
 }
 
-interface MappingRow { bobFieldId: string; bobFieldName: string; bobFieldType: string; status: string; reason: string | null; attribute: { name: string; type: string } | null }
-
 export async function mappings(ctx: CommandContext): Promise<ExitCode> {
-  const data = await ctx.client.request<{ fieldMappings: MappingRow[] }>(
-    "query { fieldMappings { bobFieldId bobFieldName bobFieldType status reason attribute { name type standard } } }",
-  );
+  const data = await ctx.client.request(FieldMappingsDocument);
   emit(ctx, data, () =>
     `${table(data.fieldMappings, [
       { header: "BOB FIELD", value: (m) => m.bobFieldId },

@@ -2,21 +2,9 @@
 import { EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { table, type Column } from "../format.js";
+import { EmployeeHistoryDocument, type EmployeeHistoryQuery } from "../generated/graphql.js";
 
-interface Entry {
-  at: string;
-  action: string;
-  cause: string;
-  runId: string | null;
-  deliveryId: string | null;
-  fields: { name: string; before: string | null; after: string | null }[];
-}
-interface HistoryPage {
-  totalCount: number;
-  edges: { node: Entry }[];
-}
-
-const QUERY = "query($b: String!, $f: Int) { employeeHistory(bobId: $b, first: $f) { totalCount edges { node { at action cause runId deliveryId fields { name before after } } } } }";
+type HistoryPage = EmployeeHistoryQuery["employeeHistory"];
 
 const shown = (value: string | null): string => (value === null ? "-" : value);
 
@@ -45,7 +33,7 @@ function describe(page: HistoryPage, bobId: string): string {
 export async function history(ctx: CommandContext): Promise<ExitCode> {
   const bobId = ctx.args[0];
   if (!bobId) throw usageError("history needs a Bob employee id: bob-gateway history <bobId> (ids: bob-gateway employees)");
-  const data = await ctx.client.request<{ employeeHistory: HistoryPage }>(QUERY, { b: bobId, f: Math.min(ctx.flags.limit ?? 50, 500) });
+  const data = await ctx.client.request(EmployeeHistoryDocument, { b: bobId, f: Math.min(ctx.flags.limit ?? 50, 500) });
   emit(ctx, data, () => describe(data.employeeHistory, bobId));
   return EXIT.OK;
 }

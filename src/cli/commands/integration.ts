@@ -2,21 +2,18 @@
 import { EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { keyValues } from "../format.js";
+import {
+  ConnectIntegrationDocument,
+  EnableIntegrationDocument,
+  IntegrationStatusDocument,
+  RotateWebhookUrlDocument,
+  type ConnectIntegrationInput,
+  type IntegrationFieldsFragment,
+  type IntegrationStatusQuery,
+} from "../generated/graphql.js";
 
-interface IntegrationView {
-  status: string;
-  credentialKind: string | null;
-  tokenHint: string | null;
-  connectedAt: string | null;
-  webhookUrl: string | null;
-  realTimeUpdates: boolean;
-  settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null };
-  warnings: { code: string; message: string; bobFieldId: string | null }[];
-  lastSyncRun?: { id: string; status: string; phase: string; finishedAt: string | null } | null;
-  health?: { lastSuccessfulSyncAt: string | null; lastDeliveryAt: string | null; deliveriesLast24h: number; failedDeliveriesLast24h: number; driftRepairedLast7Days: number; needsReconnectReason: string | null };
-}
-
-const INTEGRATION_FIELDS = "status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates settings { deletionSafeguardPercent reconcileEveryHours } warnings { code message bobFieldId }";
+/** Every answer has the fields; only `status` asks for the last run and the health too. */
+type IntegrationView = IntegrationFieldsFragment & Partial<Pick<IntegrationStatusQuery["integration"], "lastSyncRun" | "health">>;
 
 function describe(i: IntegrationView): string {
   const pairs: [string, unknown][] = [
@@ -46,16 +43,13 @@ function describe(i: IntegrationView): string {
 }
 
 export async function status(ctx: CommandContext): Promise<ExitCode> {
-  const data = await ctx.client.request<{ integration: IntegrationView }>(
-    `query { integration { ${INTEGRATION_FIELDS} lastSyncRun { id status phase finishedAt }
-      health { lastSuccessfulSyncAt lastDeliveryAt deliveriesLast24h failedDeliveriesLast24h driftRepairedLast7Days needsReconnectReason } } }`,
-  );
+  const data = await ctx.client.request(IntegrationStatusDocument);
   emit(ctx, data, () => describe(data.integration));
   return EXIT.OK;
 }
 
 export async function enable(ctx: CommandContext): Promise<ExitCode> {
-  const data = await ctx.client.request<{ enableIntegration: IntegrationView }>(`mutation { enableIntegration { ${INTEGRATION_FIELDS} } }`);
+  const data = await ctx.client.request(EnableIntegrationDocument);
   emit(ctx, data, () => `Integration enabled.\n${describe(data.enableIntegration)}`);
   return EXIT.OK;
 }
@@ -63,19 +57,16 @@ export async function enable(ctx: CommandContext): Promise<ExitCode> {
 export async function connect(ctx: CommandContext): Promise<ExitCode> {
   const accessToken = ctx.flags["access-token"] ?? ctx.args[0];
   if (!accessToken) throw usageError("connect needs Bob's token: bob-gateway connect --access-token <bob token> [--service-user-id <id>] (--token is your gateway caller token).");
-  const input: Record<string, string> = { accessToken };
+  const input: ConnectIntegrationInput = { accessToken };
   if (ctx.flags["service-user-id"]) input.serviceUserId = ctx.flags["service-user-id"];
-  const data = await ctx.client.request<{ connectIntegration: IntegrationView }>(
-    `mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { ${INTEGRATION_FIELDS} } }`,
-    { i: input },
-  );
+  const data = await ctx.client.request(ConnectIntegrationDocument, { i: input });
   emit(ctx, data, () => `Connected to Bob.\n${describe(data.connectIntegration)}`);
   return EXIT.OK;
 }
 
 /** A leaked webhook URL stops working at once; Bob must be given the new one (the hook secret stays). */
 export async function rotateWebhookUrl(ctx: CommandContext): Promise<ExitCode> {
-  const data = await ctx.client.request<{ rotateWebhookUrl: IntegrationView }>(`mutation { rotateWebhookUrl { ${INTEGRATION_FIELDS} } }`);
+  const data = await ctx.client.request(RotateWebhookUrlDocument);
   emit(ctx, data, () => `Webhook URL rotated: the old one answers 404 from now on. Paste the new one into Bob's webhook.\n${describe(data.rotateWebhookUrl)}`);
   return EXIT.OK;
 }

@@ -2,31 +2,11 @@
 import { EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { section, table, type Column } from "../format.js";
+import { SurveyPopulationDocument, type SurveyPersonFragment, type SurveyPopulationQuery } from "../generated/graphql.js";
 
-interface Person {
-  bobId: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  startDate: string | null;
-  separationDate: string | null;
-}
-interface Group {
-  value: string | null;
-  surveyable: number;
-  joining: number;
-  leaving: number;
-}
-interface Population {
-  on: string;
-  surveyable: number;
-  joining: Person[];
-  leaving: Person[];
-  groups: Group[];
-}
-
-const PERSON = "bobId firstName lastName email startDate separationDate";
-const QUERY = `query($on: Date!, $by: String) { surveyPopulation(on: $on, groupBy: $by) { on surveyable joining { ${PERSON} } leaving { ${PERSON} } groups { value surveyable joining leaving } } }`;
+type Person = SurveyPersonFragment;
+type Population = SurveyPopulationQuery["surveyPopulation"];
+type Group = Population["groups"][number];
 
 const people = (rows: readonly Person[], date: "startDate" | "separationDate", dateHeader: string): string => {
   const columns: Column<Person>[] = [
@@ -61,7 +41,7 @@ export async function survey(ctx: CommandContext): Promise<ExitCode> {
   if (on === undefined) throw usageError("survey needs --on DATE (YYYY-MM-DD, today or later): bob-gateway survey --on 2026-07-01 [--by Department]");
   if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw usageError(`--on must be a date YYYY-MM-DD (got "${on}").`);
   const by = ctx.flags.by?.trim() || undefined;
-  const data = await ctx.client.request<{ surveyPopulation: Population }>(QUERY, { on, by: by ?? null });
+  const data = await ctx.client.request(SurveyPopulationDocument, { on, by: by ?? null });
   emit(ctx, data, () => describe(data.surveyPopulation, by));
   return EXIT.OK;
 }

@@ -2,20 +2,21 @@
 import { CliError, EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { keyValues, section, table } from "../format.js";
+import {
+  ApproveHeldSyncDocument,
+  SyncProgressDocument,
+  SyncRunDetailDocument,
+  SyncRunsDocument,
+  SynchronizeNowDocument,
+  type CountsFragment,
+  type RunSummaryFragment,
+  type SyncRunDetailQuery,
+} from "../generated/graphql.js";
 import { ProgressBar } from "../progress-bar.js";
 
-interface Counts { fetched: number; created: number; updated: number; deleted: number; unchanged: number; skipped: number }
-interface RunSummary { id: string; status: string; phase: string; dryRun: boolean; trigger: string; queuedAt: string; startedAt: string | null; finishedAt: string | null; error: string | null; counts: Counts }
-interface RunDetail extends RunSummary {
-  issues: { bobEmployeeId: string | null; email: string | null; code: string; message: string }[];
-  changes: { action: string; bobEmployeeId: string; email: string | null; fields: string[] }[];
-}
-interface Progress { runId: string; status: string; phase: string; processed: number; total: number | null; counts: Counts }
-
-const COUNTS = "counts { fetched created updated deleted unchanged skipped }";
-const RUN_SUMMARY = `id status phase dryRun trigger queuedAt startedAt finishedAt error ${COUNTS}`;
-const runDetail = (issues: number, changes: number): string =>
-  `${RUN_SUMMARY} issues(first: ${issues}) { bobEmployeeId email code message } changes(first: ${changes}) { action bobEmployeeId email fields }`;
+type Counts = CountsFragment;
+type RunSummary = RunSummaryFragment;
+type RunDetail = NonNullable<SyncRunDetailQuery["syncRun"]>;
 
 const countsPairs = (c: Counts): [string, number][] => [
   ["fetched", c.fetched],
@@ -85,10 +86,7 @@ function outcome(ctx: CommandContext, run: RunSummary): ExitCode {
 
 export async function sync(ctx: CommandContext): Promise<ExitCode> {
   const dryRun = ctx.flags["dry-run"];
-  const started = await ctx.client.request<{ synchronizeNow: RunSummary }>(
-    `mutation($i: SynchronizeNowInput) { synchronizeNow(input: $i) { ${RUN_SUMMARY} } }`,
-    { i: { dryRun } },
-  );
+  const started = await ctx.client.request(SynchronizeNowDocument, { i: { dryRun } });
   const run = started.synchronizeNow;
   if (!ctx.flags.wait) {
     emit(ctx, started, () => `${dryRun ? "Dry run" : "Sync"} ${run.id} is ${run.status} (${run.phase}).\nFollow it: bob-gateway sync --wait, or bob-gateway run ${run.id}`);
@@ -98,8 +96,8 @@ export async function sync(ctx: CommandContext): Promise<ExitCode> {
   const bar = new ProgressBar(ctx.progress);
   ctx.err(`${dryRun ? "Dry run" : "Sync"} ${run.id} ${run.status === "QUEUED" ? "queued" : "under way"}`);
   try {
-    await ctx.client.subscribe<{ syncProgress: Progress }>(
-      `subscription($id: ID) { syncProgress(runId: $id) { runId status phase processed total ${COUNTS} } }`,
+    await ctx.client.subscribe(
+      SyncProgressDocument,
       { id: run.id },
       (event) => bar.update(event.syncProgress),
       (event) => event.syncProgress.phase === "DONE" || event.syncProgress.status === "HELD" || event.syncProgress.status === "FAILED",
@@ -107,7 +105,7 @@ export async function sync(ctx: CommandContext): Promise<ExitCode> {
   } finally {
     bar.done();
   }
-  const finished = await ctx.client.request<{ syncRun: RunDetail | null }>(`query($id: ID!) { syncRun(id: $id) { ${runDetail(20, 0)} } }`, { id: run.id });
+  const finished = await ctx.client.request(SyncRunDetailDocument, { id: run.id, issues: 20, changes: 0 });
   const result = finished.syncRun;
   if (!result) throw new CliError(`Sync run ${run.id} disappeared.`, EXIT.API_ERROR, "NOT_FOUND");
   emit(ctx, finished, () => {
@@ -126,10 +124,7 @@ export async function sync(ctx: CommandContext): Promise<ExitCode> {
 
 export async function runs(ctx: CommandContext): Promise<ExitCode> {
   const first = ctx.flags.limit ?? 20;
-  const data = await ctx.client.request<{ syncRuns: { totalCount: number; edges: { node: RunSummary }[] } }>(
-    `query($first: Int) { syncRuns(first: $first) { totalCount edges { cursor node { ${RUN_SUMMARY} } } pageInfo { endCursor hasNextPage } } }`,
-    { first: Math.min(first, 500) },
-  );
+  const data = await ctx.client.request(SyncRunsDocument, { first: Math.min(first, 500) });
   emit(ctx, data, () => {
     const rows = data.syncRuns.edges.map((e) => e.node);
     if (rows.length === 0) return "No sync runs yet: bob-gateway sync --wait";
@@ -156,7 +151,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const id = ctx.args[0];
   if (!id) throw usageError("run needs a run id: bob-gateway run <id> (ids: bob-gateway runs)");
   const limit = Math.min(ctx.flags.limit ?? 500, 1000);
-  const data = await ctx.client.request<{ syncRun: RunDetail | null }>(`query($id: ID!) { syncRun(id: $id) { ${runDetail(Math.min(limit, 500), limit)} } }`, { id });
+  const data = await ctx.client.request(SyncRunDetailDocument, { id, issues: Math.min(limit, 500), changes: limit });
   if (!data.syncRun) throw new CliError(`No sync run ${id} in this company.`, EXIT.API_ERROR, "NOT_FOUND");
   const detail = data.syncRun;
   emit(ctx, data, () => describeRun(detail));
@@ -166,7 +161,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
 export async function approve(ctx: CommandContext): Promise<ExitCode> {
   const id = ctx.args[0];
   if (!id) throw usageError("approve needs a HELD run's id: bob-gateway approve <id>");
-  const data = await ctx.client.request<{ approveHeldSync: RunSummary }>(`mutation($id: ID!) { approveHeldSync(runId: $id) { ${RUN_SUMMARY} } }`, { id });
+  const data = await ctx.client.request(ApproveHeldSyncDocument, { id });
   emit(ctx, data, () => `Run ${data.approveHeldSync.id} approved: ${data.approveHeldSync.status} (${data.approveHeldSync.phase}).`);
   return EXIT.OK;
 }

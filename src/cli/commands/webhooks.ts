@@ -2,14 +2,10 @@
 import { EXIT, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { table } from "../format.js";
-
-interface Delivery { id: string; receivedAt: string; eventType: string; bobEmployeeId: string | null; status: string; error: string | null }
+import { WebhookDeliveriesDocument } from "../generated/graphql.js";
 
 export async function deliveries(ctx: CommandContext): Promise<ExitCode> {
-  const data = await ctx.client.request<{ webhookDeliveries: { totalCount: number; edges: { node: Delivery }[] } }>(
-    "query($first: Int) { webhookDeliveries(first: $first) { totalCount edges { cursor node { id receivedAt eventType bobEmployeeId status error } } pageInfo { endCursor hasNextPage } } }",
-    { first: Math.min(ctx.flags.limit ?? 50, 500) },
-  );
+  const data = await ctx.client.request(WebhookDeliveriesDocument, { first: Math.min(ctx.flags.limit ?? 50, 500) });
   emit(ctx, data, () => {
     const rows = data.webhookDeliveries.edges.map((e) => e.node);
     if (rows.length === 0) return "No webhook deliveries yet.";

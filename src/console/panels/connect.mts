@@ -3,7 +3,7 @@ import { gql } from "../api.mjs";
 import { busy, h, notice, replace } from "../dom.mjs";
 import { explain } from "../messages.mjs";
 import { store } from "../state.mjs";
-import { INTEGRATION, type Integration } from "../types.mjs";
+import { ConnectIntegrationDocument, type ConnectIntegrationInput } from "../generated/graphql.mjs";
 
 export function createConnectForm(options: { submitLabel: string; onDone?: () => void }): HTMLFormElement {
   const token = h("input", { id: "connect-token", name: "accessToken", type: "password", required: true, autocomplete: "off", spellcheck: "false", "data-testid": "connect-token" });
@@ -31,12 +31,9 @@ export function createConnectForm(options: { submitLabel: string; onDone?: () =>
     replace(message);
     void busy(submit, async () => {
       try {
-        const input: Record<string, string> = { accessToken: token.value.trim() };
+        const input: ConnectIntegrationInput = { accessToken: token.value.trim() };
         if (serviceUser.value.trim()) input["serviceUserId"] = serviceUser.value.trim();
-        const { connectIntegration } = await gql<{ connectIntegration: Integration }>(
-          `mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { ${INTEGRATION} } }`,
-          { i: input },
-        );
+        const { connectIntegration } = await gql(ConnectIntegrationDocument, { i: input });
         form.reset();
         store.setIntegration(connectIntegration);
         options.onDone?.();

@@ -3,16 +3,7 @@ import { gql } from "../api.mjs";
 import { badge, formatDateTime, h, notice, plural, replace } from "../dom.mjs";
 import { explain } from "../messages.mjs";
 import type { Panel } from "../router.mjs";
-import type { Connection } from "../types.mjs";
-
-interface Delivery {
-  id: string;
-  receivedAt: string;
-  eventType: string;
-  bobEmployeeId: string | null;
-  status: string;
-  error: string | null;
-}
+import { WebhookDeliveriesDocument } from "../generated/graphql.mjs";
 
 const PAGE = 50;
 
@@ -27,11 +18,7 @@ export function createDeliveriesPanel(): Panel {
   const load = async (append: boolean): Promise<void> => {
     replace(message);
     try {
-      const { webhookDeliveries } = await gql<{ webhookDeliveries: Connection<Delivery> }>(
-        `query($after: String, $first: Int) { webhookDeliveries(after: $after, first: $first) {
-          totalCount pageInfo { endCursor hasNextPage } edges { node { id receivedAt eventType bobEmployeeId status error } } } }`,
-        { after: append ? cursor : null, first: PAGE },
-      );
+      const { webhookDeliveries } = await gql(WebhookDeliveriesDocument, { after: append ? cursor : null, first: PAGE });
       if (!append) tbody.replaceChildren();
       for (const { node: d } of webhookDeliveries.edges) {
         tbody.append(h("tr", { "data-testid": "delivery", "data-status": d.status },

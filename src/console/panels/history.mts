@@ -4,9 +4,10 @@ import { badge, formatDateTime, h, humanize, notice, plural, replace } from "../
 import { explain } from "../messages.mjs";
 import type { Panel } from "../router.mjs";
 import { store } from "../state.mjs";
-import { RUN_SUMMARY, type Connection, type RunDetail, type RunSummary } from "../types.mjs";
+import { RunDetailsDocument, SyncRunsDocument } from "../generated/graphql.mjs";
+import type { RunSummary } from "../types.mjs";
 import { countsList } from "./overview.mjs";
-import { SURVEY_IMPACT, surveyImpactView, type SurveyImpact } from "../survey-impact.mjs";
+import { surveyImpactView } from "../survey-impact.mjs";
 
 const PAGE = 10;
 
@@ -17,10 +18,7 @@ function table(headers: string[], rows: HTMLTableRowElement[]): HTMLElement {
 async function details(run: RunSummary, into: HTMLElement): Promise<void> {
   replace(into, h("p", { class: "muted" }, "Loading…"));
   try {
-    const { syncRun } = await gql<{ syncRun: (RunDetail & { surveyImpact: SurveyImpact | null }) | null }>(
-      `query($id: ID!) { syncRun(id: $id) { ${RUN_SUMMARY} issues(first: 200) { bobEmployeeId email code message } changes(first: 200) { action bobEmployeeId email fields } ${SURVEY_IMPACT} } }`,
-      { id: run.id },
-    );
+    const { syncRun } = await gql(RunDetailsDocument, { id: run.id });
     if (!syncRun) return replace(into, notice("error", "This run no longer exists."));
     replace(
       into,
@@ -79,10 +77,7 @@ export function createHistoryPanel(): Panel {
   const load = async (append: boolean): Promise<void> => {
     replace(message);
     try {
-      const { syncRuns } = await gql<{ syncRuns: Connection<RunSummary> }>(
-        `query($after: String, $first: Int) { syncRuns(after: $after, first: $first) { totalCount pageInfo { endCursor hasNextPage } edges { cursor node { ${RUN_SUMMARY} } } } }`,
-        { after: append ? cursor : null, first: PAGE },
-      );
+      const { syncRuns } = await gql(SyncRunsDocument, { after: append ? cursor : null, first: PAGE });
       if (!append) list.replaceChildren();
       for (const edge of syncRuns.edges) list.append(runItem(edge.node));
       cursor = syncRuns.pageInfo.endCursor;

@@ -7,25 +7,12 @@ import { badge, h, humanize, notice, plural, replace } from "../dom.mjs";
 import { FIXED_FIELD_IDS, canFeed } from "../field-compatibility.mjs";
 import { explain } from "../messages.mjs";
 import type { Panel } from "../router.mjs";
+import { ClearFieldMappingDocument, FieldMappingsDocument, SetFieldMappingDocument, type FieldMappingFragment, type FieldMappingsQuery } from "../generated/graphql.mjs";
 
-interface FieldMapping {
-  bobFieldId: string;
-  bobFieldName: string;
-  bobFieldType: string;
-  status: string;
-  reason: string | null;
-  attribute: { id: string; name: string; type: string; standard: boolean } | null;
-}
-
-interface Attribute {
-  id: string;
-  name: string;
-  type: string;
-  standard: boolean;
-}
+type FieldMapping = FieldMappingFragment;
+type Attribute = FieldMappingsQuery["attributes"][number];
 
 const STATUSES = ["STANDARD", "COMPATIBLE", "OVERRIDDEN", "TYPE_MISMATCH", "NO_MATCHING_ATTRIBUTE", "AMBIGUOUS"];
-const MAPPING = "bobFieldId bobFieldName bobFieldType status reason attribute { id name type standard }";
 /** The edit control's two choices that are not an attribute. */
 const AUTOMATIC = "";
 const EXCLUDE = "exclude";
@@ -65,8 +52,8 @@ export function createMappingsPanel(): Panel {
     replace(message);
     select.disabled = true;
     try {
-      if (select.value === AUTOMATIC) await gql("mutation($f: String!) { clearFieldMapping(bobFieldId: $f) { bobFieldId } }", { f: m.bobFieldId });
-      else await gql("mutation($i: SetFieldMappingInput!) { setFieldMapping(input: $i) { bobFieldId } }", { i: { bobFieldId: m.bobFieldId, attributeId: select.value === EXCLUDE ? null : select.value } });
+      if (select.value === AUTOMATIC) await gql(ClearFieldMappingDocument, { f: m.bobFieldId });
+      else await gql(SetFieldMappingDocument, { i: { bobFieldId: m.bobFieldId, attributeId: select.value === EXCLUDE ? null : select.value } });
       // Other rows may change too (a namesake losing its attribute): show the whole mapping again.
       if (await load()) replace(message, notice("ok", `Saved. The next sync maps every employee's "${m.bobFieldName}" this way.`, "mapping-saved"));
     } catch (error) {
@@ -105,7 +92,7 @@ export function createMappingsPanel(): Panel {
   /** False when the mapping could not be read (the error is shown). */
   const load = async (): Promise<boolean> => {
     try {
-      ({ fieldMappings: mappings, attributes } = await gql<{ fieldMappings: FieldMapping[]; attributes: Attribute[] }>(`{ fieldMappings { ${MAPPING} } attributes { id name type standard } }`));
+      ({ fieldMappings: mappings, attributes } = await gql(FieldMappingsDocument));
       render();
       return true;
     } catch (error) {

@@ -6,7 +6,8 @@ import { createProgressBar } from "../progress-bar.mjs";
 import type { Panel } from "../router.mjs";
 import { store } from "../state.mjs";
 import { loadIntegration } from "../sync.mjs";
-import { INTEGRATION, type Counts, type Health, type Integration, type RunSummary } from "../types.mjs";
+import { DisconnectIntegrationDocument } from "../generated/graphql.mjs";
+import type { Counts, Health, Integration, RunSummary } from "../types.mjs";
 import { createConnectForm } from "./connect.mjs";
 
 const CREDENTIAL: Record<string, string> = { ACCESS_TOKEN: "Legacy API access token", SERVICE_USER: "Service user" };
@@ -57,7 +58,7 @@ export function createOverviewPanel(): Panel {
       if (!confirm("Disconnect Bob? The stored token and hook secret are forgotten; employees stay in Peakon.")) return;
       void busy(disconnect, async () => {
         try {
-          const { disconnectIntegration } = await gql<{ disconnectIntegration: Integration }>(`mutation { disconnectIntegration { ${INTEGRATION} } }`);
+          const { disconnectIntegration } = await gql(DisconnectIntegrationDocument);
           store.setIntegration(disconnectIntegration);
         } catch (error) {
           replace(message, notice("error", explain(error)));

@@ -3,23 +3,12 @@ import { gql } from "../api.mjs";
 import { badge, formatDate, h, notice, plural, replace } from "../dom.mjs";
 import { explain } from "../messages.mjs";
 import type { Panel } from "../router.mjs";
-import type { Connection } from "../types.mjs";
+import { PeopleDocument, type Lifecycle, type PersonFragment } from "../generated/graphql.mjs";
 import { renderHistory } from "./person-history.mjs";
 
-interface Person {
-  id: string;
-  bobId: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  lifecycle: string;
-  startDate: string | null;
-  separationDate: string | null;
-  separationReason: string | null;
-  surveyable: boolean;
-}
+type Person = PersonFragment;
 
-const GROUPS: Record<string, { label: string; lifecycles: string[] }> = {
+const GROUPS: Record<string, { label: string; lifecycles: Lifecycle[] }> = {
   all: { label: "Leaving, left and future hires", lifecycles: ["LEAVING", "LEFT", "PRE_HIRE"] },
   leaving: { label: "Leaving", lifecycles: ["LEAVING"] },
   left: { label: "Left", lifecycles: ["LEFT"] },
@@ -62,11 +51,7 @@ export function createPeoplePanel(): Panel {
   const load = async (append: boolean): Promise<void> => {
     replace(message);
     try {
-      const { employees } = await gql<{ employees: Connection<Person> }>(
-        `query($after: String, $first: Int, $lifecycle: [Lifecycle!]) { employees(after: $after, first: $first, lifecycle: $lifecycle) {
-          totalCount pageInfo { endCursor hasNextPage } edges { node { id bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable } } } }`,
-        { after: append ? cursor : null, first: PAGE, lifecycle: GROUPS[group.value]?.lifecycles },
-      );
+      const { employees } = await gql(PeopleDocument, { after: append ? cursor : null, first: PAGE, lifecycle: GROUPS[group.value]?.lifecycles });
       if (!append) tbody.replaceChildren();
       for (const edge of employees.edges) tbody.append(...rows(edge.node));
       if (employees.totalCount === 0) tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted" }, "Nobody in this group.")));

@@ -1,16 +1,8 @@
 /** One person's history: what the gateway changed, when and why (employeeHistory), shown under their row. */
 import { gql } from "../api.mjs";
 import { badge, formatDateTime, h, humanize, notice, replace } from "../dom.mjs";
+import { EmployeeHistoryDocument } from "../generated/graphql.mjs";
 import { explain } from "../messages.mjs";
-
-interface Entry {
-  at: string;
-  action: string;
-  cause: string;
-  runId: string | null;
-  deliveryId: string | null;
-  fields: { name: string; before: string | null; after: string | null }[];
-}
 
 const CAUSE: Record<string, string> = { FULL_SYNC: "Full sync", SCHEDULED_SYNC: "Scheduled sync", APPROVED_SYNC: "Approved held sync", WEBHOOK: "Real-time update" };
 const SHOWN = 50;
@@ -18,10 +10,7 @@ const SHOWN = 50;
 export async function renderHistory(bobId: string, into: HTMLElement): Promise<void> {
   replace(into, h("p", { class: "muted" }, "Loading…"));
   try {
-    const { employeeHistory } = await gql<{ employeeHistory: { totalCount: number; edges: { node: Entry }[] } }>(
-      "query($b: String!, $f: Int) { employeeHistory(bobId: $b, first: $f) { totalCount edges { node { at action cause runId deliveryId fields { name before after } } } } }",
-      { b: bobId, f: SHOWN },
-    );
+    const { employeeHistory } = await gql(EmployeeHistoryDocument, { b: bobId, f: SHOWN });
     if (employeeHistory.totalCount === 0) return replace(into, h("p", { class: "muted" }, "No changes recorded for this person (or older than the retention period)."));
     const rows = employeeHistory.edges.map(({ node }) =>
       h("li", { "data-testid": "history-entry", "data-action": node.action, "data-cause": node.cause },

@@ -6,9 +6,9 @@ import { createProgressBar } from "../progress-bar.mjs";
 import type { Panel } from "../router.mjs";
 import { store } from "../state.mjs";
 import { approveHeldSync, loadIntegration, synchronizeNow } from "../sync.mjs";
-import { INTEGRATION, RUN_SUMMARY, type Integration, type RunDetail } from "../types.mjs";
+import { HeldRunDocument, SetHookSecretDocument, UpdateSyncSettingsDocument, type UpdateSyncSettingsInput } from "../generated/graphql.mjs";
 import { countsList } from "./overview.mjs";
-import { SURVEY_IMPACT, surveyImpactView, type SurveyImpact } from "../survey-impact.mjs";
+import { surveyImpactView } from "../survey-impact.mjs";
 
 function syncCard(): HTMLElement {
   const now = h("button", { type: "button", class: "primary", "data-testid": "sync-now" }, "Synchronize now");
@@ -50,10 +50,7 @@ function heldCard(): HTMLElement {
   let shownRunId: string | null = null;
 
   const load = async (runId: string): Promise<void> => {
-    const { syncRun } = await gql<{ syncRun: (Omit<RunDetail, "issues"> & { surveyImpact: SurveyImpact | null }) | null }>(
-      `query($id: ID!) { syncRun(id: $id) { ${RUN_SUMMARY} changes(first: 1000) { action bobEmployeeId email fields } ${SURVEY_IMPACT} } }`,
-      { id: runId },
-    );
+    const { syncRun } = await gql(HeldRunDocument, { id: runId });
     if (!syncRun || syncRun.status !== "HELD") return;
     const deletions = syncRun.changes.filter((c) => c.action === "DELETE");
     const percent = store.integration?.settings.deletionSafeguardPercent ?? 20;
@@ -129,7 +126,7 @@ function webhookCard(): HTMLElement {
     replace(message);
     void busy(save, async () => {
       try {
-        const { setHookSecret } = await gql<{ setHookSecret: Integration }>(`mutation($i: SetHookSecretInput!) { setHookSecret(input: $i) { ${INTEGRATION} } }`, { i: { secret: secret.value } });
+        const { setHookSecret } = await gql(SetHookSecretDocument, { i: { secret: secret.value } });
         form.reset();
         store.setIntegration(setHookSecret);
         replace(message, notice("ok", "Secret saved: real-time updates are on."));
@@ -175,12 +172,12 @@ function settingsCard(): HTMLElement {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     replace(message);
-    const input: Record<string, unknown> = { deletionSafeguardPercent: Number(percent.value), reconcileEveryHours: hours.value.trim() === "" ? null : Number(hours.value) };
+    const input: UpdateSyncSettingsInput = { deletionSafeguardPercent: Number(percent.value), reconcileEveryHours: hours.value.trim() === "" ? null : Number(hours.value) };
     // Sent only when changed: a new URL gets a new signing secret.
     if (notifyUrl.value.trim() !== (store.integration?.settings.notificationUrl ?? "")) input.notificationUrl = notifyUrl.value.trim();
     void busy(save, async () => {
       try {
-        const { updateSyncSettings } = await gql<{ updateSyncSettings: Integration }>(`mutation($i: UpdateSyncSettingsInput!) { updateSyncSettings(input: $i) { ${INTEGRATION} notificationSecret } }`, { i: input });
+        const { updateSyncSettings } = await gql(UpdateSyncSettingsDocument, { i: input });
         store.setIntegration(updateSyncSettings);
         const secret = updateSyncSettings.notificationSecret;
         // Shown once, here only: the gateway never answers it again.

@@ -3,31 +3,9 @@ import { gql } from "../api.mjs";
 import { busy, formatDate, h, notice, plural, replace } from "../dom.mjs";
 import { explain } from "../messages.mjs";
 import type { Panel } from "../router.mjs";
+import { AttributeNamesDocument, SurveyPopulationDocument, type UpcomingPersonFragment } from "../generated/graphql.mjs";
 
-interface Person {
-  bobId: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  startDate: string | null;
-  separationDate: string | null;
-}
-interface Group {
-  value: string | null;
-  surveyable: number;
-  joining: number;
-  leaving: number;
-}
-interface Population {
-  on: string;
-  surveyable: number;
-  joining: Person[];
-  leaving: Person[];
-  groups: Group[];
-}
-
-const PERSON = "bobId firstName lastName email startDate separationDate";
-const QUERY = `query($on: Date!, $by: String) { surveyPopulation(on: $on, groupBy: $by) { on surveyable joining { ${PERSON} } leaving { ${PERSON} } groups { value surveyable joining leaving } } }`;
+type Person = UpcomingPersonFragment;
 
 /** A month ahead in the browser's calendar: a survey round's usual horizon (the gateway checks against the company's today). */
 function inAMonth(): string {
@@ -57,14 +35,14 @@ export function createUpcomingPanel(): Panel {
 
   const loadAttributes = async (): Promise<void> => {
     if (attributesLoaded) return;
-    const { attributes } = await gql<{ attributes: { name: string }[] }>("{ attributes { name } }");
+    const { attributes } = await gql(AttributeNamesDocument);
     by.append(...attributes.map((a) => h("option", { value: a.name }, a.name)));
     attributesLoaded = true;
   };
 
   const load = async (): Promise<void> => {
     try {
-      const { surveyPopulation: p } = await gql<{ surveyPopulation: Population }>(QUERY, { on: on.value, by: by.value === "" ? null : by.value });
+      const { surveyPopulation: p } = await gql(SurveyPopulationDocument, { on: on.value, by: by.value === "" ? null : by.value });
       const groups = by.value === "" ? null : h("div", { class: "table-wrap" },
         h("table", { "data-testid": "upcoming-groups" },
           h("thead", {}, h("tr", {}, ...[by.value, "Surveyable", "Joining", "Leaving"].map((c) => h("th", { scope: "col" }, c)))),

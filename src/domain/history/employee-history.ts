@@ -1,5 +1,5 @@
-import { RECORD_FIELDS, type EmployeeRecord } from "../sync/employee-record.js";
-import type { ChangeAction } from "../sync/plan.js";
+import { RECORD_FIELDS, type EmployeeRecord } from "../mapping/employee-record.js";
+import type { ChangeAction } from "../mapping/plan.js";
 
 /** What made the gateway change an employee (the contract's ChangeCause). */
 export type ChangeCause = "FULL_SYNC" | "SCHEDULED_SYNC" | "APPROVED_SYNC" | "WEBHOOK";

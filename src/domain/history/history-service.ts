@@ -4,7 +4,7 @@ import { pageSize } from "../paging.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { DirectoryStore } from "../ports/directory-store.js";
 import type { HistoryStore } from "../ports/history-store.js";
-import { RECORD_FIELD_NAMES, type RecordField } from "../sync/employee-record.js";
+import { RECORD_FIELD_NAMES, type RecordField } from "../mapping/employee-record.js";
 import { fieldsOfCreates, type HistoryRow } from "./employee-history.js";
 
 /** One change of one employee as admins read it: field names, not keys. */

@@ -4,7 +4,7 @@ import { DomainError, badInput } from "../errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import { notificationUrlProblem } from "../notifications/notification-target.js";
-import { ianaTimeZone, MAX_TIME_ZONE_LENGTH } from "../sync/lifecycle.js";
+import { ianaTimeZone, MAX_TIME_ZONE_LENGTH } from "../mapping/lifecycle.js";
 import { integrationView, type IntegrationRecord, type IntegrationView, type SyncSettings } from "./integration.js";
 
 export interface SyncSettingsChange {

@@ -1,4 +1,4 @@
-import type { IntegrationWarning } from "../sync/field-visibility.js";
+import type { IntegrationWarning } from "../mapping/field-visibility.js";
 
 export type IntegrationStatus = "NOT_ENABLED" | "DISCONNECTED" | "CONNECTED" | "NEEDS_RECONNECT";
 export type CredentialKind = "ACCESS_TOKEN" | "SERVICE_USER";

@@ -1,9 +1,9 @@
 import type { Attribute } from "../attributes/attribute.js";
 import type { BobApi, BobCredential } from "../ports/bob-api.js";
-import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
-import type { MappingOverride } from "../sync/mapping-override.js";
-import { FieldVisibility, warningsFor, type IntegrationWarning } from "../sync/field-visibility.js";
-import { BOB_ID_FIELD_ID } from "../sync/standard-fields.js";
+import { mapFields, syncedFieldIds } from "../mapping/field-mapping.js";
+import type { MappingOverride } from "../mapping/mapping-override.js";
+import { FieldVisibility, warningsFor, type IntegrationWarning } from "../mapping/field-visibility.js";
+import { BOB_ID_FIELD_ID } from "../mapping/standard-fields.js";
 
 /**
  * What the credential cannot see of the fields the sync needs, found with one small people

@@ -11,6 +11,9 @@ export interface CompanyStore {
    * given, and is forgotten when settings.notificationUrl is null.
    */
   updateSettings(companyId: string, settings: SyncSettings, notificationSecret?: string | null): Promise<IntegrationRecord>;
-  /** Enabled, connected companies with reconciliation on, and when each last queued a full sync. */
-  reconciliationCandidates(): Promise<{ companyId: string; everyHours: number; lastFullSyncAt: Date | null }[]>;
+  /**
+   * Enabled, connected companies with reconciliation on whose scheduled full sync is due at `now`:
+   * one slot per interval, at an offset fixed per company so that companies spread over it.
+   */
+  dueForReconciliation(now: Date): Promise<string[]>;
 }

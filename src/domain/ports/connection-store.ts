@@ -1,4 +1,4 @@
-import type { IntegrationWarning } from "../sync/field-visibility.js";
+import type { IntegrationWarning } from "../mapping/field-visibility.js";
 import type { BobCredential } from "./bob-api.js";
 
 export interface StoredCredential {

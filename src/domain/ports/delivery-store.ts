@@ -1,4 +1,4 @@
-import type { SyncIssue } from "../sync/sync-issue.js";
+import type { SyncIssue } from "../mapping/sync-issue.js";
 import type { BobWebhookEvent } from "../webhooks/bob-event.js";
 
 /** SKIPPED: verified, but its employee could not be applied (its issues say why). */

@@ -1,7 +1,7 @@
 import type { ChangeCause, HistoryWrite } from "../history/employee-history.js";
-import type { EmployeeRecord } from "../sync/employee-record.js";
-import type { Lifecycle } from "../sync/lifecycle.js";
-import type { PlanningScope } from "../sync/planning-scope.js";
+import type { EmployeeRecord } from "../mapping/employee-record.js";
+import type { Lifecycle } from "../mapping/lifecycle.js";
+import type { PlanningScope } from "../mapping/planning-scope.js";
 
 export interface DirectoryBatch {
   readonly deletes: readonly string[];

@@ -1,4 +1,4 @@
-import type { MappingOverride } from "../sync/mapping-override.js";
+import type { MappingOverride } from "../mapping/mapping-override.js";
 
 /** Why a write was refused by the database itself (two admins racing, an attribute just deleted). */
 export type OverrideWriteOutcome = "stored" | "target-taken" | "attribute-missing";

@@ -1,4 +1,4 @@
-import type { SyncProgressEvent } from "../runs/sync-run.js";
+import type { SyncProgressEvent } from "../sync/sync-run.js";
 
 /**
  * Carries sync progress to every subscriber, in this process and (on PostgreSQL) in every other

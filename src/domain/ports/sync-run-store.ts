@@ -1,7 +1,7 @@
-import type { EmployeeChange } from "../sync/plan.js";
-import type { SyncIssue } from "../sync/sync-issue.js";
+import type { EmployeeChange } from "../mapping/plan.js";
+import type { SyncIssue } from "../mapping/sync-issue.js";
 import type { SurveyImpact } from "../survey/survey-impact.js";
-import type { HeldPlan, SyncPhase, SyncRunRecord, SyncTrigger } from "../runs/sync-run.js";
+import type { HeldPlan, SyncPhase, SyncRunRecord, SyncTrigger } from "../sync/sync-run.js";
 
 export interface RunPage {
   /** Each run with the opaque cursor that continues after it. */

@@ -1,5 +1,5 @@
-import type { EmployeeRecord } from "../sync/employee-record.js";
-import { isSurveyable } from "../sync/lifecycle.js";
+import type { EmployeeRecord } from "../mapping/employee-record.js";
+import { isSurveyable } from "../mapping/lifecycle.js";
 
 /** Employees a run's impact lists at most (the counts are always whole); an initial sync of 50,000 would list everyone. */
 export const MAX_IMPACT_EMPLOYEES = 10_000;

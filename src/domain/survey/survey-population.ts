@@ -1,5 +1,5 @@
-import type { EmployeeRecord } from "../sync/employee-record.js";
-import { isSurveyable } from "../sync/lifecycle.js";
+import type { EmployeeRecord } from "../mapping/employee-record.js";
+import { isSurveyable } from "../mapping/lifecycle.js";
 
 /** One value of the groupBy attribute (null: employees without a value) and its counts. */
 export interface PopulationGroup {

@@ -6,8 +6,8 @@ import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { DirectoryEmployee, DirectoryStore } from "../ports/directory-store.js";
 import type { SyncRunStore } from "../ports/sync-run-store.js";
-import { isCalendarDate } from "../sync/calendar-date.js";
-import { todayIn } from "../sync/lifecycle.js";
+import { isCalendarDate } from "../mapping/calendar-date.js";
+import { todayIn } from "../mapping/lifecycle.js";
 import type { SurveyImpact } from "./survey-impact.js";
 import { surveyPopulation, type SurveyPopulation } from "./survey-population.js";
 

@@ -1,5 +1,5 @@
 import type { DeliveryOutcome, DeliveryRecord } from "../ports/delivery-store.js";
-import { RECORD_SKIPPING_CODES, type SyncIssue } from "../sync/sync-issue.js";
+import { RECORD_SKIPPING_CODES, type SyncIssue } from "../mapping/sync-issue.js";
 
 /**
  * What each drained delivery came to, from the plan's issues: a delivery whose employee the plan

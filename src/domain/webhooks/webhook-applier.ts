@@ -5,10 +5,10 @@ import type { Clock } from "../ports/clock.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
 import type { DeliveryStore } from "../ports/delivery-store.js";
 import type { DirectoryStore } from "../ports/directory-store.js";
-import type { FullSyncRunner } from "../runs/full-sync-runner.js";
-import { planSync } from "../sync/plan.js";
-import { planningScope } from "../sync/planning-scope.js";
-import { applyPlan } from "../runs/apply-batches.js";
+import type { FullSyncRunner } from "../sync/full-sync-runner.js";
+import { planSync } from "../mapping/plan.js";
+import { planningScope } from "../mapping/planning-scope.js";
+import { applyPlan } from "../sync/apply-batches.js";
 import { deliveryOutcomes } from "./delivery-outcomes.js";
 import { isCredentialRefusal, recordRefusal, type OnCredentialRefused } from "../integration/credential-refusal.js";
 

@@ -29,7 +29,7 @@ export interface WebhookOwner {
 type Cached = { readonly companyId: string; readonly hookSecret: string | null; readonly at: number };
 
 /**
- * The webhook route's rules (api-http.md, "Webhook route"), transport aside, in two steps: whose
+ * The webhook route's rules (README, "Real-time updates"), transport aside, in two steps: whose
  * URL this is (`owner`, before the transport reads the body, so a stranger's body is never
  * buffered), then Bob's ping, the signature over the raw body, the envelope and durable storage
  * (`receive`). Nothing is stored unless the signature is right.

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
 import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
-import { deriveLifecycle } from "../../domain/sync/lifecycle.js";
+import { deriveLifecycle } from "../../domain/mapping/lifecycle.js";
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import type { AttributeIndex, Loaders, Once } from "../loaders.js";
@@ -19,7 +19,7 @@ export class EmployeeResolver {
     @Arg("lifecycle", () => [Lifecycle], { nullable: true }) lifecycle: Lifecycle[] | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<EmployeeConnection> {
-    const [page] = await Promise.all([ctx.services.sync.employees(ctx.caller, { first, after, lifecycle }), attributesIfSelected(ctx, info)]);
+    const [page] = await Promise.all([ctx.services.directory.employees(ctx.caller, { first, after, lifecycle }), attributesIfSelected(ctx, info)]);
     const connection = connectionOf(page.employees, ({ employee }) => employee as unknown as Employee, page);
     if (!isSliced(page.employees.length)) return connection;
     // A large page is completed in slices (time-slicing.ts), each slice whole in its turn: what
@@ -30,7 +30,7 @@ export class EmployeeResolver {
 
   @Query(() => Employee, { nullable: true })
   async employee(@Arg("bobId", () => String) bobId: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Employee | null> {
-    const [employee] = await Promise.all([ctx.services.sync.employee(ctx.caller, bobId), attributesIfSelected(ctx, info)]);
+    const [employee] = await Promise.all([ctx.services.directory.employee(ctx.caller, bobId), attributesIfSelected(ctx, info)]);
     return employee as unknown as Employee | null;
   }
 

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { pageSize } from "../../domain/paging.js";
-import type { SyncRunRecord } from "../../domain/runs/sync-run.js";
+import type { SyncRunRecord } from "../../domain/sync/sync-run.js";
 import type { SurveyImpact as StoredImpact } from "../../domain/survey/survey-impact.js";
 import { MAX_IMPACT_EMPLOYEES } from "../../domain/survey/survey-impact.js";
 import type { GraphQLContext } from "../context.js";

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import type { SyncProgressEvent, SyncRunRecord } from "../../domain/runs/sync-run.js";
+import type { SyncProgressEvent, SyncRunRecord } from "../../domain/sync/sync-run.js";
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import { progressStream } from "../progress-stream.js";

@@ -32,7 +32,7 @@ export const EmployeeSchema = defineEntity({
     separationReason: p.string().length(256).nullable(),
     gardenLeave: p.boolean().default(false),
     attributes: p.json<Record<string, string>>(),
-    /** Which Bob bytes, under which mapping context, the record is exactly the mapping of (domain/sync/source-fingerprint.ts). */
+    /** Which Bob bytes, under which mapping context, the record is exactly the mapping of (domain/mapping/source-fingerprint.ts). */
     sourceFingerprint: p.string().length(128).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()),

@@ -3,7 +3,7 @@ import { Attribute } from "./attribute.entity.js";
 import { Company } from "./company.entity.js";
 
 /**
- * An admin's explicit mapping of one Bob field (domain/sync/mapping-override.ts): into `attribute`,
+ * An admin's explicit mapping of one Bob field (domain/mapping/mapping-override.ts): into `attribute`,
  * or (null) into nothing. One per Bob field; one Bob field per attribute (the second unique
  * constraint; NULLs, the exclusions, never collide). Deleting the attribute drops the override.
  */

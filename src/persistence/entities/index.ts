@@ -1,5 +1,6 @@
 import { Attribute } from "./attribute.entity.js";
 import { BobConnection } from "./bob-connection.entity.js";
+import { BobRateLane } from "./bob-rate-lane.entity.js";
 import { Company } from "./company.entity.js";
 import { DirectoryVersion } from "./directory-version.entity.js";
 import { Employee } from "./employee.entity.js";
@@ -10,5 +11,5 @@ import { SyncChangePage, SyncIssueRow, SyncRun } from "./sync-run.entity.js";
 import { WebhookDelivery } from "./webhook-delivery.entity.js";
 
 /** Every entity the ORM knows; the migrations are generated from exactly this list. */
-export const ENTITIES = [Company, Attribute, BobConnection, Employee, SyncRun, SyncIssueRow, SyncChangePage, WebhookDelivery, DirectoryVersion, EmployeeHistory, FieldMappingOverride, NotificationEvent];
-export { Attribute, BobConnection, Company, DirectoryVersion, Employee, EmployeeHistory, FieldMappingOverride, NotificationEvent, SyncChangePage, SyncIssueRow, SyncRun, WebhookDelivery };
+export const ENTITIES = [Company, Attribute, BobConnection, Employee, SyncRun, SyncIssueRow, SyncChangePage, WebhookDelivery, DirectoryVersion, EmployeeHistory, FieldMappingOverride, NotificationEvent, BobRateLane];
+export { Attribute, BobConnection, BobRateLane, Company, DirectoryVersion, Employee, EmployeeHistory, FieldMappingOverride, NotificationEvent, SyncChangePage, SyncIssueRow, SyncRun, WebhookDelivery };

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Each employee's source fingerprint (domain/sync/source-fingerprint.ts): which Bob bytes, under
+ * Each employee's source fingerprint (domain/mapping/source-fingerprint.ts): which Bob bytes, under
  * which mapping context, its record is exactly the mapping of. Existing rows have none and are
  * mapped as before until a sync stores one.
  */

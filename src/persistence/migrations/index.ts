@@ -16,6 +16,7 @@ import { Migration20261207140000 } from "./Migration20261207140000.js";
 import { Migration20261207130000 } from "./Migration20261207130000.js";
 import { Migration20261207160000 } from "./Migration20261207160000.js";
 import { Migration20261207150000 } from "./Migration20261207150000.js";
+import { Migration20261207170000 } from "./Migration20261207170000.js";
 
 /** Applied in this order; a new migration is appended, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261207140000", class: Migration20261207140000 },
   { name: "Migration20261207160000", class: Migration20261207160000 },
   { name: "Migration20261207150000", class: Migration20261207150000 },
+  { name: "Migration20261207170000", class: Migration20261207170000 },
 ];

@@ -1,4 +1,4 @@
-import type { EmployeeChange } from "../../domain/sync/plan.js";
+import type { EmployeeChange } from "../../domain/mapping/plan.js";
 
 /**
  * How a page of a run's change list is stored (sync_change_page.changes, JSON text). Each field

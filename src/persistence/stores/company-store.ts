@@ -72,16 +72,32 @@ export class OrmCompanyStore implements CompanyStore {
     return this.getIntegration(companyId);
   }
 
-  async reconciliationCandidates(): Promise<{ companyId: string; everyHours: number; lastFullSyncAt: Date | null }[]> {
-    const rows = await this.db.em().execute<{ id: string; every_hours: number; last_at: string | Date | null }[]>(
-      `select c.id, c.reconcile_every_hours as every_hours,
-              (select max(r.queued_at) from sync_run r where r.company_id = c.id and not r.dry_run) as last_at
-       from company c join bob_connection b on b.company_id = c.id
-       where c.integration_enabled and c.reconcile_every_hours is not null and b.credential_ciphertext is not null
-         and b.refused_reason is null`,
+  /**
+   * One statement whatever the number of companies. Each company's interval is split into slots
+   * at an offset fixed by its id (md5, so the same on every replica and database): companies with
+   * the same interval start spread over it instead of all at once. Due when no full sync was
+   * queued since the start of its current slot (never synced: at once).
+   */
+  async dueForReconciliation(now: Date): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      null,
+      `with c as (
+         select c.id, c.reconcile_every_hours * 3600 as period,
+                (('x' || substr(md5(c.id), 1, 8))::bit(32)::bigint % (c.reconcile_every_hours * 3600)) as phase,
+                (select max(r.queued_at) from sync_run r where r.company_id = c.id and not r.dry_run) as last_at
+         from company c join bob_connection b on b.company_id = c.id
+         where c.integration_enabled and c.reconcile_every_hours is not null and b.credential_ciphertext is not null
+           and b.refused_reason is null
+       )
+       select id from c
+       where last_at is null
+          or extract(epoch from last_at) < floor((extract(epoch from $1::timestamptz) - phase) / period) * period + phase
+       order by id`,
+      [now],
     );
-    return rows.map((r) => ({ companyId: r.id, everyHours: Number(r.every_hours), lastFullSyncAt: r.last_at ? new Date(r.last_at) : null }));
+    return rows.map((r) => r.id);
   }
+
 }
 
 interface IntegrationRow {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BobCredential } from "../../domain/ports/bob-api.js";
 import type { ConnectionStore, StoredCredential } from "../../domain/ports/connection-store.js";
-import type { IntegrationWarning } from "../../domain/sync/field-visibility.js";
+import type { IntegrationWarning } from "../../domain/mapping/field-visibility.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import type { Database } from "../database.js";
 import { BobConnection } from "../entities/index.js";

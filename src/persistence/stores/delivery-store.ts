@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { badInput } from "../../domain/errors.js";
 import type { DeliveryOutcome, DeliveryPage, DeliveryRecord, DeliveryStatus, DeliveryStore } from "../../domain/ports/delivery-store.js";
-import type { SyncIssue } from "../../domain/sync/sync-issue.js";
+import type { SyncIssue } from "../../domain/mapping/sync-issue.js";
 import type { BobWebhookEvent } from "../../domain/webhooks/bob-event.js";
 import { QUEUES, type JobQueue } from "../../jobs/job-queue.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";

@@ -1,6 +1,6 @@
 import type { DirectoryBatch, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
-import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
-import { withSourceFingerprint } from "../../domain/sync/source-fingerprint.js";
+import type { EmployeeRecord } from "../../domain/mapping/employee-record.js";
+import { withSourceFingerprint } from "../../domain/mapping/source-fingerprint.js";
 
 interface Kept {
   version: string;

@@ -1,9 +1,9 @@
 import type { EntityManager } from "@mikro-orm/sql";
 import type { BatchHistory, DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
-import type { EmployeeRecord } from "../../domain/sync/employee-record.js";
-import { fingerprintOf, withSourceFingerprint } from "../../domain/sync/source-fingerprint.js";
-import type { Lifecycle } from "../../domain/sync/lifecycle.js";
-import type { PlanningScope } from "../../domain/sync/planning-scope.js";
+import type { EmployeeRecord } from "../../domain/mapping/employee-record.js";
+import { fingerprintOf, withSourceFingerprint } from "../../domain/mapping/source-fingerprint.js";
+import type { Lifecycle } from "../../domain/mapping/lifecycle.js";
+import type { PlanningScope } from "../../domain/mapping/planning-scope.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { Database } from "../database.js";
 import { AttributeSlots } from "./attribute-slots.js";

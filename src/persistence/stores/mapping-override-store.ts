@@ -1,6 +1,6 @@
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { MappingOverrideStore, OverrideWriteOutcome } from "../../domain/ports/mapping-override-store.js";
-import type { MappingOverride } from "../../domain/sync/mapping-override.js";
+import type { MappingOverride } from "../../domain/mapping/mapping-override.js";
 import type { Database } from "../database.js";
 import { FieldMappingOverride } from "../entities/index.js";
 

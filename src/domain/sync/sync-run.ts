@@ -1,6 +1,6 @@
-import type { EmployeeRecord } from "../sync/employee-record.js";
-import type { EmployeeChange } from "../sync/plan.js";
-import type { SyncIssue } from "../sync/sync-issue.js";
+import type { EmployeeRecord } from "../mapping/employee-record.js";
+import type { EmployeeChange } from "../mapping/plan.js";
+import type { SyncIssue } from "../mapping/sync-issue.js";
 
 export type SyncTrigger = "MANUAL" | "SCHEDULED";
 export type SyncRunStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "PARTIAL" | "FAILED" | "HELD";

@@ -3,15 +3,18 @@
  * company, a gateway on in-memory PGlite that talks to it, mints tokens for company "demo",
  * enables and connects the integration through the public API, starts a first sync and prints
  * where to look. Runs until Ctrl-C / SIGTERM, then closes both.
+ * It lives beside the simulator, not in src/, because it needs the simulator and neither belongs
+ * in the production image.
  */
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { startGateway, type Gateway } from "../app.js";
-import { startBobSimulator, type BobSimulator } from "../bob-simulator/index.js";
-import { createGatewayClient, type GatewayClient } from "../cli/client.js";
-import { loadConfig } from "../config/config.js";
-import { createLogger, type Logger } from "../logger.js";
+import { startGateway, type Gateway } from "../src/app.js";
+import { createGatewayClient, type GatewayClient } from "../src/cli/client.js";
+import { ConnectIntegrationDocument, EnableIntegrationDocument, SyncProgressDocument, SyncRunDetailDocument, SynchronizeNowDocument } from "../src/cli/generated/graphql.js";
+import { loadConfig } from "../src/config/config.js";
+import { createLogger, type Logger } from "../src/logger.js";
+import { startBobSimulator, type BobSimulator } from "./index.js";
 
 export const DEMO_COMPANY = "demo";
 
@@ -53,8 +56,6 @@ export interface Demo {
   /** Closes the gateway, then the simulator. Safe to call twice. */
   stop(): Promise<void>;
 }
-
-const RUN_FIELDS = "id status phase counts { fetched created updated deleted unchanged skipped }";
 
 function defaultPort(): number {
   const raw = process.env.PORT;
@@ -107,14 +108,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
     // Everything from here goes through the public API, as any client would.
     const support = createGatewayClient({ url: gw.url, token: supportToken });
-    await support.request("mutation { enableIntegration { status } }");
+    await support.request(EnableIntegrationDocument);
     await support.close();
     client = createGatewayClient({ url: gw.url, token: adminToken });
     const { serviceUser } = sim.credentials;
-    await client.request("mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", {
+    await client.request(ConnectIntegrationDocument, {
       i: { accessToken: serviceUser.token, serviceUserId: serviceUser.id },
     });
-    const first = await client.request<{ synchronizeNow: DemoRun }>(`mutation { synchronizeNow { ${RUN_FIELDS} } }`);
+    const first = await client.request(SynchronizeNowDocument);
     const firstRunId = first.synchronizeNow.id;
     const admin = client;
 
@@ -141,7 +142,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       `  ${cli} mappings`,
       `  ${cli} --help`,
       "",
-      `Change Bob and sync again, e.g. terminate someone through the control API (${sim.controlUrl}, see src/bob-simulator/README.md).`,
+      `Change Bob and sync again, e.g. terminate someone through the control API (${sim.controlUrl}, see simulator/README.md).`,
       "",
     ].join("\n");
 
@@ -156,13 +157,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       firstRunId,
       banner,
       async waitForFirstSync(onProgress) {
-        await admin.subscribe<{ syncProgress: { phase: string; status: string; processed: number; total: number | null } }>(
-          "subscription($id: ID) { syncProgress(runId: $id) { phase status processed total } }",
+        await admin.subscribe(
+          SyncProgressDocument,
           { id: firstRunId },
           (e) => onProgress?.(e.syncProgress),
           (e) => e.syncProgress.phase === "DONE" || e.syncProgress.status === "HELD",
         );
-        const done = await admin.request<{ syncRun: DemoRun | null }>(`query($id: ID!) { syncRun(id: $id) { ${RUN_FIELDS} } }`, { id: firstRunId });
+        const done = await admin.request(SyncRunDetailDocument, { id: firstRunId, issues: 0, changes: 0 });
         if (!done.syncRun) throw new Error(`sync run ${firstRunId} not found`);
         return done.syncRun;
       },

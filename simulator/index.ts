@@ -6,7 +6,6 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { BobScope } from "../domain/errors.js";
 import { bobError, handleApi, json, tooManyRequests, type SimResponse } from "./api-routes.js";
 import { ALL_SCOPES, CredentialStore, type CredentialInput } from "./auth.js";
 import { Company, type CompanyControl } from "./company.js";
@@ -16,6 +15,7 @@ import { Faults, NO_FAULTS, type FaultControl, type FaultSettings } from "./faul
 import { generateCompany } from "./generator.js";
 import { RateLimiter } from "./rate-limit.js";
 import { MemoryRequestLog, type RequestLog } from "./request-log.js";
+import type { BobScope } from "./types.js";
 import { WebhookSender, type WebhookEmitter, type WebhookOptions } from "./webhooks.js";
 
 export type { BobScope };
@@ -179,7 +179,7 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     const credentialKind = resolved?.kind ?? null;
     const credentialId = resolved?.label ?? null;
     const log = (status: number): void => requests.add({ method, path: url.pathname, status, credentialKind, credentialId, at });
-    const pre = faults.before();
+    const pre = faults.before(credentialId);
     if (pre?.kind === "refuse") {
       log(0);
       req.socket.destroy();

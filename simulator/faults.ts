@@ -17,6 +17,8 @@ export const faultSettingsSchema = z
     malformedNext: z.number().int().min(0),
     truncatedNext: z.number().int().min(0),
     hangNext: z.number().int().min(0),
+    /** Every call by these credentials hangs (ids as the request log names them): one company's Bob stuck. */
+    hangCredentials: z.array(z.string().min(1)).max(100),
     refuseConnections: z.boolean(),
     retryAfterStyle: z.enum(["retry-after", "reset-only", "none"]),
     /** people JSON: nested category objects, flat "/work/department": {value}, or both at once. */
@@ -52,6 +54,7 @@ export const NO_FAULTS: FaultSettings = {
   malformedNext: 0,
   truncatedNext: 0,
   hangNext: 0,
+  hangCredentials: [],
   refuseConnections: false,
   retryAfterStyle: "retry-after",
   responseStyle: "nested",
@@ -84,9 +87,10 @@ export class Faults implements FaultControl {
   }
 
   /** Decided before the request is handled; consumes one counter at most. */
-  before(): PreFault | null {
+  before(credentialId: string | null = null): PreFault | null {
     const s = this.state;
     if (s.refuseConnections) return { kind: "refuse" };
+    if (credentialId !== null && s.hangCredentials.includes(credentialId)) return { kind: "hang" };
     if (s.hangNext > 0) {
       s.hangNext--;
       return { kind: "hang" };

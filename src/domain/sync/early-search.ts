@@ -1,6 +1,6 @@
 import type { BobApi, BobCredential, BobFieldDefinition, BobNamedList, BobPerson, MappedPeopleSearchResult } from "../ports/bob-api.js";
-import type { PersonMappingResult } from "../sync/map-person.js";
-import type { SyncIssue } from "../sync/sync-issue.js";
+import type { PersonMappingResult } from "../mapping/map-person.js";
+import type { SyncIssue } from "../mapping/sync-issue.js";
 import { settle, type Settled } from "./settled.js";
 
 /** A person read before the field metadata was in: recognised or mapped once it is. */

@@ -3,31 +3,22 @@ import { DomainError, badInput, notFound } from "../errors.js";
 import { pageSize } from "../paging.js";
 import { requireEnabled } from "../integration/integration-service.js";
 import { refusedError } from "../integration/credential-refusal.js";
-import type { AttributeStore } from "../ports/attribute-store.js";
-import type { BobApi } from "../ports/bob-api.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
-import type { ConnectionStore } from "../ports/connection-store.js";
-import type { DirectoryEmployee, DirectoryStore, EmployeePage } from "../ports/directory-store.js";
 import type { RunPage, SyncRunStore } from "../ports/sync-run-store.js";
-import { todayIn, type Lifecycle } from "../sync/lifecycle.js";
-import type { EmployeeChange } from "../sync/plan.js";
-import type { SyncIssue } from "../sync/sync-issue.js";
+import type { EmployeeChange } from "../mapping/plan.js";
+import type { SyncIssue } from "../mapping/sync-issue.js";
 import type { SyncRunRecord, SyncTrigger } from "./sync-run.js";
 
 /** A run's issues and changes are read in one go by admins reviewing a plan: allow long lists. */
 export const MAX_RUN_DETAIL = 10_000;
 
-/** The use cases behind "Synchronize now", sync history and the directory (field mappings: mapping/field-mapping-service.ts). */
+/** The use cases behind "Synchronize now" and sync history (directory reads: directory/directory-service.ts; field mappings: integration/field-mapping-service.ts). */
 export class SyncService {
   constructor(
     private readonly deps: {
       readonly companies: CompanyStore;
-      readonly connections: ConnectionStore;
-      readonly attributes: AttributeStore;
       readonly runs: SyncRunStore;
-      readonly directory: DirectoryStore;
-      readonly bob: BobApi;
       readonly clock: Clock;
       /**
        * Told of every full sync an admin requests here, before it is queued, so its fetch can be
@@ -45,16 +36,13 @@ export class SyncService {
   }
 
   /**
-   * For the scheduler: queues a SCHEDULED full sync for every company whose last full sync is
-   * older than its reconcileEveryHours. Returns the runs queued (or already under way).
+   * For the scheduler: queues a SCHEDULED full sync for every company due (one full sync per
+   * reconcileEveryHours, companies spread over the interval). Returns the runs queued (or already under way).
    */
   async reconcileDue(): Promise<SyncRunRecord[]> {
-    const now = this.deps.clock.now().getTime();
-    const due = (await this.deps.companies.reconciliationCandidates()).filter(
-      (c) => !c.lastFullSyncAt || now - c.lastFullSyncAt.getTime() >= c.everyHours * 3_600_000,
-    );
+    const due = await this.deps.companies.dueForReconciliation(this.deps.clock.now());
     const runs: SyncRunRecord[] = [];
-    for (const company of due) runs.push(await this.request(company.companyId, "SCHEDULED", false));
+    for (const companyId of due) runs.push(await this.request(companyId, "SCHEDULED", false));
     return runs;
   }
 
@@ -97,25 +85,6 @@ export class SyncService {
 
   changes(runId: string, first: number | null | undefined): Promise<EmployeeChange[]> {
     return this.deps.runs.changes(runId, pageSize(first, 100, MAX_RUN_DETAIL));
-  }
-
-  async today(companyId: string): Promise<string> {
-    const { settings } = await this.deps.companies.getIntegration(companyId);
-    return todayIn(settings.timeZone, this.deps.clock.now());
-  }
-
-  async employees(caller: Caller, query: { first?: number | null; after?: string | null; lifecycle?: readonly Lifecycle[] | null }): Promise<EmployeePage> {
-    const today = await this.today(caller.companyId);
-    return this.deps.directory.page(caller.companyId, { first: pageSize(query.first, 50), after: query.after ?? null, lifecycles: query.lifecycle && query.lifecycle.length > 0 ? query.lifecycle : null, today });
-  }
-
-  async employee(caller: Caller, bobId: string): Promise<DirectoryEmployee | null> {
-    const [found] = await this.deps.directory.byBobIds(caller.companyId, [bobId]);
-    return found ?? null;
-  }
-
-  employeesByBobIds(caller: Caller, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
-    return this.deps.directory.byBobIds(caller.companyId, bobIds);
   }
 
   /** The runs a new progress subscriber should hear about first: the one asked for, else those under way. */

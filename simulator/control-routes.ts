@@ -3,14 +3,13 @@
  * RequestLog and WebhookEmitter so the demo and other processes can drive a running simulator.
  */
 import { z } from "zod";
-import type { BobScope } from "../domain/errors.js";
 import { json, type SimResponse } from "./api-routes.js";
 import type { CredentialInput } from "./auth.js";
 import type { Company } from "./company.js";
 import { SimError } from "./errors.js";
 import type { Faults } from "./faults.js";
 import type { MemoryRequestLog } from "./request-log.js";
-import { SIM_FIELD_TYPES } from "./types.js";
+import { SIM_FIELD_TYPES, type BobScope } from "./types.js";
 import type { WebhookSender } from "./webhooks.js";
 
 export interface ControlContext {

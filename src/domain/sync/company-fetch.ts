@@ -2,14 +2,14 @@ import type { Attribute } from "../attributes/attribute.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { MappingOverrideStore } from "../ports/mapping-override-store.js";
 import type { BobApi, BobCredential, BobFieldDefinition, BobNamedList, BobPerson, MappedPeopleSearchResult, PersonReading } from "../ports/bob-api.js";
-import type { EmployeeRecord } from "../sync/employee-record.js";
-import { mapFields, syncedFieldIds } from "../sync/field-mapping.js";
-import type { MappingOverride } from "../sync/mapping-override.js";
-import { buildListLookup } from "../sync/list-lookup.js";
-import { compilePersonMapper, type PersonMappingResult } from "../sync/map-person.js";
-import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../sync/source-fingerprint.js";
-import type { SyncIssue } from "../sync/sync-issue.js";
-import { FieldVisibility } from "../sync/field-visibility.js";
+import type { EmployeeRecord } from "../mapping/employee-record.js";
+import { mapFields, syncedFieldIds } from "../mapping/field-mapping.js";
+import type { MappingOverride } from "../mapping/mapping-override.js";
+import { buildListLookup } from "../mapping/list-lookup.js";
+import { compilePersonMapper, type PersonMappingResult } from "../mapping/map-person.js";
+import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../mapping/source-fingerprint.js";
+import type { SyncIssue } from "../mapping/sync-issue.js";
+import { FieldVisibility } from "../mapping/field-visibility.js";
 import { EarlySearch, sameFields, type PersonMapping, type Read } from "./early-search.js";
 import { unwrap } from "./settled.js";
 
@@ -46,12 +46,18 @@ const NO_ISSUES: SyncIssue[] = Object.freeze([]) as unknown as SyncIssue[];
  * builds its answer. When the metadata calls for other fields, that answer is dropped unread and
  * the search is made again; the cost is one people search of Bob's budget, only then.
  */
+/** Companies whose last field list a process remembers (a list is a few hundred bytes). */
+export const REMEMBERED_FIELD_LISTS = 10_000;
+
 export class CompanyFetch {
-  /** Per company: the fields its last full fetch asked Bob for (this process's memory only). */
+  /**
+   * Per company: the fields its last full fetch asked Bob for (this process's memory only), for
+   * the REMEMBERED_FIELD_LISTS companies fetched most recently; a forgotten one just waits for its metadata.
+   */
   private readonly lastFieldIds = new Map<string, readonly string[]>();
 
   /** `overrides` absent: no company has any (tests that map by name only). */
-  constructor(private readonly deps: { readonly bob: BobApi; readonly attributes: AttributeStore; readonly overrides?: MappingOverrideStore | undefined }) {}
+  constructor(private readonly deps: { readonly bob: BobApi; readonly attributes: AttributeStore; readonly overrides?: MappingOverrideStore | undefined; readonly rememberedFieldLists?: number }) {}
 
   /** Whether a full fetch of the company can search before the metadata is in (it was fetched before in this process). */
   canGuessFields(companyId: string): boolean {
@@ -88,7 +94,11 @@ export class CompanyFetch {
       const reading: PersonReading<Read> = options.stored === undefined ? { map: ready.map } : { map: ready.map, recognize: ready.recognize };
       result = await this.deps.bob.searchPeopleMapped<Read>(credential, request, reading);
     }
-    if (full) this.lastFieldIds.set(companyId, fieldIds);
+    if (full) {
+      this.lastFieldIds.delete(companyId); // re-inserted last: the map's order is least recent first
+      this.lastFieldIds.set(companyId, fieldIds);
+      if (this.lastFieldIds.size > (this.deps.rememberedFieldLists ?? REMEMBERED_FIELD_LISTS)) this.lastFieldIds.delete(this.lastFieldIds.keys().next().value as string);
+    }
 
     const records: EmployeeRecord[] = [];
     const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));

@@ -1,15 +1,15 @@
 import { requireRole, type Caller } from "../caller.js";
 import { DomainError, badInput } from "../errors.js";
-import { requireEnabled } from "../integration/integration-service.js";
+import { requireEnabled } from "./integration-service.js";
 import type { Attribute } from "../attributes/attribute.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { BobApi, BobFieldDefinition } from "../ports/bob-api.js";
 import type { CompanyStore } from "../ports/company-store.js";
 import type { ConnectionStore } from "../ports/connection-store.js";
 import type { MappingOverrideStore } from "../ports/mapping-override-store.js";
-import { mapFields, type FieldMapping } from "../sync/field-mapping.js";
-import type { MappingOverride } from "../sync/mapping-override.js";
-import { checkOverride } from "../sync/override-check.js";
+import { mapFields, type FieldMapping } from "../mapping/field-mapping.js";
+import type { MappingOverride } from "../mapping/mapping-override.js";
+import { checkOverride } from "../mapping/override-check.js";
 
 /** What a company's field mapping is computed from: Bob's metadata (live), attributes, overrides. */
 interface MappingInputs {

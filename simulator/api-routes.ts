@@ -4,13 +4,12 @@
  * server applies transport faults on top.
  */
 import { z } from "zod";
-import type { BobScope } from "../domain/errors.js";
 import type { CredentialKind, CredentialStore, ResolvedCredential } from "./auth.js";
 import type { Company } from "./company.js";
 import type { FaultSettings } from "./faults.js";
 import type { RateDecision, RateLimiter } from "./rate-limit.js";
 import { renderEmployees, type HumanReadableMode, type RenderOptions } from "./render.js";
-import type { EmployeeRecord, ListItem, NamedList } from "./types.js";
+import type { BobScope, EmployeeRecord, ListItem, NamedList } from "./types.js";
 
 export interface SimResponse {
   status: number;

@@ -1,6 +1,6 @@
 /**
  * The simulator's internal model of one Bob company. The HTTP layer turns it into Bob's raw
- * JSON; nothing outside src/bob-simulator depends on these shapes except through index.ts.
+ * JSON; nothing outside simulator/ depends on these shapes except through index.ts.
  */
 
 export type SimFieldType =
@@ -33,6 +33,12 @@ export const SIM_FIELD_TYPES: readonly SimFieldType[] = [
   "employee-reference",
   "document",
 ];
+
+/**
+ * A permission Bob grants an API credential, spelled as Bob's UI names it. Declared here rather
+ * than borrowed from the gateway: the simulator describes Bob and must not depend on our code.
+ */
+export type BobScope = "Full employee read" | "Employee fields read";
 
 /** One field as Bob's metadata endpoint describes it (exactly the keys Bob sends). */
 export interface BobFieldJson {

@@ -4,7 +4,7 @@
  * accepted too because it is unconfirmed whether Bob tolerated it and clients send it.
  * Service users are HTTP Basic base64("<id>:<token>").
  */
-import type { BobScope } from "../domain/errors.js";
+import type { BobScope } from "./types.js";
 
 export const ALL_SCOPES: readonly BobScope[] = ["Full employee read", "Employee fields read"];
 

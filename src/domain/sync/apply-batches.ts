@@ -1,6 +1,6 @@
 import { historyOfCreate, historyOfDelete, historyOfUpdate, type HistoryContext, type HistoryWrite } from "../history/employee-history.js";
 import type { BatchHistory, DirectoryBatch, DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
-import type { EmployeeRecord } from "../sync/employee-record.js";
+import type { EmployeeRecord } from "../mapping/employee-record.js";
 
 /** What a plan writes: the one apply path of full syncs, approved runs and webhook drains. */
 export interface PlannedWrites {
