@@ -19,11 +19,13 @@ import { onCleanup, table } from "./lib/common.mjs";
 import { gql } from "./lib/gateway.mjs";
 
 const WORKER = fileURLToPath(new URL("./lib/load-worker.mjs", import.meta.url));
-const employees = (n) => `{ employees(first: ${n}) { totalCount edges { node { bobId firstName lastName manager { bobId } attributes { attribute { name } value } } } } }`;
+const employees = (n) =>
+  `{ employees(first: ${n}) { totalCount edges { node { bobId firstName lastName manager { bobId } attributes { attribute { name } value } } } } }`;
 export const QUERIES = {
   "employees(first: 100)": employees(100),
   "employees(first: 5)": employees(5),
-  syncRuns: "{ syncRuns(first: 20) { totalCount edges { node { id status phase queuedAt counts { fetched created updated unchanged } } } } }",
+  syncRuns:
+    "{ syncRuns(first: 20) { totalCount edges { node { id status phase queuedAt counts { fetched created updated unchanged } } } } }",
   // Bob's field metadata comes from a per-credential copy at most 60 s old (one Bob call a minute).
   fieldMappings: "{ fieldMappings { bobFieldId bobFieldName status attribute { name } } }",
 };
@@ -61,26 +63,67 @@ const distinctBody = (query) => JSON.stringify({ query, variables: { nonce: "[<i
  */
 async function startFloorServer({ gateway, companyId }) {
   const pool = gateway.db.kind === "postgres" ? new pg.Pool({ connectionString: gateway.db.url, max: 10 }) : null;
-  const query = pool ? async (sql, params) => (await pool.query(sql, params)).rows : async (sql, params) => (await gateway.db.pglite.query(sql, params)).rows;
+  const query = pool
+    ? async (sql, params) => (await pool.query(sql, params)).rows
+    : async (sql, params) => (await gateway.db.pglite.query(sql, params)).rows;
   let statements = 0;
   const collator = new Intl.Collator();
   const staticBodies = new Map(); // first -> body
   async function page(first) {
     statements += 2;
     const [rows, [count], attributes] = await Promise.all([
-      query("select bob_id, first_name, last_name, manager_bob_id, attributes from employee where company_id = $1 order by last_name, first_name, id limit $2", [companyId, first]),
+      query(
+        "select bob_id, first_name, last_name, manager_bob_id, attributes from employee where company_id = $1 order by last_name, first_name, id limit $2",
+        [companyId, first],
+      ),
       query("select count(*)::int as n from employee where company_id = $1", [companyId]),
       (statements++, query("select slot::text as id, name, type from attribute where company_id = $1", [companyId])),
     ]);
-    const rank = new Map([...attributes].sort((a, b) => collator.compare(a.name, b.name)).map((a, i) => [a.id, { i, name: a.name, employee: a.type === "EMPLOYEE" }]));
-    const valuesOf = (r) => Object.entries(typeof r.attributes === "string" ? JSON.parse(r.attributes) : r.attributes).filter(([id]) => rank.has(id)).sort(([a], [b]) => rank.get(a).i - rank.get(b).i);
+    const rank = new Map(
+      [...attributes]
+        .sort((a, b) => collator.compare(a.name, b.name))
+        .map((a, i) => [a.id, { i, name: a.name, employee: a.type === "EMPLOYEE" }]),
+    );
+    const valuesOf = (r) =>
+      Object.entries(typeof r.attributes === "string" ? JSON.parse(r.attributes) : r.attributes)
+        .filter(([id]) => rank.has(id))
+        .sort(([a], [b]) => rank.get(a).i - rank.get(b).i);
     // Managers and EMPLOYEE attribute values are Bob ids: one statement finds who of them is in the directory, and their ids.
-    const referenced = [...new Set(rows.flatMap((r) => [r.manager_bob_id, ...valuesOf(r).filter(([id]) => rank.get(id).employee).map(([, v]) => v)]).filter(Boolean))];
+    const referenced = [
+      ...new Set(
+        rows
+          .flatMap((r) => [
+            r.manager_bob_id,
+            ...valuesOf(r)
+              .filter(([id]) => rank.get(id).employee)
+              .map(([, v]) => v),
+          ])
+          .filter(Boolean),
+      ),
+    ];
     statements++;
-    const idByBobId = new Map((await query("select bob_id, id::text as id from employee where company_id = $1 and bob_id = any($2)", [companyId, referenced])).map((r) => [r.bob_id, r.id]));
+    const idByBobId = new Map(
+      (
+        await query("select bob_id, id::text as id from employee where company_id = $1 and bob_id = any($2)", [
+          companyId,
+          referenced,
+        ])
+      ).map((r) => [r.bob_id, r.id]),
+    );
     const edges = rows.map((r) => {
-      const values = valuesOf(r).map(([id, value]) => ({ attribute: { name: rank.get(id).name }, value: rank.get(id).employee ? (idByBobId.get(value) ?? null) : value }));
-      return { node: { bobId: r.bob_id, firstName: r.first_name, lastName: r.last_name, manager: r.manager_bob_id && idByBobId.has(r.manager_bob_id) ? { bobId: r.manager_bob_id } : null, attributes: values } };
+      const values = valuesOf(r).map(([id, value]) => ({
+        attribute: { name: rank.get(id).name },
+        value: rank.get(id).employee ? (idByBobId.get(value) ?? null) : value,
+      }));
+      return {
+        node: {
+          bobId: r.bob_id,
+          firstName: r.first_name,
+          lastName: r.last_name,
+          manager: r.manager_bob_id && idByBobId.has(r.manager_bob_id) ? { bobId: r.manager_bob_id } : null,
+          attributes: values,
+        },
+      };
     });
     return `${JSON.stringify({ data: { employees: { totalCount: count.n, edges } } })}\n`;
   }
@@ -114,7 +157,11 @@ async function startFloorServer({ gateway, companyId }) {
 }
 
 async function rawPost(url, token, body) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
   return res.text();
 }
 
@@ -122,7 +169,16 @@ async function rawPost(url, token, body) {
  * queryCount() returns the number of SQL statements the gateway has run so far; gateway and
  * companyId (the bench company's) are for the floor, which reads the same rows.
  */
-export async function benchGraphql({ url, token, queryCount, connections, durationSeconds, gateway, companyId, loaded = Object.keys(QUERIES) }) {
+export async function benchGraphql({
+  url,
+  token,
+  queryCount,
+  connections,
+  durationSeconds,
+  gateway,
+  companyId,
+  loaded = Object.keys(QUERIES),
+}) {
   const floor = gateway && companyId ? await startFloorServer({ gateway, companyId }) : null;
   const rows = [];
   // SQL statements per request, sequentially. The counter also sees the gateway's background
@@ -151,23 +207,49 @@ export async function benchGraphql({ url, token, queryCount, connections, durati
       const reference = await gql(url, token, query); // warm-up, and proof it answers without errors
       if (!DIRECTORY.has(name)) {
         const queriesPerRequest = await sqlPerRequest(queryCount, () => gql(url, token, query));
-        rows.push({ name, variant: null, queriesPerRequest, load: await load(name, { url, token, body: JSON.stringify({ query }) }, queryCount) });
+        rows.push({
+          name,
+          variant: null,
+          queriesPerRequest,
+          load: await load(name, { url, token, body: JSON.stringify({ query }) }, queryCount),
+        });
         continue;
       }
       // Uncached first: its keys fill the cache with other entries, never with the repeated one.
       const uncachedSql = await sqlPerRequest(queryCount, (i) => gql(url, token, query, { nonce: `sql-${i}` }));
-      rows.push({ name, variant: VARIANTS.uncached, queriesPerRequest: uncachedSql, load: await load(name, { url, token, body: distinctBody(query), distinct: true }, queryCount) });
+      rows.push({
+        name,
+        variant: VARIANTS.uncached,
+        queriesPerRequest: uncachedSql,
+        load: await load(name, { url, token, body: distinctBody(query), distinct: true }, queryCount),
+      });
       const hitSql = await sqlPerRequest(queryCount, () => gql(url, token, query));
-      rows.push({ name, variant: VARIANTS.hit, queriesPerRequest: hitSql, load: await load(name, { url, token, body: JSON.stringify({ query }) }, queryCount) });
+      rows.push({
+        name,
+        variant: VARIANTS.hit,
+        queriesPerRequest: hitSql,
+        load: await load(name, { url, token, body: JSON.stringify({ query }) }, queryCount),
+      });
       if (!floor) continue;
       const first = Number(/first:\s*(\d+)/.exec(query)[1]);
       const body = JSON.stringify({ query });
       const floorBody = await floor.page(first);
-      if (!isDeepStrictEqual(JSON.parse(floorBody).data, reference)) throw new Error(`the floor's ${name} differs from the gateway's answer`);
+      if (!isDeepStrictEqual(JSON.parse(floorBody).data, reference))
+        throw new Error(`the floor's ${name} differs from the gateway's answer`);
       floor.setStatic(first, await rawPost(`${url}/graphql`, token, body)); // the gateway's exact bytes
       const floorSql = await sqlPerRequest(floor.statements, () => rawPost(floor.url, null, body));
-      rows.push({ name, variant: VARIANTS.floorSql, queriesPerRequest: floorSql, load: await load(name, { url: floor.url, path: "/", body }, floor.statements) });
-      rows.push({ name, variant: VARIANTS.floorStatic, queriesPerRequest: 0, load: await load(name, { url: floor.url, path: "/static", body }, floor.statements) });
+      rows.push({
+        name,
+        variant: VARIANTS.floorSql,
+        queriesPerRequest: floorSql,
+        load: await load(name, { url: floor.url, path: "/", body }, floor.statements),
+      });
+      rows.push({
+        name,
+        variant: VARIANTS.floorStatic,
+        queriesPerRequest: 0,
+        load: await load(name, { url: floor.url, path: "/static", body }, floor.statements),
+      });
     }
   } finally {
     await floor?.stop();
@@ -177,27 +259,70 @@ export async function benchGraphql({ url, token, queryCount, connections, durati
 
 /** The Markdown report of benchGraphql's rows (results.graphql), with the ratios to the floor. */
 export function graphqlReport(results, { connections, durationSeconds, apiEmployees, employeesP99Ms }) {
-  const out = [`### GraphQL, ${connections} connections x ${durationSeconds} s, directory of ${apiEmployees} (latency in ms)`, ""];
+  const out = [
+    `### GraphQL, ${connections} connections x ${durationSeconds} s, directory of ${apiEmployees} (latency in ms)`,
+    "",
+  ];
   const find = (db, name, variant) => results.find((g) => g.db === db && g.name === name && g.variant === variant);
   const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(1)}×` : "");
-  const floorOf = (g) => (g.variant === VARIANTS.hit ? find(g.db, g.name, VARIANTS.floorStatic) : g.variant === VARIANTS.uncached ? find(g.db, g.name, VARIANTS.floorSql) : null);
-  out.push(table(results.map((g) => {
-    const floor = floorOf(g);
-    return {
-      db: g.db, q: g.name, v: g.variant ?? "", p50: g.load?.p50, p99: g.load?.p99, rps: g.load?.rps, req: g.load?.requests,
-      bad: g.load ? g.load.non2xx + g.load.errors + g.load.timeouts : "",
-      sql: g.queriesPerRequest, sqlLoad: g.load?.queriesPerRequest,
-      ok: g.name === "employees(first: 100)" && !g.variant?.startsWith("floor") ? (g.load?.p99 <= employeesP99Ms ? "yes" : "NO") : "",
-      p99Ratio: floor?.load && g.load ? ratio(g.load.p99, floor.load.p99) : "",
-      rpsRatio: floor?.load && g.load ? ratio(floor.load.rps, g.load.rps) : "",
-    };
-  }), [["db", "db"], ["q", "query"], ["v", "variant"], ["p50", "p50"], ["p99", "p99"], ["ok", `p99 ≤${employeesP99Ms}`], ["rps", "req/s"], ["req", "requests"], ["bad", "errors"], ["sql", "SQL/request"], ["sqlLoad", "SQL/request under load (incl. background)"], ["p99Ratio", "p99 ÷ floor's"], ["rpsRatio", "floor's req/s ÷ req/s"]]));
+  const floorOf = (g) =>
+    g.variant === VARIANTS.hit
+      ? find(g.db, g.name, VARIANTS.floorStatic)
+      : g.variant === VARIANTS.uncached
+        ? find(g.db, g.name, VARIANTS.floorSql)
+        : null;
+  out.push(
+    table(
+      results.map((g) => {
+        const floor = floorOf(g);
+        return {
+          db: g.db,
+          q: g.name,
+          v: g.variant ?? "",
+          p50: g.load?.p50,
+          p99: g.load?.p99,
+          rps: g.load?.rps,
+          req: g.load?.requests,
+          bad: g.load ? g.load.non2xx + g.load.errors + g.load.timeouts : "",
+          sql: g.queriesPerRequest,
+          sqlLoad: g.load?.queriesPerRequest,
+          ok:
+            g.name === "employees(first: 100)" && !g.variant?.startsWith("floor")
+              ? g.load?.p99 <= employeesP99Ms
+                ? "yes"
+                : "NO"
+              : "",
+          p99Ratio: floor?.load && g.load ? ratio(g.load.p99, floor.load.p99) : "",
+          rpsRatio: floor?.load && g.load ? ratio(floor.load.rps, g.load.rps) : "",
+        };
+      }),
+      [
+        ["db", "db"],
+        ["q", "query"],
+        ["v", "variant"],
+        ["p50", "p50"],
+        ["p99", "p99"],
+        ["ok", `p99 ≤${employeesP99Ms}`],
+        ["rps", "req/s"],
+        ["req", "requests"],
+        ["bad", "errors"],
+        ["sql", "SQL/request"],
+        ["sqlLoad", "SQL/request under load (incl. background)"],
+        ["p99Ratio", "p99 ÷ floor's"],
+        ["rpsRatio", "floor's req/s ÷ req/s"],
+      ],
+    ),
+  );
   out.push("");
-  out.push(`Ratios to the floor measured in the same run: a cache hit against "${VARIANTS.floorStatic}", an uncached request against "${VARIANTS.floorSql}".`);
+  out.push(
+    `Ratios to the floor measured in the same run: a cache hit against "${VARIANTS.floorStatic}", an uncached request against "${VARIANTS.floorSql}".`,
+  );
   for (const db of new Set(results.map((g) => g.db))) {
     for (const variant of [VARIANTS.uncached, VARIANTS.hit]) {
       const per = (n) => find(db, `employees(first: ${n})`, variant)?.queriesPerRequest;
-      out.push(`${db}: SQL statements per employees request, ${variant}, first 5 vs first 100: ${per(5)} vs ${per(100)} -> ${per(5) === per(100) ? "equal" : "NOT EQUAL"}`);
+      out.push(
+        `${db}: SQL statements per employees request, ${variant}, first 5 vs first 100: ${per(5)} vs ${per(100)} -> ${per(5) === per(100) ? "equal" : "NOT EQUAL"}`,
+      );
     }
   }
   return out.join("\n");

@@ -17,7 +17,13 @@ const { startBobSimulator } = await distSimulator("index.js");
 const walls = [];
 try {
   for (let p = 0; p < processes; p++) {
-    const sim = await startBobSimulator({ port: 0, seed: SEED, employees: size, today: TODAY, peopleSearchPerMinute: 1_000_000 });
+    const sim = await startBobSimulator({
+      port: 0,
+      seed: SEED,
+      employees: size,
+      today: TODAY,
+      peopleSearchPerMinute: 1_000_000,
+    });
     const database = db === "postgres" ? await createDatabase() : null;
     const secrets = newSecrets();
     const gw = await spawnGateway({ databaseUrl: database?.url ?? "pglite://memory", bobApiUrl: sim.baseUrl, secrets });
@@ -38,4 +44,6 @@ try {
 }
 walls.sort((a, b) => a - b);
 const at = (q) => walls[Math.min(walls.length - 1, Math.floor(q * walls.length))].toFixed(1);
-console.log(`${db}, ${size} employees, ${walls.length} unchanged resyncs: median ${at(0.5)} ms (p25 ${at(0.25)}, p75 ${at(0.75)})`);
+console.log(
+  `${db}, ${size} employees, ${walls.length} unchanged resyncs: median ${at(0.5)} ms (p25 ${at(0.25)}, p75 ${at(0.75)})`,
+);

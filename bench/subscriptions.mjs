@@ -14,22 +14,26 @@ export async function benchSubscriptions({ url, gateway, secrets, sim, subscribe
   const published = [];
   const original = bus.publish;
   bus.publish = function (event) {
-    if (event.companyId === companyId) published.push({ t: nowMs(), key: `${event.status}/${event.phase}/${event.processed}` });
+    if (event.companyId === companyId)
+      published.push({ t: nowMs(), key: `${event.status}/${event.phase}/${event.processed}` });
     return original.call(this, event);
   };
-  const child = fork(SWARM, [JSON.stringify({ url, token: co.admin, count: subscribers })], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(SWARM, [JSON.stringify({ url, token: co.admin, count: subscribers })], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const kill = onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
   });
-  const message = (type) => new Promise((resolve, reject) => {
-    const on = (m) => {
-      if (m.type === "failed") reject(new Error(`subscriber swarm: ${m.message}`));
-      if (m.type === type) (child.off("message", on), resolve(m));
-    };
-    child.on("message", on);
-  });
+  const message = (type) =>
+    new Promise((resolve, reject) => {
+      const on = (m) => {
+        if (m.type === "failed") reject(new Error(`subscriber swarm: ${m.message}`));
+        if (m.type === type) (child.off("message", on), resolve(m));
+      };
+      child.on("message", on);
+    });
   try {
     await within(message("ready"), 60_000, `${subscribers} subscribers connecting`);
     const run = await co.syncAndTime();
@@ -40,10 +44,16 @@ export async function benchSubscriptions({ url, gateway, secrets, sim, subscribe
     const expected = published.map((p) => p.key).join(",");
     const complete = received.filter((r) => r.map((e) => e.key).join(",") === expected).length;
     const lags = [];
-    for (const r of received) r.forEach((e, i) => published[i] && e.key === published[i].key && lags.push(e.t - published[i].t));
+    for (const r of received)
+      r.forEach((e, i) => published[i] && e.key === published[i].key && lags.push(e.t - published[i].t));
     return {
-      subscribers, events: published.length, eventsInSync: run.events, complete,
-      lagP50Ms: percentile(lags, 50), lagP99Ms: percentile(lags, 99), lagMaxMs: Math.max(...lags),
+      subscribers,
+      events: published.length,
+      eventsInSync: run.events,
+      complete,
+      lagP50Ms: percentile(lags, 50),
+      lagP99Ms: percentile(lags, 99),
+      lagMaxMs: Math.max(...lags),
       lagReference: "ProgressBus.publish() call in the gateway process",
     };
   } finally {

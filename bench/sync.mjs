@@ -9,11 +9,23 @@ const { startBobSimulator } = await distSimulator("index.js");
 
 export async function benchSync({ db, size, quick, cpuProfDir }) {
   const reps = quick ? 1 : 3;
-  const sim = await startBobSimulator({ port: 0, seed: SEED, employees: size, today: TODAY, peopleSearchPerMinute: 1_000_000 });
+  const sim = await startBobSimulator({
+    port: 0,
+    seed: SEED,
+    employees: size,
+    today: TODAY,
+    peopleSearchPerMinute: 1_000_000,
+  });
   const closeSim = onCleanup(() => sim.close());
   const database = db === "postgres" ? await createDatabase() : null;
   const secrets = newSecrets();
-  const gw = await spawnGateway({ databaseUrl: database?.url ?? "pglite://memory", bobApiUrl: sim.baseUrl, secrets, cpuProfDir, nodeArgs: ["--inspect=127.0.0.1:0"] });
+  const gw = await spawnGateway({
+    databaseUrl: database?.url ?? "pglite://memory",
+    bobApiUrl: sim.baseUrl,
+    secrets,
+    cpuProfDir,
+    nodeArgs: ["--inspect=127.0.0.1:0"],
+  });
   let sql = null;
   try {
     const co = await connectCompany({ url: gw.url, secrets, sim, companyId: "bench-co" });
@@ -24,11 +36,14 @@ export async function benchSync({ db, size, quick, cpuProfDir }) {
     // Rows the gateway wrote since `before` (the database's clock); PGlite lives inside the gateway
     // process, so there the run's own counts stand in for it.
     const written = async (before, run) =>
-      sql ? (await sql.query("select count(*)::int as n from employee where updated_at > $1", [before])).rows[0].n : run.counts.created + run.counts.updated + run.counts.deleted;
+      sql
+        ? (await sql.query("select count(*)::int as n from employee where updated_at > $1", [before])).rows[0].n
+        : run.counts.created + run.counts.updated + run.counts.deleted;
     const dbNow = async () => (sql ? (await sql.query("select now() as t")).rows[0].t : null);
 
     const checkInitial = (run) => {
-      if (run.counts.created + run.counts.skipped !== size) throw new Error(`initial sync created ${run.counts.created} (+${run.counts.skipped} skipped) of ${size}`);
+      if (run.counts.created + run.counts.skipped !== size)
+        throw new Error(`initial sync created ${run.counts.created} (+${run.counts.skipped} skipped) of ${size}`);
       return run;
     };
     const initialCold = checkInitial(await co.syncAndTime());
@@ -63,7 +78,10 @@ export async function benchSync({ db, size, quick, cpuProfDir }) {
     }
     const unchanged = medianRun(unchangedRuns);
 
-    const ids = sim.company.employees().map((e) => e.id).sort();
+    const ids = sim.company
+      .employees()
+      .map((e) => e.id)
+      .sort();
     const changed = ids.filter((_, i) => i % 100 === 0);
     const onePercentRuns = [];
     let onePercentWritten = null;
@@ -71,10 +89,15 @@ export async function benchSync({ db, size, quick, cpuProfDir }) {
       for (const id of changed) sim.company.updateEmployee(id, { "root.surname": `Changed${i}x${id.slice(-4)}` });
       const before = await dbNow();
       const run = await co.syncAndTime();
-      if (run.counts.updated !== changed.length) throw new Error(`1% resync updated ${run.counts.updated}, expected ${changed.length}`);
+      if (run.counts.updated !== changed.length)
+        throw new Error(`1% resync updated ${run.counts.updated}, expected ${changed.length}`);
       const rowsWritten = await written(before, run);
       // The worst repetition is the one reported.
-      if (onePercentWritten === null || Math.abs(rowsWritten - changed.length) > Math.abs(onePercentWritten - changed.length)) onePercentWritten = rowsWritten;
+      if (
+        onePercentWritten === null ||
+        Math.abs(rowsWritten - changed.length) > Math.abs(onePercentWritten - changed.length)
+      )
+        onePercentWritten = rowsWritten;
       onePercentRuns.push(run);
     }
     const onePercent = medianRun(onePercentRuns);
@@ -95,13 +118,28 @@ export async function benchSync({ db, size, quick, cpuProfDir }) {
     const initial = medianRun(initials);
     const liveHeapMb = await gw.liveHeapMb();
     return {
-      db, size, fields: fields.length,
-      initial, initialCold, warmup, unchanged, onePercent,
+      db,
+      size,
+      fields: fields.length,
+      initial,
+      initialCold,
+      warmup,
+      unchanged,
+      onePercent,
       floor: { fetchParseMs, insertMs, totalMs: floorMs },
-      ratios: { initialVsFloor: initial.wallMs / floorMs, unchangedVsFetch: unchanged.wallMs / fetchParseMs, onePercentVsFetch: onePercent.wallMs / fetchParseMs },
+      ratios: {
+        initialVsFloor: initial.wallMs / floorMs,
+        unchangedVsFetch: unchanged.wallMs / fetchParseMs,
+        onePercentVsFetch: onePercent.wallMs / fetchParseMs,
+      },
       rowsWritten: { unchanged: unchangedWritten, onePercent: onePercentWritten, onePercentExpected: changed.length },
       // afterAllSyncs: V8 collects the garbage of one sync lazily, so later syncs start on a larger heap.
-      peakRssMb: { afterInitial: round(peakAfterInitial), overall: round(peakOneCompany), afterAllSyncs: round(gw.peakRssMb()), liveHeapAfterAllSyncs: liveHeapMb },
+      peakRssMb: {
+        afterInitial: round(peakAfterInitial),
+        overall: round(peakOneCompany),
+        afterAllSyncs: round(gw.peakRssMb()),
+        liveHeapAfterAllSyncs: liveHeapMb,
+      },
     };
   } catch (error) {
     await new Promise((r) => setTimeout(r, 500));

@@ -38,7 +38,8 @@ function prng(seed) {
 }
 
 /** Bob's v2 timestamp: ISO-8601 with microseconds, no zone. */
-const triggeredAt = (i) => `${TODAY}T09:${String(Math.floor(i / 60000) % 60).padStart(2, "0")}:${String(Math.floor(i / 1000) % 60).padStart(2, "0")}.${String(i % 1000).padStart(3, "0")}001`;
+const triggeredAt = (i) =>
+  `${TODAY}T09:${String(Math.floor(i / 60000) % 60).padStart(2, "0")}:${String(Math.floor(i / 1000) % 60).padStart(2, "0")}.${String(i % 1000).padStart(3, "0")}001`;
 
 /**
  * The storm, generated and applied to the simulator at once (Bob changes, then tells): mostly
@@ -49,8 +50,16 @@ const triggeredAt = (i) => `${TODAY}T09:${String(Math.floor(i / 60000) % 60).pad
 function generateStorm(sim, known, n) {
   const rng = prng(SEED ^ 0x5eb400c5);
   const pick = (list) => list[Math.floor(rng() * list.length)];
-  const snapshots = sim.company.employees().filter((e) => known.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
-  const managers = new Set(sim.company.employees().map((e) => e.values["work.manager"]).filter((m) => typeof m === "string"));
+  const snapshots = sim.company
+    .employees()
+    .filter((e) => known.has(e.id))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const managers = new Set(
+    sim.company
+      .employees()
+      .map((e) => e.values["work.manager"])
+      .filter((m) => typeof m === "string"),
+  );
   let alive = snapshots.map((e) => e.id);
   const shuffled = [...alive];
   for (let i = shuffled.length - 1; i > 0; i--) {
@@ -58,7 +67,9 @@ function generateStorm(sim, known, n) {
     [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
   }
   let hot = shuffled.slice(0, Math.max(1, Math.floor(alive.length / 10)));
-  let leavable = snapshots.filter((e) => e.lifecycleStatus === "employed" && !e.values["internal.terminationDate"]).map((e) => e.id);
+  let leavable = snapshots
+    .filter((e) => e.lifecycleStatus === "employed" && !e.values["internal.terminationDate"])
+    .map((e) => e.id);
   let deletable = alive.filter((id) => !managers.has(id));
   const managerIds = [...managers].filter((m) => known.has(m));
   const companyId = sim.company.companyId;
@@ -73,7 +84,9 @@ function generateStorm(sim, known, n) {
   };
   for (let i = 0; i < n; i++) {
     const r = rng();
-    let type, data, by = "3332883804594373380";
+    let type,
+      data,
+      by = "3332883804594373380";
     if (r < 0.01 && bodies.length > 0) {
       bodies.push(pick(bodies));
       byType.resend = (byType.resend ?? 0) + 1;
@@ -81,18 +94,24 @@ function generateStorm(sim, known, n) {
     } else if (r < 0.06) {
       type = "employee.created";
       const id = sim.company.createEmployee({
-        "root.firstName": `Storm${i}`, "root.surname": `Created${i}`, "root.email": `storm.${i}@webhook-bench.example`,
-        "work.startDate": "2026-06-01", ...(managerIds.length > 0 ? { "work.manager": pick(managerIds) } : {}),
+        "root.firstName": `Storm${i}`,
+        "root.surname": `Created${i}`,
+        "root.email": `storm.${i}@webhook-bench.example`,
+        "work.startDate": "2026-06-01",
+        ...(managerIds.length > 0 ? { "work.manager": pick(managerIds) } : {}),
       });
       alive.push(id);
       deletable.push(id);
       data = { employeeId: id };
-    } else if (r < 0.10 && leavable.length > 0) {
+    } else if (r < 0.1 && leavable.length > 0) {
       type = "employee.left";
       by = "system";
       const id = pick(leavable);
       leavable = leavable.filter((x) => x !== id);
-      sim.company.terminateEmployee(id, { terminationDate: "2026-06-10", terminationReason: pick(["Resignation", "Relocation", "End of contract"]) });
+      sim.company.terminateEmployee(id, {
+        terminationDate: "2026-06-10",
+        terminationReason: pick(["Resignation", "Relocation", "End of contract"]),
+      });
       data = { employeeId: id, effectiveDate: "2026-06-10" };
     } else if (r < 0.13 && deletable.length > 0) {
       type = "employee.deleted";
@@ -117,7 +136,14 @@ function generateStorm(sim, known, n) {
 function runSender(url, bodies, concurrency, secret) {
   const dir = mkdtempSync(join(tmpdir(), "webhook-bench-"));
   const file = join(dir, "job.json");
-  writeFileSync(file, JSON.stringify({ url, concurrency, items: bodies.map((body) => ({ body, signature: bobSignature(secret, body) })) }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      url,
+      concurrency,
+      items: bodies.map((body) => ({ body, signature: bobSignature(secret, body) })),
+    }),
+  );
   const child = spawn(process.execPath, [SENDER, file], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const kill = onCleanup(async () => {
@@ -150,59 +176,112 @@ async function startFloorServer(secret) {
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const close = onCleanup(() => new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  const close = onCleanup(
+    () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   return { url: `http://127.0.0.1:${server.address().port}/webhooks/bob/floor`, close };
 }
 
 const summary = (r) => ({
-  p50: round(r.p50, 2), p90: round(r.p90, 2), p99: round(r.p99, 2), max: round(r.max, 1),
+  p50: round(r.p50, 2),
+  p90: round(r.p90, 2),
+  p99: round(r.p99, 2),
+  max: round(r.max, 1),
   acksPerSecond: round((r.statuses["202"] ?? 0) / (r.wallMs / 1000), 0),
-  non2xx: Object.entries(r.statuses).filter(([s]) => !(Number(s) >= 200 && Number(s) < 300)).reduce((a, [, c]) => a + c, 0),
-  statuses: r.statuses, wallMs: round(r.wallMs, 0),
+  non2xx: Object.entries(r.statuses)
+    .filter(([s]) => !(Number(s) >= 200 && Number(s) < 300))
+    .reduce((a, [, c]) => a + c, 0),
+  statuses: r.statuses,
+  wallMs: round(r.wallMs, 0),
 });
 
 async function connectAndSync({ url, secrets, sim }) {
   // Its own service user: its own rate-limit budget (the GraphQL benchmark spends bench-api's),
   // and the simulator's request log tells its calls apart.
   const serviceUser = { id: "SERVICE-WEBHOOK-BENCH", token: `whbench_${SEED}` };
-  sim.addCredential({ kind: "SERVICE_USER", id: serviceUser.id, token: serviceUser.token, scopes: ["Full employee read", "Employee fields read"] });
+  sim.addCredential({
+    kind: "SERVICE_USER",
+    id: serviceUser.id,
+    token: serviceUser.token,
+    scopes: ["Full employee read", "Employee fields read"],
+  });
   const tokens = new CallerTokens(secrets.jwtSecret);
   const support = await tokens.mint({ subject: "bench", companyId: COMPANY, role: "SUPPORT" });
   const admin = await tokens.mint({ subject: "bench", companyId: COMPANY, role: "ADMIN" });
   await gql(url, support, "mutation { enableIntegration { status } }");
-  const connected = await gql(url, admin, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: serviceUser.token, serviceUserId: serviceUser.id } });
-  if (connected.connectIntegration.status !== "CONNECTED") throw new Error(`not connected: ${JSON.stringify(connected)}`);
+  const connected = await gql(
+    url,
+    admin,
+    "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }",
+    { i: { accessToken: serviceUser.token, serviceUserId: serviceUser.id } },
+  );
+  if (connected.connectIntegration.status !== "CONNECTED")
+    throw new Error(`not connected: ${JSON.stringify(connected)}`);
   const { synchronizeNow } = await gql(url, admin, "mutation { synchronizeNow { id } }");
-  const run = await within((async () => {
-    for (;;) {
-      const { syncRun } = await gql(url, admin, "query($id: ID!) { syncRun(id: $id) { status phase error counts { created } } }", { id: synchronizeNow.id });
-      if (syncRun.status === "FAILED" || syncRun.status === "HELD") throw new Error(`sync ended ${syncRun.status}: ${syncRun.error}`);
-      if (syncRun.phase === "DONE") return syncRun;
-      await sleep(200);
-    }
-  })(), 600_000, "the webhook company's full sync");
+  const run = await within(
+    (async () => {
+      for (;;) {
+        const { syncRun } = await gql(
+          url,
+          admin,
+          "query($id: ID!) { syncRun(id: $id) { status phase error counts { created } } }",
+          { id: synchronizeNow.id },
+        );
+        if (syncRun.status === "FAILED" || syncRun.status === "HELD")
+          throw new Error(`sync ended ${syncRun.status}: ${syncRun.error}`);
+        if (syncRun.phase === "DONE") return syncRun;
+        await sleep(200);
+      }
+    })(),
+    600_000,
+    "the webhook company's full sync",
+  );
   return { admin, serviceUser, run };
 }
 
 /** gateway: the in-process gateway (startGateway's result: its db answers the progress polls). */
-export async function benchWebhooks({ url, gateway, secrets, sim, deliveries = 5000, senders = 32, log = () => undefined }) {
+export async function benchWebhooks({
+  url,
+  gateway,
+  secrets,
+  sim,
+  deliveries = 5000,
+  senders = 32,
+  log = () => undefined,
+}) {
   const em = () => gateway.db.em();
   const sql = (text, params = []) => em().execute(text, params);
 
   const { admin, serviceUser, run } = await connectAndSync({ url, secrets, sim });
   log(`webhooks: ${COMPANY} synced (${run.counts.created} employees); generating ${deliveries} deliveries`);
-  const set = await gql(url, admin, "mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl realTimeUpdates } }", { s: HOOK_SECRET });
+  const set = await gql(
+    url,
+    admin,
+    "mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl realTimeUpdates } }",
+    { s: HOOK_SECRET },
+  );
   if (!set.setHookSecret.realTimeUpdates) throw new Error("real-time updates are not on after setHookSecret");
   const hookUrl = `${url}/webhooks/bob/${set.setHookSecret.webhookUrl.split("/").at(-1)}`;
 
-  const known = new Set((await sql("select bob_id from employee where company_id = ?", [COMPANY])).map((r) => r.bob_id));
+  const known = new Set(
+    (await sql("select bob_id from employee where company_id = ?", [COMPANY])).map((r) => r.bob_id),
+  );
   const storm = generateStorm(sim, known, deliveries);
   const distinctBodies = new Set(storm.bodies).size;
   const warmup = Array.from({ length: WARMUP }, (_, i) =>
-    JSON.stringify({ companyId: sim.company.companyId, type: "table.entry.updated", triggeredBy: "system", triggeredAt: triggeredAt(900_000 + i), version: "v2", data: { employeeId: [...known][i % known.size], tableId: "work", effectiveDate: TODAY } }));
+    JSON.stringify({
+      companyId: sim.company.companyId,
+      type: "table.entry.updated",
+      triggeredBy: "system",
+      triggeredAt: triggeredAt(900_000 + i),
+      version: "v2",
+      data: { employeeId: [...known][i % known.size], tableId: "work", effectiveDate: TODAY },
+    }),
+  );
 
   // ---- floor -------------------------------------------------------------------------------
   const floorServer = await startFloorServer(HOOK_SECRET);
@@ -216,7 +295,10 @@ export async function benchWebhooks({ url, gateway, secrets, sim, deliveries = 5
 
   // ---- gateway -----------------------------------------------------------------------------
   await runSender(hookUrl, warmup, senders, HOOK_SECRET); // table entries: stored IGNORED, nothing to apply
-  const [{ seq: seqBefore }] = await sql("select coalesce(max(seq), 0) as seq from webhook_delivery where company_id = ?", [COMPANY]);
+  const [{ seq: seqBefore }] = await sql(
+    "select coalesce(max(seq), 0) as seq from webhook_delivery where company_id = ?",
+    [COMPANY],
+  );
   const jobsBefore = await countApplyJobs(sql);
   const started = nowMs();
   const cpu0 = process.cpuUsage();
@@ -224,27 +306,44 @@ export async function benchWebhooks({ url, gateway, secrets, sim, deliveries = 5
   const senderDone = runSender(hookUrl, storm.bodies, senders, HOOK_SECRET);
   let sent = null;
   let senderError = null;
-  void senderDone.then((r) => ((sent = r), (ackCpu = cpuMs(process.cpuUsage(cpu0)))), (e) => (senderError = e));
+  void senderDone.then(
+    (r) => ((sent = r), (ackCpu = cpuMs(process.cpuUsage(cpu0)))),
+    (e) => (senderError = e),
+  );
   const polls = [];
-  const state = await within((async () => {
-    for (;;) {
-      await sleep(250);
-      if (senderError) throw senderError;
-      const [row] = await sql(
-        `select count(*) filter (where status = 'ACCEPTED') as pending, count(*) as total, max(applied_at) as last_applied
-         from webhook_delivery where company_id = ? and seq > ?`, [COMPANY, seqBefore]);
-      polls.push({ at: nowMs(), pending: Number(row.pending), total: Number(row.total) });
-      if (sent && Number(row.pending) === 0 && Number(row.total) >= deliveries) return { lastApplied: row.last_applied, observedAt: nowMs() };
-      if (sent && Number(row.total) < (sent.statuses["202"] ?? 0)) throw new Error(`only ${row.total} deliveries stored for ${sent.statuses["202"]} acks`);
-    }
-  })(), 600_000, "every delivery to be applied");
+  const state = await within(
+    (async () => {
+      for (;;) {
+        await sleep(250);
+        if (senderError) throw senderError;
+        const [row] = await sql(
+          `select count(*) filter (where status = 'ACCEPTED') as pending, count(*) as total, max(applied_at) as last_applied
+         from webhook_delivery where company_id = ? and seq > ?`,
+          [COMPANY, seqBefore],
+        );
+        polls.push({ at: nowMs(), pending: Number(row.pending), total: Number(row.total) });
+        if (sent && Number(row.pending) === 0 && Number(row.total) >= deliveries)
+          return { lastApplied: row.last_applied, observedAt: nowMs() };
+        if (sent && Number(row.total) < (sent.statuses["202"] ?? 0))
+          throw new Error(`only ${row.total} deliveries stored for ${sent.statuses["202"]} acks`);
+      }
+    })(),
+    600_000,
+    "every delivery to be applied",
+  );
   const gatewayRaw = await senderDone;
   const totalCpu = cpuMs(process.cpuUsage(cpu0));
   // CPU of this process (gateway, simulator, the polls): while the acks ran, and until all was applied.
-  const ack = { ...summary(gatewayRaw), cpuUsPerDelivery: round((ackCpu * 1000) / deliveries, 0), cpuUsPerDeliveryUntilApplied: round((totalCpu * 1000) / deliveries, 0) };
+  const ack = {
+    ...summary(gatewayRaw),
+    cpuUsPerDelivery: round((ackCpu * 1000) / deliveries, 0),
+    cpuUsPerDeliveryUntilApplied: round((totalCpu * 1000) / deliveries, 0),
+  };
   const firstSendAt = gatewayRaw.firstSendAt;
   const lastAppliedAt = state.lastApplied ? new Date(state.lastApplied).getTime() : NaN;
-  log(`webhooks: gateway ack p50 ${ack.p50} ms, p99 ${ack.p99} ms; all applied ${round((lastAppliedAt - firstSendAt) / 1000, 2)} s after the first send`);
+  log(
+    `webhooks: gateway ack p50 ${ack.p50} ms, p99 ${ack.p99} ms; all applied ${round((lastAppliedAt - firstSendAt) / 1000, 2)} s after the first send`,
+  );
 
   // ---- what the applying cost in Bob calls, and the least it could have -------------------------
   const calls = sim.requests.entries.filter((e) => e.credentialId === serviceUser.id && e.at >= firstSendAt);
@@ -260,13 +359,23 @@ export async function benchWebhooks({ url, gateway, secrets, sim, deliveries = 5
   // longer returns it); the mapping needs field metadata and named lists once.
   const fetchIds = new Set(storm.bodies.map((b) => JSON.parse(b).data.employeeId));
   const minSearches = Math.ceil(fetchIds.size / MAX_IDS_PER_SEARCH);
-  const min = { searches: minSearches, calls: minSearches + 2, secondsAtRateLimit: Math.max(0, Math.ceil(minSearches / SEARCH_PER_MINUTE) - 1) * 60 };
+  const min = {
+    searches: minSearches,
+    calls: minSearches + 2,
+    secondsAtRateLimit: Math.max(0, Math.ceil(minSearches / SEARCH_PER_MINUTE) - 1) * 60,
+  };
 
   // ---- outcomes: stored statuses, jobs, and does the directory match Bob -----------------------
-  const statusRows = await sql("select status, count(*) as n from webhook_delivery where company_id = ? and seq > ? group by status", [COMPANY, seqBefore]);
+  const statusRows = await sql(
+    "select status, count(*) as n from webhook_delivery where company_id = ? and seq > ? group by status",
+    [COMPANY, seqBefore],
+  );
   const stored = Object.fromEntries(statusRows.map((r) => [r.status, Number(r.n)]));
   const jobsAfter = await countApplyJobs(sql);
-  const rows = await sql("select bob_id, first_name, last_name, to_char(separation_date, 'YYYY-MM-DD') as separation from employee where company_id = ?", [COMPANY]);
+  const rows = await sql(
+    "select bob_id, first_name, last_name, to_char(separation_date, 'YYYY-MM-DD') as separation from employee where company_id = ?",
+    [COMPANY],
+  );
   const directory = new Map(rows.map((r) => [r.bob_id, r]));
   let mismatches = 0;
   for (const id of storm.touched) {
@@ -277,17 +386,32 @@ export async function benchWebhooks({ url, gateway, secrets, sim, deliveries = 5
       continue;
     }
     const v = inBob.values;
-    if (!row || row.first_name !== v["root.firstName"] || row.last_name !== v["root.surname"] || (row.separation ?? null) !== (v["internal.terminationDate"] ?? null)) mismatches++;
+    if (
+      !row ||
+      row.first_name !== v["root.firstName"] ||
+      row.last_name !== v["root.surname"] ||
+      (row.separation ?? null) !== (v["internal.terminationDate"] ?? null)
+    )
+      mismatches++;
   }
 
   return {
-    deliveries, senders, distinctBodies, distinctEmployees: fetchIds.size, byType: storm.byType, directorySize: known.size,
-    floor, ack,
+    deliveries,
+    senders,
+    distinctBodies,
+    distinctEmployees: fetchIds.size,
+    byType: storm.byType,
+    directorySize: known.size,
+    floor,
+    ack,
     ratios: { p50: round(ack.p50 / floor.p50, 1), p99: round(ack.p99 / floor.p99, 1) },
     allAppliedMs: round(lastAppliedAt - firstSendAt, 0),
     observedAllAppliedMs: round(state.observedAt - started, 0),
-    bob, minBob: min, callsVsMin: round(bob.calls / min.calls, 1),
-    stored, applyJobs: jobsBefore === null || jobsAfter === null ? null : jobsAfter - jobsBefore,
+    bob,
+    minBob: min,
+    callsVsMin: round(bob.calls / min.calls, 1),
+    stored,
+    applyJobs: jobsBefore === null || jobsAfter === null ? null : jobsAfter - jobsBefore,
     converged: { checked: storm.touched.size, mismatches },
     pendingCurve: thin(polls, firstSendAt),
   };
@@ -308,5 +432,7 @@ async function countApplyJobs(sql) {
 /** At most ~20 samples of (seconds since first send, pending, stored) for results.json. */
 function thin(polls, t0) {
   const step = Math.max(1, Math.ceil(polls.length / 20));
-  return polls.filter((_, i) => i % step === 0 || i === polls.length - 1).map((p) => [round((p.at - t0) / 1000, 2), p.pending, p.total]);
+  return polls
+    .filter((_, i) => i % step === 0 || i === polls.length - 1)
+    .map((p) => [round((p.at - t0) / 1000, 2), p.pending, p.total]);
 }

@@ -35,7 +35,11 @@ async function postgresReachable() {
 function suite(db) {
   const out = join(mkdtempSync(join(tmpdir(), "gateway-test-")), "results.json");
   console.log(`\n=== test suite on ${db} ===`);
-  const status = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...extraArgs], { TEST_DB: db });
+  const status = run(
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...extraArgs],
+    { TEST_DB: db },
+  );
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -44,14 +48,18 @@ function suite(db) {
     const report = JSON.parse(readFileSync(out, "utf8"));
     passed = report.numPassedTests;
     // A file that failed before running any test (import error) counts as one failure.
-    const brokenFiles = report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+    const brokenFiles = report.testResults.filter(
+      (f) => f.status === "failed" && f.assertionResults.length === 0,
+    ).length;
     failed = report.numFailedTests + brokenFiles;
     skipped = report.numPendingTests + report.numTodoTests;
     for (const file of report.testResults) {
       const name = file.name.replace(process.cwd() + "/", "");
-      if (file.status === "failed" && file.assertionResults.length === 0) failures.push(`${name}: ${firstLine(file.message)}`);
+      if (file.status === "failed" && file.assertionResults.length === 0)
+        failures.push(`${name}: ${firstLine(file.message)}`);
       for (const test of file.assertionResults) {
-        if (test.status === "failed") failures.push(`${name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+        if (test.status === "failed")
+          failures.push(`${name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
       }
     }
   } catch {
@@ -64,7 +72,13 @@ function suite(db) {
 
 /** The first line of a failure message, so the summary at the very end names what failed and why. */
 function firstLine(message) {
-  return String(message ?? "no message").split("\n").find((line) => line.trim() !== "")?.trim().slice(0, 300) ?? "no message";
+  return (
+    String(message ?? "no message")
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim()
+      .slice(0, 300) ?? "no message"
+  );
 }
 
 // The whole build (server, console, CLI): process, CLI and browser tests run the built code.
@@ -77,17 +91,25 @@ const results = [suite("pglite")];
 if (await postgresReachable()) {
   results.push(suite("postgres"));
 } else if (process.env.REQUIRE_POSTGRES === "1") {
-  console.log(`PostgreSQL is not reachable at ${postgresUrl.replace(/\/\/[^@]*@/, "//")} and REQUIRE_POSTGRES=1: failing.`);
+  console.log(
+    `PostgreSQL is not reachable at ${postgresUrl.replace(/\/\/[^@]*@/, "//")} and REQUIRE_POSTGRES=1: failing.`,
+  );
   results.push({ passed: 0, failed: 1, skipped: 0, failures: ["[postgres] PostgreSQL not reachable"] });
 } else {
-  console.log(`\nSKIPPED the PostgreSQL run: nothing answers at ${postgresUrl.replace(/\/\/[^@]*@/, "//")} (set TEST_POSTGRES_URL, or start PostgreSQL).`);
+  console.log(
+    `\nSKIPPED the PostgreSQL run: nothing answers at ${postgresUrl.replace(/\/\/[^@]*@/, "//")} (set TEST_POSTGRES_URL, or start PostgreSQL).`,
+  );
 }
 
 // The public contract lives beside the repository (CI has it); a user's clone checks without it.
 const contractPath = process.env.CONTRACT_PATH ?? join("..", "shared", "api-contract.graphql");
-if (!existsSync(contractPath)) console.log(`\nSKIPPED the public contract check: no contract at ${contractPath} (set CONTRACT_PATH).`);
+if (!existsSync(contractPath))
+  console.log(`\nSKIPPED the public contract check: no contract at ${contractPath} (set CONTRACT_PATH).`);
 
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = results.reduce(
+  (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 const failures = results.flatMap((r) => r.failures);
 if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

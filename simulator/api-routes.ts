@@ -39,7 +39,12 @@ export function json(status: number, value: unknown, headers: Record<string, str
   return { status, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(value) };
 }
 
-export function bobError(status: number, key: string, error: string, headers: Record<string, string> = {}): SimResponse {
+export function bobError(
+  status: number,
+  key: string,
+  error: string,
+  headers: Record<string, string> = {},
+): SimResponse {
   return json(status, { key, error }, headers);
 }
 
@@ -82,20 +87,44 @@ export function rateHeaders(d: RateDecision): Record<string, string> {
 /** 429 headers in the style the fault knob asks for, so clients' fallbacks get exercised. */
 export function tooManyRequests(d: RateDecision, style: FaultSettings["retryAfterStyle"]): SimResponse {
   const headers =
-    style === "none" ? {} : style === "reset-only" ? rateHeaders(d) : { ...rateHeaders(d), "retry-after": String(d.retryAfterSeconds) };
-  return bobError(429, "too.many.requests", "Rate limit exceeded. Check the rate limit headers and retry later.", headers);
+    style === "none"
+      ? {}
+      : style === "reset-only"
+        ? rateHeaders(d)
+        : { ...rateHeaders(d), "retry-after": String(d.retryAfterSeconds) };
+  return bobError(
+    429,
+    "too.many.requests",
+    "Rate limit exceeded. Check the rate limit headers and retry later.",
+    headers,
+  );
 }
 
-export function handleApi(ctx: ApiContext, req: ApiRequest): { response: SimResponse; credentialKind: CredentialKind | null } {
+export function handleApi(
+  ctx: ApiContext,
+  req: ApiRequest,
+): { response: SimResponse; credentialKind: CredentialKind | null } {
   const cred = ctx.credentials.resolve(req.authorization);
   const credentialKind = cred?.kind ?? null;
   const route = matchRoute(req.method, req.url.pathname);
   if (route === null) return { response: bobError(404, "not.found", `No API at ${req.url.pathname}`), credentialKind };
-  if (route === "method") return { response: bobError(405, "method.not.allowed", `${req.method} is not allowed here`), credentialKind };
-  if (!cred) return { response: bobError(401, "unauthorized", "Unauthorized. The credential is missing, invalid or revoked."), credentialKind };
+  if (route === "method")
+    return { response: bobError(405, "method.not.allowed", `${req.method} is not allowed here`), credentialKind };
+  if (!cred)
+    return {
+      response: bobError(401, "unauthorized", "Unauthorized. The credential is missing, invalid or revoked."),
+      credentialKind,
+    };
   const scope = SCOPE_OF[route.kind];
   if (!cred.scopes.has(scope)) {
-    return { response: bobError(403, "forbidden", `Forbidden. The credential does not have permission for this action (requires "${scope}").`), credentialKind };
+    return {
+      response: bobError(
+        403,
+        "forbidden",
+        `Forbidden. The credential does not have permission for this action (requires "${scope}").`,
+      ),
+      credentialKind,
+    };
   }
   return { response: answer(ctx, route, cred, req), credentialKind };
 }
@@ -116,7 +145,8 @@ function answer(ctx: ApiContext, route: Route, cred: ResolvedCredential, req: Ap
       // Both people endpoints share Bob's "people search" budget.
       const decision = ctx.limiter.take(cred.key);
       if (!decision.allowed) return tooManyRequests(decision, ctx.settings().retryAfterStyle);
-      const response = route.kind === "search" ? search(ctx, cred, req.body) : person(ctx, cred, route.identifier, req.body);
+      const response =
+        route.kind === "search" ? search(ctx, cred, req.body) : person(ctx, cred, route.identifier, req.body);
       response.headers = { ...response.headers, ...rateHeaders(decision) };
       return response;
     }
@@ -154,8 +184,18 @@ function invalid(message: string): SimResponse {
   return bobError(400, "bad.request", message);
 }
 
-function renderOptions(ctx: ApiContext, cred: ResolvedCredential, fields: string[] | undefined, hr: HumanReadableMode): RenderOptions {
-  return { fieldIds: fields, humanReadable: hr, responseStyle: ctx.settings().responseStyle, hiddenCategories: cred.hiddenCategories };
+function renderOptions(
+  ctx: ApiContext,
+  cred: ResolvedCredential,
+  fields: string[] | undefined,
+  hr: HumanReadableMode,
+): RenderOptions {
+  return {
+    fieldIds: fields,
+    humanReadable: hr,
+    responseStyle: ctx.settings().responseStyle,
+    hiddenCategories: cred.hiddenCategories,
+  };
 }
 
 function search(ctx: ApiContext, cred: ResolvedCredential, raw: Buffer): SimResponse {
@@ -164,7 +204,8 @@ function search(ctx: ApiContext, cred: ResolvedCredential, raw: Buffer): SimResp
   const parsed = searchBody.safeParse(parsedJson.value);
   if (!parsed.success) return invalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const body = parsed.data;
-  if (body.fields && body.fields.length > MAX_FIELDS) return invalid(`Too many fields: at most ${MAX_FIELDS} field ids per request`);
+  if (body.fields && body.fields.length > MAX_FIELDS)
+    return invalid(`Too many fields: at most ${MAX_FIELDS} field ids per request`);
   const filters = body.filters ?? [];
   if (filters.length > 1) return invalid("Only one filter is supported");
 
@@ -174,7 +215,8 @@ function search(ctx: ApiContext, cred: ResolvedCredential, raw: Buffer): SimResp
   if (first !== undefined) {
     const f = filterSchema.safeParse(first);
     if (!f.success) return invalid(`Invalid filter: ${f.error.issues.map((i) => i.message).join("; ")}`);
-    const ids = f.data.fieldPath === "root.id" ? f.data.values : f.data.values.flatMap((email) => company.idsByEmail(email));
+    const ids =
+      f.data.fieldPath === "root.id" ? f.data.values : f.data.values.flatMap((email) => company.idsByEmail(email));
     const seen = new Set<string>();
     const matched: EmployeeRecord[] = [];
     for (const id of ids) {
@@ -189,7 +231,11 @@ function search(ctx: ApiContext, cred: ResolvedCredential, raw: Buffer): SimResp
   const visible: EmployeeRecord[] = [];
   const showInactive = body.showInactive ?? false;
   for (const e of candidates) if (showInactive || company.lifecycle(e).status === "Active") visible.push(e);
-  const employees = renderEmployees(company, visible, renderOptions(ctx, cred, body.fields, body.humanReadable ?? "NONE"));
+  const employees = renderEmployees(
+    company,
+    visible,
+    renderOptions(ctx, cred, body.fields, body.humanReadable ?? "NONE"),
+  );
   return json(200, { employees });
 }
 
@@ -198,12 +244,17 @@ function person(ctx: ApiContext, cred: ResolvedCredential, identifier: string, r
   if (!parsedJson.ok) return invalid("Request body is not valid JSON");
   const parsed = personBody.safeParse(parsedJson.value);
   if (!parsed.success) return invalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  if (parsed.data.fields && parsed.data.fields.length > MAX_FIELDS) return invalid(`Too many fields: at most ${MAX_FIELDS} field ids per request`);
+  if (parsed.data.fields && parsed.data.fields.length > MAX_FIELDS)
+    return invalid(`Too many fields: at most ${MAX_FIELDS} field ids per request`);
   const company = ctx.company;
   const id = identifier.includes("@") ? company.idsByEmail(identifier)[0] : identifier;
   const e = id === undefined ? undefined : company.record(id);
   if (!e) return bobError(404, "not.found", `Employee ${identifier} not found`);
-  const [employee] = renderEmployees(company, [e], renderOptions(ctx, cred, parsed.data.fields, parsed.data.humanReadable ?? "NONE"));
+  const [employee] = renderEmployees(
+    company,
+    [e],
+    renderOptions(ctx, cred, parsed.data.fields, parsed.data.humanReadable ?? "NONE"),
+  );
   return json(200, ctx.settings().singlePersonStyle === "wrapped" ? { employees: [employee] } : employee);
 }
 
@@ -216,7 +267,13 @@ function includeArchived(url: URL): boolean {
 function visibleItems(items: readonly ListItem[], archived: boolean): ListItem[] {
   return items
     .filter((i) => archived || !i.archived)
-    .map((i) => ({ id: i.id, name: i.name, value: i.value, archived: i.archived, children: visibleItems(i.children, archived) }));
+    .map((i) => ({
+      id: i.id,
+      name: i.name,
+      value: i.value,
+      archived: i.archived,
+      children: visibleItems(i.children, archived),
+    }));
 }
 
 function visibleList(list: NamedList, archived: boolean): NamedList {
@@ -229,4 +286,3 @@ function namedLists(ctx: ApiContext, url: URL): SimResponse {
   if (ctx.settings().namedListsStyle === "array") return json(200, lists);
   return json(200, Object.fromEntries(lists.map((l) => [l.name, l])));
 }
-

@@ -9,8 +9,7 @@ import type { BobScope } from "./types.js";
 export const ALL_SCOPES: readonly BobScope[] = ["Full employee read", "Employee fields read"];
 
 export type CredentialInput = (
-  | { kind: "ACCESS_TOKEN"; token: string }
-  | { kind: "SERVICE_USER"; id: string; token: string }
+  { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string }
 ) & {
   scopes: BobScope[];
   /** Categories (e.g. "personal") this credential may not see: their fields are silently omitted. */

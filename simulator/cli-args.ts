@@ -9,7 +9,8 @@ export function parseCliArgs(argv: readonly string[]): SimulatorOptions {
   const opts: SimulatorOptions = { port: 4010 };
   const int = (flag: string, v: string | undefined): number => {
     const n = Number(v);
-    if (v === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer\n${USAGE}`);
+    if (v === undefined || !Number.isInteger(n) || n < 0)
+      throw new Error(`${flag} needs a non-negative integer\n${USAGE}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {

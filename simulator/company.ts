@@ -123,7 +123,10 @@ export class Company implements CompanyControl {
     for (const f of data.fields) this.fieldMap.set(f.id, f);
     for (const l of data.lists) this.lists.set(l.name, l);
     for (const e of data.employees) this.byId.set(e.id, e);
-    const maxItem = Math.max(0, ...[...this.lists.values()].flatMap((l) => flattenItems(l.items).map((i) => Number(i.id) || 0)));
+    const maxItem = Math.max(
+      0,
+      ...[...this.lists.values()].flatMap((l) => flattenItems(l.items).map((i) => Number(i.id) || 0)),
+    );
     this.itemIds = new ItemIdSource(maxItem + 1);
     this.nextEmployeeSerial = 70_000_000_000 + data.employees.length;
     this.rebuildItemIndex();
@@ -248,7 +251,8 @@ export class Company implements CompanyControl {
       },
     };
     const v = record.values;
-    if (v["root.displayName"] === null) v["root.displayName"] = [v["root.firstName"], v["root.surname"]].filter((x) => typeof x === "string").join(" ");
+    if (v["root.displayName"] === null)
+      v["root.displayName"] = [v["root.firstName"], v["root.surname"]].filter((x) => typeof x === "string").join(" ");
     if (v["root.creationDateTime"] === null) v["root.creationDateTime"] = new Date().toISOString().slice(0, 23) + "000";
     if (v["work.originalStartDate"] === undefined) v["work.originalStartDate"] = v["work.startDate"];
     this.byId.set(id, record);
@@ -259,8 +263,14 @@ export class Company implements CompanyControl {
     this.emit([
       { type: "employee.created", triggeredBy: by, data: { employeeId: id } },
       { type: "table.entry.created", triggeredBy: by, data: { employeeId: id, tableId: "work", effectiveDate: start } },
-      { type: "table.entry.created", triggeredBy: by, data: { employeeId: id, tableId: "lifecycle", effectiveDate: start } },
-      ...(after.lifecycleStatus === "employed" ? [{ type: "employee.joined", triggeredBy: by, data: { employeeId: id, effectiveDate: start } }] : []),
+      {
+        type: "table.entry.created",
+        triggeredBy: by,
+        data: { employeeId: id, tableId: "lifecycle", effectiveDate: start },
+      },
+      ...(after.lifecycleStatus === "employed"
+        ? [{ type: "employee.joined", triggeredBy: by, data: { employeeId: id, effectiveDate: start } }]
+        : []),
     ]);
     return id;
   }
@@ -278,12 +288,22 @@ export class Company implements CompanyControl {
     this.invalidate();
     const by = this.by(opts);
     const fieldUpdates = changed.includes("work.manager") ? [...changed, "work.reportsTo"] : changed;
-    const events: CompanyEvent[] = [{ type: "employee.updated", triggeredBy: by, data: { employeeId: id, fieldUpdates } }];
+    const events: CompanyEvent[] = [
+      { type: "employee.updated", triggeredBy: by, data: { employeeId: id, fieldUpdates } },
+    ];
     if (changed.some((k) => WORK_TABLE_FIELDS.has(k))) {
-      events.push({ type: "table.entry.created", triggeredBy: by, data: { employeeId: id, tableId: "work", effectiveDate: this.currentToday } });
+      events.push({
+        type: "table.entry.created",
+        triggeredBy: by,
+        data: { employeeId: id, tableId: "work", effectiveDate: this.currentToday },
+      });
     }
     if (changed.includes("payroll.employment.type")) {
-      events.push({ type: "table.entry.created", triggeredBy: by, data: { employeeId: id, tableId: "employment", effectiveDate: this.currentToday } });
+      events.push({
+        type: "table.entry.created",
+        triggeredBy: by,
+        data: { employeeId: id, tableId: "employment", effectiveDate: this.currentToday },
+      });
     }
     events.push(...lifecycleEvents(id, before, this.lifecycle(e), this.currentToday, by));
     this.emit(events);
@@ -293,12 +313,16 @@ export class Company implements CompanyControl {
   terminateEmployee(id: string, input: TerminationInput, opts: MutationOptions = {}): string {
     const e = this.mustGet(id);
     if (!isIsoDate(input.terminationDate)) throw badRequest("terminationDate must be YYYY-MM-DD");
-    if (input.lastDayOfWork !== undefined && !isIsoDate(input.lastDayOfWork)) throw badRequest("lastDayOfWork must be YYYY-MM-DD");
+    if (input.lastDayOfWork !== undefined && !isIsoDate(input.lastDayOfWork))
+      throw badRequest("lastDayOfWork must be YYYY-MM-DD");
     if (input.lastDayOfWork !== undefined && input.lastDayOfWork > input.terminationDate) {
       throw badRequest("lastDayOfWork cannot be after terminationDate");
     }
     const reason = this.resolveItem("terminationReason", input.terminationReason, "terminationReason");
-    const type = input.terminationType === undefined ? null : this.resolveItem("lifecycleReasonType", input.terminationType, "terminationType");
+    const type =
+      input.terminationType === undefined
+        ? null
+        : this.resolveItem("lifecycleReasonType", input.terminationType, "terminationType");
     const before = this.lifecycle(e);
     const wasTerminating = typeof e.values["internal.terminationDate"] === "string";
     e.values["internal.terminationDate"] = input.terminationDate;
@@ -318,7 +342,12 @@ export class Company implements CompanyControl {
         triggeredBy: by,
         data: {
           employeeId: id,
-          fieldUpdates: ["internal.terminationDate", "internal.terminationReason", "internal.terminationType", "employee.lastDayOfWork"],
+          fieldUpdates: [
+            "internal.terminationDate",
+            "internal.terminationReason",
+            "internal.terminationType",
+            "employee.lastDayOfWork",
+          ],
         },
       },
       ...lifecycleEvents(id, before, this.lifecycle(e), this.currentToday, by),
@@ -335,7 +364,12 @@ export class Company implements CompanyControl {
     e.values["internal.terminationReason"] = null;
     e.values["internal.terminationType"] = null;
     e.values["employee.lastDayOfWork"] = null;
-    const fieldUpdates = ["internal.terminationDate", "internal.terminationReason", "internal.terminationType", "employee.lastDayOfWork"];
+    const fieldUpdates = [
+      "internal.terminationDate",
+      "internal.terminationReason",
+      "internal.terminationType",
+      "employee.lastDayOfWork",
+    ];
     if (input.startDate !== undefined) {
       e.values["work.startDate"] = input.startDate;
       fieldUpdates.push("work.startDate");
@@ -343,7 +377,11 @@ export class Company implements CompanyControl {
     this.invalidate();
     const by = this.by(opts);
     this.emit([
-      { type: "table.entry.created", triggeredBy: by, data: { employeeId: id, tableId: "lifecycle", effectiveDate: input.startDate ?? this.currentToday } },
+      {
+        type: "table.entry.created",
+        triggeredBy: by,
+        data: { employeeId: id, tableId: "lifecycle", effectiveDate: input.startDate ?? this.currentToday },
+      },
       { type: "employee.updated", triggeredBy: by, data: { employeeId: id, fieldUpdates } },
       ...lifecycleEvents(id, before, this.lifecycle(e), this.currentToday, by),
     ]);
@@ -379,7 +417,9 @@ export class Company implements CompanyControl {
       name: input.name,
       type: input.type,
       categoryId,
-      categoryDisplayName: existing?.categoryDisplayName ?? (categoryId.startsWith("category_") ? "Custom category" : categoryDisplayName(categoryId)),
+      categoryDisplayName:
+        existing?.categoryDisplayName ??
+        (categoryId.startsWith("category_") ? "Custom category" : categoryDisplayName(categoryId)),
       jsonPath: id,
       ...(listId ? { listId } : {}),
       custom: true,
@@ -407,7 +447,8 @@ export class Company implements CompanyControl {
       if (!parent) throw notFoundError(`Item ${input.parentId} not found in list ${listName}`);
       siblings = parent.children;
     }
-    if (siblings.some((i) => i.name === input.name)) throw new SimError(409, "conflict", `Item ${input.name} already exists`);
+    if (siblings.some((i) => i.name === input.name))
+      throw new SimError(409, "conflict", `Item ${input.name} already exists`);
     const created = this.newItem(input.name, input.archived ?? false);
     siblings.push(created);
     this.rebuildItemIndex();
@@ -456,11 +497,13 @@ export class Company implements CompanyControl {
 
   private rebuildItemIndex(): void {
     this.itemIndex = new Map();
-    for (const l of this.lists.values()) this.itemIndex.set(l.name, new Map(flattenItems(l.items).map((i) => [i.id, i])));
+    for (const l of this.lists.values())
+      this.itemIndex.set(l.name, new Map(flattenItems(l.items).map((i) => [i.id, i])));
   }
 
   private resolveItem(listName: string, idOrName: unknown, what: string): string {
-    if (typeof idOrName !== "string" && typeof idOrName !== "number") throw badRequest(`${what} must be a list item id or name`);
+    if (typeof idOrName !== "string" && typeof idOrName !== "number")
+      throw badRequest(`${what} must be a list item id or name`);
     const key = String(idOrName);
     const index = this.itemIndex.get(listName);
     if (index?.has(key)) return key;
@@ -470,7 +513,8 @@ export class Company implements CompanyControl {
 
   /** Checks writable field ids and value types; converts list names to item ids. */
   private validateValues(values: EmployeeValues): EmployeeValues {
-    if (typeof values !== "object" || values === null || Array.isArray(values)) throw badRequest("values must be an object keyed by field id");
+    if (typeof values !== "object" || values === null || Array.isArray(values))
+      throw badRequest("values must be an object keyed by field id");
     const out: EmployeeValues = {};
     for (const [rawKey, v] of Object.entries(values)) {
       const key = rawKey === "work.reportsTo" ? "work.manager" : rawKey;
@@ -539,9 +583,9 @@ export function lifecycleEvents(
   const a = after.lifecycleStatus;
   if (b === "hired" && (a === "employed" || a === "garden leave")) out.push(ev("employee.joined"));
   // "left" fires once: at garden leave or at termination, whichever comes first.
-  if ((b === "employed" || b === "hired") && (a === "garden leave" || a === "terminated")) out.push(ev("employee.left"));
+  if ((b === "employed" || b === "hired") && (a === "garden leave" || a === "terminated"))
+    out.push(ev("employee.left"));
   if (before.status === "Active" && after.status === "Inactive") out.push(ev("employee.inactivated"));
   if (before.status === "Inactive" && after.status === "Active") out.push(ev("employee.activated"));
   return out;
 }
-

@@ -23,8 +23,19 @@ export interface ControlContext {
 
 const scopes = z.array(z.enum(["Full employee read", "Employee fields read"] satisfies [BobScope, BobScope]));
 const credentialSchema = z.union([
-  z.object({ kind: z.literal("ACCESS_TOKEN"), token: z.string().min(1), scopes, hiddenCategories: z.array(z.string()).optional() }),
-  z.object({ kind: z.literal("SERVICE_USER"), id: z.string().min(1), token: z.string().min(1), scopes, hiddenCategories: z.array(z.string()).optional() }),
+  z.object({
+    kind: z.literal("ACCESS_TOKEN"),
+    token: z.string().min(1),
+    scopes,
+    hiddenCategories: z.array(z.string()).optional(),
+  }),
+  z.object({
+    kind: z.literal("SERVICE_USER"),
+    id: z.string().min(1),
+    token: z.string().min(1),
+    scopes,
+    hiddenCategories: z.array(z.string()).optional(),
+  }),
 ]);
 const terminateSchema = z.object({
   terminationDate: z.string(),
@@ -42,7 +53,11 @@ const fieldSchema = z.object({
   items: z.array(z.string()).optional(),
   description: z.string().optional(),
 });
-const listItemSchema = z.object({ name: z.string(), parentId: z.string().optional(), archived: z.boolean().optional() });
+const listItemSchema = z.object({
+  name: z.string(),
+  parentId: z.string().optional(),
+  archived: z.boolean().optional(),
+});
 const subscribeSchema = z.object({ url: z.url(), secret: z.string(), events: z.array(z.string()).optional() });
 const webhookConfigSchema = z
   .object({
@@ -66,14 +81,23 @@ function by(body: Body): { triggeredBy?: string } {
   return typeof body["triggeredBy"] === "string" ? { triggeredBy: body["triggeredBy"] } : {};
 }
 
-export async function handleControl(ctx: ControlContext, method: string, url: URL, rawBody: Buffer): Promise<SimResponse> {
+export async function handleControl(
+  ctx: ControlContext,
+  method: string,
+  url: URL,
+  rawBody: Buffer,
+): Promise<SimResponse> {
   try {
     const text = rawBody.toString("utf8").trim();
     const body = (text === "" ? {} : JSON.parse(text)) as Body;
     return await route(ctx, method, url.pathname.replace(/^\/_control/, "") || "/", body, url);
   } catch (err) {
     if (err instanceof SimError) return json(err.status, { key: err.key, error: err.message });
-    if (err instanceof z.ZodError) return json(400, { key: "bad.request", error: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+    if (err instanceof z.ZodError)
+      return json(400, {
+        key: "bad.request",
+        error: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      });
     if (err instanceof SyntaxError) return json(400, { key: "bad.request", error: "Body is not valid JSON" });
     return json(500, { key: "internal", error: err instanceof Error ? err.message : String(err) });
   }
@@ -144,7 +168,9 @@ async function route(ctx: ControlContext, method: string, path: string, body: Bo
     }
     case "POST /employees/:p/reinstate": {
       const r = reinstateSchema.parse(body);
-      return json(200, { id: company.reinstateEmployee(b!, r.startDate === undefined ? {} : { startDate: r.startDate }, by(body)) });
+      return json(200, {
+        id: company.reinstateEmployee(b!, r.startDate === undefined ? {} : { startDate: r.startDate }, by(body)),
+      });
     }
     case "GET /fields":
       return json(200, company.fields());
@@ -190,9 +216,15 @@ async function route(ctx: ControlContext, method: string, path: string, body: Bo
       ctx.webhooks.unsubscribe(d!);
       return json(200, { id: d });
     case "POST /webhooks/ping":
-      return json(200, await ctx.webhooks.ping(typeof body["subscriptionId"] === "string" ? body["subscriptionId"] : undefined));
+      return json(
+        200,
+        await ctx.webhooks.ping(typeof body["subscriptionId"] === "string" ? body["subscriptionId"] : undefined),
+      );
     case "POST /webhooks/emit":
-      ctx.webhooks.emit(body["event"], typeof body["subscriptionId"] === "string" ? { subscriptionId: body["subscriptionId"] } : {});
+      ctx.webhooks.emit(
+        body["event"],
+        typeof body["subscriptionId"] === "string" ? { subscriptionId: body["subscriptionId"] } : {},
+      );
       return json(202, { queued: true });
     case "POST /webhooks/config":
       ctx.webhooks.configure(webhookConfigSchema.parse(body) as Parameters<WebhookSender["configure"]>[0]);

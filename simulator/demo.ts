@@ -11,7 +11,13 @@ import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { startGateway, type Gateway } from "../src/app.js";
 import { createGatewayClient, type GatewayClient } from "../src/cli/client.js";
-import { ConnectIntegrationDocument, EnableIntegrationDocument, SyncProgressDocument, SyncRunDetailDocument, SynchronizeNowDocument } from "../src/cli/generated/graphql.js";
+import {
+  ConnectIntegrationDocument,
+  EnableIntegrationDocument,
+  SyncProgressDocument,
+  SyncRunDetailDocument,
+  SynchronizeNowDocument,
+} from "../src/cli/generated/graphql.js";
 import { loadConfig } from "../src/config/config.js";
 import { createLogger, type Logger } from "../src/logger.js";
 import { startBobSimulator, type BobSimulator } from "./index.js";
@@ -34,7 +40,14 @@ export interface DemoRun {
   readonly id: string;
   readonly status: string;
   readonly phase: string;
-  readonly counts: { fetched: number; created: number; updated: number; deleted: number; unchanged: number; skipped: number };
+  readonly counts: {
+    fetched: number;
+    created: number;
+    updated: number;
+    deleted: number;
+    unchanged: number;
+    skipped: number;
+  };
 }
 
 export interface Demo {
@@ -52,7 +65,9 @@ export interface Demo {
   /** What `npm run demo` prints. */
   readonly banner: string;
   /** Resolves when the first sync is DONE (or HELD), with its counts. */
-  waitForFirstSync(onProgress?: (p: { phase: string; processed: number; total: number | null }) => void): Promise<DemoRun>;
+  waitForFirstSync(
+    onProgress?: (p: { phase: string; processed: number; total: number | null }) => void,
+  ): Promise<DemoRun>;
   /** Closes the gateway, then the simulator. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -61,7 +76,8 @@ function defaultPort(): number {
   const raw = process.env.PORT;
   if (raw === undefined || raw === "") return 4000;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${raw}").`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number (got "${raw}").`);
   return port;
 }
 
@@ -102,7 +118,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const url = `http://localhost:${gw.port}`;
     const graphqlUrl = `${url}/graphql`;
     const mint = (role: "SUPPORT" | "ADMIN"): Promise<string> =>
-      gw.tokens.mint({ subject: `demo-${role.toLowerCase()}`, companyId: DEMO_COMPANY, role, expiresIn: `${base.jwtMaxAgeSeconds}s` });
+      gw.tokens.mint({
+        subject: `demo-${role.toLowerCase()}`,
+        companyId: DEMO_COMPANY,
+        role,
+        expiresIn: `${base.jwtMaxAgeSeconds}s`,
+      });
     const supportToken = await mint("SUPPORT");
     const adminToken = await mint("ADMIN");
 
@@ -211,7 +232,9 @@ async function main(): Promise<void> {
     const run = await demo.waitForFirstSync((p) => {
       if (p.phase !== lastPhase) {
         lastPhase = p.phase;
-        process.stdout.write(`  ${p.phase}${p.total !== null && p.phase === "APPLYING" ? ` (${p.total} changes)` : ""}\n`);
+        process.stdout.write(
+          `  ${p.phase}${p.total !== null && p.phase === "APPLYING" ? ` (${p.total} changes)` : ""}\n`,
+        );
       }
     });
     const c = run.counts;
@@ -221,7 +244,10 @@ async function main(): Promise<void> {
         `Open ${demo.consoleUrl}\nCtrl-C to stop.\n`,
     );
   } catch (error) {
-    if (!signalled) process.stderr.write(`Could not follow the first sync: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!signalled)
+      process.stderr.write(
+        `Could not follow the first sync: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
   }
 }
 

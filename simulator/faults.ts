@@ -41,10 +41,7 @@ export interface FaultControl {
   reset(): void;
 }
 
-export type PreFault =
-  | { kind: "refuse" }
-  | { kind: "hang" }
-  | { kind: "status"; status: number; retryAfter: boolean };
+export type PreFault = { kind: "refuse" } | { kind: "hang" } | { kind: "status"; status: number; retryAfter: boolean };
 
 export const NO_FAULTS: FaultSettings = {
   latencyMs: 0,
@@ -69,7 +66,10 @@ export class Faults implements FaultControl {
   private failIndex = 0;
   private readonly rng: Rng;
 
-  constructor(private readonly baseline: FaultSettings, seed: number) {
+  constructor(
+    private readonly baseline: FaultSettings,
+    seed: number,
+  ) {
     this.state = { ...baseline };
     this.rng = createRng(seed ^ 0x5eed);
   }

@@ -6,15 +6,16 @@
  */
 import { addDays, bobTimestamp } from "./dates.js";
 import { createRng, type Rng } from "./prng.js";
-import {
-  ItemIdSource,
-  flattenItems,
-  item,
-  makeField,
-  standardFields,
-  standardLists,
-} from "./standard-company.js";
-import type { CompanyData, EmployeeRecord, GeneratedScenarios, ListItem, NamedList, SimField, SimFieldType } from "./types.js";
+import { ItemIdSource, flattenItems, item, makeField, standardFields, standardLists } from "./standard-company.js";
+import type {
+  CompanyData,
+  EmployeeRecord,
+  GeneratedScenarios,
+  ListItem,
+  NamedList,
+  SimField,
+  SimFieldType,
+} from "./types.js";
 
 export interface GenerateOptions {
   seed: number;
@@ -24,19 +25,128 @@ export interface GenerateOptions {
 }
 
 const FIRST_NAMES = [
-  "Emma", "Liam", "Olivia", "Noah", "Ava", "Elijah", "Sophia", "Lucas", "Mia", "Mateo", "Amelia", "Oliver",
-  "Isabella", "Leo", "Charlotte", "Ethan", "Harper", "Aiden", "Freja", "Magnus", "Ida", "William", "Nora",
-  "Oscar", "Astrid", "Hugo", "Yara", "Omar", "Priya", "Arjun", "Mei", "Hiroshi", "Sakura", "Chen", "Fatima",
-  "Ali", "Zoe", "Felix", "Lea", "Jonas", "Sofia", "Mohammed", "Aisha", "David", "Sarah", "Daniel", "Hannah",
-  "Noa", "Tamar", "Yosef", "Maria", "José", "Lucía", "Pablo", "Chloé", "Louis", "Inès", "Björn", "Siobhán", "Zoë",
+  "Emma",
+  "Liam",
+  "Olivia",
+  "Noah",
+  "Ava",
+  "Elijah",
+  "Sophia",
+  "Lucas",
+  "Mia",
+  "Mateo",
+  "Amelia",
+  "Oliver",
+  "Isabella",
+  "Leo",
+  "Charlotte",
+  "Ethan",
+  "Harper",
+  "Aiden",
+  "Freja",
+  "Magnus",
+  "Ida",
+  "William",
+  "Nora",
+  "Oscar",
+  "Astrid",
+  "Hugo",
+  "Yara",
+  "Omar",
+  "Priya",
+  "Arjun",
+  "Mei",
+  "Hiroshi",
+  "Sakura",
+  "Chen",
+  "Fatima",
+  "Ali",
+  "Zoe",
+  "Felix",
+  "Lea",
+  "Jonas",
+  "Sofia",
+  "Mohammed",
+  "Aisha",
+  "David",
+  "Sarah",
+  "Daniel",
+  "Hannah",
+  "Noa",
+  "Tamar",
+  "Yosef",
+  "Maria",
+  "José",
+  "Lucía",
+  "Pablo",
+  "Chloé",
+  "Louis",
+  "Inès",
+  "Björn",
+  "Siobhán",
+  "Zoë",
 ];
 const SURNAMES = [
-  "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-  "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
-  "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Larsen", "Schmidt", "Müller", "Schneider",
-  "Fischer", "Weber", "Cohen", "Levi", "Mizrahi", "Patel", "Sharma", "Singh", "Wang", "Li", "Zhang", "Kim",
-  "Park", "Nguyen", "Tanaka", "Suzuki", "Rossi", "Russo", "Dubois", "Lefebvre", "O'Brien", "Murphy",
-  "Kowalski", "Nowak", "Silva", "Santos", "Costa", "Ahmed", "Khan", "Okafor", "Van der Berg",
+  "Smith",
+  "Johnson",
+  "Williams",
+  "Brown",
+  "Jones",
+  "Garcia",
+  "Miller",
+  "Davis",
+  "Rodriguez",
+  "Martinez",
+  "Hernandez",
+  "Lopez",
+  "Wilson",
+  "Anderson",
+  "Thomas",
+  "Taylor",
+  "Moore",
+  "Jackson",
+  "Martin",
+  "Lee",
+  "Nielsen",
+  "Jensen",
+  "Hansen",
+  "Pedersen",
+  "Andersen",
+  "Larsen",
+  "Schmidt",
+  "Müller",
+  "Schneider",
+  "Fischer",
+  "Weber",
+  "Cohen",
+  "Levi",
+  "Mizrahi",
+  "Patel",
+  "Sharma",
+  "Singh",
+  "Wang",
+  "Li",
+  "Zhang",
+  "Kim",
+  "Park",
+  "Nguyen",
+  "Tanaka",
+  "Suzuki",
+  "Rossi",
+  "Russo",
+  "Dubois",
+  "Lefebvre",
+  "O'Brien",
+  "Murphy",
+  "Kowalski",
+  "Nowak",
+  "Silva",
+  "Santos",
+  "Costa",
+  "Ahmed",
+  "Khan",
+  "Okafor",
+  "Van der Berg",
 ];
 
 const EMPLOYEE_ID_PREFIX = "33328838";
@@ -71,7 +181,10 @@ const CUSTOM_SPECS: readonly CustomSpec[] = [
 function customLists(ids: ItemIdSource): NamedList[] {
   return [
     { name: "tshirtSize", items: ["XS", "S", "M", "L", "XL"].map((s) => item(ids, s)) },
-    { name: "skills", items: ["TypeScript", "Negotiation", "Public speaking", "SQL", "Design", "Accounting"].map((s) => item(ids, s)) },
+    {
+      name: "skills",
+      items: ["TypeScript", "Negotiation", "Public speaking", "SQL", "Design", "Accounting"].map((s) => item(ids, s)),
+    },
     {
       name: "Cost center",
       items: [
@@ -114,7 +227,13 @@ function leafItems(items: readonly ListItem[]): ListItem[] {
   return flattenItems(items).filter((i) => i.children.length === 0 && !i.archived);
 }
 
-function customValue(rng: Rng, field: SimField, lists: readonly NamedList[], today: string, allIds: readonly string[]): unknown {
+function customValue(
+  rng: Rng,
+  field: SimField,
+  lists: readonly NamedList[],
+  today: string,
+  allIds: readonly string[],
+): unknown {
   const listItems = (): ListItem[] => leafItems(listByName(lists, field.typeData.listId ?? "").items);
   switch (field.type) {
     case "text":
@@ -130,7 +249,10 @@ function customValue(rng: Rng, field: SimField, lists: readonly NamedList[], tod
     case "boolean":
       return rng.chance(0.4);
     case "time":
-      return bobTimestamp(Date.parse(`${addDays(today, -rng.int(0, 30))}T00:00:00Z`) + rng.int(0, 86_399_999), rng.int(0, 999));
+      return bobTimestamp(
+        Date.parse(`${addDays(today, -rng.int(0, 30))}T00:00:00Z`) + rng.int(0, 86_399_999),
+        rng.int(0, 999),
+      );
     case "list":
     case "hierarchy-list":
       return rng.pick(listItems()).id;
@@ -220,11 +342,18 @@ export function generateCompany(opts: GenerateOptions): CompanyData {
     else divisionOf[i] = divisionOf[m]!;
     const division = divisionOf[i]! >= 0 ? departmentList[divisionOf[i]!] : undefined;
     const department =
-      division === undefined ? departmentList[0]! : m === 0 || division.children.length === 0 ? division : rng.pick(division.children);
+      division === undefined
+        ? departmentList[0]!
+        : m === 0 || division.children.length === 0
+          ? division
+          : rng.pick(division.children);
 
     const firstName = rng.pick(FIRST_NAMES);
     const surname = rng.pick(SURNAMES);
-    const local = `${firstName}.${surname}`.toLowerCase().normalize("NFD").replace(/[^a-z.]/g, "");
+    const local = `${firstName}.${surname}`
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[^a-z.]/g, "");
     const seen = emailsSeen.get(local) ?? 0;
     emailsSeen.set(local, seen + 1);
     const email = `${local}${seen === 0 ? "" : seen + 1}@acme.example`;
@@ -248,7 +377,8 @@ export function generateCompany(opts: GenerateOptions): CompanyData {
       "work.employeeIdInCompany": 1000 + i,
       "payroll.employment.type": rng.chance(0.85) ? employmentTypes[0]!.id : rng.pick(employmentTypes).id,
       "personal.birthDate": addDays(today, -rng.int(20 * 365, 65 * 365)),
-      "home.legalGender": genderRoll < 0.48 ? "Female" : genderRoll < 0.96 ? "Male" : genderRoll < 0.98 ? "Non-binary" : null,
+      "home.legalGender":
+        genderRoll < 0.48 ? "Female" : genderRoll < 0.96 ? "Male" : genderRoll < 0.98 ? "Non-binary" : null,
       "internal.terminationDate": null,
       "internal.terminationReason": null,
       "internal.terminationType": null,
@@ -335,4 +465,3 @@ function applyScenarios(
     s.reportingCycle.push(cycle[0]!.id, cycle[1]!.id);
   }
 }
-

@@ -19,7 +19,14 @@ import type { BobScope } from "./types.js";
 import { WebhookSender, type WebhookEmitter, type WebhookOptions } from "./webhooks.js";
 
 export type { BobScope };
-export type { CompanyControl, EmployeeSnapshot, EmployeeValues, TerminationInput, CreateFieldInput, MutationOptions } from "./company.js";
+export type {
+  CompanyControl,
+  EmployeeSnapshot,
+  EmployeeValues,
+  TerminationInput,
+  CreateFieldInput,
+  MutationOptions,
+} from "./company.js";
 export type { FaultControl, FaultSettings, RetryAfterStyle } from "./faults.js";
 export type { RequestLog, RequestLogEntry, RequestFilter } from "./request-log.js";
 export type { WebhookEmitter, WebhookOptions, WebhookDelivery, WebhookSubscription, PingResult } from "./webhooks.js";
@@ -72,7 +79,9 @@ export interface BobSimulator {
   readonly credentials: { accessToken: string; serviceUser: { id: string; token: string } };
   addCredential(c: AddCredentialInput): void;
   /** Bob forgets a credential (a deleted service user, a revoked token): its calls are answered 401. */
-  revokeCredential(c: { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string }): boolean;
+  revokeCredential(
+    c: { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string },
+  ): boolean;
   readonly company: CompanyControl;
   readonly faults: FaultControl;
   readonly requests: RequestLog;
@@ -108,13 +117,25 @@ function write(res: ServerResponse, r: SimResponse, bodyOverride?: Buffer): void
 }
 
 /** What an overloaded gateway in front of Bob answers: not always JSON. */
-function injectedStatus(status: number, retryAfter: boolean, style: FaultSettings["retryAfterStyle"], limit: number): SimResponse {
+function injectedStatus(
+  status: number,
+  retryAfter: boolean,
+  style: FaultSettings["retryAfterStyle"],
+  limit: number,
+): SimResponse {
   if (status === 429 && retryAfter) {
     const now = Date.now();
-    return tooManyRequests({ allowed: false, limit, remaining: 0, resetEpochSeconds: Math.ceil(now / 1000) + 1, retryAfterSeconds: 1 }, style);
+    return tooManyRequests(
+      { allowed: false, limit, remaining: 0, resetEpochSeconds: Math.ceil(now / 1000) + 1, retryAfterSeconds: 1 },
+      style,
+    );
   }
   if (status === 500) return bobError(500, "internal.error", "Internal server error");
-  return { status, headers: { "content-type": "text/html" }, body: `<html><body><h1>${status}</h1>Service temporarily unavailable</body></html>` };
+  return {
+    status,
+    headers: { "content-type": "text/html" },
+    body: `<html><body><h1>${status}</h1>Service temporarily unavailable</body></html>`,
+  };
 }
 
 export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<BobSimulator> {
@@ -131,7 +152,11 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     },
     seed,
   );
-  const limiter = new RateLimiter(opts.peopleSearchPerMinute ?? 50, opts.rateLimitWindowMs ?? 60_000, opts.now ?? Date.now);
+  const limiter = new RateLimiter(
+    opts.peopleSearchPerMinute ?? 50,
+    opts.rateLimitWindowMs ?? 60_000,
+    opts.now ?? Date.now,
+  );
   const requests = new MemoryRequestLog();
   const webhooks = new WebhookSender(() => company.companyId, opts.webhooks);
   company.setEventSink((events) => webhooks.companyEvents(events));
@@ -139,11 +164,19 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
   const store = new CredentialStore();
   const credentials = {
     accessToken: opts.accessToken ?? `bobsim_${derive(seed, "token", 32)}`,
-    serviceUser: opts.serviceUser ?? { id: `SERVICE-${derive(seed, "su-id", 6).toUpperCase()}`, token: derive(seed, "su-token", 40) },
+    serviceUser: opts.serviceUser ?? {
+      id: `SERVICE-${derive(seed, "su-id", 6).toUpperCase()}`,
+      token: derive(seed, "su-token", 40),
+    },
   };
   const addCredential = (c: CredentialInput): void => store.add(c);
   addCredential({ kind: "ACCESS_TOKEN", token: credentials.accessToken, scopes: [...ALL_SCOPES] });
-  addCredential({ kind: "SERVICE_USER", id: credentials.serviceUser.id, token: credentials.serviceUser.token, scopes: [...ALL_SCOPES] });
+  addCredential({
+    kind: "SERVICE_USER",
+    id: credentials.serviceUser.id,
+    token: credentials.serviceUser.token,
+    scopes: [...ALL_SCOPES],
+  });
 
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
@@ -164,7 +197,14 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     requests,
     webhooks,
     addCredential,
-    info: () => ({ baseUrl: `${origin}/v1`, origin, controlUrl: `${origin}/_control`, credentials, companyId: company.companyId, today: company.today() }),
+    info: () => ({
+      baseUrl: `${origin}/v1`,
+      origin,
+      controlUrl: `${origin}/_control`,
+      credentials,
+      companyId: company.companyId,
+      today: company.today(),
+    }),
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -178,7 +218,8 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     const resolved = store.resolve(req.headers.authorization);
     const credentialKind = resolved?.kind ?? null;
     const credentialId = resolved?.label ?? null;
-    const log = (status: number): void => requests.add({ method, path: url.pathname, status, credentialKind, credentialId, at });
+    const log = (status: number): void =>
+      requests.add({ method, path: url.pathname, status, credentialKind, credentialId, at });
     const pre = faults.before(credentialId);
     if (pre?.kind === "refuse") {
       log(0);
@@ -205,7 +246,11 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     const mangle = faults.after();
     log(response.status);
     if (mangle === "malformed") {
-      write(res, { ...response, headers: { "content-type": "application/json" } }, Buffer.from("<html><body>Bob is having a moment</body></html>{\"employees\":["));
+      write(
+        res,
+        { ...response, headers: { "content-type": "application/json" } },
+        Buffer.from('<html><body>Bob is having a moment</body></html>{"employees":['),
+      );
     } else if (mangle === "truncated") {
       const full = Buffer.from(response.body, "utf8");
       // A valid beginning cut mid-way; Content-Length is honest for the cut body.
@@ -217,7 +262,8 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) write(res, json(500, { key: "internal.error", error: err instanceof Error ? err.message : String(err) }));
+      if (!res.headersSent)
+        write(res, json(500, { key: "internal.error", error: err instanceof Error ? err.message : String(err) }));
       else res.destroy();
     });
   });

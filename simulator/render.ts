@@ -68,14 +68,21 @@ function getter(company: Company, f: SimField): (row: Row) => unknown {
     case "root.companyId":
       return () => company.companyId;
     case "root.fullName":
-      return (r) => [r.e.values["root.firstName"], r.e.values["root.surname"]].filter((x) => typeof x === "string").join(" ");
+      return (r) =>
+        [r.e.values["root.firstName"], r.e.values["root.surname"]].filter((x) => typeof x === "string").join(" ");
     case "work.reportsTo":
       return (r) => {
         const m = r.e.values["work.manager"];
         const manager = typeof m === "string" ? company.record(m) : undefined;
         if (!manager) return null;
         const v = manager.values;
-        return { id: manager.id, firstName: v["root.firstName"] ?? null, surname: v["root.surname"] ?? null, displayName: v["root.displayName"] ?? null, email: v["root.email"] ?? null };
+        return {
+          id: manager.id,
+          firstName: v["root.firstName"] ?? null,
+          surname: v["root.surname"] ?? null,
+          displayName: v["root.displayName"] ?? null,
+          email: v["root.email"] ?? null,
+        };
       };
     case "work.isManager":
       return (r) => company.directReports(r.e.id) > 0;
@@ -127,7 +134,9 @@ function humanizer(company: Company, f: SimField): (v: unknown) => unknown {
       return (v) => {
         if (typeof v !== "string") return v;
         const d = new Date(`${v.slice(0, 23)}Z`);
-        return Number.isNaN(d.getTime()) ? v : `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+        return Number.isNaN(d.getTime())
+          ? v
+          : `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
       };
     case "currency":
       return (v) => {
@@ -156,7 +165,12 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   node[path[last]!] = value;
 }
 
-export function renderEmployee(company: Company, e: EmployeeRecord, columns: readonly Column[], opts: RenderOptions): Record<string, unknown> {
+export function renderEmployee(
+  company: Company,
+  e: EmployeeRecord,
+  columns: readonly Column[],
+  opts: RenderOptions,
+): Record<string, unknown> {
   const row: Row = { e, lc: null };
   const out: Record<string, unknown> = {};
   const nested = opts.responseStyle !== "flat";
@@ -179,7 +193,11 @@ export function renderEmployee(company: Company, e: EmployeeRecord, columns: rea
   return out;
 }
 
-export function renderEmployees(company: Company, employees: Iterable<EmployeeRecord>, opts: RenderOptions): Record<string, unknown>[] {
+export function renderEmployees(
+  company: Company,
+  employees: Iterable<EmployeeRecord>,
+  opts: RenderOptions,
+): Record<string, unknown>[] {
   const columns = compileColumns(company, opts);
   const out: Record<string, unknown>[] = [];
   for (const e of employees) out.push(renderEmployee(company, e, columns, opts));

@@ -46,7 +46,14 @@ const STANDARD_FIELDS: readonly FieldSpec[] = [
   { id: "work.isManager", name: "Is manager", type: "boolean" },
   { id: "work.directReports", name: "Direct reports", type: "number" },
   { id: "work.employeeIdInCompany", name: "Employee ID", type: "number" },
-  { id: "payroll.employment.type", name: "Employment status", type: "list", listId: "employmentType", historical: true, categoryId: "employment" },
+  {
+    id: "payroll.employment.type",
+    name: "Employment status",
+    type: "list",
+    listId: "employmentType",
+    historical: true,
+    categoryId: "employment",
+  },
   { id: "personal.birthDate", name: "Birth date", type: "date" },
   { id: "personal.shortBirthDate", name: "Birthday", type: "short-date" },
   { id: "home.legalGender", name: "Legal gender", type: "text" },
@@ -136,17 +143,44 @@ export const SITES = ["London", "New York", "Copenhagen", "Berlin", "Tel Aviv", 
 
 export const TITLES = [
   "Chief Executive Officer",
-  "VP Engineering", "Engineering Manager", "Senior Software Engineer", "Software Engineer",
-  "Staff Engineer", "QA Engineer", "Data Scientist", "Data Engineer",
-  "VP Sales", "Account Executive", "Sales Development Representative", "Sales Operations Analyst",
-  "Customer Success Manager", "Support Specialist", "Onboarding Specialist",
-  "Finance Director", "Accountant", "Payroll Specialist",
-  "Head of People", "Recruiter", "People Partner",
-  "Marketing Manager", "Content Writer", "Growth Marketer",
-  "Product Manager", "Product Designer", "General Counsel", "Office Manager",
+  "VP Engineering",
+  "Engineering Manager",
+  "Senior Software Engineer",
+  "Software Engineer",
+  "Staff Engineer",
+  "QA Engineer",
+  "Data Scientist",
+  "Data Engineer",
+  "VP Sales",
+  "Account Executive",
+  "Sales Development Representative",
+  "Sales Operations Analyst",
+  "Customer Success Manager",
+  "Support Specialist",
+  "Onboarding Specialist",
+  "Finance Director",
+  "Accountant",
+  "Payroll Specialist",
+  "Head of People",
+  "Recruiter",
+  "People Partner",
+  "Marketing Manager",
+  "Content Writer",
+  "Growth Marketer",
+  "Product Manager",
+  "Product Designer",
+  "General Counsel",
+  "Office Manager",
 ];
 
-export const TERMINATION_REASONS = ["Resignation", "Dismissal", "Redundancy", "End of contract", "Retirement", "Relocation"];
+export const TERMINATION_REASONS = [
+  "Resignation",
+  "Dismissal",
+  "Redundancy",
+  "End of contract",
+  "Retirement",
+  "Relocation",
+];
 export const EMPLOYMENT_TYPES = ["Full-time", "Part-time", "Contractor", "Intern", "Temporary"];
 
 export function standardLists(ids: ItemIdSource): NamedList[] {
@@ -154,7 +188,13 @@ export function standardLists(ids: ItemIdSource): NamedList[] {
     {
       name: "department",
       items: [
-        ...DEPARTMENTS.map(([division, departments]) => item(ids, division, departments.map((d) => item(ids, d)))),
+        ...DEPARTMENTS.map(([division, departments]) =>
+          item(
+            ids,
+            division,
+            departments.map((d) => item(ids, d)),
+          ),
+        ),
         item(ids, "Operations (retired)", [], true),
       ],
     },

@@ -119,7 +119,12 @@ export class WebhookSender implements WebhookEmitter {
   }
 
   subscribe(s: { url: string; secret: string; events?: string[] }): WebhookSubscription {
-    const sub: WebhookSubscription = { id: `wh_${this.nextSub++}`, url: s.url, secret: s.secret, ...(s.events ? { events: [...s.events] } : {}) };
+    const sub: WebhookSubscription = {
+      id: `wh_${this.nextSub++}`,
+      url: s.url,
+      secret: s.secret,
+      ...(s.events ? { events: [...s.events] } : {}),
+    };
     this.subs.push(sub);
     return sub;
   }
@@ -135,17 +140,38 @@ export class WebhookSender implements WebhookEmitter {
         ev.type === "employee.updated" && Array.isArray(ev.data["fieldUpdates"])
           ? { ...ev.data, fieldUpdates: this.formatFieldUpdates(ev.data["fieldUpdates"] as string[]) }
           : ev.data;
-      this.emit({ companyId: this.companyId(), type: ev.type, triggeredBy: ev.triggeredBy, triggeredAt: this.triggeredAt(), version: "v2", data });
+      this.emit({
+        companyId: this.companyId(),
+        type: ev.type,
+        triggeredBy: ev.triggeredBy,
+        triggeredAt: this.triggeredAt(),
+        version: "v2",
+        data,
+      });
     }
   }
 
   emit(event: unknown, opts: { subscriptionId?: string; type?: string } = {}): void {
     const body = typeof event === "string" ? event : JSON.stringify(event);
-    const type = opts.type ?? (typeof event === "object" && event !== null && typeof (event as { type?: unknown }).type === "string" ? (event as { type: string }).type : null);
+    const type =
+      opts.type ??
+      (typeof event === "object" && event !== null && typeof (event as { type?: unknown }).type === "string"
+        ? (event as { type: string }).type
+        : null);
     for (const sub of this.subs) {
       if (opts.subscriptionId !== undefined && sub.id !== opts.subscriptionId) continue;
       if (sub.events && type !== null && !sub.events.includes(type)) continue;
-      const d: WebhookDelivery = { id: this.nextId++, subscriptionId: sub.id, url: sub.url, type, body, attempts: 0, lastStatus: null, lastError: null, state: "pending" };
+      const d: WebhookDelivery = {
+        id: this.nextId++,
+        subscriptionId: sub.id,
+        url: sub.url,
+        type,
+        body,
+        attempts: 0,
+        lastStatus: null,
+        lastError: null,
+        state: "pending",
+      };
       this.log.push(d);
       this.enqueue(sub, d);
     }
@@ -235,7 +261,11 @@ export class WebhookSender implements WebhookEmitter {
     try {
       const res = await fetch(sub.url, {
         method: "POST",
-        headers: { "content-type": "application/json", "bob-signature": bobSignature(sub.secret, body), "user-agent": "Bob-Webhooks-Simulator" },
+        headers: {
+          "content-type": "application/json",
+          "bob-signature": bobSignature(sub.secret, body),
+          "user-agent": "Bob-Webhooks-Simulator",
+        },
         body,
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.timeoutMs)]),
       });

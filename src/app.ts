@@ -14,7 +14,17 @@ import { SyncService } from "./domain/sync/sync-service.js";
 import { DirectoryService } from "./domain/directory/directory-service.js";
 import { FieldMappingService } from "./domain/integration/field-mapping-service.js";
 import { JobQueue, QUEUES, type JobQueueOptions } from "./jobs/job-queue.js";
-import { bobObservers, cacheStatsOf, createMetricsRegistry, GatewayMetrics, metricsRoute, observedDeliveries, queueDepthsOf, RunMetrics, webhookAckTimer } from "./metrics/index.js";
+import {
+  bobObservers,
+  cacheStatsOf,
+  createMetricsRegistry,
+  GatewayMetrics,
+  metricsRoute,
+  observedDeliveries,
+  queueDepthsOf,
+  RunMetrics,
+  webhookAckTimer,
+} from "./metrics/index.js";
 import { InProcessProgressBus, PostgresProgressBus } from "./pubsub/progress-bus.js";
 import { SqlSharedRateWindow } from "./persistence/stores/shared-rate-window.js";
 import { SqlDirectoryStore } from "./persistence/stores/directory-store.js";
@@ -131,7 +141,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const { secrets, generated } = await resolveSecrets(config);
-  if (generated) logger.warn({ dataDir: config.dataDir }, "development secrets generated and kept in the data directory");
+  if (generated)
+    logger.warn({ dataDir: config.dataDir }, "development secrets generated and kept in the data directory");
 
   const db = await openDatabase(config.database, options.onQuery);
   let migrated = false;
@@ -164,17 +175,35 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const runMetrics = new RunMetrics(metrics);
   const bobObserved = bobObservers(metrics);
   // Connecting answers the admin within 30 s whatever Bob does; the sync may wait longer for big answers.
-  const bobForConnect = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, ...bobObserved, deadlineMs: 25_000, requestTimeoutMs: 20_000 });
-  const bobForSync = new BobHttpClient({ baseUrl: config.bobApiUrl, rateLimiter: bobLimiter, logger, ...bobObserved, requestTimeoutMs: config.bobSyncTimeoutMs, deadlineMs: Math.max(300_000, config.bobSyncTimeoutMs * 3) });
+  const bobForConnect = new BobHttpClient({
+    baseUrl: config.bobApiUrl,
+    rateLimiter: bobLimiter,
+    logger,
+    ...bobObserved,
+    deadlineMs: 25_000,
+    requestTimeoutMs: 20_000,
+  });
+  const bobForSync = new BobHttpClient({
+    baseUrl: config.bobApiUrl,
+    rateLimiter: bobLimiter,
+    logger,
+    ...bobObserved,
+    requestTimeoutMs: config.bobSyncTimeoutMs,
+    deadlineMs: Math.max(300_000, config.bobSyncTimeoutMs * 3),
+  });
   // fieldMappings reads Bob's field metadata through a short-lived per-credential copy; the full
   // sync (runner below) reads it fresh from Bob on every run and refreshes that copy.
-  const fieldMetadata = new BobFieldMetadataCache(options.fieldMetadataTtlMs !== undefined ? { ttlMs: options.fieldMetadataTtlMs } : {});
+  const fieldMetadata = new BobFieldMetadataCache(
+    options.fieldMetadataTtlMs !== undefined ? { ttlMs: options.fieldMetadataTtlMs } : {},
+  );
   const attributeStore = new OrmAttributeStore(db);
   const mappingOverrides = new OrmMappingOverrideStore(db);
   const directory = new SqlDirectoryStore(db, { cachedEmployees: config.directoryCacheEmployees });
   const jobs = await JobQueue.start(db, logger, options.jobs);
   const runs = runMetrics.observeRuns(new OrmSyncRunStore(db, jobs));
-  const progress = runMetrics.observeBus(db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus());
+  const progress = runMetrics.observeBus(
+    db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus(),
+  );
   const lock = db.url ? new PostgresCompanyLock(db.url) : new InProcessCompanyLock();
   const deliveries = observedDeliveries(new OrmDeliveryStore(db, jobs), metrics);
   // PostgreSQL applies two batches at once (one core each for the inserts); PGlite has one connection.
@@ -189,24 +218,67 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // Bob refused the stored credential during a sync or a drain (NEEDS_RECONNECT): told once per refusal.
   const onCredentialRefused = async (companyId: string, reason: string): Promise<void> => {
     const { connection } = await companies.getIntegration(companyId);
-    await notifications.notify(companyId, { type: "CREDENTIAL_REFUSED", connectedAt: connection?.connectedAt ?? clock.now(), reason });
+    await notifications.notify(companyId, {
+      type: "CREDENTIAL_REFUSED",
+      connectedAt: connection?.connectedAt ?? clock.now(),
+      reason,
+    });
   };
-  const runner = new FullSyncRunner({ bob: fieldMetadata.refreshing(bobForSync), runs, directory, attributes: attributeStore, overrides: mappingOverrides, companies, connections, progress, clock, lock, applyConcurrency, notifier: notifications, onCredentialRefused });
+  const runner = new FullSyncRunner({
+    bob: fieldMetadata.refreshing(bobForSync),
+    runs,
+    directory,
+    attributes: attributeStore,
+    overrides: mappingOverrides,
+    companies,
+    connections,
+    progress,
+    clock,
+    lock,
+    applyConcurrency,
+    notifier: notifications,
+    onCredentialRefused,
+  });
   const services: Services = {
     tenancy: new TenancyService(companies),
     integration: new IntegrationService(companies, clock, config.publicUrl, { production: config.production }),
     attributes: new AttributeService(attributeStore, companies),
-    connection: new ConnectionService(companies, ownerWrites, fieldMetadata.wrap(bobForConnect), clock, config.publicUrl, attributeStore, new ConnectThrottle(), (companyId) => jobs.resumeWebhookApply([companyId]), mappingOverrides),
+    connection: new ConnectionService(
+      companies,
+      ownerWrites,
+      fieldMetadata.wrap(bobForConnect),
+      clock,
+      config.publicUrl,
+      attributeStore,
+      new ConnectThrottle(),
+      (companyId) => jobs.resumeWebhookApply([companyId]),
+      mappingOverrides,
+    ),
     sync: new SyncService({ companies, runs, clock, prefetch: (companyId) => runner.prefetch(companyId) }),
     directory: new DirectoryService({ companies, directory, clock }),
-    fieldMappings: new FieldMappingService({ companies, connections, attributes: attributeStore, overrides: mappingOverrides, bob: fieldMetadata.wrap(bobForSync) }),
+    fieldMappings: new FieldMappingService({
+      companies,
+      connections,
+      attributes: attributeStore,
+      overrides: mappingOverrides,
+      bob: fieldMetadata.wrap(bobForSync),
+    }),
     progress,
     webhooks: new WebhookService(companies, ownerWrites, deliveries, config.publicUrl),
     history: new HistoryService({ history: new SqlHistoryStore(db), directory, attributes: attributeStore }),
     health: new HealthService({ health: new SqlHealthStore(db), clock }),
     survey: new SurveyService({ directory, attributes: attributeStore, companies, runs, clock }),
   };
-  const applier = new WebhookApplier({ deliveries, connections, directory, attributes: attributeStore, runner, lock, clock, onCredentialRefused });
+  const applier = new WebhookApplier({
+    deliveries,
+    connections,
+    directory,
+    attributes: attributeStore,
+    runner,
+    lock,
+    clock,
+    onCredentialRefused,
+  });
   await jobs.workFullSync(async (job) => {
     await runner.run(job.runId);
   }, config.syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY);
@@ -214,7 +286,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const queued = await services.sync.reconcileDue();
     if (queued.length > 0) logger.info({ runs: queued.map((r) => r.id) }, "reconciliation syncs queued");
   });
-  const retention = new RetentionService(new SqlRetentionStore(db), clock, config.retentionDays ?? DEFAULT_RETENTION_DAYS, options.retentionBatchRows);
+  const retention = new RetentionService(
+    new SqlRetentionStore(db),
+    clock,
+    config.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    options.retentionBatchRows,
+  );
   const notificationSender = new NotificationSender(notificationStore, {
     production: config.production,
     ...(options.notifications?.resolver ? { resolver: options.notifications.resolver } : {}),
@@ -225,11 +302,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     try {
       const outcome = await notificationSender.send(job);
       if (outcome === "SENT") logger.info(about, "notification sent");
-      else logger.warn({ ...about, outcome }, outcome === "OFF" ? "notification dropped: notifications were turned off" : "notification dropped: its target is not allowed (internal address, or not https in production)");
+      else
+        logger.warn(
+          { ...about, outcome },
+          outcome === "OFF"
+            ? "notification dropped: notifications were turned off"
+            : "notification dropped: its target is not allowed (internal address, or not https in production)",
+        );
       options.notifications?.onOutcome?.({ ...about, outcome });
     } catch (error) {
       // The reason only (a status, a timeout): never the secret, the signature or the URL.
-      logger.warn({ ...about, reason: error instanceof Error ? error.message : String(error), lastAttempt: isLastAttempt }, isLastAttempt ? "notification not delivered; giving up" : "notification not delivered; pg-boss will retry it");
+      logger.warn(
+        { ...about, reason: error instanceof Error ? error.message : String(error), lastAttempt: isLastAttempt },
+        isLastAttempt ? "notification not delivered; giving up" : "notification not delivered; pg-boss will retry it",
+      );
       options.notifications?.onOutcome?.({ ...about, outcome: "FAILED" });
       throw error;
     }
@@ -240,14 +326,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   await jobs.workRetention(async () => {
     const report = await retention.purge();
-    logger.info({ olderThan: report.olderThan, deleted: report.deleted }, "retention: records older than RETENTION_DAYS deleted");
+    logger.info(
+      { olderThan: report.olderThan, deleted: report.deleted },
+      "retention: records older than RETENTION_DAYS deleted",
+    );
   });
   await jobs.workWebhookApply(async (companyId, isLastAttempt) => {
     try {
       await applier.drain(companyId);
     } catch (error) {
       if (!isLastAttempt) throw error;
-      logger.error({ err: error, companyId }, "webhook application failed after its last attempt; deliveries marked FAILED");
+      logger.error(
+        { err: error, companyId },
+        "webhook application failed after its last attempt; deliveries marked FAILED",
+      );
       await applier.giveUp(companyId, error);
     }
   });
@@ -282,10 +374,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   const schema = await buildGatewaySchema();
   let ws: GraphQLWsEndpoint | null = null;
-  const readCache = options.graphqlReadCache === false ? null : new GraphQLReadCache({ versions: new SqlDirectoryVersionStore(db), clock, ...options.graphqlReadCache });
+  const readCache =
+    options.graphqlReadCache === false
+      ? null
+      : new GraphQLReadCache({ versions: new SqlDirectoryVersionStore(db), clock, ...options.graphqlReadCache });
   metrics.sources.queueDepths = queueDepthsOf(jobs.boss, Object.values(QUEUES));
   metrics.sources.caches = cacheStatsOf({
-    graphql_read: readCache ? () => ({ hits: readCache.stats.hits + readCache.stats.joined, misses: readCache.stats.misses }) : null,
+    graphql_read: readCache
+      ? () => ({ hits: readCache.stats.hits + readCache.stats.joined, misses: readCache.stats.misses })
+      : null,
     bob_field_metadata: () => fieldMetadata.stats,
     directory_records: () => directory.cacheStats,
   });
@@ -331,5 +428,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return stopping;
   };
 
-  return { url, port, db, services, jobs, lock, tokens, secrets, logger, readCache, retention, keyRotation, notifications, stop };
+  return {
+    url,
+    port,
+    db,
+    services,
+    jobs,
+    lock,
+    tokens,
+    secrets,
+    logger,
+    readCache,
+    retention,
+    keyRotation,
+    notifications,
+    stop,
+  };
 }

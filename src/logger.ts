@@ -11,7 +11,18 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     level,
     base: { service: "bob-gateway" },
     redact: {
-      paths: ["*.authorization", "*.Authorization", "*.token", "*.accessToken", "*.secret", "*.password", "req.headers.authorization", "headers.authorization", "*.headers.authorization", "*.headers[\"bob-signature\"]"],
+      paths: [
+        "*.authorization",
+        "*.Authorization",
+        "*.token",
+        "*.accessToken",
+        "*.secret",
+        "*.password",
+        "req.headers.authorization",
+        "headers.authorization",
+        "*.headers.authorization",
+        '*.headers["bob-signature"]',
+      ],
       censor: "[redacted]",
     },
   };

@@ -10,7 +10,8 @@ export const dist = (path) => import(new URL(`../../dist/src/${path}`, import.me
 export const distSimulator = (path) => import(new URL(`../../dist/simulator/${path}`, import.meta.url).href);
 export const TODAY = "2026-06-15";
 export const SEED = 20260615;
-export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const PG_ADMIN_URL =
+  process.env.BENCH_PG_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 // ---- cleanup: every process, socket and database registers its undo here --------------------
 const cleanups = [];
@@ -58,7 +59,12 @@ export const nowMs = () => performance.timeOrigin + performance.now();
 export async function within(promise, ms, what) {
   let timer;
   try {
-    return await Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -19,7 +19,10 @@ export async function fetchAndParse(sim, fields) {
   const t0 = nowMs();
   const res = await fetch(`${sim.baseUrl}/people/search`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${su.id}:${su.token}`).toString("base64")}` },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${su.id}:${su.token}`).toString("base64")}`,
+    },
     body: JSON.stringify({ fields, showInactive: true }),
   });
   if (res.status !== 200) throw new Error(`people search answered ${res.status}`);
@@ -33,26 +36,47 @@ const read = (person, fieldId) => {
   for (const k of path) v = v?.[k];
   return v ?? null;
 };
-const COLUMN_FIELDS = { "root.id": 1, "root.firstName": 1, "root.surname": 1, "root.email": 1, "work.employeeIdInCompany": 1, "work.reportsTo": 1, "work.startDate": 1, "personal.birthDate": 1, "internal.terminationDate": 1, "internal.terminationReason": 1 };
+const COLUMN_FIELDS = {
+  "root.id": 1,
+  "root.firstName": 1,
+  "root.surname": 1,
+  "root.email": 1,
+  "work.employeeIdInCompany": 1,
+  "work.reportsTo": 1,
+  "work.startDate": 1,
+  "personal.birthDate": 1,
+  "internal.terminationDate": 1,
+  "internal.terminationReason": 1,
+};
 
 /** The employee table's row for each person, attributes as a jsonb map of the other fields. */
 export function toRows(people, fields) {
   // The sync skips people without a name (a MISSING_NAME issue); so does the floor.
-  return people.filter((p) => p.firstName && p.surname).map((p) => {
-    const attributes = {};
-    for (const f of fields) {
-      if (COLUMN_FIELDS[f]) continue;
-      const v = read(p, f);
-      if (v !== null) attributes[f] = typeof v === "object" ? JSON.stringify(v) : String(v);
-    }
-    const manager = read(p, "work.reportsTo");
-    return {
-      bob_id: String(p.id), employee_number: read(p, "work.employeeIdInCompany")?.toString() ?? null, first_name: p.firstName, last_name: p.surname, email: p.email ?? null,
-      manager_bob_id: manager && typeof manager === "object" ? String(manager.id ?? "") || null : null,
-      start_date: read(p, "work.startDate"), birth_date: read(p, "personal.birthDate"), separation_date: read(p, "internal.terminationDate"),
-      separation_reason: read(p, "internal.terminationReason"), garden_leave: false, attributes,
-    };
-  });
+  return people
+    .filter((p) => p.firstName && p.surname)
+    .map((p) => {
+      const attributes = {};
+      for (const f of fields) {
+        if (COLUMN_FIELDS[f]) continue;
+        const v = read(p, f);
+        if (v !== null) attributes[f] = typeof v === "object" ? JSON.stringify(v) : String(v);
+      }
+      const manager = read(p, "work.reportsTo");
+      return {
+        bob_id: String(p.id),
+        employee_number: read(p, "work.employeeIdInCompany")?.toString() ?? null,
+        first_name: p.firstName,
+        last_name: p.surname,
+        email: p.email ?? null,
+        manager_bob_id: manager && typeof manager === "object" ? String(manager.id ?? "") || null : null,
+        start_date: read(p, "work.startDate"),
+        birth_date: read(p, "personal.birthDate"),
+        separation_date: read(p, "internal.terminationDate"),
+        separation_reason: read(p, "internal.terminationReason"),
+        garden_leave: false,
+        attributes,
+      };
+    });
 }
 
 // Same columns, indexes and unique constraint as the gateway's employee table (no foreign key).
@@ -73,7 +97,10 @@ const INSERT = `insert into floor_employee (id, company_id, bob_id, employee_num
 export async function bulkInsertMs(kind, databaseUrl, rows, reps) {
   if (kind !== "postgres" && isMainThread) {
     const worker = new Worker(new URL(import.meta.url), { workerData: { kind, rows, reps } });
-    const [result] = await Promise.race([once(worker, "message"), once(worker, "error").then(([error]) => Promise.reject(error))]);
+    const [result] = await Promise.race([
+      once(worker, "message"),
+      once(worker, "error").then(([error]) => Promise.reject(error)),
+    ]);
     await worker.terminate();
     return result;
   }

@@ -25,10 +25,20 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
   }
   const child = spawn(process.execPath, [...args, `${ROOT}dist/src/main.js`], {
     env: {
-      PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", DATA_DIR: "/nonexistent-bench-data-dir",
-      DATABASE_URL: databaseUrl, BOB_API_URL: bobApiUrl, JWT_SECRET: secrets.jwtSecret, ENCRYPTION_KEY: secrets.encryptionKey, PUBLIC_URL: "http://gateway.bench",
+      PATH: process.env.PATH ?? "",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      DATA_DIR: "/nonexistent-bench-data-dir",
+      DATABASE_URL: databaseUrl,
+      BOB_API_URL: bobApiUrl,
+      JWT_SECRET: secrets.jwtSecret,
+      ENCRYPTION_KEY: secrets.encryptionKey,
+      PUBLIC_URL: "http://gateway.bench",
       // Passed on when set, to measure with and without the directory kept between syncs (0).
-      ...(process.env.DIRECTORY_CACHE_EMPLOYEES === undefined ? {} : { DIRECTORY_CACHE_EMPLOYEES: process.env.DIRECTORY_CACHE_EMPLOYEES }),
+      ...(process.env.DIRECTORY_CACHE_EMPLOYEES === undefined
+        ? {}
+        : { DIRECTORY_CACHE_EMPLOYEES: process.env.DIRECTORY_CACHE_EMPLOYEES }),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -40,7 +50,9 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
     output = (output + d).slice(-20_000);
   });
   let exitStatus = null;
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve((exitStatus = { code, signal }))));
+  const exited = new Promise((resolve) =>
+    child.once("exit", (code, signal) => resolve((exitStatus = { code, signal }))),
+  );
   const stop = onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
@@ -50,18 +62,37 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
     }
   });
   const url = `http://127.0.0.1:${port}`;
-  await within((async () => {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
-      if (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)) return;
-      await sleep(100);
-    }
-  })(), 60_000, "gateway readiness");
+  await within(
+    (async () => {
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
+        if (
+          await fetch(`${url}/readyz`).then(
+            (r) => r.status === 200,
+            () => false,
+          )
+        )
+          return;
+        await sleep(100);
+      }
+    })(),
+    60_000,
+    "gateway readiness",
+  );
   const status = (key) => {
     const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
     return m ? Number(m[1]) / 1024 : NaN;
   };
-  return { url, pid: child.pid, output: () => output, exitStatus: () => exitStatus, stop, peakRssMb: () => status("VmHWM"), rssMb: () => status("VmRSS"), liveHeapMb: () => liveHeapMb(inspector) };
+  return {
+    url,
+    pid: child.pid,
+    output: () => output,
+    exitStatus: () => exitStatus,
+    stop,
+    peakRssMb: () => status("VmHWM"),
+    rssMb: () => status("VmRSS"),
+    liveHeapMb: () => liveHeapMb(inspector),
+  };
 }
 
 /**
@@ -75,15 +106,16 @@ async function liveHeapMb(output) {
   const socket = new WebSocket(address);
   await new Promise((resolve, reject) => (socket.once("open", resolve), socket.once("error", reject)));
   let id = 0;
-  const call = (method) => new Promise((resolve) => {
-    const mine = ++id;
-    const onMessage = (data) => {
-      const message = JSON.parse(String(data));
-      if (message.id === mine) (socket.off("message", onMessage), resolve(message.result));
-    };
-    socket.on("message", onMessage);
-    socket.send(JSON.stringify({ id: mine, method }));
-  });
+  const call = (method) =>
+    new Promise((resolve) => {
+      const mine = ++id;
+      const onMessage = (data) => {
+        const message = JSON.parse(String(data));
+        if (message.id === mine) (socket.off("message", onMessage), resolve(message.result));
+      };
+      socket.on("message", onMessage);
+      socket.send(JSON.stringify({ id: mine, method }));
+    });
   try {
     await call("HeapProfiler.collectGarbage");
     const usage = await call("Runtime.getHeapUsage");
@@ -98,8 +130,16 @@ export async function startInProcessGateway({ database, bobApiUrl, secrets, onQu
   const { startGateway } = await dist("app.js");
   const { createLogger } = await dist("logger.js");
   const config = {
-    port: 0, host: "127.0.0.1", database, bobApiUrl, bobSyncTimeoutMs: 120_000, publicUrl: "http://gateway.bench",
-    production: false, dataDir: "/nonexistent-bench-data-dir", ...secrets, logLevel: "warn",
+    port: 0,
+    host: "127.0.0.1",
+    database,
+    bobApiUrl,
+    bobSyncTimeoutMs: 120_000,
+    publicUrl: "http://gateway.bench",
+    production: false,
+    dataDir: "/nonexistent-bench-data-dir",
+    ...secrets,
+    logLevel: "warn",
   };
   // "error": fieldMappings requests still queued on the Bob rate limit when the load ends log retries.
   const gateway = await startGateway(config, { logger: createLogger("error"), ...(onQuery ? { onQuery } : {}) });
@@ -137,10 +177,18 @@ export function wsClient(url, token) {
   return { client, dispose };
 }
 
-const CUSTOM_ATTRIBUTES = [["Desk number", "NUMBER"], ["Last promotion date", "DATE"], ["Remote worker", "OPTION"], ["T-shirt size", "OPTION"], ["Cost center", "OPTION"]];
+const CUSTOM_ATTRIBUTES = [
+  ["Desk number", "NUMBER"],
+  ["Last promotion date", "DATE"],
+  ["Remote worker", "OPTION"],
+  ["T-shirt size", "OPTION"],
+  ["Cost center", "OPTION"],
+];
 
-export const PROGRESS_FIELDS = "runId status phase processed total counts { fetched created updated deleted unchanged skipped }";
-const RUN_FIELDS = "id status phase error queuedAt startedAt finishedAt counts { fetched created updated deleted unchanged skipped }";
+export const PROGRESS_FIELDS =
+  "runId status phase processed total counts { fetched created updated deleted unchanged skipped }";
+const RUN_FIELDS =
+  "id status phase error queuedAt startedAt finishedAt counts { fetched created updated deleted unchanged skipped }";
 
 /**
  * A company with the integration enabled (SUPPORT) and connected to the simulator (ADMIN), and
@@ -152,12 +200,20 @@ export async function connectCompany({ url, secrets, sim, companyId }) {
   const admin = await tokens.mint({ subject: "bench", companyId, role: "ADMIN" });
   await gql(url, support, "mutation { enableIntegration { status } }");
   const su = sim.credentials.serviceUser;
-  const connected = await gql(url, admin, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: su.token, serviceUserId: su.id } });
-  if (connected.connectIntegration.status !== "CONNECTED") throw new Error(`not connected: ${JSON.stringify(connected)}`);
+  const connected = await gql(
+    url,
+    admin,
+    "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }",
+    { i: { accessToken: su.token, serviceUserId: su.id } },
+  );
+  if (connected.connectIntegration.status !== "CONNECTED")
+    throw new Error(`not connected: ${JSON.stringify(connected)}`);
   // Five of the simulator's custom Bob fields get a Peakon attribute of the same name and a
   // compatible type, as an admin would create them: each employee then syncs about 25 fields.
   for (const [name, type] of CUSTOM_ATTRIBUTES) {
-    await gql(url, admin, "mutation($i: CreateAttributeInput!) { createAttribute(input: $i) { id } }", { i: { name, type } });
+    await gql(url, admin, "mutation($i: CreateAttributeInput!) { createAttribute(input: $i) { id } }", {
+      i: { name, type },
+    });
   }
 
   const events = [];
@@ -165,15 +221,18 @@ export async function connectCompany({ url, secrets, sim, companyId }) {
   const waiters = new Set();
   const ws = wsClient(url, admin);
   const connectedWs = new Promise((resolve) => ws.client.on("connected", resolve));
-  ws.client.subscribe({ query: `subscription { syncProgress { ${PROGRESS_FIELDS} } }` }, {
-    next: (v) => {
-      if (!v.data) return;
-      events.push({ at: nowMs(), ...v.data.syncProgress });
-      for (const w of waiters) w();
+  ws.client.subscribe(
+    { query: `subscription { syncProgress { ${PROGRESS_FIELDS} } }` },
+    {
+      next: (v) => {
+        if (!v.data) return;
+        events.push({ at: nowMs(), ...v.data.syncProgress });
+        for (const w of waiters) w();
+      },
+      error: (e) => closing || console.error("progress subscription error:", e?.message ?? e?.code ?? e),
+      complete: () => undefined,
     },
-    error: (e) => closing || console.error("progress subscription error:", e?.message ?? e?.code ?? e),
-    complete: () => undefined,
-  });
+  );
   let broken = null; // the socket closed under us (the gateway died or stalled): fail now, not at the timeout
   ws.client.on("closed", (e) => {
     if (closing) return;
@@ -190,21 +249,29 @@ export async function connectCompany({ url, secrets, sim, companyId }) {
     const runId = synchronizeNow.id;
     const ofRun = () => events.filter((e) => e.runId === runId);
     const finished = () => ofRun().find((e) => e.phase === "DONE" || e.status === "HELD" || e.status === "FAILED");
-    await within(new Promise((resolve, reject) => {
-      const check = () => {
-        if (finished()) (waiters.delete(check), resolve());
-        else if (broken) (waiters.delete(check), reject(broken));
-      };
-      waiters.add(check);
-      check();
-    }), timeoutMs, `sync ${runId}`);
+    await within(
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (finished()) (waiters.delete(check), resolve());
+          else if (broken) (waiters.delete(check), reject(broken));
+        };
+        waiters.add(check);
+        check();
+      }),
+      timeoutMs,
+      `sync ${runId}`,
+    );
     const end = finished();
     const first = (phase) => ofRun().find((e) => e.phase === phase)?.at;
     const [fetching, planning, applying] = [first("FETCHING"), first("PLANNING"), first("APPLYING")];
     const { syncRun } = await gql(url, admin, `query($id: ID!) { syncRun(id: $id) { ${RUN_FIELDS} } }`, { id: runId });
-    if (syncRun.status === "FAILED" || syncRun.status === "HELD") throw new Error(`sync ended ${syncRun.status}: ${syncRun.error}`);
+    if (syncRun.status === "FAILED" || syncRun.status === "HELD")
+      throw new Error(`sync ended ${syncRun.status}: ${syncRun.error}`);
     return {
-      runId, status: syncRun.status, counts: syncRun.counts, events: ofRun().length,
+      runId,
+      status: syncRun.status,
+      counts: syncRun.counts,
+      events: ofRun().length,
       wallMs: end.at - t0,
       queueMs: fetching - t0,
       fetchMs: planning - fetching,

@@ -4,7 +4,15 @@
 // idReplacement), so no two requests are the same (defeats any cache keyed on the request).
 import autocannon from "autocannon";
 
-const { url, path = "/graphql", token, body, connections, durationSeconds, distinct = false } = JSON.parse(process.argv[2]);
+const {
+  url,
+  path = "/graphql",
+  token,
+  body,
+  connections,
+  durationSeconds,
+  distinct = false,
+} = JSON.parse(process.argv[2]);
 const result = await autocannon({
   url: `${url}${path}`,
   method: "POST",
@@ -15,8 +23,17 @@ const result = await autocannon({
   duration: durationSeconds,
   timeout: 30,
 });
-process.stdout.write(`${JSON.stringify({
-  p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max,
-  requests: result.requests.total, rps: result.requests.average,
-  ok: result["2xx"], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    ok: result["2xx"],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  })}\n`,
+);

@@ -10,16 +10,32 @@ const subscribers = [];
 const connected = [];
 for (let i = 0; i < count; i++) {
   const received = [];
-  const client = createClient({ url: `${url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
-  connected.push(new Promise((resolve, reject) => {
-    client.on("connected", resolve);
-    client.on("closed", (e) => reject(new Error(`socket closed ${e?.code ?? ""}`)));
-  }));
-  client.subscribe({ query: "subscription { syncProgress { runId status phase processed } }" }, {
-    next: (v) => v.data && received.push({ t: now(), key: `${v.data.syncProgress.status}/${v.data.syncProgress.phase}/${v.data.syncProgress.processed}` }),
-    error: () => undefined,
-    complete: () => undefined,
+  const client = createClient({
+    url: `${url.replace("http", "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
   });
+  connected.push(
+    new Promise((resolve, reject) => {
+      client.on("connected", resolve);
+      client.on("closed", (e) => reject(new Error(`socket closed ${e?.code ?? ""}`)));
+    }),
+  );
+  client.subscribe(
+    { query: "subscription { syncProgress { runId status phase processed } }" },
+    {
+      next: (v) =>
+        v.data &&
+        received.push({
+          t: now(),
+          key: `${v.data.syncProgress.status}/${v.data.syncProgress.phase}/${v.data.syncProgress.processed}`,
+        }),
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
   subscribers.push({ client, received });
 }
 try {

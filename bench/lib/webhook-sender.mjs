@@ -16,8 +16,17 @@ function post(item) {
     const t0 = performance.now();
     const req = http.request(
       {
-        agent, host: target.hostname, port: target.port, path: target.pathname, method: "POST",
-        headers: { "content-type": "application/json", "content-length": item.body.length, "bob-signature": item.signature, "user-agent": "Bob-Webhooks-Bench" },
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": item.body.length,
+          "bob-signature": item.signature,
+          "user-agent": "Bob-Webhooks-Bench",
+        },
         timeout: 30_000,
       },
       (res) => {
@@ -36,21 +45,33 @@ const latencies = new Float64Array(items.length);
 const statuses = {};
 let next = 0;
 const firstSendAt = now();
-await Promise.all(Array.from({ length: job.concurrency }, async () => {
-  for (;;) {
-    const i = next++;
-    if (i >= items.length) return;
-    const r = await post(items[i]);
-    latencies[i] = r.ms;
-    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  }
-}));
+await Promise.all(
+  Array.from({ length: job.concurrency }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      const r = await post(items[i]);
+      latencies[i] = r.ms;
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    }
+  }),
+);
 const lastAckAt = now();
 agent.destroy();
 
 const sorted = [...latencies].sort((a, b) => a - b);
 const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-process.stdout.write(`${JSON.stringify({
-  requests: items.length, statuses, firstSendAt, lastAckAt, wallMs: lastAckAt - firstSendAt,
-  p50: pct(50), p90: pct(90), p99: pct(99), max: sorted.at(-1), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    requests: items.length,
+    statuses,
+    firstSendAt,
+    lastAckAt,
+    wallMs: lastAckAt - firstSendAt,
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    max: sorted.at(-1),
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+  })}\n`,
+);

@@ -51,7 +51,8 @@ export class CallerTokens {
   constructor(secret: string, options: { readonly maxAgeSeconds?: number } = {}) {
     this.key = new TextEncoder().encode(secret);
     const maxAge = options.maxAgeSeconds ?? DEFAULT_JWT_MAX_AGE_SECONDS;
-    if (!Number.isSafeInteger(maxAge) || maxAge <= 0) throw new RangeError(`maxAgeSeconds must be a positive integer (got ${maxAge}).`);
+    if (!Number.isSafeInteger(maxAge) || maxAge <= 0)
+      throw new RangeError(`maxAgeSeconds must be a positive integer (got ${maxAge}).`);
     this.maxAgeSeconds = maxAge;
   }
 
@@ -62,9 +63,9 @@ export class CallerTokens {
 
   /** As verifyAuthorization, with the token's exp: a WebSocket is closed when its token expires. */
   async verifyAuthorizationWithExpiry(header: string | undefined | null): Promise<VerifiedCaller> {
-    if (!header) throw unauthenticated("Missing Authorization header: send \"Authorization: Bearer <token>\".");
+    if (!header) throw unauthenticated('Missing Authorization header: send "Authorization: Bearer <token>".');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw unauthenticated("Authorization must be \"Bearer <token>\".");
+    if (!match?.[1]) throw unauthenticated('Authorization must be "Bearer <token>".');
     return this.verifyWithExpiry(match[1]);
   }
 
@@ -87,29 +88,41 @@ export class CallerTokens {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired.");
-      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The token is missing a claim: ${error.claim}.`);
+      if (error instanceof joseErrors.JWTClaimValidationFailed)
+        throw unauthenticated(`The token is missing a claim: ${error.claim}.`);
       throw unauthenticated("The token is not valid (bad signature or malformed).");
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) {
       const claim = claims.error.issues[0]?.path.join(".") ?? "unknown";
-      throw unauthenticated(`The token's "${claim}" claim is missing or invalid${claim === "companyId" ? ` (${COMPANY_ID_RULE})` : ""}.`);
+      throw unauthenticated(
+        `The token's "${claim}" claim is missing or invalid${claim === "companyId" ? ` (${COMPANY_ID_RULE})` : ""}.`,
+      );
     }
     // Bounded lifetime: a token cannot outlive JWT_MAX_AGE, whatever its issuer wrote
     // (an exp of 1e300 would otherwise never expire). Checked before caching: a remembered
     // token only comes closer to its exp.
     const { exp, iat } = claims.data;
     if (exp - Math.floor(Date.now() / 1000) > this.maxAgeSeconds + TOKEN_CLOCK_SKEW_SECONDS) {
-      throw unauthenticated(`The token lives too long: its "exp" is more than ${this.maxAgeSeconds} s (JWT_MAX_AGE) from now.`);
+      throw unauthenticated(
+        `The token lives too long: its "exp" is more than ${this.maxAgeSeconds} s (JWT_MAX_AGE) from now.`,
+      );
     }
     if (iat !== undefined && exp - iat > this.maxAgeSeconds) {
-      throw unauthenticated(`The token lives too long: its "exp" is more than ${this.maxAgeSeconds} s (JWT_MAX_AGE) after its "iat".`);
+      throw unauthenticated(
+        `The token lives too long: its "exp" is more than ${this.maxAgeSeconds} s (JWT_MAX_AGE) after its "iat".`,
+      );
     }
     if (!Number.isSafeInteger(exp) || (iat !== undefined && !Number.isSafeInteger(iat))) {
       throw unauthenticated(`The token's "exp" and "iat" claims must be whole seconds.`);
     }
-    const caller: Caller = Object.freeze({ subject: claims.data.sub, companyId: claims.data.companyId, role: claims.data.role });
-    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    const caller: Caller = Object.freeze({
+      subject: claims.data.sub,
+      companyId: claims.data.companyId,
+      role: claims.data.role,
+    });
+    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE)
+      this.verified.delete(this.verified.keys().next().value as string);
     const verified: VerifiedCaller = Object.freeze({ caller, exp: claims.data.exp });
     this.verified.set(token, verified);
     return verified;
@@ -130,7 +143,9 @@ export class CallerTokens {
       .sign(this.key);
     const { exp, iat } = decodeJwt(token);
     if (exp !== undefined && iat !== undefined && exp - iat > this.maxAgeSeconds) {
-      throw new RangeError(`A token may live at most ${this.maxAgeSeconds} s (JWT_MAX_AGE); the expiry asked for is ${exp - iat} s away.`);
+      throw new RangeError(
+        `A token may live at most ${this.maxAgeSeconds} s (JWT_MAX_AGE); the expiry asked for is ${exp - iat} s away.`,
+      );
     }
     return token;
   }

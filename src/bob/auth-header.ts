@@ -16,5 +16,8 @@ export function authorizationHeader(credential: BobCredential): string {
  */
 export function credentialKey(credential: BobCredential): string {
   const id = credential.kind === "SERVICE_USER" ? credential.serviceUserId : "";
-  return createHash("sha256").update(`${credential.kind}\u0000${id}\u0000${credential.token}`).digest("hex").slice(0, 24);
+  return createHash("sha256")
+    .update(`${credential.kind}\u0000${id}\u0000${credential.token}`)
+    .digest("hex")
+    .slice(0, 24);
 }

@@ -87,8 +87,20 @@ interface Endpoint {
   readonly scope: BobScope;
 }
 
-const SEARCH: Endpoint = { name: "people.search", what: "people search", method: "POST", path: "/people/search", scope: "Full employee read" };
-const FIELDS: Endpoint = { name: "company.fields", what: "field metadata", method: "GET", path: "/company/people/fields", scope: "Employee fields read" };
+const SEARCH: Endpoint = {
+  name: "people.search",
+  what: "people search",
+  method: "POST",
+  path: "/people/search",
+  scope: "Full employee read",
+};
+const FIELDS: Endpoint = {
+  name: "company.fields",
+  what: "field metadata",
+  method: "GET",
+  path: "/company/people/fields",
+  scope: "Employee fields read",
+};
 // Archived items are fetched too: employees may still hold an archived department's id.
 const NAMED_LISTS: Endpoint = {
   name: "company.namedLists",
@@ -167,7 +179,10 @@ export class BobHttpClient implements BobApi {
       maxDelayMs: Math.max(0, options.maxDelayMs ?? 10_000),
       deadlineMs: positive(options.deadlineMs, 30_000),
       maxQueueWaitMs: Math.max(0, options.maxQueueWaitMs ?? 600_000),
-      maxFieldsPerSearch: Math.min(MAX_FIELDS_PER_SEARCH, Math.max(2, Math.floor(options.maxFieldsPerSearch ?? MAX_FIELDS_PER_SEARCH))),
+      maxFieldsPerSearch: Math.min(
+        MAX_FIELDS_PER_SEARCH,
+        Math.max(2, Math.floor(options.maxFieldsPerSearch ?? MAX_FIELDS_PER_SEARCH)),
+      ),
       maxIdsPerSearch: positive(options.maxIdsPerSearch, 1000),
     };
   }
@@ -175,13 +190,23 @@ export class BobHttpClient implements BobApi {
   async verifyAccess(credential: BobCredential): Promise<void> {
     // Sequential on purpose: a 401 on the first call must be the only request Bob sees.
     const deadlineAt = this.clock.now() + this.settings.deadlineMs;
-    await this.call(credential, SEARCH, { fields: ["root.id"], showInactive: false, filters: PROBE_FILTER }, peopleStream(["root.id"], { map: () => null }, false), deadlineAt);
+    await this.call(
+      credential,
+      SEARCH,
+      { fields: ["root.id"], showInactive: false, filters: PROBE_FILTER },
+      peopleStream(["root.id"], { map: () => null }, false),
+      deadlineAt,
+    );
     await this.call(credential, FIELDS, undefined, (json) => fieldsOf(json), deadlineAt);
   }
 
   async fetchFields(credential: BobCredential): Promise<readonly BobFieldDefinition[]> {
     const parsed = await this.call(credential, FIELDS, undefined, (json) => fieldsOf(json));
-    for (const skipped of parsed.skipped) this.options.logger?.warn({ bobField: skipped.id, index: skipped.index, reason: skipped.reason }, "Skipped a malformed Bob field definition");
+    for (const skipped of parsed.skipped)
+      this.options.logger?.warn(
+        { bobField: skipped.id, index: skipped.index, reason: skipped.reason },
+        "Skipped a malformed Bob field definition",
+      );
     return parsed.fields;
   }
 
@@ -190,7 +215,8 @@ export class BobHttpClient implements BobApi {
       const result = parseNamedLists(json);
       return result.ok ? { ok: true, value: result } : result;
     });
-    for (const skipped of parsed.skipped) this.options.logger?.warn({ bobList: skipped.list, reason: skipped.reason }, "Skipped part of a Bob named list");
+    for (const skipped of parsed.skipped)
+      this.options.logger?.warn({ bobList: skipped.list, reason: skipped.reason }, "Skipped part of a Bob named list");
     return parsed.lists;
   }
 
@@ -198,20 +224,34 @@ export class BobHttpClient implements BobApi {
     return this.searchPeopleMapped(credential, request, (person) => person);
   }
 
-  async searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, reading: ((person: BobPerson) => R) | PersonReading<R>): Promise<MappedPeopleSearchResult<R>> {
+  async searchPeopleMapped<R>(
+    credential: BobCredential,
+    request: PeopleSearchRequest,
+    reading: ((person: BobPerson) => R) | PersonReading<R>,
+  ): Promise<MappedPeopleSearchResult<R>> {
     const personReading: PersonReading<R> = typeof reading === "function" ? { map: reading } : reading;
     const digests = typeof reading !== "function";
     const wanted = unique(request.fieldIds);
     const fieldChunks = splitFields(wanted, this.settings.maxFieldsPerSearch);
     if (request.employeeIds !== undefined && request.employeeIds.length === 0) return { people: [], problems: [] };
     const idChunks: (readonly string[] | undefined)[] =
-      request.employeeIds === undefined ? [undefined] : chunk(unique(request.employeeIds), this.settings.maxIdsPerSearch);
+      request.employeeIds === undefined
+        ? [undefined]
+        : chunk(unique(request.employeeIds), this.settings.maxIdsPerSearch);
 
     const people: R[] = [];
     const problems: BobRecordProblem[] = [];
     // Calls run one after another: parallel chunks would only race each other for the budget.
     for (const ids of idChunks) {
-      const merged = await this.searchOneIdChunk(credential, request.showInactive, ids, fieldChunks, wanted, personReading, digests);
+      const merged = await this.searchOneIdChunk(
+        credential,
+        request.showInactive,
+        ids,
+        fieldChunks,
+        wanted,
+        personReading,
+        digests,
+      );
       for (const person of merged.people) people.push(person);
       for (const problem of merged.problems) problems.push(problem);
     }
@@ -233,7 +273,16 @@ export class BobHttpClient implements BobApi {
       // The usual case (at most 400 fields): one answer, nothing to merge, each person mapped
       // as it is read. A retried answer starts over with a fresh reader.
       const fields = fieldChunks[0] as readonly string[];
-      return this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), reading, digests));
+      return this.call(
+        credential,
+        SEARCH,
+        searchBody(fields, showInactive, ids),
+        peopleStream(
+          fields.filter((f) => wantedSet.has(f)),
+          reading,
+          digests,
+        ),
+      );
     }
     const values = new Map<string, Map<string, unknown>>();
     const seenIn = new Map<string, number>();
@@ -241,7 +290,16 @@ export class BobHttpClient implements BobApi {
     const broken = new Set<string>();
 
     for (const fields of fieldChunks) {
-      const part = await this.call(credential, SEARCH, searchBody(fields, showInactive, ids), peopleStream(fields.filter((f) => wantedSet.has(f)), { map: (person) => person }, false));
+      const part = await this.call(
+        credential,
+        SEARCH,
+        searchBody(fields, showInactive, ids),
+        peopleStream(
+          fields.filter((f) => wantedSet.has(f)),
+          { map: (person) => person },
+          false,
+        ),
+      );
       for (const problem of part.problems) {
         problems.push(problem);
         if (problem.bobEmployeeId !== null) broken.add(problem.bobEmployeeId);
@@ -261,7 +319,10 @@ export class BobHttpClient implements BobApi {
       if (broken.has(id)) continue;
       if ((seenIn.get(id) ?? 0) < fieldChunks.length) {
         // Half a record would read as "Bob omitted these fields" and could clear them downstream.
-        problems.push({ bobEmployeeId: id, message: "Employee appeared in only some of the split field requests (changed during the sync?)." });
+        problems.push({
+          bobEmployeeId: id,
+          message: "Employee appeared in only some of the split field requests (changed during the sync?).",
+        });
         continue;
       }
       people.push(reading.map({ id, values: personValues }, null)); // merged from several answers: no one source
@@ -283,10 +344,18 @@ export class BobHttpClient implements BobApi {
    * bounds everything including the queue wait; otherwise the queue wait has its own bound and
    * the deadline starts once the first slot is granted.
    */
-  private async call<T>(credential: BobCredential, endpoint: Endpoint, body: unknown, reading: BodyReading<T>, sharedDeadline?: number): Promise<T> {
+  private async call<T>(
+    credential: BobCredential,
+    endpoint: Endpoint,
+    body: unknown,
+    reading: BodyReading<T>,
+    sharedDeadline?: number,
+  ): Promise<T> {
     const key = `${credentialKey(credential)}|${endpoint.name}`;
-    const limit = endpoint.name === "people.search" ? this.settings.peopleSearchPerMinute : this.settings.otherPerMinute;
-    const secrets = credential.kind === "SERVICE_USER" ? [credential.token, authorizationHeader(credential)] : [credential.token];
+    const limit =
+      endpoint.name === "people.search" ? this.settings.peopleSearchPerMinute : this.settings.otherPerMinute;
+    const secrets =
+      credential.kind === "SERVICE_USER" ? [credential.token, authorizationHeader(credential)] : [credential.token];
     const log = { endpoint: endpoint.name, credentialKind: credential.kind };
     // fetch rejects header values with control or non-ASCII characters before sending; that
     // would look like a network failure and be retried. No Bob token looks like that: say so.
@@ -311,10 +380,16 @@ export class BobHttpClient implements BobApi {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) await this.slot(key, limit, deadlineAt, endpoint, last, attempt - 1);
       const remaining = deadlineAt - this.clock.now();
-      if (remaining <= 0) throw last ? finalError(last, attempt - 1, endpoint.what) : deadlineError(this.settings.deadlineMs);
+      if (remaining <= 0)
+        throw last ? finalError(last, attempt - 1, endpoint.what) : deadlineError(this.settings.deadlineMs);
       const timeoutMs = Math.min(this.settings.requestTimeoutMs, remaining);
       const started = this.clock.now();
-      const result = await exchange(this.fetchImpl, request, timeoutMs, typeof reading === "function" ? undefined : reading.stream);
+      const result = await exchange(
+        this.fetchImpl,
+        request,
+        timeoutMs,
+        typeof reading === "function" ? undefined : reading.stream,
+      );
       const ms = this.clock.now() - started;
 
       let failure: AttemptFailure;
@@ -322,8 +397,15 @@ export class BobHttpClient implements BobApi {
       if (result.kind === "answered") {
         headers = result.headers;
         if (result.status >= 200 && result.status < 300) {
-          const parsed = typeof reading === "function" ? this.parseKept(key, result.body, reading) : (result.streamed as Parsed<T>);
-          this.report({ endpoint: endpoint.name, status: result.status, ms, attempt, ...(parsed.ok ? {} : { failure: "bad-body" }) });
+          const parsed =
+            typeof reading === "function" ? this.parseKept(key, result.body, reading) : (result.streamed as Parsed<T>);
+          this.report({
+            endpoint: endpoint.name,
+            status: result.status,
+            ms,
+            attempt,
+            ...(parsed.ok ? {} : { failure: "bad-body" }),
+          });
           if (parsed.ok) return parsed.value;
           failure = { kind: "bad-body", reason: parsed.reason };
         } else {
@@ -334,13 +416,17 @@ export class BobHttpClient implements BobApi {
         const status = result.kind === "truncated" ? result.status : null;
         this.report({ endpoint: endpoint.name, status, ms, attempt, failure: result.kind });
         // A broken body under a 401/403/4xx still carries the status: that decides, not the body.
-        if (result.kind === "truncated" && (result.status < 200 || result.status >= 300)) failure = { kind: "status", status: result.status, body: "" };
+        if (result.kind === "truncated" && (result.status < 200 || result.status >= 300))
+          failure = { kind: "status", status: result.status, body: "" };
         else failure = result.kind === "timeout" ? { kind: "timeout", timeoutMs } : result;
       }
 
       const immediate = immediateError(failure, endpoint.scope, endpoint.what, secrets);
       if (immediate) {
-        this.options.logger?.warn({ ...log, status: result.kind === "answered" ? result.status : null }, "Bob refused the request");
+        this.options.logger?.warn(
+          { ...log, status: result.kind === "answered" ? result.status : null },
+          "Bob refused the request",
+        );
         throw immediate;
       }
       if (!isRetryable(failure)) throw finalError(failure, attempt, endpoint.what);
@@ -351,15 +437,32 @@ export class BobHttpClient implements BobApi {
       const now = this.clock.now();
       const delay = retryDelay({ rateLimited, headers }, attempt, this.settings, now, this.random);
       if (rateLimited) this.limiter.holdOff(key, now + delay);
-      if (now + delay >= deadlineAt) throw finalError(failure, attempt, endpoint.what, rateLimited ? { waitMs: delay } : undefined);
-      this.options.logger?.warn({ ...log, attempt, failure: failure.kind, status: failure.kind === "status" ? failure.status : undefined, delayMs: delay }, "Bob call failed; retrying");
+      if (now + delay >= deadlineAt)
+        throw finalError(failure, attempt, endpoint.what, rateLimited ? { waitMs: delay } : undefined);
+      this.options.logger?.warn(
+        {
+          ...log,
+          attempt,
+          failure: failure.kind,
+          status: failure.kind === "status" ? failure.status : undefined,
+          delayMs: delay,
+        },
+        "Bob call failed; retrying",
+      );
       // The wait itself happens in slot(): the 429 hold-off, or a plain backoff sleep below.
       if (!rateLimited) await this.clock.sleep(delay);
     }
   }
 
   /** Takes a rate-limit slot or explains, in Bob terms, why the deadline passed first. */
-  private async slot(key: string, limit: number, deadlineAt: number, endpoint: Endpoint, last: AttemptFailure | null, attempts: number): Promise<void> {
+  private async slot(
+    key: string,
+    limit: number,
+    deadlineAt: number,
+    endpoint: Endpoint,
+    last: AttemptFailure | null,
+    attempts: number,
+  ): Promise<void> {
     const waitingSince = this.clock.now();
     try {
       await this.limiter.acquire(key, limit, deadlineAt);
@@ -370,7 +473,8 @@ export class BobHttpClient implements BobApi {
       }
     } catch (error) {
       if (!(error instanceof RateLimitWaitExceeded)) throw error;
-      if (last) throw finalError(last, attempts, endpoint.what, error.waitMs > 0 ? { waitMs: error.waitMs } : undefined);
+      if (last)
+        throw finalError(last, attempts, endpoint.what, error.waitMs > 0 ? { waitMs: error.waitMs } : undefined);
       throw new BobUnavailableError(
         `This credential's Bob rate limit for ${endpoint.what} (${limit} calls a minute) is used up; try again in a minute.`,
       );
@@ -388,11 +492,19 @@ export class BobHttpClient implements BobApi {
 }
 
 function searchBody(fields: readonly string[], showInactive: boolean, ids: readonly string[] | undefined): object {
-  return { fields, showInactive, ...(ids === undefined ? {} : { filters: [{ fieldPath: "root.id", operator: "equals", values: ids }] }) };
+  return {
+    fields,
+    showInactive,
+    ...(ids === undefined ? {} : { filters: [{ fieldPath: "root.id", operator: "equals", values: ids }] }),
+  };
 }
 
 /** The people search answer, read person by person as it arrives (see JsonArrayStream). */
-function peopleStream<R>(fieldIds: readonly string[], reading: PersonReading<R>, digests: boolean): BodyReading<PeopleParse<R>> {
+function peopleStream<R>(
+  fieldIds: readonly string[],
+  reading: PersonReading<R>,
+  digests: boolean,
+): BodyReading<PeopleParse<R>> {
   const stream = (): BodySink<Parsed<PeopleParse<R>>> => {
     const people = new PeopleReader(fieldIds, reading.map);
     // A recognised person is looked up once: isKnown keeps what it found for onKnown.

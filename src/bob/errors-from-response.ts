@@ -27,19 +27,31 @@ export function isRetryable(failure: AttemptFailure): boolean {
  * 401 and 403 are final on the first answer: Bob's WAF blocks a credential (or IP) that keeps
  * failing auth, so retrying would turn a typo into a five-minute lockout.
  */
-export function immediateError(failure: AttemptFailure, scope: BobScope, what: string, secrets: readonly string[]): DomainError | null {
+export function immediateError(
+  failure: AttemptFailure,
+  scope: BobScope,
+  what: string,
+  secrets: readonly string[],
+): DomainError | null {
   if (failure.kind !== "status") return null;
   if (failure.status === 401) return new BobInvalidCredentialsError();
   if (failure.status === 403) return new BobMissingScopeError(scope);
   if (!isRetryable(failure)) {
     const detail = bobErrorText(failure.body, secrets);
-    return new BobUnavailableError(`Bob rejected the ${what} request (${failure.status})${detail ? `: ${detail}` : ""}.`);
+    return new BobUnavailableError(
+      `Bob rejected the ${what} request (${failure.status})${detail ? `: ${detail}` : ""}.`,
+    );
   }
   return null;
 }
 
 /** The error after the last attempt (or when the deadline leaves no room for another). */
-export function finalError(failure: AttemptFailure, attempts: number, what: string, extra?: { waitMs?: number }): DomainError {
+export function finalError(
+  failure: AttemptFailure,
+  attempts: number,
+  what: string,
+  extra?: { waitMs?: number },
+): DomainError {
   const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
   switch (failure.kind) {
     case "timeout":
@@ -51,7 +63,9 @@ export function finalError(failure: AttemptFailure, attempts: number, what: stri
     case "truncated":
       return new BobBadResponseError(`Bob's answer to the ${what} request was cut off${tries}.`);
     case "bad-body":
-      return new BobBadResponseError(`Bob's answer to the ${what} request could not be read: ${failure.reason}${tries}.`);
+      return new BobBadResponseError(
+        `Bob's answer to the ${what} request could not be read: ${failure.reason}${tries}.`,
+      );
     case "status":
       if (failure.status === 429) {
         const wait = extra?.waitMs !== undefined ? `; it asks to wait ${seconds(extra.waitMs)} s` : "";
@@ -76,7 +90,8 @@ export function bobErrorText(body: string, secrets: readonly string[]): string {
 }
 
 function networkProblem(code: string): string {
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return "Bob closed the connection without answering";
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE")
+    return "Bob closed the connection without answering";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "Bob's host name could not be resolved";
   return `Could not reach Bob (${code})`;
 }

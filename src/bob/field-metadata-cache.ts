@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import type { BobApi, BobCredential, BobFieldDefinition, BobNamedList, PeopleSearchRequest, PeopleSearchResult } from "../domain/ports/bob-api.js";
+import type {
+  BobApi,
+  BobCredential,
+  BobFieldDefinition,
+  BobNamedList,
+  PeopleSearchRequest,
+  PeopleSearchResult,
+} from "../domain/ports/bob-api.js";
 
 /**
  * How long a copy of Bob's field metadata may be served to readers. 0 by default: the contract
@@ -55,7 +62,8 @@ export class BobFieldMetadataCache {
       },
       fetchFields: (credential: BobCredential) => this.fields(bob, credential),
       fetchNamedLists: (credential: BobCredential): Promise<readonly BobNamedList[]> => bob.fetchNamedLists(credential),
-      searchPeople: (credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult> => bob.searchPeople(credential, request),
+      searchPeople: (credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult> =>
+        bob.searchPeople(credential, request),
       searchPeopleMapped: (credential, request, map) => bob.searchPeopleMapped(credential, request, map),
     };
   }
@@ -67,11 +75,17 @@ export class BobFieldMetadataCache {
       fetchFields: async (credential: BobCredential): Promise<readonly BobFieldDefinition[]> => {
         const startedAt = this.now();
         const fields = await bob.fetchFields(credential);
-        this.store(credentialKey(credential), { startedAt, fields: Promise.resolve(fields), inFlight: false, queued: false });
+        this.store(credentialKey(credential), {
+          startedAt,
+          fields: Promise.resolve(fields),
+          inFlight: false,
+          queued: false,
+        });
         return fields;
       },
       fetchNamedLists: (credential: BobCredential): Promise<readonly BobNamedList[]> => bob.fetchNamedLists(credential),
-      searchPeople: (credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult> => bob.searchPeople(credential, request),
+      searchPeople: (credential: BobCredential, request: PeopleSearchRequest): Promise<PeopleSearchResult> =>
+        bob.searchPeople(credential, request),
       searchPeopleMapped: (credential, request, map) => bob.searchPeopleMapped(credential, request, map),
     };
   }
@@ -101,14 +115,16 @@ export class BobFieldMetadataCache {
         startedAt: arrival,
         inFlight: true,
         queued: true,
-        fields: cached.fields.then(
-          () => undefined,
-          () => undefined,
-        ).then(() => {
-          queued.queued = false;
-          queued.startedAt = this.now();
-          return bob.fetchFields(credential);
-        }),
+        fields: cached.fields
+          .then(
+            () => undefined,
+            () => undefined,
+          )
+          .then(() => {
+            queued.queued = false;
+            queued.startedAt = this.now();
+            return bob.fetchFields(credential);
+          }),
       };
       entry = queued;
     } else {

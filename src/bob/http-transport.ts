@@ -14,7 +14,13 @@ export interface OutgoingRequest {
 
 export type ExchangeResult =
   /** `streamed` is what the sink made of a 2xx body (then `body` is empty). */
-  | { readonly kind: "answered"; readonly status: number; readonly headers: Headers; readonly body: string; readonly streamed?: unknown }
+  | {
+      readonly kind: "answered";
+      readonly status: number;
+      readonly headers: Headers;
+      readonly body: string;
+      readonly streamed?: unknown;
+    }
   /** No complete answer within timeoutMs (headers or body). */
   | { readonly kind: "timeout" }
   | { readonly kind: "refused" }
@@ -29,7 +35,12 @@ export interface BodySink<T> {
   end(): T;
 }
 
-export async function exchange(fetchImpl: FetchLike, request: OutgoingRequest, timeoutMs: number, sink?: () => BodySink<unknown>): Promise<ExchangeResult> {
+export async function exchange(
+  fetchImpl: FetchLike,
+  request: OutgoingRequest,
+  timeoutMs: number,
+  sink?: () => BodySink<unknown>,
+): Promise<ExchangeResult> {
   // One signal for the whole exchange: a Bob that sends headers and then stalls the body is
   // as stuck as one that never answers.
   const signal = AbortSignal.timeout(Math.max(1, Math.round(timeoutMs)));
@@ -49,7 +60,13 @@ export async function exchange(fetchImpl: FetchLike, request: OutgoingRequest, t
     if (sink && response.ok) {
       const reading = sink();
       if (response.body) for await (const chunk of response.body) reading.write(chunk);
-      return { kind: "answered", status: response.status, headers: response.headers, body: "", streamed: reading.end() };
+      return {
+        kind: "answered",
+        status: response.status,
+        headers: response.headers,
+        body: "",
+        streamed: reading.end(),
+      };
     }
     const body = await response.text();
     return { kind: "answered", status: response.status, headers: response.headers, body };
@@ -60,7 +77,8 @@ export async function exchange(fetchImpl: FetchLike, request: OutgoingRequest, t
 }
 
 function failureOf(error: unknown, signal: AbortSignal): ExchangeResult {
-  if (signal.aborted || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))) return { kind: "timeout" };
+  if (signal.aborted || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")))
+    return { kind: "timeout" };
   const code = errorCode(error);
   if (code === "ECONNREFUSED") return { kind: "refused" };
   return { kind: "network", code: code ?? "unknown" };

@@ -32,9 +32,7 @@ export function elementDigest(bytes: Uint8Array): string {
   return hash("sha256", bytes, "base64url");
 }
 
-export type ArrayStreamEnd =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: string };
+export type ArrayStreamEnd = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 const State = {
   BeforeObject: 0,

@@ -47,7 +47,13 @@ export function parseNamedLists(json: unknown): NamedListsParse {
 }
 
 /** Depth-first, parents before children. A child of an archived parent counts as archived. */
-function flatten(rawItems: readonly unknown[], parentArchived: boolean, list: string, out: BobListItem[], skipped: SkippedListPart[]): void {
+function flatten(
+  rawItems: readonly unknown[],
+  parentArchived: boolean,
+  list: string,
+  out: BobListItem[],
+  skipped: SkippedListPart[],
+): void {
   for (const raw of rawItems) {
     const parsed = rawListItemSchema.safeParse(raw);
     if (!parsed.success) {

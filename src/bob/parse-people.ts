@@ -37,7 +37,8 @@ export class PeopleReader<R = BobPerson> {
   add(record: unknown, source: string | null = null): void {
     this.index++;
     const result = readPerson(record, this.readers, this.categories);
-    if ("problem" in result) this.problems.push({ bobEmployeeId: result.id, message: `Employee record #${this.index}: ${result.problem}` });
+    if ("problem" in result)
+      this.problems.push({ bobEmployeeId: result.id, message: `Employee record #${this.index}: ${result.problem}` });
     else this.people.push(this.map(result.person, source));
   }
 

@@ -15,7 +15,12 @@ export class RateLimitWaitExceeded extends Error {
  */
 export interface SharedRateWindow {
   /** Counts a call at `now` if fewer than `limit` started in the last `windowMs` and no hold-off runs; else says when a slot frees. */
-  take(key: string, limit: number, windowMs: number, now: number): Promise<{ readonly taken: true } | { readonly taken: false; readonly freeAt: number }>;
+  take(
+    key: string,
+    limit: number,
+    windowMs: number,
+    now: number,
+  ): Promise<{ readonly taken: true } | { readonly taken: false; readonly freeAt: number }>;
   /** Nobody on this key, in any process, starts a call before untilMs. */
   holdOff(key: string, untilMs: number): Promise<void>;
 }
@@ -147,7 +152,10 @@ export class BobRateLimiter {
       const now = this.clock.now();
       this.prune(lane, now);
       const full = lane.stamps.length >= limit;
-      const freeAt = Math.max(lane.pausedUntil, full ? (lane.stamps[lane.stamps.length - limit] as number) + this.windowMs : 0);
+      const freeAt = Math.max(
+        lane.pausedUntil,
+        full ? (lane.stamps[lane.stamps.length - limit] as number) + this.windowMs : 0,
+      );
       if (freeAt <= now) {
         lane.stamps.push(now);
         return;
@@ -158,7 +166,13 @@ export class BobRateLimiter {
   }
 
   /** The database's window decides; this process's stamps are kept as the fallback's. */
-  private async waitForSharedSlot(shared: SharedRateWindow, key: string, lane: Lane, limit: number, deadlineAt: number): Promise<void> {
+  private async waitForSharedSlot(
+    shared: SharedRateWindow,
+    key: string,
+    lane: Lane,
+    limit: number,
+    deadlineAt: number,
+  ): Promise<void> {
     for (;;) {
       const now = this.clock.now();
       let answer: Awaited<ReturnType<SharedRateWindow["take"]>>;

@@ -32,9 +32,7 @@ export const rawFieldSchema = z
     category: z.string().trim().min(1).nullish(),
     categoryDisplayName: z.string().trim().min(1).nullish().catch(null),
     jsonPath: z.string().trim().min(1).nullish(),
-    typeData: z
-      .looseObject({ listId: z.union([z.string().trim().min(1), z.number()]).nullish() })
-      .nullish(),
+    typeData: z.looseObject({ listId: z.union([z.string().trim().min(1), z.number()]).nullish() }).nullish(),
   })
   .refine((f) => Boolean(f.categoryId ?? f.category), { message: "has neither categoryId nor category" });
 

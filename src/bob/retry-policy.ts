@@ -18,7 +18,11 @@ export interface HeaderSource {
  * min(max, base * 2^(n-1)). The jitter spreads retries from many companies; the floor keeps
  * a retry from landing immediately on a Bob that is still failing.
  */
-export function backoffDelay(retryNumber: number, settings: BackoffSettings, random: () => number = Math.random): number {
+export function backoffDelay(
+  retryNumber: number,
+  settings: BackoffSettings,
+  random: () => number = Math.random,
+): number {
   const exp = settings.baseDelayMs * 2 ** Math.max(0, retryNumber - 1);
   const ceiling = Math.min(settings.maxDelayMs, exp);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
@@ -50,7 +54,9 @@ export function parseRateLimitReset(value: string | null, nowMs: number): number
 
 /** Bob's own hint for a 429: Retry-After first, then X-RateLimit-Reset; null = back off blindly. */
 export function rateLimitHint(headers: HeaderSource, nowMs: number): number | null {
-  return parseRetryAfter(headers.get("retry-after"), nowMs) ?? parseRateLimitReset(headers.get("x-ratelimit-reset"), nowMs);
+  return (
+    parseRetryAfter(headers.get("retry-after"), nowMs) ?? parseRateLimitReset(headers.get("x-ratelimit-reset"), nowMs)
+  );
 }
 
 /** Delay before retry number `retryNumber` (1 = first retry) after a retryable failure. */

@@ -44,7 +44,13 @@ interface CommandSpec {
 
 const COMMANDS: Record<string, CommandSpec> = {
   status: { usage: "status", summary: "the integration's state (integration)", options: [], maxArgs: 0, run: status },
-  enable: { usage: "enable", summary: "enable the integration for the token's company (needs a SUPPORT token)", options: [], maxArgs: 0, run: enable },
+  enable: {
+    usage: "enable",
+    summary: "enable the integration for the token's company (needs a SUPPORT token)",
+    options: [],
+    maxArgs: 0,
+    run: enable,
+  },
   connect: {
     usage: "connect --access-token T [--service-user-id ID]",
     summary: "connect Bob: a service user (id + token) or a legacy API token (connectIntegration)",
@@ -52,7 +58,13 @@ const COMMANDS: Record<string, CommandSpec> = {
     maxArgs: 1,
     run: connect,
   },
-  "rotate-webhook-url": { usage: "rotate-webhook-url", summary: "a new webhook URL; the old one answers 404 from now on (rotateWebhookUrl)", options: [], maxArgs: 0, run: rotateWebhookUrl },
+  "rotate-webhook-url": {
+    usage: "rotate-webhook-url",
+    summary: "a new webhook URL; the old one answers 404 from now on (rotateWebhookUrl)",
+    options: [],
+    maxArgs: 0,
+    run: rotateWebhookUrl,
+  },
   sync: {
     usage: "sync [--dry-run] [--wait]",
     summary: "start a full sync (synchronizeNow); --wait follows it with a progress bar and prints its counts",
@@ -60,11 +72,41 @@ const COMMANDS: Record<string, CommandSpec> = {
     maxArgs: 0,
     run: sync,
   },
-  runs: { usage: "runs [--limit N]", summary: "recent sync runs, newest first (syncRuns; default 20)", options: ["limit"], maxArgs: 0, run: runs },
-  run: { usage: "run <id> [--limit N]", summary: "one sync run with its counts, issues and changes (syncRun)", options: ["limit"], maxArgs: 1, run },
-  approve: { usage: "approve <id>", summary: "apply a run the deletion safeguard HELD (approveHeldSync)", options: [], maxArgs: 1, run: approve },
-  mappings: { usage: "mappings", summary: "how every Bob field maps to Peakon (fieldMappings)", options: [], maxArgs: 0, run: mappings },
-  leavers: { usage: "leavers [--limit N]", summary: "employees LEAVING or LEFT, with separation date, reason and surveyable", options: ["limit"], maxArgs: 0, run: leavers },
+  runs: {
+    usage: "runs [--limit N]",
+    summary: "recent sync runs, newest first (syncRuns; default 20)",
+    options: ["limit"],
+    maxArgs: 0,
+    run: runs,
+  },
+  run: {
+    usage: "run <id> [--limit N]",
+    summary: "one sync run with its counts, issues and changes (syncRun)",
+    options: ["limit"],
+    maxArgs: 1,
+    run,
+  },
+  approve: {
+    usage: "approve <id>",
+    summary: "apply a run the deletion safeguard HELD (approveHeldSync)",
+    options: [],
+    maxArgs: 1,
+    run: approve,
+  },
+  mappings: {
+    usage: "mappings",
+    summary: "how every Bob field maps to Peakon (fieldMappings)",
+    options: [],
+    maxArgs: 0,
+    run: mappings,
+  },
+  leavers: {
+    usage: "leavers [--limit N]",
+    summary: "employees LEAVING or LEFT, with separation date, reason and surveyable",
+    options: ["limit"],
+    maxArgs: 0,
+    run: leavers,
+  },
   employees: {
     usage: "employees [--lifecycle PRE_HIRE,ACTIVE,LEAVING,LEFT] [--limit N]",
     summary: "the directory (employees), every page unless --limit",
@@ -72,22 +114,37 @@ const COMMANDS: Record<string, CommandSpec> = {
     maxArgs: 0,
     run: employees,
   },
-  history: { usage: "history <bobId> [--limit N]", summary: "what the gateway changed on one employee and why, newest first (employeeHistory; default 50)", options: ["limit"], maxArgs: 1, run: history },
+  history: {
+    usage: "history <bobId> [--limit N]",
+    summary: "what the gateway changed on one employee and why, newest first (employeeHistory; default 50)",
+    options: ["limit"],
+    maxArgs: 1,
+    run: history,
+  },
   survey: {
     usage: "survey --on DATE [--by ATTRIBUTE]",
-    summary: "who is surveyable on DATE, who joins and who leaves until then, by an attribute's values (surveyPopulation)",
+    summary:
+      "who is surveyable on DATE, who joins and who leaves until then, by an attribute's values (surveyPopulation)",
     options: ["on", "by"],
     maxArgs: 0,
     run: survey,
   },
-  deliveries: { usage: "deliveries [--limit N]", summary: "webhook deliveries, newest first (webhookDeliveries; default 50)", options: ["limit"], maxArgs: 0, run: deliveries },
+  deliveries: {
+    usage: "deliveries [--limit N]",
+    summary: "webhook deliveries, newest first (webhookDeliveries; default 50)",
+    options: ["limit"],
+    maxArgs: 0,
+    run: deliveries,
+  },
 };
 
 export function helpText(): string {
   // Usages longer than the column put their summary on the next line.
   const width = Math.min(36, Math.max(...Object.values(COMMANDS).map((c) => c.usage.length)));
   const commandLine = (c: CommandSpec): string =>
-    c.usage.length > width ? `  ${c.usage}\n  ${" ".repeat(width)}  ${c.summary}` : `  ${c.usage.padEnd(width)}  ${c.summary}`;
+    c.usage.length > width
+      ? `  ${c.usage}\n  ${" ".repeat(width)}  ${c.summary}`
+      : `  ${c.usage.padEnd(width)}  ${c.summary}`;
   return [
     "Usage: bob-gateway <command> [options]",
     "",
@@ -130,7 +187,8 @@ export interface CliIo {
 function parseLimit(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1) throw usageError(`--limit must be a whole number of at least 1 (got "${raw}").`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw usageError(`--limit must be a whole number of at least 1 (got "${raw}").`);
   return n;
 }
 
@@ -140,7 +198,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr(`bob-gateway: ${error instanceof Error ? error.message : String(error)}\nRun bob-gateway --help for usage.`);
+    io.stderr(
+      `bob-gateway: ${error instanceof Error ? error.message : String(error)}\nRun bob-gateway --help for usage.`,
+    );
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
@@ -160,10 +220,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     if (!command) throw usageError(`unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
     const allowed = new Set<string>([...GLOBAL_OPTIONS, ...command.options]);
     const misplaced = Object.keys(values).filter((k) => !allowed.has(k) && values[k as OptionName] !== false);
-    if (misplaced.length > 0) throw usageError(`${name} does not take ${misplaced.map((k) => `--${k}`).join(", ")}. Usage: bob-gateway ${command.usage}`);
-    if (args.length > command.maxArgs) throw usageError(`unexpected argument "${args[command.maxArgs]}". Usage: bob-gateway ${command.usage}`);
+    if (misplaced.length > 0)
+      throw usageError(
+        `${name} does not take ${misplaced.map((k) => `--${k}`).join(", ")}. Usage: bob-gateway ${command.usage}`,
+      );
+    if (args.length > command.maxArgs)
+      throw usageError(`unexpected argument "${args[command.maxArgs]}". Usage: bob-gateway ${command.usage}`);
     const token = values.token ?? io.env.BOB_GATEWAY_TOKEN;
-    if (!token) throw usageError("no caller token: pass --token <jwt> or set BOB_GATEWAY_TOKEN (npm run token -- --company acme --role ADMIN).");
+    if (!token)
+      throw usageError(
+        "no caller token: pass --token <jwt> or set BOB_GATEWAY_TOKEN (npm run token -- --company acme --role ADMIN).",
+      );
     const limit = parseLimit(values.limit);
     const flags: CliFlags = {
       json: values.json,
@@ -179,7 +246,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     client = createGatewayClient({ url: values.url ?? io.env.BOB_GATEWAY_URL ?? DEFAULT_URL, token });
     return await command.run({ client, flags, args, out: io.stdout, err: io.stderr, progress: io.progress });
   } catch (error) {
-    const e = error instanceof CliError ? error : new CliError(error instanceof Error ? error.message : String(error), EXIT.UNREACHABLE);
+    const e =
+      error instanceof CliError
+        ? error
+        : new CliError(error instanceof Error ? error.message : String(error), EXIT.UNREACHABLE);
     if (e.exitCode === EXIT.USAGE) io.stderr(`bob-gateway: ${e.message}\nRun bob-gateway --help for usage.`);
     else if (e.code) io.stderr(`${e.code}: ${e.message}`);
     else io.stderr(`bob-gateway: ${e.message}`);

@@ -46,7 +46,8 @@ export function normalizeBaseUrl(raw: string): string {
   } catch {
     throw usageError(`--url must be an http(s) URL such as http://localhost:4000 (got "${raw}").`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw usageError(`--url must start with http:// or https:// (got "${raw}").`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw usageError(`--url must start with http:// or https:// (got "${raw}").`);
   const path = url.pathname.replace(/\/+$/, "").replace(/\/graphql$/, "");
   return `${url.origin}${path}`;
 }
@@ -76,7 +77,12 @@ export interface GatewayClient {
    * Follows a subscription until `until` says the event is the last one (or the server completes
    * the stream), calling onEvent for each; resolves with the last event's data.
    */
-  subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onEvent: (data: R) => void, until?: (data: R) => boolean): Promise<R | null>;
+  subscribe<R, V>(
+    document: TypedDocumentString<R, V>,
+    variables: V,
+    onEvent: (data: R) => void,
+    until?: (data: R) => boolean,
+  ): Promise<R | null>;
   close(): Promise<void>;
 }
 
@@ -96,7 +102,10 @@ export function toCliError(error: unknown, graphqlUrl: string): CliError {
       const code = typeof first.extensions?.code === "string" ? first.extensions.code : "ERROR";
       return new CliError(first.message ?? "The API answered an error.", EXIT.API_ERROR, code);
     }
-    return new CliError(`${graphqlUrl} answered HTTP ${error.response.status} without a GraphQL answer: is this a Bob gateway?`, EXIT.UNREACHABLE);
+    return new CliError(
+      `${graphqlUrl} answered HTTP ${error.response.status} without a GraphQL answer: is this a Bob gateway?`,
+      EXIT.UNREACHABLE,
+    );
   }
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return new CliError(`${graphqlUrl} did not answer in time.`, EXIT.UNREACHABLE);
@@ -120,12 +129,14 @@ export function toCliErrorFromWs(error: unknown, wsUrl: string): CliError {
   }
   const close = error as { code?: unknown; reason?: unknown } | null;
   if (close && typeof close.code === "number") {
-    if (close.code === 4401) return new CliError("The gateway refused the subscription's token.", EXIT.API_ERROR, "UNAUTHENTICATED");
+    if (close.code === 4401)
+      return new CliError("The gateway refused the subscription's token.", EXIT.API_ERROR, "UNAUTHENTICATED");
     if (close.code === 4403) return new CliError("The gateway forbids this subscription.", EXIT.API_ERROR, "FORBIDDEN");
     const reason = typeof close.reason === "string" && close.reason !== "" ? `: ${close.reason}` : "";
     return new CliError(`The subscription socket at ${wsUrl} closed (${close.code}${reason}).`, EXIT.UNREACHABLE);
   }
-  const message = error instanceof Error ? error.message : (close as { message?: string } | null)?.message ?? String(error);
+  const message =
+    error instanceof Error ? error.message : ((close as { message?: string } | null)?.message ?? String(error));
   return new CliError(`Cannot follow progress over ${wsUrl} (${message}).`, EXIT.UNREACHABLE);
 }
 
@@ -162,7 +173,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         throw toCliError(error, graphqlUrl);
       }
     },
-    subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, onEvent: (data: R) => void, until: (data: R) => boolean = () => false): Promise<R | null> {
+    subscribe<R, V>(
+      document: TypedDocumentString<R, V>,
+      variables: V,
+      onEvent: (data: R) => void,
+      until: (data: R) => boolean = () => false,
+    ): Promise<R | null> {
       return new Promise<R | null>((resolve, reject) => {
         let last: R | null = null;
         let settled = false;

@@ -90,7 +90,7 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return { kind: "postgres", url };
   if (url.startsWith("pglite://")) {
     const rest = url.slice("pglite://".length);
-    if (rest === "" ) throw new ConfigError("DATABASE_URL pglite:// needs a directory or 'memory'.");
+    if (rest === "") throw new ConfigError("DATABASE_URL pglite:// needs a directory or 'memory'.");
     return { kind: "pglite", dataDir: rest === "memory" ? null : rest };
   }
   throw new ConfigError(
@@ -134,7 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     jwtMaxAgeSeconds: e.JWT_MAX_AGE,
     ...(e.ENCRYPTION_KEY ? { encryptionKey: e.ENCRYPTION_KEY } : {}),
     ...(e.ENCRYPTION_KEY_PREVIOUS
-      ? { previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS.split(",").map((k) => k.trim()).filter((k) => k !== "") }
+      ? {
+          previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS.split(",")
+            .map((k) => k.trim())
+            .filter((k) => k !== ""),
+        }
       : {}),
     retentionDays: e.RETENTION_DAYS,
     syncConcurrency: e.SYNC_CONCURRENCY,

@@ -29,7 +29,11 @@ export function decodeEncryptionKey(base64: string): Buffer {
 export async function resolveSecrets(config: GatewayConfig): Promise<{ secrets: GatewaySecrets; generated: boolean }> {
   if (config.jwtSecret && config.encryptionKey) {
     return {
-      secrets: { jwtSecret: config.jwtSecret, encryptionKey: decodeEncryptionKey(config.encryptionKey), previousEncryptionKeys: previousKeys(config) },
+      secrets: {
+        jwtSecret: config.jwtSecret,
+        encryptionKey: decodeEncryptionKey(config.encryptionKey),
+        previousEncryptionKeys: previousKeys(config),
+      },
       generated: false,
     };
   }
@@ -53,7 +57,14 @@ export async function resolveSecrets(config: GatewayConfig): Promise<{ secrets: 
   }
   const jwtSecret = config.jwtSecret ?? kept.jwtSecret;
   const encryptionKey = config.encryptionKey ?? kept.encryptionKey;
-  return { secrets: { jwtSecret, encryptionKey: decodeEncryptionKey(encryptionKey), previousEncryptionKeys: previousKeys(config) }, generated };
+  return {
+    secrets: {
+      jwtSecret,
+      encryptionKey: decodeEncryptionKey(encryptionKey),
+      previousEncryptionKeys: previousKeys(config),
+    },
+    generated,
+  };
 }
 
 function previousKeys(config: GatewayConfig): Buffer[] {

@@ -36,7 +36,11 @@ export async function gql<R, V>(document: TypedDocumentString<R, V>, ...[variabl
   if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }) });
+    res = await fetch("/graphql", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+    });
   } catch {
     throw new ApiError("The gateway could not be reached.", "NETWORK");
   }
@@ -45,7 +49,11 @@ export async function gql<R, V>(document: TypedDocumentString<R, V>, ...[variabl
   try {
     body = (await res.json()) as GraphQLBody<R>;
   } catch {
-    throw new ApiError(`The gateway answered ${res.status} without a GraphQL body.`, "INTERNAL_SERVER_ERROR", requestId);
+    throw new ApiError(
+      `The gateway answered ${res.status} without a GraphQL body.`,
+      "INTERNAL_SERVER_ERROR",
+      requestId,
+    );
   }
   const first = body.errors?.[0];
   if (first) {
@@ -83,13 +91,18 @@ export interface Subscription {
 }
 
 /** Starts a subscription; next() gets each result's data, error() a failure in plain text. */
-export function subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, sink: { next: (data: R) => void; error?: (error: ApiError) => void; complete?: () => void }): Subscription {
+export function subscribe<R, V>(
+  document: TypedDocumentString<R, V>,
+  variables: V,
+  sink: { next: (data: R) => void; error?: (error: ApiError) => void; complete?: () => void },
+): Subscription {
   const stop = ws().subscribe<R>(
     { query: document.toString(), variables: variables as Record<string, unknown> },
     {
       next: (result) => {
         const first = result.errors?.[0];
-        if (first) sink.error?.(new ApiError(first.message, String(first.extensions?.["code"] ?? "INTERNAL_SERVER_ERROR")));
+        if (first)
+          sink.error?.(new ApiError(first.message, String(first.extensions?.["code"] ?? "INTERNAL_SERVER_ERROR")));
         else if (result.data) sink.next(result.data as R);
       },
       error: () => sink.error?.(new ApiError("Live updates were interrupted.", "NETWORK")),

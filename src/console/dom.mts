@@ -4,7 +4,11 @@ type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 /** h("button", { class: "primary", onclick: fn, "data-testid": "x" }, "Text") */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
@@ -19,7 +23,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    parent.appendChild(
+      typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child,
+    );
   }
 }
 
@@ -43,7 +49,11 @@ export function formatDate(day: string | null | undefined): string {
 
 /** A coloured label for an enum value (RUNNING, FAILED, STANDARD, ...). */
 export function badge(value: string, testId?: string): HTMLSpanElement {
-  return h("span", { class: `badge badge-${value.toLowerCase().replace(/_/g, "-")}`, "data-testid": testId }, humanize(value));
+  return h(
+    "span",
+    { class: `badge badge-${value.toLowerCase().replace(/_/g, "-")}`, "data-testid": testId },
+    humanize(value),
+  );
 }
 
 /** plural(1, "run") -> "1 run"; plural(3, "delivery", "deliveries") -> "3 deliveries" */
@@ -59,7 +69,11 @@ export function humanize(value: string): string {
 
 /** A message line under a form: role=alert for errors, role=status for confirmations. */
 export function notice(kind: "error" | "ok" | "info", text: string, testId?: string): HTMLParagraphElement {
-  return h("p", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", "data-testid": testId }, text);
+  return h(
+    "p",
+    { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", "data-testid": testId },
+    text,
+  );
 }
 
 /** Disables a button while work runs, whatever the outcome. */

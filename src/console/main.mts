@@ -16,12 +16,23 @@ import { createUpcomingPanel } from "./panels/upcoming.mjs";
 const root = document.getElementById("app") as HTMLElement;
 
 function signInView(reason?: string): void {
-  const token = h("textarea", { id: "signin-token", rows: 4, required: true, spellcheck: "false", autocomplete: "off", "data-testid": "signin-token" });
+  const token = h("textarea", {
+    id: "signin-token",
+    rows: 4,
+    required: true,
+    spellcheck: "false",
+    autocomplete: "off",
+    "data-testid": "signin-token",
+  });
   const form = h(
     "form",
     { class: "card signin stack", "data-testid": "signin" },
     h("h1", {}, "Bob integration"),
-    h("p", { class: "muted" }, "Sign in with your Peakon caller token. It is kept in this browser tab only and forgotten when you sign out or close the tab."),
+    h(
+      "p",
+      { class: "muted" },
+      "Sign in with your Peakon caller token. It is kept in this browser tab only and forgotten when you sign out or close the tab.",
+    ),
     reason ? notice("error", reason, "signin-error") : null,
     h("div", { class: "field" }, h("label", { for: "signin-token" }, "Caller token"), token),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Sign in")),
@@ -47,22 +58,36 @@ function appView(): void {
   const claims = session.claims();
   const signOutButton = h("button", { type: "button", class: "link", "data-testid": "sign-out" }, "Sign out");
   signOutButton.addEventListener("click", () => signOut());
-  const tabs = createTabs([createOverviewPanel(), createSettingsPanel(), createMappingsPanel(), createHistoryPanel(), createPeoplePanel(), createUpcomingPanel(), createDeliveriesPanel()]);
+  const tabs = createTabs([
+    createOverviewPanel(),
+    createSettingsPanel(),
+    createMappingsPanel(),
+    createHistoryPanel(),
+    createPeoplePanel(),
+    createUpcomingPanel(),
+    createDeliveriesPanel(),
+  ]);
   replace(
     root,
-    h("header", { class: "topbar" },
-      h("div", { class: "brand" }, h("span", { class: "crumb" }, "Integrations"), h("span", { class: "sep", "aria-hidden": "true" }, "›"), h("span", {}, "Bob")),
-      h("div", { class: "who" },
+    h(
+      "header",
+      { class: "topbar" },
+      h(
+        "div",
+        { class: "brand" },
+        h("span", { class: "crumb" }, "Integrations"),
+        h("span", { class: "sep", "aria-hidden": "true" }, "›"),
+        h("span", {}, "Bob"),
+      ),
+      h(
+        "div",
+        { class: "who" },
         h("span", {}, "Company ", h("strong", { "data-testid": "company-id" }, claims?.companyId ?? "unknown")),
         claims?.role ? h("span", { class: "tag" }, claims.role) : null,
         signOutButton,
       ),
     ),
-    h("main", {},
-      h("div", { class: "page-head" }, h("h1", {}, "Bob"), createConnectionStatus()),
-      tabs.nav,
-      tabs.body,
-    ),
+    h("main", {}, h("div", { class: "page-head" }, h("h1", {}, "Bob"), createConnectionStatus()), tabs.nav, tabs.body),
   );
   tabs.start();
 }
@@ -71,7 +96,8 @@ function start(): void {
   if (!session.token()) return signInView();
   const claims = session.claims();
   if (!claims?.companyId) return signOut("This is not a Peakon caller token: it names no company.");
-  if (claims.exp !== undefined && claims.exp * 1000 < Date.now()) return signOut("Your token has expired. Sign in with a new one.");
+  if (claims.exp !== undefined && claims.exp * 1000 < Date.now())
+    return signOut("Your token has expired. Sign in with a new one.");
   appView();
   startLiveUpdates();
   void loadIntegration()

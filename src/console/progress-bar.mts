@@ -7,9 +7,27 @@ export function createProgressBar(testId: string): HTMLElement {
   const label = h("span", { class: "progress-label", "data-testid": `${testId}-label` });
   const value = h("span", { class: "progress-value" });
   const fill = h("div", { class: "progress-fill" });
-  const bar = h("div", { class: "progress-track", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": 0, "aria-label": "Sync progress", "data-testid": testId }, fill);
+  const bar = h(
+    "div",
+    {
+      class: "progress-track",
+      role: "progressbar",
+      "aria-valuemin": 0,
+      "aria-valuemax": 100,
+      "aria-valuenow": 0,
+      "aria-label": "Sync progress",
+      "data-testid": testId,
+    },
+    fill,
+  );
   const counts = h("p", { class: "progress-counts muted" });
-  const root = h("div", { class: "progress", hidden: true }, h("div", { class: "progress-head" }, label, value), bar, counts);
+  const root = h(
+    "div",
+    { class: "progress", hidden: true },
+    h("div", { class: "progress-head" }, label, value),
+    bar,
+    counts,
+  );
 
   const render = (): void => {
     const progress = store.progress;
@@ -26,7 +44,12 @@ export function createProgressBar(testId: string): HTMLElement {
     replace(label, phaseLabel(progress));
     replace(value, `${percent}%`);
     const c = progress.counts;
-    replace(counts, progress.phase === "QUEUED" || progress.phase === "FETCHING" ? "" : `${c.fetched} fetched · ${c.created} created · ${c.updated} updated · ${c.deleted} deleted · ${c.skipped} skipped`);
+    replace(
+      counts,
+      progress.phase === "QUEUED" || progress.phase === "FETCHING"
+        ? ""
+        : `${c.fetched} fetched · ${c.created} created · ${c.updated} updated · ${c.deleted} deleted · ${c.skipped} skipped`,
+    );
   };
   store.on("progress", render);
   render();

@@ -14,7 +14,17 @@ export function createTabs(panels: readonly Panel[]): { nav: HTMLElement; body: 
   const nav = h("nav", { class: "tabs", role: "tablist", "aria-label": "Bob integration" });
   const body = h("div", { class: "panels" });
   for (const panel of panels) {
-    const tab = h("a", { href: `#${panel.id}`, role: "tab", id: `tab-${panel.id}`, "aria-controls": `panel-${panel.id}`, "data-testid": `tab-${panel.id}` }, panel.title);
+    const tab = h(
+      "a",
+      {
+        href: `#${panel.id}`,
+        role: "tab",
+        id: `tab-${panel.id}`,
+        "aria-controls": `panel-${panel.id}`,
+        "data-testid": `tab-${panel.id}`,
+      },
+      panel.title,
+    );
     tabs.set(panel.id, tab);
     nav.append(tab);
     panel.element.id = `panel-${panel.id}`;

@@ -12,7 +12,9 @@ export function createConnectionStatus(): HTMLElement {
       line,
       badge(i.status),
       i.status === "CONNECTED" ? ` Real-time updates ${i.realTimeUpdates ? "on" : "off"}.` : "",
-      run ? ` Last sync: ${run.status.toLowerCase()}${run.finishedAt ? `, ${formatDateTime(run.finishedAt)}` : ""}.` : "",
+      run
+        ? ` Last sync: ${run.status.toLowerCase()}${run.finishedAt ? `, ${formatDateTime(run.finishedAt)}` : ""}.`
+        : "",
     );
   });
   return line;

@@ -1,7 +1,12 @@
 /** Loading the integration, starting runs, and following their progress live (syncProgress). */
 import { gql, subscribe, type Subscription } from "./api.mjs";
 import { store } from "./state.mjs";
-import { ApproveHeldSyncDocument, LoadIntegrationDocument, SyncProgressDocument, SynchronizeNowDocument } from "./generated/graphql.mjs";
+import {
+  ApproveHeldSyncDocument,
+  LoadIntegrationDocument,
+  SyncProgressDocument,
+  SynchronizeNowDocument,
+} from "./generated/graphql.mjs";
 import type { Integration, Progress, RunSummary } from "./types.mjs";
 
 const PHASE_ORDER = ["QUEUED", "FETCHING", "PLANNING", "APPLYING", "DONE"] as const;
@@ -15,7 +20,8 @@ export async function loadIntegration(): Promise<Integration> {
 /** Percent shown by the progress bars: processed/total while applying, 100 once done. */
 export function percentOf(progress: Progress): number {
   if (progress.phase === "DONE") return 100;
-  if (progress.phase === "APPLYING" && progress.total) return Math.min(100, Math.floor((progress.processed / progress.total) * 100));
+  if (progress.phase === "APPLYING" && progress.total)
+    return Math.min(100, Math.floor((progress.processed / progress.total) * 100));
   return 0;
 }
 
@@ -31,7 +37,11 @@ export function phaseLabel(progress: Progress): string {
     case "APPLYING":
       return progress.total ? `Applying changes: ${progress.processed} of ${progress.total}` : "Applying changes";
     case "DONE":
-      return progress.status === "FAILED" ? "Failed" : progress.status === "PARTIAL" ? "Done, some employees skipped" : "Done";
+      return progress.status === "FAILED"
+        ? "Failed"
+        : progress.status === "PARTIAL"
+          ? "Done, some employees skipped"
+          : "Done";
   }
 }
 
@@ -53,19 +63,30 @@ function accept(progress: Progress): void {
   }
 }
 
-const fromRun = (run: RunSummary): Progress => ({ runId: run.id, status: run.status, phase: run.phase, processed: 0, total: null, counts: run.counts });
+const fromRun = (run: RunSummary): Progress => ({
+  runId: run.id,
+  status: run.status,
+  phase: run.phase,
+  processed: 0,
+  total: null,
+  counts: run.counts,
+});
 
 let companyWide: Subscription | null = null;
 const perRun = new Map<string, Subscription>();
 
 /** Every run of the company (scheduled ones, another admin's), for as long as the console is open. */
 export function startLiveUpdates(): void {
-  companyWide ??= subscribe(SyncProgressDocument, { id: null }, {
-    next: (data) => accept(data.syncProgress),
-    error: () => {
-      companyWide = null;
+  companyWide ??= subscribe(
+    SyncProgressDocument,
+    { id: null },
+    {
+      next: (data) => accept(data.syncProgress),
+      error: () => {
+        companyWide = null;
+      },
     },
-  });
+  );
 }
 
 export function stopLiveUpdates(): void {
@@ -78,11 +99,15 @@ export function stopLiveUpdates(): void {
 /** One run from its current state on, so a run that finishes before the first event is not missed. */
 export function watchRun(runId: string): void {
   perRun.get(runId)?.stop();
-  const sub = subscribe(SyncProgressDocument, { id: runId }, {
-    next: (data) => accept(data.syncProgress),
-    complete: () => perRun.delete(runId),
-    error: () => perRun.delete(runId),
-  });
+  const sub = subscribe(
+    SyncProgressDocument,
+    { id: runId },
+    {
+      next: (data) => accept(data.syncProgress),
+      complete: () => perRun.delete(runId),
+      error: () => perRun.delete(runId),
+    },
+  );
   perRun.set(runId, sub);
 }
 

@@ -47,11 +47,9 @@ export class BobInvalidCredentialsError extends DomainError {
 /** Bob answered 403 to a read: the credential lacks the scope (or permission group) for it. */
 export class BobMissingScopeError extends DomainError {
   constructor(readonly scope: BobScope) {
-    super(
-      "BOB_MISSING_SCOPE",
-      `The Bob credential lacks the "${scope}" scope. Grant it in Bob and connect again.`,
-      { scope },
-    );
+    super("BOB_MISSING_SCOPE", `The Bob credential lacks the "${scope}" scope. Grant it in Bob and connect again.`, {
+      scope,
+    });
   }
 }
 

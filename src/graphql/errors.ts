@@ -40,13 +40,19 @@ export function isUnexpected(error: unknown): boolean {
 
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  const base = {
+    message: formatted.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+  };
   if (original instanceof DomainError) {
     return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
   }
   if (!isUnexpected(error)) {
     // The parser's token limit is an operation limit like the others (operation-limits.ts).
-    const code = isTokenLimitMessage(formatted.message) ? QUERY_TOO_COMPLEX : (formatted.extensions?.code ?? "BAD_USER_INPUT");
+    const code = isTokenLimitMessage(formatted.message)
+      ? QUERY_TOO_COMPLEX
+      : (formatted.extensions?.code ?? "BAD_USER_INPUT");
     return { ...base, extensions: { code } };
   }
   return { ...base, message: INTERNAL_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR" } };
@@ -66,7 +72,11 @@ export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLCo
 }
 
 /** Logs each unexpected error (the ones formatGraphQLError masks), the same for both transports. */
-export function logUnexpectedErrors(logger: Logger, errors: readonly unknown[], fields: { requestId: string | undefined; operationName?: string | null; operationId?: string }): void {
+export function logUnexpectedErrors(
+  logger: Logger,
+  errors: readonly unknown[],
+  fields: { requestId: string | undefined; operationName?: string | null; operationId?: string },
+): void {
   for (const error of errors) {
     if (!isUnexpected(error)) continue;
     logger.error({ ...fields, err: unwrapResolverError(error) }, "unexpected GraphQL error");

@@ -46,7 +46,13 @@ export async function createGraphQLHttpEndpoint(deps: {
     // No cache hints are used. Apollo's default cache-control plugin would make it wrap every
     // field resolver of the schema with a per-field hook: several microseconds on each of the
     // thousands of fields a page of employees resolves.
-    plugins: [ApolloServerPluginCacheControlDisabled(), errorLoggingPlugin(deps.logger), httpOperationGuard(deps.schema), ...(deps.readCache ? [deps.readCache.plugin()] : []), ...deps.plugins],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      errorLoggingPlugin(deps.logger),
+      httpOperationGuard(deps.schema),
+      ...(deps.readCache ? [deps.readCache.plugin()] : []),
+      ...deps.plugins,
+    ],
     // Large results are serialised in slices (time-slicing.ts), between which the process serves others.
     stringifyResult: deps.readCache ? deps.readCache.stringifyResult : serialise,
   });
@@ -55,11 +61,18 @@ export async function createGraphQLHttpEndpoint(deps: {
     context: async ({ req, res }) => {
       try {
         const caller = await authenticate(deps.tokens, deps.services, req.header("authorization"));
-        return { caller, requestId: requestIdOf(res), services: deps.services, loaders: createLoaders(deps.services, caller) };
+        return {
+          caller,
+          requestId: requestIdOf(res),
+          services: deps.services,
+          loaders: createLoaders(deps.services, caller),
+        };
       } catch (error) {
         if (error instanceof DomainError) throw toGraphQLError(error);
         deps.logger.error({ requestId: requestIdOf(res), err: error }, "unexpected error while authenticating");
-        throw new GraphQLError(INTERNAL_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", http: { status: 500 } } });
+        throw new GraphQLError(INTERNAL_MESSAGE, {
+          extensions: { code: "INTERNAL_SERVER_ERROR", http: { status: 500 } },
+        });
       }
     },
   });

@@ -14,9 +14,12 @@ export function httpOperationGuard(schema: GraphQLSchema): ApolloServerPlugin<Gr
       return {
         async didResolveOperation({ operation, document, request }) {
           if (operation?.operation === "subscription") {
-            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-transport-ws on /graphql), not over HTTP POST.", {
-              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              "Subscriptions are served over WebSocket (graphql-transport-ws on /graphql), not over HTTP POST.",
+              {
+                extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+              },
+            );
           }
           const tooComplex = operationLimitError(schema, document, request.operationName, request.variables);
           if (tooComplex) throw tooComplex;

@@ -116,8 +116,13 @@ function formatCost(cost: number): string {
   return Number.isFinite(cost) && cost < 1e15 ? String(Math.round(cost)) : "over 10^15";
 }
 
-function selectOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | null {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+function selectOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): OperationDefinitionNode | null {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   if (operationName) return operations.find((o) => o.name?.value === operationName) ?? null;
   return operations.length === 1 ? (operations[0] as OperationDefinitionNode) : null;
 }
@@ -134,7 +139,12 @@ class Walker {
   private readonly variableDefinitions: readonly VariableDefinitionNode[];
   private readonly variables: Readonly<Record<string, unknown>>;
 
-  constructor(schema: GraphQLSchema, fragments: ReadonlyMap<string, FragmentDefinitionNode>, variableDefinitions: readonly VariableDefinitionNode[], variables: Readonly<Record<string, unknown>>) {
+  constructor(
+    schema: GraphQLSchema,
+    fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    variableDefinitions: readonly VariableDefinitionNode[],
+    variables: Readonly<Record<string, unknown>>,
+  ) {
     this.schema = schema;
     this.fragments = fragments;
     this.variableDefinitions = variableDefinitions;

@@ -20,7 +20,12 @@ export interface DirectoryVersions {
  * names, the employees EMPLOYEE attribute values reference, lifecycle as of today) lives in the
  * tables the version covers.
  */
-export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(["employees", "employee", "attributes", "__typename"]);
+export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  "employees",
+  "employee",
+  "attributes",
+  "__typename",
+]);
 
 export interface ReadCacheOptions {
   readonly versions: DirectoryVersions;
@@ -47,7 +52,11 @@ type VersionState = { readonly version: string; readonly timeZone: string };
 
 interface VersionReads {
   running: boolean;
-  next: { readonly promise: Promise<VersionState | null>; resolve(v: VersionState | null): void; reject(e: unknown): void } | null;
+  next: {
+    readonly promise: Promise<VersionState | null>;
+    resolve(v: VersionState | null): void;
+    reject(e: unknown): void;
+  } | null;
 }
 
 interface Entry {
@@ -127,7 +136,12 @@ export class GraphQLReadCache {
             if (!isCacheable(rc.operation)) return null;
             let lookup: Awaited<ReturnType<GraphQLReadCache["lookup"]>>;
             try {
-              lookup = await this.lookup(rc.contextValue.caller, rc.queryHash ?? hashOf(rc.source), rc.operationName ?? null, rc.request.variables);
+              lookup = await this.lookup(
+                rc.contextValue.caller,
+                rc.queryHash ?? hashOf(rc.source),
+                rc.operationName ?? null,
+                rc.request.variables,
+              );
             } catch {
               // The version could not be read (database trouble): execute, which reports it properly.
               this.stats.uncacheable++;
@@ -143,7 +157,11 @@ export class GraphQLReadCache {
             fill = null;
             const body = rc.response.body;
             const storable =
-              body.kind === "single" && body.singleResult.errors === undefined && body.singleResult.extensions === undefined && isObject(body.singleResult.data) && (rc.response.http.status ?? 200) === 200;
+              body.kind === "single" &&
+              body.singleResult.errors === undefined &&
+              body.singleResult.extensions === undefined &&
+              isObject(body.singleResult.data) &&
+              (rc.response.http.status ?? 200) === 200;
             if (!storable) {
               this.stats.uncacheable++;
               current.done(null);
@@ -166,7 +184,11 @@ export class GraphQLReadCache {
       if (kept !== undefined) {
         if (value.errors === undefined && value.extensions === undefined) return kept;
         // A plugin added errors or extensions to a hit: send them with the kept data.
-        return serialise({ errors: value.errors, data: (JSON.parse(kept) as { data: unknown }).data as FormattedExecutionResult["data"], extensions: value.extensions });
+        return serialise({
+          errors: value.errors,
+          data: (JSON.parse(kept) as { data: unknown }).data as FormattedExecutionResult["data"],
+          extensions: value.extensions,
+        });
       }
       const fill = this.toStore.get(data);
       if (fill) {
@@ -266,16 +288,22 @@ export class GraphQLReadCache {
     }
     reads.next = null;
     reads.running = true;
-    this.options.versions.current(companyId).then(batch.resolve, batch.reject).finally(() => {
-      reads.running = false;
-      this.startVersionRead(companyId, reads);
-    });
+    this.options.versions
+      .current(companyId)
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        reads.running = false;
+        this.startVersionRead(companyId, reads);
+      });
   }
 
   private respondWith(body: string): GraphQLResponse {
     const placeholder = {};
     this.toServe.set(placeholder, body);
-    return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: "single", singleResult: { data: placeholder } } };
+    return {
+      http: { status: undefined, headers: new HeaderMap() },
+      body: { kind: "single", singleResult: { data: placeholder } },
+    };
   }
 
   private store(fill: Fill, body: string): void {
@@ -311,7 +339,9 @@ export function serialise(value: FormattedExecutionResult): string | Promise<str
 
 function isCacheable(operation: OperationDefinitionNode | undefined): boolean {
   if (!operation || operation.operation !== "query") return false;
-  return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && CACHEABLE_ROOT_FIELDS.has(s.name.value));
+  return operation.selectionSet.selections.every(
+    (s) => s.kind === Kind.FIELD && CACHEABLE_ROOT_FIELDS.has(s.name.value),
+  );
 }
 
 function hashOf(source: string): string {

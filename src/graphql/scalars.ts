@@ -10,7 +10,8 @@ function parseCalendarDate(value: unknown): string {
   if (typeof value !== "string") throw new GraphQLError("Date must be a string YYYY-MM-DD.");
   const m = CALENDAR_DATE.exec(value);
   const check = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!check || check.toISOString().slice(0, 10) !== value) throw new GraphQLError(`"${value}" is not a calendar date YYYY-MM-DD.`);
+  if (!check || check.toISOString().slice(0, 10) !== value)
+    throw new GraphQLError(`"${value}" is not a calendar date YYYY-MM-DD.`);
   return value;
 }
 

@@ -7,11 +7,27 @@ import { FieldMappingResolver } from "./resolvers/field-mapping-resolver.js";
 import { HealthResolver } from "./resolvers/health-resolver.js";
 import { HistoryResolver } from "./resolvers/history-resolver.js";
 import { SyncResolver } from "./resolvers/sync-resolver.js";
-import { RunSurveyImpactResolver, SurveyImpactResolver, SurveyPopulationResolver } from "./resolvers/survey-resolver.js";
+import {
+  RunSurveyImpactResolver,
+  SurveyImpactResolver,
+  SurveyPopulationResolver,
+} from "./resolvers/survey-resolver.js";
 import { WebhookResolver } from "./resolvers/webhook-resolver.js";
 import { IntegrationResolver } from "./resolvers/integration-resolver.js";
 
-export const RESOLVERS = [IntegrationResolver, HealthResolver, AttributeResolver, SyncResolver, FieldMappingResolver, EmployeeResolver, HistoryResolver, WebhookResolver, SurveyPopulationResolver, RunSurveyImpactResolver, SurveyImpactResolver] as const;
+export const RESOLVERS = [
+  IntegrationResolver,
+  HealthResolver,
+  AttributeResolver,
+  SyncResolver,
+  FieldMappingResolver,
+  EmployeeResolver,
+  HistoryResolver,
+  WebhookResolver,
+  SurveyPopulationResolver,
+  RunSurveyImpactResolver,
+  SurveyImpactResolver,
+] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -23,4 +23,5 @@ export class SocketQuota {
 }
 
 /** NUL cannot occur in a companyId (its charset is fixed) and separates it from the subject. */
-export const callerKey = (caller: { readonly companyId: string; readonly subject: string }): string => `${caller.companyId}\u0000${caller.subject}`;
+export const callerKey = (caller: { readonly companyId: string; readonly subject: string }): string =>
+  `${caller.companyId}\u0000${caller.subject}`;

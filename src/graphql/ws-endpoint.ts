@@ -1,6 +1,14 @@
 import type { Server as HttpServer } from "node:http";
 import { randomUUID } from "node:crypto";
-import { GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import {
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from "graphql";
 import { CloseCode, type Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -88,9 +96,16 @@ export function createGraphQLWsEndpoint(deps: {
         const { socket } = ctx.extra;
         let verified;
         try {
-          verified = await authenticateWithExpiry(deps.tokens, deps.services, typeof header === "string" ? header : undefined);
+          verified = await authenticateWithExpiry(
+            deps.tokens,
+            deps.services,
+            typeof header === "string" ? header : undefined,
+          );
         } catch (error) {
-          deps.logger.info({ reason: error instanceof Error ? error.message : "unknown" }, "websocket authentication refused");
+          deps.logger.info(
+            { reason: error instanceof Error ? error.message : "unknown" },
+            "websocket authentication refused",
+          );
           socket.close(CloseCode.Unauthorized, "Unauthorized");
           return false;
         }
@@ -98,8 +113,14 @@ export function createGraphQLWsEndpoint(deps: {
         if (socket.readyState !== socket.OPEN) return false;
         const key = callerKey(verified.caller);
         if (!quota.tryTake(key)) {
-          deps.logger.warn({ companyId: verified.caller.companyId, max: MAX_SOCKETS_PER_CALLER }, "websocket refused: too many open sockets for one caller");
-          socket.close(SOCKETS_PER_CALLER_CLOSE_CODE, `Too many open sockets for this caller (at most ${MAX_SOCKETS_PER_CALLER})`);
+          deps.logger.warn(
+            { companyId: verified.caller.companyId, max: MAX_SOCKETS_PER_CALLER },
+            "websocket refused: too many open sockets for one caller",
+          );
+          socket.close(
+            SOCKETS_PER_CALLER_CLOSE_CODE,
+            `Too many open sockets for this caller (at most ${MAX_SOCKETS_PER_CALLER})`,
+          );
           return false;
         }
         ctx.extra.quotaKey = key;
@@ -122,7 +143,12 @@ export function createGraphQLWsEndpoint(deps: {
         }
         // This operation is already counted among ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
-          return [new GraphQLError(`Too many operations on this socket (at most ${MAX_OPERATIONS_PER_SOCKET}); complete some or open another socket.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
+          return [
+            new GraphQLError(
+              `Too many operations on this socket (at most ${MAX_OPERATIONS_PER_SOCKET}); complete some or open another socket.`,
+              { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } },
+            ),
+          ];
         }
         let document: DocumentNode;
         try {
@@ -132,10 +158,22 @@ export function createGraphQLWsEndpoint(deps: {
           return [new GraphQLError(message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
         const invalid = validate(deps.schema, document, rules);
-        if (invalid.length > 0) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+        if (invalid.length > 0)
+          return invalid.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes ?? null,
+                extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+              }),
+          );
         const tooComplex = operationLimitError(deps.schema, document, payload.operationName, payload.variables);
         if (tooComplex) return [tooComplex];
-        return { schema: deps.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
+        return {
+          schema: deps.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+        };
       },
       // A fresh context (and fresh loaders) per operation: batching never serves stale rows.
       context: (ctx): GraphQLContext => ({
@@ -157,7 +195,9 @@ export function createGraphQLWsEndpoint(deps: {
   // (1009 for an oversized message), so one log line is all that is left to do.
   wss.on("connection", (socket) => {
     socket.removeAllListeners("error");
-    socket.on("error", (error: Error & { code?: string }) => deps.logger.info({ code: error.code ?? "unknown" }, "websocket closed on a protocol error"));
+    socket.on("error", (error: Error & { code?: string }) =>
+      deps.logger.info({ code: error.code ?? "unknown" }, "websocket closed on a protocol error"),
+    );
   });
   return {
     async dispose() {

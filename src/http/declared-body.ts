@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 
-export type DeclaredBody = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly why: "unreadable" | "gone" };
+export type DeclaredBody =
+  { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly why: "unreadable" | "gone" };
 
 /**
  * Reads a body of exactly `length` bytes (its Content-Length), chunk by chunk as they come:

@@ -16,7 +16,9 @@ export function healthRoutes(readiness: Readiness): Router {
       await readiness.check();
       res.status(200).json({ status: "ready" });
     } catch (error) {
-      res.status(503).json({ status: "unavailable", reason: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+      res
+        .status(503)
+        .json({ status: "unavailable", reason: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
     }
   });
   return router;

@@ -12,7 +12,9 @@ export const REQUEST_TIMEOUT_MS = 15_000;
  * which would let a request run to 45 s): checked here every second, or more often when a
  * test shortens the bound.
  */
-export function serverTimeouts(requestTimeoutMs = REQUEST_TIMEOUT_MS): Pick<ServerOptions, "headersTimeout" | "requestTimeout" | "connectionsCheckingInterval"> {
+export function serverTimeouts(
+  requestTimeoutMs = REQUEST_TIMEOUT_MS,
+): Pick<ServerOptions, "headersTimeout" | "requestTimeout" | "connectionsCheckingInterval"> {
   return {
     headersTimeout: requestTimeoutMs,
     requestTimeout: requestTimeoutMs,

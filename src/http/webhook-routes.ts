@@ -10,8 +10,12 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
 /** The JSON answer to a delivery, whichever path read it. */
 function answerOf(outcome: IntakeOutcome): { status: number; body: Record<string, unknown> } {
-  if (outcome.status === 202) return { status: 202, body: { status: "accepted", deliveryId: outcome.deliveryId, duplicate: outcome.duplicate } };
-  return { status: outcome.status, body: { status: outcome.status === 200 ? "ok" : "refused", reason: outcome.reason } };
+  if (outcome.status === 202)
+    return { status: 202, body: { status: "accepted", deliveryId: outcome.deliveryId, duplicate: outcome.duplicate } };
+  return {
+    status: outcome.status,
+    body: { status: outcome.status === 200 ? "ok" : "refused", reason: outcome.reason },
+  };
 }
 
 /** An unknown key is answered, and the connection closed, without reading the body the sender is still sending. */
@@ -28,7 +32,10 @@ export function webhookRoutes(intake: WebhookIntake, logger: Logger): Router {
   const ownerFirst: RequestHandler = (req, res, next) => {
     intake.owner(String(req.params.webhookKey)).then((owner) => {
       if (!owner) {
-        logger.info({ requestId: requestIdOf(res), status: 404, reason: "unknown webhook URL" }, "webhook delivery refused");
+        logger.info(
+          { requestId: requestIdOf(res), status: 404, reason: "unknown webhook URL" },
+          "webhook delivery refused",
+        );
         res.set("Connection", CLOSE).status(404).json({ status: "refused", reason: "unknown webhook URL" });
         return;
       }
@@ -41,7 +48,11 @@ export function webhookRoutes(intake: WebhookIntake, logger: Logger): Router {
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const outcome = await intake.receive(res.locals.webhookOwner as WebhookOwner, body, req.header("bob-signature"));
-      if (outcome.status !== 200 && outcome.status !== 202) logger.info({ requestId: requestIdOf(res), status: outcome.status, reason: outcome.reason }, "webhook delivery refused");
+      if (outcome.status !== 200 && outcome.status !== 202)
+        logger.info(
+          { requestId: requestIdOf(res), status: outcome.status, reason: outcome.reason },
+          "webhook delivery refused",
+        );
       const answer = answerOf(outcome);
       res.status(answer.status).json(answer.body);
     } catch (error) {
@@ -78,7 +89,10 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * for anything else (a key that cannot exist, a compressed, chunked or
  * oversized body, another method): the Express route answers those, with its documented refusals.
  */
-export function webhookFastPath(intake: WebhookIntake, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function webhookFastPath(
+  intake: WebhookIntake,
+  logger: Logger,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== "POST") return false;
     const match = FAST_PATH.exec(req.url ?? "");
@@ -86,14 +100,24 @@ export function webhookFastPath(intake: WebhookIntake, logger: Logger): (req: In
     const encoding = req.headers["content-encoding"];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") return false;
     const length = Number(req.headers["content-length"]);
-    if (req.headers["content-length"] === undefined || !Number.isSafeInteger(length) || length < 0 || length > MAX_WEBHOOK_BODY_BYTES) return false;
+    if (
+      req.headers["content-length"] === undefined ||
+      !Number.isSafeInteger(length) ||
+      length < 0 ||
+      length > MAX_WEBHOOK_BODY_BYTES
+    )
+      return false;
 
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     const send = (status: number, body: Record<string, unknown>, close = false): void => {
       if (res.headersSent || res.destroyed) return;
       const text = JSON.stringify(body);
-      const headers: Record<string, string | number> = { "X-Request-Id": requestId, "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) };
+      const headers: Record<string, string | number> = {
+        "X-Request-Id": requestId,
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Length": Buffer.byteLength(text),
+      };
       if (close) headers.Connection = CLOSE;
       res.writeHead(status, headers);
       res.end(text);
@@ -104,22 +128,26 @@ export function webhookFastPath(intake: WebhookIntake, logger: Logger): (req: In
     };
     // Until the body is read, an aborted request must not go unheard (an unheard "error" throws).
     req.on("error", () => undefined);
-    intake.owner(match[1] as string).then(async (owner) => {
-      if (!owner) {
-        logger.info({ requestId, status: 404, reason: "unknown webhook URL" }, "webhook delivery refused");
-        send(404, { status: "refused", reason: "unknown webhook URL" }, true);
-        return;
-      }
-      const read = await readDeclaredBody(req, length);
-      if (!read.ok) {
-        if (read.why === "unreadable") send(400, { status: "refused", reason: "unreadable body" });
-        return;
-      }
-      const outcome = await intake.receive(owner, read.body, req.headers["bob-signature"] as string | undefined);
-      if (outcome.status !== 200 && outcome.status !== 202) logger.info({ requestId, status: outcome.status, reason: outcome.reason }, "webhook delivery refused");
-      const answer = answerOf(outcome);
-      send(answer.status, answer.body);
-    }).catch(fail);
+    intake
+      .owner(match[1] as string)
+      .then(async (owner) => {
+        if (!owner) {
+          logger.info({ requestId, status: 404, reason: "unknown webhook URL" }, "webhook delivery refused");
+          send(404, { status: "refused", reason: "unknown webhook URL" }, true);
+          return;
+        }
+        const read = await readDeclaredBody(req, length);
+        if (!read.ok) {
+          if (read.why === "unreadable") send(400, { status: "refused", reason: "unreadable body" });
+          return;
+        }
+        const outcome = await intake.receive(owner, read.body, req.headers["bob-signature"] as string | undefined);
+        if (outcome.status !== 200 && outcome.status !== 202)
+          logger.info({ requestId, status: outcome.status, reason: outcome.reason }, "webhook delivery refused");
+        const answer = answerOf(outcome);
+        send(answer.status, answer.body);
+      })
+      .catch(fail);
     return true;
   };
 }

@@ -73,7 +73,13 @@ export class JobQueue {
     const monitoring = { monitorIntervalSeconds: 5 };
     const boss = db.pglite
       ? new PgBoss({ db: fromPglite(db.pglite), backend: "pglite", schema: "pgboss", ...monitoring })
-      : new PgBoss({ connectionString: db.url as string, schema: "pgboss", max: 4, application_name: "bob-gateway-jobs", ...monitoring });
+      : new PgBoss({
+          connectionString: db.url as string,
+          schema: "pgboss",
+          max: 4,
+          application_name: "bob-gateway-jobs",
+          ...monitoring,
+        });
     boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
     await boss.start();
     await boss.createQueue(QUEUES.fullSync, {
@@ -106,9 +112,22 @@ export class JobQueue {
     // Retention: daily on the schedule, and once shortly after every start (a gateway that was
     // down at 03:17 still purges). Several replicas starting together send one job between them.
     // "singleton": one pass at a time across replicas (two would only fight over the same rows).
-    await boss.createQueue(QUEUES.retention, { policy: "singleton", retryLimit: 2, retryDelay: 60, expireInSeconds: 60 * 60 });
+    await boss.createQueue(QUEUES.retention, {
+      policy: "singleton",
+      retryLimit: 2,
+      retryDelay: 60,
+      expireInSeconds: 60 * 60,
+    });
     await boss.schedule(QUEUES.retention, RETENTION_CRON, {}, { tz: "UTC" });
-    await boss.send(QUEUES.retention, {}, { startAfter: options.retentionStartDelaySeconds ?? 60, singletonKey: "retention-after-start", singletonSeconds: 300 });
+    await boss.send(
+      QUEUES.retention,
+      {},
+      {
+        startAfter: options.retentionStartDelaySeconds ?? 60,
+        singletonKey: "retention-after-start",
+        singletonSeconds: 300,
+      },
+    );
     const notification = {
       retryLimit: options.notificationRetryLimit ?? 8,
       retryDelay: options.notificationRetryDelaySeconds ?? 30,
@@ -143,15 +162,19 @@ export class JobQueue {
    * of one company never overlap (one active run per company, and the company lock).
    */
   async workFullSync(handler: (job: FullSyncJob) => Promise<void>, concurrency = 1): Promise<void> {
-    const worker = await this.boss.work<FullSyncJob>(QUEUES.fullSync, { batchSize: 1, pollingIntervalSeconds: 0.5, localConcurrency: concurrency }, async ([job]) => {
-      if (!job) return;
-      try {
-        await handler(job.data);
-      } catch (error) {
-        this.logger.error({ err: error, runId: job.data.runId }, "full sync job failed; pg-boss will retry it");
-        throw error;
-      }
-    });
+    const worker = await this.boss.work<FullSyncJob>(
+      QUEUES.fullSync,
+      { batchSize: 1, pollingIntervalSeconds: 0.5, localConcurrency: concurrency },
+      async ([job]) => {
+        if (!job) return;
+        try {
+          await handler(job.data);
+        } catch (error) {
+          this.logger.error({ err: error, runId: job.data.runId }, "full sync job failed; pg-boss will retry it");
+          throw error;
+        }
+      },
+    );
     this.workers.set(QUEUES.fullSync, worker);
   }
 
@@ -177,17 +200,21 @@ export class JobQueue {
   async workWebhookApply(handler: (companyId: string, isLastAttempt: boolean) => Promise<void>): Promise<void> {
     // WEBHOOK_DRAIN_WORKERS workers, each draining its batch's companies at once: a company whose
     // Bob hangs holds its own drain, and at most one worker, while the others fetch new batches.
-    const worker = await this.boss.work<WebhookApplyJob>(QUEUES.webhookApply, { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true, localConcurrency: WEBHOOK_DRAIN_WORKERS }, async (jobs) => {
-      const byCompany = new Map<string, boolean>();
-      for (const job of jobs as unknown as JobWithMetadata<WebhookApplyJob>[]) {
-        const last = job.retryCount >= job.retryLimit;
-        byCompany.set(job.data.companyId, (byCompany.get(job.data.companyId) ?? false) || last);
-      }
-      // Every company's drain runs; the batch fails (pg-boss retries its jobs) if any failed.
-      const outcomes = await Promise.allSettled([...byCompany].map(([companyId, last]) => handler(companyId, last)));
-      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-      if (failed) throw failed.reason;
-    });
+    const worker = await this.boss.work<WebhookApplyJob>(
+      QUEUES.webhookApply,
+      { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true, localConcurrency: WEBHOOK_DRAIN_WORKERS },
+      async (jobs) => {
+        const byCompany = new Map<string, boolean>();
+        for (const job of jobs as unknown as JobWithMetadata<WebhookApplyJob>[]) {
+          const last = job.retryCount >= job.retryLimit;
+          byCompany.set(job.data.companyId, (byCompany.get(job.data.companyId) ?? false) || last);
+        }
+        // Every company's drain runs; the batch fails (pg-boss retries its jobs) if any failed.
+        const outcomes = await Promise.allSettled([...byCompany].map(([companyId, last]) => handler(companyId, last)));
+        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+        if (failed) throw failed.reason;
+      },
+    );
     this.workers.set(QUEUES.webhookApply, worker);
   }
 
@@ -221,18 +248,26 @@ export class JobQueue {
 
   /** A failed POST throws: pg-boss retries it with backoff; `isLastAttempt` lets the handler say it gave up. */
   async workNotifications(handler: (job: NotificationJob, isLastAttempt: boolean) => Promise<void>): Promise<void> {
-    const worker = await this.boss.work<NotificationJob>(QUEUES.notification, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
-      if (!job) return;
-      const meta = job as unknown as JobWithMetadata<NotificationJob>;
-      await handler(job.data, meta.retryCount >= meta.retryLimit);
-    });
+    const worker = await this.boss.work<NotificationJob>(
+      QUEUES.notification,
+      { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
+      async ([job]) => {
+        if (!job) return;
+        const meta = job as unknown as JobWithMetadata<NotificationJob>;
+        await handler(job.data, meta.retryCount >= meta.retryLimit);
+      },
+    );
     this.workers.set(QUEUES.notification, worker);
   }
 
   async workNotificationCheck(handler: () => Promise<void>): Promise<void> {
-    const worker = await this.boss.work(QUEUES.notificationCheck, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
-      await handler();
-    });
+    const worker = await this.boss.work(
+      QUEUES.notificationCheck,
+      { batchSize: 1, pollingIntervalSeconds: 2 },
+      async () => {
+        await handler();
+      },
+    );
     this.workers.set(QUEUES.notificationCheck, worker);
   }
 

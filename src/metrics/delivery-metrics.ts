@@ -18,7 +18,9 @@ export function observedDeliveries<S extends DeliveryStore>(store: S, metrics: G
   const wrapped: Partial<DeliveryStore> = {
     async accept(companyId: string, event: BobWebhookEvent, bodyHash: string, at: Date) {
       const result = await store.accept(companyId, event, bodyHash, at);
-      metrics.deliveriesReceived.inc({ outcome: result.duplicate ? "duplicate" : event.disposition === "IGNORE" ? "ignored" : "accepted" });
+      metrics.deliveriesReceived.inc({
+        outcome: result.duplicate ? "duplicate" : event.disposition === "IGNORE" ? "ignored" : "accepted",
+      });
       return result;
     },
     async pending(companyId: string, limit: number) {

@@ -52,20 +52,93 @@ export class GatewayMetrics {
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
-    this.syncRuns = new Counter({ name: name("sync_runs_total"), help: "Full syncs and dry runs this process finished, by final status (SUCCEEDED, PARTIAL, FAILED, HELD) and trigger.", labelNames: ["status", "trigger", "dry_run"], registers });
-    this.syncRunsInProgress = new Gauge({ name: name("sync_runs_in_progress"), help: "Runs this process is executing now.", registers });
-    this.syncRunDuration = new Histogram({ name: name("sync_run_duration_seconds"), help: "From the first step a run published in this process to its end.", labelNames: ["status"], buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800], registers });
-    this.syncPhaseDuration = new Histogram({ name: name("sync_phase_duration_seconds"), help: "Time a run spent in each phase (FETCHING, PLANNING, APPLYING).", labelNames: ["phase"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600], registers });
-    this.employeesWritten = new Counter({ name: name("sync_employees_written_total"), help: "Employees full syncs created, updated or deleted (runs that finished SUCCEEDED or PARTIAL, dry runs excluded).", labelNames: ["action"], registers });
-    this.driftRepaired = new Counter({ name: name("sync_drift_repaired_total"), help: "Employees a full sync changed although real-time updates were on (drift webhooks missed).", registers });
-    this.bobRequests = new Counter({ name: name("bob_requests_total"), help: "HTTP attempts to Bob, by endpoint and HTTP status (or timeout, refused, network).", labelNames: ["endpoint", "status"], registers });
-    this.bobRequestDuration = new Histogram({ name: name("bob_request_duration_seconds"), help: "One HTTP attempt to Bob, headers and body.", labelNames: ["endpoint"], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers });
-    this.bobRateLimited = new Counter({ name: name("bob_rate_limited_total"), help: "429 answers from Bob (the local budget should make this zero).", labelNames: ["endpoint"], registers });
-    this.bobRateLimitWait = new Histogram({ name: name("bob_rate_limit_wait_seconds"), help: "Time a Bob call waited for a slot of its credential's rate-limit budget (one observation per slot taken).", labelNames: ["endpoint"], buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300], registers });
-    this.deliveriesReceived = new Counter({ name: name("webhook_deliveries_received_total"), help: "Verified webhook deliveries stored: accepted (work to do), ignored (nothing to do), duplicate (same body again).", labelNames: ["outcome"], registers });
-    this.deliveriesSettled = new Counter({ name: name("webhook_deliveries_settled_total"), help: "Accepted deliveries this process settled, by status (APPLIED, SKIPPED, FAILED).", labelNames: ["status"], registers });
-    this.webhookAck = new Histogram({ name: name("webhook_ack_duration_seconds"), help: "From a webhook request's arrival to the end of its answer, by HTTP status.", labelNames: ["status"], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
-    this.applyLag = new Histogram({ name: name("webhook_apply_lag_seconds"), help: "From a delivery's receipt to its application (APPLIED or SKIPPED).", buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 300], registers });
+    this.syncRuns = new Counter({
+      name: name("sync_runs_total"),
+      help: "Full syncs and dry runs this process finished, by final status (SUCCEEDED, PARTIAL, FAILED, HELD) and trigger.",
+      labelNames: ["status", "trigger", "dry_run"],
+      registers,
+    });
+    this.syncRunsInProgress = new Gauge({
+      name: name("sync_runs_in_progress"),
+      help: "Runs this process is executing now.",
+      registers,
+    });
+    this.syncRunDuration = new Histogram({
+      name: name("sync_run_duration_seconds"),
+      help: "From the first step a run published in this process to its end.",
+      labelNames: ["status"],
+      buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+      registers,
+    });
+    this.syncPhaseDuration = new Histogram({
+      name: name("sync_phase_duration_seconds"),
+      help: "Time a run spent in each phase (FETCHING, PLANNING, APPLYING).",
+      labelNames: ["phase"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+      registers,
+    });
+    this.employeesWritten = new Counter({
+      name: name("sync_employees_written_total"),
+      help: "Employees full syncs created, updated or deleted (runs that finished SUCCEEDED or PARTIAL, dry runs excluded).",
+      labelNames: ["action"],
+      registers,
+    });
+    this.driftRepaired = new Counter({
+      name: name("sync_drift_repaired_total"),
+      help: "Employees a full sync changed although real-time updates were on (drift webhooks missed).",
+      registers,
+    });
+    this.bobRequests = new Counter({
+      name: name("bob_requests_total"),
+      help: "HTTP attempts to Bob, by endpoint and HTTP status (or timeout, refused, network).",
+      labelNames: ["endpoint", "status"],
+      registers,
+    });
+    this.bobRequestDuration = new Histogram({
+      name: name("bob_request_duration_seconds"),
+      help: "One HTTP attempt to Bob, headers and body.",
+      labelNames: ["endpoint"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+    this.bobRateLimited = new Counter({
+      name: name("bob_rate_limited_total"),
+      help: "429 answers from Bob (the local budget should make this zero).",
+      labelNames: ["endpoint"],
+      registers,
+    });
+    this.bobRateLimitWait = new Histogram({
+      name: name("bob_rate_limit_wait_seconds"),
+      help: "Time a Bob call waited for a slot of its credential's rate-limit budget (one observation per slot taken).",
+      labelNames: ["endpoint"],
+      buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.deliveriesReceived = new Counter({
+      name: name("webhook_deliveries_received_total"),
+      help: "Verified webhook deliveries stored: accepted (work to do), ignored (nothing to do), duplicate (same body again).",
+      labelNames: ["outcome"],
+      registers,
+    });
+    this.deliveriesSettled = new Counter({
+      name: name("webhook_deliveries_settled_total"),
+      help: "Accepted deliveries this process settled, by status (APPLIED, SKIPPED, FAILED).",
+      labelNames: ["status"],
+      registers,
+    });
+    this.webhookAck = new Histogram({
+      name: name("webhook_ack_duration_seconds"),
+      help: "From a webhook request's arrival to the end of its answer, by HTTP status.",
+      labelNames: ["status"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.applyLag = new Histogram({
+      name: name("webhook_apply_lag_seconds"),
+      help: "From a delivery's receipt to its application (APPLIED or SKIPPED).",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 300],
+      registers,
+    });
     const sources = this.sources;
     this.queueJobs = new Gauge({
       name: name("job_queue_jobs"),
@@ -105,7 +178,8 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.reset();
-        for (const c of sources.caches?.() ?? []) if (c.hits + c.misses > 0) this.set({ cache: c.cache }, c.hits / (c.hits + c.misses));
+        for (const c of sources.caches?.() ?? [])
+          if (c.hits + c.misses > 0) this.set({ cache: c.cache }, c.hits / (c.hits + c.misses));
       },
     });
   }

@@ -12,7 +12,10 @@ export function metricsRoute(registry: Registry, token: string | undefined, logg
   const router = Router();
   if (!token) {
     // Said explicitly, so no later catch-all route can answer it.
-    router.get("/metrics", (_req, res) => void res.status(404).set("Cache-Control", "no-store").type("text/plain").send("not found\n"));
+    router.get(
+      "/metrics",
+      (_req, res) => void res.status(404).set("Cache-Control", "no-store").type("text/plain").send("not found\n"),
+    );
     return router;
   }
   const expected = digest(token);

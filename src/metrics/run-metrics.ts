@@ -76,11 +76,18 @@ export class RunMetrics {
     let run = this.runs.get(event.runId);
     if (!run) {
       const loaded = this.loaded.take(event.runId);
-      run = { trigger: loaded?.trigger ?? "UNKNOWN", dryRun: loaded?.dryRun ?? false, phase: null, phaseSince: now, startedAt: now };
+      run = {
+        trigger: loaded?.trigger ?? "UNKNOWN",
+        dryRun: loaded?.dryRun ?? false,
+        phase: null,
+        phaseSince: now,
+        startedAt: now,
+      };
       this.runs.set(event.runId, run);
     }
     if (run.phase !== event.phase) {
-      if (run.phase !== null && run.phase !== "QUEUED" && run.phase !== "DONE") this.metrics.syncPhaseDuration.observe({ phase: run.phase }, (now - run.phaseSince) / 1000);
+      if (run.phase !== null && run.phase !== "QUEUED" && run.phase !== "DONE")
+        this.metrics.syncPhaseDuration.observe({ phase: run.phase }, (now - run.phaseSince) / 1000);
       run.phase = event.phase;
       run.phaseSince = now;
     }

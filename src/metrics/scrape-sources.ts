@@ -8,7 +8,13 @@ import type { CacheStats, QueueDepth } from "./gateway-metrics.js";
 export function queueDepthsOf(boss: PgBoss, queues: readonly string[]): () => Promise<QueueDepth[]> {
   return async () => {
     const rows = await boss.getQueues([...queues]);
-    return rows.map((q) => ({ queue: q.name, queued: q.queuedCount, deferred: q.deferredCount, active: q.activeCount, failed: q.failedCount }));
+    return rows.map((q) => ({
+      queue: q.name,
+      queued: q.queuedCount,
+      deferred: q.deferredCount,
+      active: q.activeCount,
+      failed: q.failedCount,
+    }));
   };
 }
 

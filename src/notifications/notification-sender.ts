@@ -4,7 +4,14 @@ import { request as httpsRequest } from "node:https";
 import { hostOf, notificationUrlProblem } from "../domain/notifications/notification-target.js";
 import type { NotificationStore } from "../domain/ports/notification-store.js";
 import type { NotificationJob } from "../jobs/job-queue.js";
-import { checkedAddresses, pinnedLookup, RefusedTargetError, systemResolver, type ResolvedAddress, type Resolver } from "./target-addresses.js";
+import {
+  checkedAddresses,
+  pinnedLookup,
+  RefusedTargetError,
+  systemResolver,
+  type ResolvedAddress,
+  type Resolver,
+} from "./target-addresses.js";
 
 /** The signature header: "sha256=" + hex HMAC-SHA256 of the raw body under the company's secret. */
 export const SIGNATURE_HEADER = "X-Gateway-Signature";
@@ -72,19 +79,37 @@ export class NotificationSender {
   }
 }
 
-function post(url: URL, body: string, headers: Record<string, string>, addresses: readonly ResolvedAddress[], timeoutMs: number): Promise<number> {
+function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  addresses: readonly ResolvedAddress[],
+  timeoutMs: number,
+): Promise<number> {
   const request = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
     const req = request(
       url,
-      { method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, lookup: pinnedLookup(addresses), signal: AbortSignal.timeout(timeoutMs), agent: false },
+      {
+        method: "POST",
+        headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
+        lookup: pinnedLookup(addresses),
+        signal: AbortSignal.timeout(timeoutMs),
+        agent: false,
+      },
       (res: IncomingMessage) => {
         res.resume(); // the answer's body is ignored, but read so the socket is released
         res.on("error", () => undefined);
         resolve(res.statusCode ?? 0);
       },
     );
-    req.on("error", (error) => reject(error.name === "AbortError" ? new Error(`the notification receiver did not answer within ${timeoutMs} ms`) : error));
+    req.on("error", (error) =>
+      reject(
+        error.name === "AbortError"
+          ? new Error(`the notification receiver did not answer within ${timeoutMs} ms`)
+          : error,
+      ),
+    );
     req.end(body);
   });
 }

@@ -23,12 +23,18 @@ export class RefusedTargetError extends Error {
  * (one internal address among public ones is refused too: the connection could pick it).
  * `allowed` lists internal addresses accepted anyway (tests' local receivers; never by default).
  */
-export async function checkedAddresses(host: string, resolve: Resolver, allowed: ReadonlySet<string>): Promise<ResolvedAddress[]> {
+export async function checkedAddresses(
+  host: string,
+  resolve: Resolver,
+  allowed: ReadonlySet<string>,
+): Promise<ResolvedAddress[]> {
   const family = isIP(host);
   const addresses = family !== 0 ? [{ address: host, family }] : [...(await resolve(host))];
   if (addresses.length === 0) throw new Error(`${host} did not resolve`);
   if (addresses.some((a) => isForbiddenAddress(a.address) && !allowed.has(a.address))) {
-    throw new RefusedTargetError("the notification host resolves to a loopback, link-local, private or otherwise internal address");
+    throw new RefusedTargetError(
+      "the notification host resolves to a loopback, link-local, private or otherwise internal address",
+    );
   }
   return addresses;
 }
@@ -40,7 +46,10 @@ export async function checkedAddresses(host: string, resolve: Resolver, allowed:
  */
 export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : [...addresses];
+    const wanted =
+      options.family === 4 || options.family === 6
+        ? addresses.filter((a) => a.family === options.family)
+        : [...addresses];
     const usable = wanted.length > 0 ? wanted : [...addresses];
     if (options.all) {
       (callback as unknown as (err: null, all: ResolvedAddress[]) => void)(null, usable);

@@ -8,7 +8,11 @@ export function encodeCursor(values: readonly (string | number | null)[]): strin
 export function decodeCursor(cursor: string, keys: readonly string[]): (string | number | null)[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(values) && values.length === keys.length && values.every((v) => v === null || typeof v === "string" || typeof v === "number")) {
+    if (
+      Array.isArray(values) &&
+      values.length === keys.length &&
+      values.every((v) => v === null || typeof v === "string" || typeof v === "number")
+    ) {
       return values as (string | number | null)[];
     }
   } catch {

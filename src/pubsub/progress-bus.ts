@@ -9,7 +9,15 @@ import type { Database } from "../persistence/database.js";
 
 const CHANNEL = "sync_progress";
 
-const countsSchema = z.object({ fetched: z.number(), created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), skipped: z.number(), driftRepaired: z.number().default(0) });
+const countsSchema = z.object({
+  fetched: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  deleted: z.number(),
+  unchanged: z.number(),
+  skipped: z.number(),
+  driftRepaired: z.number().default(0),
+});
 const eventSchema = z.object({
   companyId: z.string(),
   runId: z.string(),
@@ -130,7 +138,8 @@ export class PostgresProgressBus implements ProgressBus {
     this.notifying = this.notifying.then(() =>
       this.db.query(null, "select pg_notify($1, $2)", [CHANNEL, payload]).then(
         () => undefined,
-        (error: unknown) => this.logger.warn({ err: error, runId: event.runId }, "progress event not sent to the other replicas"),
+        (error: unknown) =>
+          this.logger.warn({ err: error, runId: event.runId }, "progress event not sent to the other replicas"),
       ),
     );
   }

@@ -58,13 +58,21 @@ export class SecretBox {
 
   open(sealed: SealedSecret, context: string): string {
     const key = this.keys.get(sealed.keyId);
-    if (!key) throw new Error(`no encryption key with id ${sealed.keyId} is configured (was ENCRYPTION_KEY rotated without keeping the previous key?)`);
+    if (!key)
+      throw new Error(
+        `no encryption key with id ${sealed.keyId} is configured (was ENCRYPTION_KEY rotated without keeping the previous key?)`,
+      );
     const [version, iv, tag, body] = sealed.ciphertext.split(".");
     if (version !== "v1" || !iv || !tag || body === undefined) throw new Error("sealed secret is malformed");
     const authTag = Buffer.from(tag, "base64url");
     // Node would otherwise accept a truncated tag (down to 4 bytes) and check only that much.
-    if (authTag.length !== AUTH_TAG_BYTES) throw new Error(`sealed secret has a ${authTag.length}-byte authentication tag; only ${AUTH_TAG_BYTES} bytes are accepted`);
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: AUTH_TAG_BYTES });
+    if (authTag.length !== AUTH_TAG_BYTES)
+      throw new Error(
+        `sealed secret has a ${authTag.length}-byte authentication tag; only ${AUTH_TAG_BYTES} bytes are accepted`,
+      );
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), {
+      authTagLength: AUTH_TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(context, "utf8"));
     decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");

@@ -20,9 +20,11 @@ const { values } = parseArgs({
 });
 
 try {
-  if (!values.company) throw new ConfigError("--company is required, e.g. npm run token -- --company acme --role ADMIN");
+  if (!values.company)
+    throw new ConfigError("--company is required, e.g. npm run token -- --company acme --role ADMIN");
   const role = values.role.toUpperCase();
-  if (!COMPANY_ID_PATTERN.test(values.company)) throw new ConfigError("--company must be 1-128 characters of A-Z a-z 0-9 . _ - (any other company id is refused).");
+  if (!COMPANY_ID_PATTERN.test(values.company))
+    throw new ConfigError("--company must be 1-128 characters of A-Z a-z 0-9 . _ - (any other company id is refused).");
   if (!ROLES.includes(role as Role)) throw new ConfigError(`--role must be one of ${ROLES.join(", ")}.`);
   const config = loadConfig();
   const { secrets } = await resolveSecrets(config);

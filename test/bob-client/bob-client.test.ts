@@ -12,10 +12,16 @@ import {
 import type { BobCredential } from "../../src/domain/ports/bob-api.js";
 
 /** Scripted Bob: each call takes the next answer (the last one repeats). */
-function scripted(answers: ((req: { url: string; init: RequestInit; body: Record<string, unknown> | undefined }) => Response)[]) {
+function scripted(
+  answers: ((req: { url: string; init: RequestInit; body: Record<string, unknown> | undefined }) => Response)[],
+) {
   const calls: { url: string; init: RequestInit; body: Record<string, unknown> | undefined }[] = [];
   const fetchImpl = async (url: string, init: RequestInit): Promise<Response> => {
-    const req = { url, init, body: typeof init.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : undefined };
+    const req = {
+      url,
+      init,
+      body: typeof init.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : undefined,
+    };
     calls.push(req);
     const answer = answers[Math.min(calls.length - 1, answers.length - 1)] as (typeof answers)[number];
     return answer(req);
@@ -23,13 +29,25 @@ function scripted(answers: ((req: { url: string; init: RequestInit; body: Record
   return { calls, fetchImpl };
 }
 
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => () =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+const json =
+  (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 const TOKEN: BobCredential = { kind: "ACCESS_TOKEN", token: "secret-token-abcdef" };
 const SU: BobCredential = { kind: "SERVICE_USER", serviceUserId: "SERVICE-1", token: "su-secret" };
 
-function client(fetchImpl: ReturnType<typeof scripted>["fetchImpl"], extra: Partial<ConstructorParameters<typeof BobHttpClient>[0]> = {}) {
-  return new BobHttpClient({ baseUrl: "http://bob.test/v1/", fetch: fetchImpl, baseDelayMs: 1, maxDelayMs: 5, maxRetries: 3, ...extra });
+function client(
+  fetchImpl: ReturnType<typeof scripted>["fetchImpl"],
+  extra: Partial<ConstructorParameters<typeof BobHttpClient>[0]> = {},
+) {
+  return new BobHttpClient({
+    baseUrl: "http://bob.test/v1/",
+    fetch: fetchImpl,
+    baseDelayMs: 1,
+    maxDelayMs: 5,
+    maxRetries: 3,
+    ...extra,
+  });
 }
 
 describe("BobHttpClient (scripted fetch)", () => {
@@ -45,8 +63,15 @@ describe("BobHttpClient (scripted fetch)", () => {
   it("verifyAccess: probe search then fields; 401 is final after one request", async () => {
     const ok = scripted([json({ employees: [] }), json([])]);
     await client(ok.fetchImpl).verifyAccess(TOKEN);
-    expect(ok.calls.map((c) => c.url)).toEqual(["http://bob.test/v1/people/search", "http://bob.test/v1/company/people/fields"]);
-    expect(ok.calls[0]?.body).toEqual({ fields: ["root.id"], showInactive: false, filters: [{ fieldPath: "root.id", operator: "equals", values: ["0"] }] });
+    expect(ok.calls.map((c) => c.url)).toEqual([
+      "http://bob.test/v1/people/search",
+      "http://bob.test/v1/company/people/fields",
+    ]);
+    expect(ok.calls[0]?.body).toEqual({
+      fields: ["root.id"],
+      showInactive: false,
+      filters: [{ fieldPath: "root.id", operator: "equals", values: ["0"] }],
+    });
 
     const denied = scripted([json({ key: "unauthorized", error: "Bad token secret-token-abcdef" }, 401)]);
     await expect(client(denied.fetchImpl).verifyAccess(TOKEN)).rejects.toBeInstanceOf(BobInvalidCredentialsError);
@@ -55,13 +80,17 @@ describe("BobHttpClient (scripted fetch)", () => {
 
   it("maps 403 to the endpoint's scope, never retried", async () => {
     const search403 = scripted([json({ error: "Forbidden" }, 403)]);
-    const e1 = await client(search403.fetchImpl).verifyAccess(TOKEN).catch((e: unknown) => e);
+    const e1 = await client(search403.fetchImpl)
+      .verifyAccess(TOKEN)
+      .catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(BobMissingScopeError);
     expect((e1 as BobMissingScopeError).scope).toBe("Full employee read");
     expect(search403.calls).toHaveLength(1);
 
     const fields403 = scripted([json({ employees: [] }), json({ error: "Forbidden" }, 403)]);
-    const e2 = await client(fields403.fetchImpl).verifyAccess(TOKEN).catch((e: unknown) => e);
+    const e2 = await client(fields403.fetchImpl)
+      .verifyAccess(TOKEN)
+      .catch((e: unknown) => e);
     expect((e2 as BobMissingScopeError).scope).toBe("Employee fields read");
     expect(fields403.calls).toHaveLength(2);
   });
@@ -69,28 +98,39 @@ describe("BobHttpClient (scripted fetch)", () => {
   it("retries 5xx a bounded number of times, then says so plainly", async () => {
     const events: BobRequestEvent[] = [];
     const bob = scripted([json({}, 503)]);
-    const error = await client(bob.fetchImpl, { onRequest: (e) => events.push(e) }).fetchFields(TOKEN).catch((e: unknown) => e);
+    const error = await client(bob.fetchImpl, { onRequest: (e) => events.push(e) })
+      .fetchFields(TOKEN)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BobUnavailableError);
     expect((error as Error).message).toBe("Bob answered 503 after 4 attempts.");
     expect(bob.calls).toHaveLength(4);
-    expect(events.map((e) => [e.endpoint, e.status, e.attempt])).toEqual([1, 2, 3, 4].map((n) => ["company.fields", 503, n]));
+    expect(events.map((e) => [e.endpoint, e.status, e.attempt])).toEqual(
+      [1, 2, 3, 4].map((n) => ["company.fields", 503, n]),
+    );
   });
 
   it("retries a bad body, then throws BobBadResponseError; recovers if the next body is good", async () => {
     const bad = scripted([() => new Response("{not json", { status: 200 })]);
-    const error = await client(bad.fetchImpl).searchPeople(TOKEN, { fieldIds: ["root.id"], showInactive: true }).catch((e: unknown) => e);
+    const error = await client(bad.fetchImpl)
+      .searchPeople(TOKEN, { fieldIds: ["root.id"], showInactive: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BobBadResponseError);
     expect((error as Error).message).toContain("not valid JSON");
     expect(bad.calls).toHaveLength(4);
 
     const recovering = scripted([json({ people: [] }), json({ employees: [{ id: "1" }] })]);
-    const result = await client(recovering.fetchImpl).searchPeople(TOKEN, { fieldIds: ["root.id"], showInactive: true });
+    const result = await client(recovering.fetchImpl).searchPeople(TOKEN, {
+      fieldIds: ["root.id"],
+      showInactive: true,
+    });
     expect(result.people.map((p) => p.id)).toEqual(["1"]);
   });
 
   it("other 4xx are final and carry Bob's message without secrets", async () => {
     const bob = scripted([json({ key: "bad", error: "filter invalid for secret-token-abcdef" }, 400)]);
-    const error = await client(bob.fetchImpl).fetchNamedLists(TOKEN).catch((e: unknown) => e);
+    const error = await client(bob.fetchImpl)
+      .fetchNamedLists(TOKEN)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BobUnavailableError);
     expect((error as Error).message).toContain("(400): filter invalid for [redacted]");
     expect(bob.calls).toHaveLength(1);
@@ -106,7 +146,9 @@ describe("BobHttpClient (scripted fetch)", () => {
 
   it("gives up at once when Bob's Retry-After is beyond the deadline", async () => {
     const bob = scripted([json({}, 429, { "Retry-After": "120" })]);
-    const error = await client(bob.fetchImpl, { deadlineMs: 5_000 }).fetchFields(TOKEN).catch((e: unknown) => e);
+    const error = await client(bob.fetchImpl, { deadlineMs: 5_000 })
+      .fetchFields(TOKEN)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toBe("Bob is rate limiting this credential (429); it asks to wait 120 s.");
     expect(bob.calls).toHaveLength(1);
   });
@@ -118,7 +160,13 @@ describe("BobHttpClient (scripted fetch)", () => {
         const fields = req.body?.["fields"] as string[];
         const employees = ["1", "2", "3"]
           .filter((id) => !(id === "3" && fields.includes("category_1.field_499")))
-          .map((id) => ({ id, firstName: `n${id}`, category_1: Object.fromEntries(fields.filter((f) => f.startsWith("category_1.")).map((f) => [f.slice(11), `${id}:${f}`])) }));
+          .map((id) => ({
+            id,
+            firstName: `n${id}`,
+            category_1: Object.fromEntries(
+              fields.filter((f) => f.startsWith("category_1.")).map((f) => [f.slice(11), `${id}:${f}`]),
+            ),
+          }));
         return json({ employees })();
       },
     ]);
@@ -135,21 +183,36 @@ describe("BobHttpClient (scripted fetch)", () => {
   });
 
   it("turns employeeIds into one root.id filter, chunked, and skips the call for an empty list", async () => {
-    const bob = scripted([(req) => json({ employees: ((req.body?.["filters"] as { values: string[] }[])[0]?.values ?? []).map((id) => ({ id })) })()]);
+    const bob = scripted([
+      (req) =>
+        json({
+          employees: ((req.body?.["filters"] as { values: string[] }[])[0]?.values ?? []).map((id) => ({ id })),
+        })(),
+    ]);
     const c = client(bob.fetchImpl, { maxIdsPerSearch: 2 });
-    const result = await c.searchPeople(TOKEN, { fieldIds: ["root.id"], showInactive: false, employeeIds: ["a", "b", "c"] });
+    const result = await c.searchPeople(TOKEN, {
+      fieldIds: ["root.id"],
+      showInactive: false,
+      employeeIds: ["a", "b", "c"],
+    });
     expect(result.people.map((p) => p.id)).toEqual(["a", "b", "c"]);
     expect(bob.calls.map((x) => x.body?.["filters"])).toEqual([
       [{ fieldPath: "root.id", operator: "equals", values: ["a", "b"] }],
       [{ fieldPath: "root.id", operator: "equals", values: ["c"] }],
     ]);
-    expect(await c.searchPeople(TOKEN, { fieldIds: ["root.id"], showInactive: false, employeeIds: [] })).toEqual({ people: [], problems: [] });
+    expect(await c.searchPeople(TOKEN, { fieldIds: ["root.id"], showInactive: false, employeeIds: [] })).toEqual({
+      people: [],
+      problems: [],
+    });
     expect(bob.calls).toHaveLength(2);
   });
 
   it("keeps good records when one is malformed", async () => {
     const bob = scripted([json({ employees: [{ id: "1", firstName: "A" }, 7, { id: "2", work: [] }, { id: "3" }] })]);
-    const result = await client(bob.fetchImpl).searchPeople(TOKEN, { fieldIds: ["root.firstName", "work.title"], showInactive: true });
+    const result = await client(bob.fetchImpl).searchPeople(TOKEN, {
+      fieldIds: ["root.firstName", "work.title"],
+      showInactive: true,
+    });
     expect(result.people.map((p) => [p.id, Object.fromEntries(p.values)])).toEqual([
       ["1", { "root.firstName": "A" }],
       ["3", {}],
@@ -173,9 +236,14 @@ describe("BobHttpClient (scripted fetch)", () => {
 
   it("never logs or reports the token", async () => {
     const lines: string[] = [];
-    const logger = { debug: (o: object, m: string) => lines.push(JSON.stringify(o) + m), warn: (o: object, m: string) => lines.push(JSON.stringify(o) + m) };
+    const logger = {
+      debug: (o: object, m: string) => lines.push(JSON.stringify(o) + m),
+      warn: (o: object, m: string) => lines.push(JSON.stringify(o) + m),
+    };
     const bob = scripted([json({ error: "secret-token-abcdef" }, 500), json({ error: "su-secret" }, 401)]);
-    await client(bob.fetchImpl, { logger }).fetchFields(TOKEN).catch(() => undefined);
+    await client(bob.fetchImpl, { logger })
+      .fetchFields(TOKEN)
+      .catch(() => undefined);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join("\n")).not.toMatch(/secret-token|su-secret/);
   });
@@ -202,7 +270,9 @@ describe("BobHttpClient (scripted fetch)", () => {
         { status },
       );
     const bob = scripted([cut(200)]);
-    const error = await client(bob.fetchImpl, { maxRetries: 1 }).searchPeople(TOKEN, { fieldIds: [], showInactive: true }).catch((e: unknown) => e);
+    const error = await client(bob.fetchImpl, { maxRetries: 1 })
+      .searchPeople(TOKEN, { fieldIds: [], showInactive: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BobBadResponseError);
     expect((error as Error).message).toBe("Bob's answer to the people search request was cut off after 2 attempts.");
     const denied = scripted([cut(401)]);
@@ -212,7 +282,9 @@ describe("BobHttpClient (scripted fetch)", () => {
 
   it("rejects a token with characters no Bob token has, without a request", async () => {
     const bob = scripted([json([])]);
-    await expect(client(bob.fetchImpl).fetchFields({ kind: "ACCESS_TOKEN", token: "tok\u00e9n" })).rejects.toBeInstanceOf(BobInvalidCredentialsError);
+    await expect(
+      client(bob.fetchImpl).fetchFields({ kind: "ACCESS_TOKEN", token: "tok\u00e9n" }),
+    ).rejects.toBeInstanceOf(BobInvalidCredentialsError);
     expect(bob.calls).toHaveLength(0);
   });
 });

@@ -27,12 +27,32 @@ afterAll(async () => {
 
 /** Fast retries and short timeouts so fault tests take milliseconds, not minutes. */
 const client = (extra: Partial<BobHttpClientOptions> = {}) =>
-  new BobHttpClient({ baseUrl: sim.baseUrl, baseDelayMs: 10, maxDelayMs: 50, requestTimeoutMs: 2_000, deadlineMs: 8_000, ...extra });
+  new BobHttpClient({
+    baseUrl: sim.baseUrl,
+    baseDelayMs: 10,
+    maxDelayMs: 50,
+    requestTimeoutMs: 2_000,
+    deadlineMs: 8_000,
+    ...extra,
+  });
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Error);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
 const byId = (people: readonly BobPerson[]) => new Map(people.map((p) => [p.id, Object.fromEntries(p.values)]));
 
-const FIELDS = ["root.id", "root.firstName", "root.surname", "root.email", "work.department", "work.reportsTo", "work.startDate", "internal.lifecycleStatus"];
+const FIELDS = [
+  "root.id",
+  "root.firstName",
+  "root.surname",
+  "root.email",
+  "work.department",
+  "work.reportsTo",
+  "work.startDate",
+  "internal.lifecycleStatus",
+];
 
 describe("auth styles and scopes", () => {
   it("works with a legacy access token (raw Authorization header)", async () => {
@@ -48,7 +68,11 @@ describe("auth styles and scopes", () => {
   });
 
   it("works with a service user (HTTP Basic)", async () => {
-    const su: BobCredential = { kind: "SERVICE_USER", serviceUserId: sim.credentials.serviceUser.id, token: sim.credentials.serviceUser.token };
+    const su: BobCredential = {
+      kind: "SERVICE_USER",
+      serviceUserId: sim.credentials.serviceUser.id,
+      token: sim.credentials.serviceUser.token,
+    };
     await client().verifyAccess(su);
     expect(sim.requests.count({ credentialKind: "SERVICE_USER" })).toBe(2);
     expect((await client().fetchFields(su)).length).toBeGreaterThan(10);
@@ -74,7 +98,9 @@ describe("auth styles and scopes", () => {
   });
 
   it("rejects an unknown service user after one request", async () => {
-    const error = await failure(client().fetchFields({ kind: "SERVICE_USER", serviceUserId: "SERVICE-NOPE", token: "nope" }));
+    const error = await failure(
+      client().fetchFields({ kind: "SERVICE_USER", serviceUserId: "SERVICE-NOPE", token: "nope" }),
+    );
     expect(error).toBeInstanceOf(BobInvalidCredentialsError);
     expect(sim.requests.count()).toBe(1);
   });
@@ -93,11 +119,17 @@ describe("reading data", () => {
   });
 
   it("restricts to employeeIds with one root.id filter", async () => {
-    const all = (await client().searchPeople(token, { fieldIds: ["root.id"], showInactive: true })).people.map((p) => p.id);
+    const all = (await client().searchPeople(token, { fieldIds: ["root.id"], showInactive: true })).people.map(
+      (p) => p.id,
+    );
     const wanted = all.slice(0, 3);
     const c = client({ maxIdsPerSearch: 2 });
     sim.requests.clear();
-    const some = await c.searchPeople(token, { fieldIds: ["root.id", "root.firstName"], showInactive: true, employeeIds: [...wanted, "no-such-id"] });
+    const some = await c.searchPeople(token, {
+      fieldIds: ["root.id", "root.firstName"],
+      showInactive: true,
+      employeeIds: [...wanted, "no-such-id"],
+    });
     expect(some.people.map((p) => p.id).sort()).toEqual([...wanted].sort());
     expect(sim.requests.count({ path: "/v1/people/search" })).toBe(2);
   });
@@ -107,7 +139,9 @@ describe("reading data", () => {
     const real = fields.map((f) => f.id);
     // Unknown ids are silently omitted by Bob, so padding forces a split without changing values.
     const padded = [...real, ...Array.from({ length: 450 }, (_, i) => `category_0.field_${i}`)];
-    const single = byId((await client().searchPeople(token, { fieldIds: real.slice(0, 399), showInactive: true })).people);
+    const single = byId(
+      (await client().searchPeople(token, { fieldIds: real.slice(0, 399), showInactive: true })).people,
+    );
     sim.requests.clear();
     const split = await client().searchPeople(token, { fieldIds: padded, showInactive: true });
     const calls = sim.requests.count({ path: "/v1/people/search" });
@@ -122,7 +156,11 @@ describe("reading data", () => {
   it("reads field metadata and named lists in both list shapes", async () => {
     const fields = await client().fetchFields(token);
     const department = fields.find((f) => f.id === "work.department");
-    expect(department).toMatchObject({ type: expect.stringMatching(/list/), categoryId: "work", listId: expect.any(String) });
+    expect(department).toMatchObject({
+      type: expect.stringMatching(/list/),
+      categoryId: "work",
+      listId: expect.any(String),
+    });
     const asObject = await client().fetchNamedLists(token);
     sim.faults.set({ namedListsStyle: "array" });
     const asArray = await client().fetchNamedLists(token);
@@ -149,16 +187,19 @@ describe("failures", () => {
     expect(sim.requests.count()).toBe(3);
   });
 
-  it.each(["retry-after", "reset-only", "none"] as const)("honours a 429 (%s), then succeeds", async (retryAfterStyle) => {
-    sim.faults.set({ burst429Next: 1, retryAfterStyle });
-    const started = Date.now();
-    const result = await client().searchPeople(token, { fieldIds: ["root.id"], showInactive: true });
-    expect(result.people.length).toBeGreaterThan(0);
-    expect(sim.requests.count({ status: 429 })).toBe(1);
-    expect(sim.requests.count()).toBe(2);
-    // Retry-After: 1 s; Reset: the next whole second (or the one after); none: backoff only.
-    if (retryAfterStyle === "retry-after") expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-  });
+  it.each(["retry-after", "reset-only", "none"] as const)(
+    "honours a 429 (%s), then succeeds",
+    async (retryAfterStyle) => {
+      sim.faults.set({ burst429Next: 1, retryAfterStyle });
+      const started = Date.now();
+      const result = await client().searchPeople(token, { fieldIds: ["root.id"], showInactive: true });
+      expect(result.people.length).toBeGreaterThan(0);
+      expect(sim.requests.count({ status: 429 })).toBe(1);
+      expect(sim.requests.count()).toBe(2);
+      // Retry-After: 1 s; Reset: the next whole second (or the one after); none: backoff only.
+      if (retryAfterStyle === "retry-after") expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    },
+  );
 
   it("answers BobUnavailableError within the deadline when Bob hangs", async () => {
     sim.faults.set({ hangNext: 100 });
@@ -189,7 +230,9 @@ describe("failures", () => {
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const error = await failure(new BobHttpClient({ baseUrl: `http://127.0.0.1:${port}/v1`, baseDelayMs: 5, maxDelayMs: 10 }).verifyAccess(token));
+    const error = await failure(
+      new BobHttpClient({ baseUrl: `http://127.0.0.1:${port}/v1`, baseDelayMs: 5, maxDelayMs: 10 }).verifyAccess(token),
+    );
     expect(error).toBeInstanceOf(BobUnavailableError);
     expect(error?.message).toBe("Bob refused the connection after 5 attempts.");
   });
@@ -204,7 +247,9 @@ describe("failures", () => {
     expect(sim.requests.count()).toBe(2);
 
     sim.faults.set({ [knob]: 100 });
-    const error = await failure(client({ maxRetries: 2 }).searchPeople(token, { fieldIds: ["root.id"], showInactive: true }));
+    const error = await failure(
+      client({ maxRetries: 2 }).searchPeople(token, { fieldIds: ["root.id"], showInactive: true }),
+    );
     expect(error).toBeInstanceOf(BobBadResponseError);
     expect(error?.message).toContain(reason);
   });
@@ -229,7 +274,12 @@ describe("failures", () => {
     const tight = await startBobSimulator({ port: 0, seed: 2, employees: 2, peopleSearchPerMinute: 3 });
     try {
       const cred: BobCredential = { kind: "ACCESS_TOKEN", token: tight.credentials.accessToken };
-      const c = new BobHttpClient({ baseUrl: tight.baseUrl, limits: { peopleSearchPerMinute: 3 }, deadlineMs: 1_000, maxQueueWaitMs: 1_000 });
+      const c = new BobHttpClient({
+        baseUrl: tight.baseUrl,
+        limits: { peopleSearchPerMinute: 3 },
+        deadlineMs: 1_000,
+        maxQueueWaitMs: 1_000,
+      });
       for (let i = 0; i < 3; i++) await c.searchPeople(cred, { fieldIds: ["root.id"], showInactive: false });
       const error = await failure(c.searchPeople(cred, { fieldIds: ["root.id"], showInactive: false }));
       expect(error).toBeInstanceOf(BobUnavailableError);
@@ -276,7 +326,11 @@ describe("metadata answers kept parsed", () => {
     expect(sim.requests.count({ path: "/v1/company/people/fields" })).toBe(2);
 
     // Another credential's answer is kept apart, even when the text is the same.
-    const su: BobCredential = { kind: "SERVICE_USER", serviceUserId: sim.credentials.serviceUser.id, token: sim.credentials.serviceUser.token };
+    const su: BobCredential = {
+      kind: "SERVICE_USER",
+      serviceUserId: sim.credentials.serviceUser.id,
+      token: sim.credentials.serviceUser.token,
+    };
     const other = await c.fetchFields(su);
     expect(other).not.toBe(changed);
     expect(other).toEqual(await c.fetchFields(token));

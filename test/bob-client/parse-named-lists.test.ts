@@ -3,8 +3,14 @@ import { parseNamedLists } from "../../src/bob/parse-named-lists.js";
 
 describe("parseNamedLists", () => {
   it("accepts the array form [{name, items}]", () => {
-    const result = parseNamedLists([{ name: "department", items: [{ id: "1", name: "Sales", archived: false, children: [] }] }]);
-    expect(result).toEqual({ ok: true, skipped: [], lists: [{ name: "department", items: [{ id: "1", name: "Sales", archived: false }] }] });
+    const result = parseNamedLists([
+      { name: "department", items: [{ id: "1", name: "Sales", archived: false, children: [] }] },
+    ]);
+    expect(result).toEqual({
+      ok: true,
+      skipped: [],
+      lists: [{ name: "department", items: [{ id: "1", name: "Sales", archived: false }] }],
+    });
   });
 
   it("accepts the object form keyed by list name (with and without inner name)", () => {
@@ -25,7 +31,12 @@ describe("parseNamedLists", () => {
       {
         name: "department",
         items: [
-          { id: 1, name: "Eng", archived: false, children: [{ id: 2, name: "Backend", archived: false, children: [{ id: 3, name: "DB", archived: false }] }] },
+          {
+            id: 1,
+            name: "Eng",
+            archived: false,
+            children: [{ id: 2, name: "Backend", archived: false, children: [{ id: 3, name: "DB", archived: false }] }],
+          },
           { id: 4, name: "Old", archived: true, children: [{ id: 5, name: "Old child", archived: false }] },
         ],
       },
@@ -40,8 +51,12 @@ describe("parseNamedLists", () => {
   });
 
   it("turns numeric ids into strings and skips malformed items, keeping the rest", () => {
-    const result = parseNamedLists([{ name: "site", items: [{ id: 12, name: "Paris" }, { name: "no id" }, { id: "3" }, "junk"] }]);
-    expect(result.ok && result.lists).toEqual([{ name: "site", items: [{ id: "12", name: "Paris", archived: false }] }]);
+    const result = parseNamedLists([
+      { name: "site", items: [{ id: 12, name: "Paris" }, { name: "no id" }, { id: "3" }, "junk"] },
+    ]);
+    expect(result.ok && result.lists).toEqual([
+      { name: "site", items: [{ id: "12", name: "Paris", archived: false }] },
+    ]);
     expect(result.ok && result.skipped).toHaveLength(3);
   });
 

@@ -9,19 +9,27 @@ describe("PeopleReader", () => {
   it("keeps good records and turns malformed ones into problems", () => {
     const reader = new PeopleReader(fields);
     for (const record of [
-        { id: "1", firstName: "Ann", work: { department: "d1", reportsTo: { id: "2", displayName: "Bo" } } },
-        "not an object",
-        { firstName: "no id" },
-        { id: { nested: true } },
-        { id: "3", work: "not an object" },
-        { id: 4, "/root/firstName": { value: "Cy" } },
-        { "/root/id": { value: "5" }, "/work/department": "d5" },
-        { id: 12345678901234567890 },
+      { id: "1", firstName: "Ann", work: { department: "d1", reportsTo: { id: "2", displayName: "Bo" } } },
+      "not an object",
+      { firstName: "no id" },
+      { id: { nested: true } },
+      { id: "3", work: "not an object" },
+      { id: 4, "/root/firstName": { value: "Cy" } },
+      { "/root/id": { value: "5" }, "/work/department": "d5" },
+      { id: 12345678901234567890 },
     ])
       reader.add(record);
     const result = reader.result();
     expect(result.people.map((p) => [p.id, Object.fromEntries(p.values)])).toEqual([
-      ["1", { "root.id": "1", "root.firstName": "Ann", "work.department": "d1", "work.reportsTo": { id: "2", displayName: "Bo" } }],
+      [
+        "1",
+        {
+          "root.id": "1",
+          "root.firstName": "Ann",
+          "work.department": "d1",
+          "work.reportsTo": { id: "2", displayName: "Bo" },
+        },
+      ],
       ["4", { "root.id": 4, "root.firstName": "Cy" }],
       ["5", { "root.id": "5", "work.department": "d5" }],
     ]);

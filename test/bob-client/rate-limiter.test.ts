@@ -58,7 +58,9 @@ describe("BobRateLimiter", () => {
     await limiter.acquire("k", 1);
     const order: string[] = [];
     const a = limiter.acquire("k", 1).then(() => order.push("a"));
-    const impatient = limiter.acquire("k", 1, 5_000).catch((e: unknown) => order.push(e instanceof RateLimitWaitExceeded ? "gave-up" : "?"));
+    const impatient = limiter
+      .acquire("k", 1, 5_000)
+      .catch((e: unknown) => order.push(e instanceof RateLimitWaitExceeded ? "gave-up" : "?"));
     const c = limiter.acquire("k", 1).then(() => order.push("c"));
     await clock.advance(5_000);
     expect(order).toEqual(["gave-up"]);

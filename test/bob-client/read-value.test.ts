@@ -3,7 +3,10 @@ import { flatKey, nestedPath, readFieldValue, unwrapFlat } from "../../src/bob/r
 
 describe("readFieldValue", () => {
   it("reads nested category values", () => {
-    expect(readFieldValue({ id: "1", work: { department: "209192163" } }, "work.department")).toEqual({ found: true, value: "209192163" });
+    expect(readFieldValue({ id: "1", work: { department: "209192163" } }, "work.department")).toEqual({
+      found: true,
+      value: "209192163",
+    });
   });
 
   it("reads root.* fields from the top level", () => {
@@ -12,15 +15,30 @@ describe("readFieldValue", () => {
   });
 
   it("reads root.custom fields as custom.* at top level, and category custom fields", () => {
-    expect(readFieldValue({ custom: { field_171: "x" } }, "root.custom.field_171")).toEqual({ found: true, value: "x" });
+    expect(readFieldValue({ custom: { field_171: "x" } }, "root.custom.field_171")).toEqual({
+      found: true,
+      value: "x",
+    });
     expect(readFieldValue({ category_1: { field_2: 42 } }, "category_1.field_2")).toEqual({ found: true, value: 42 });
-    expect(readFieldValue({ work: { custom: { field_9: ["a"] } } }, "work.custom.field_9")).toEqual({ found: true, value: ["a"] });
+    expect(readFieldValue({ work: { custom: { field_9: ["a"] } } }, "work.custom.field_9")).toEqual({
+      found: true,
+      value: ["a"],
+    });
   });
 
   it("reads the flat slash form wrapped in {value}", () => {
-    expect(readFieldValue({ "/work/department": { value: "209192163" } }, "work.department")).toEqual({ found: true, value: "209192163" });
-    expect(readFieldValue({ "/root/firstName": { value: "Jane" } }, "root.firstName")).toEqual({ found: true, value: "Jane" });
-    expect(readFieldValue({ "/category_1/field_2": { value: null } }, "category_1.field_2")).toEqual({ found: true, value: null });
+    expect(readFieldValue({ "/work/department": { value: "209192163" } }, "work.department")).toEqual({
+      found: true,
+      value: "209192163",
+    });
+    expect(readFieldValue({ "/root/firstName": { value: "Jane" } }, "root.firstName")).toEqual({
+      found: true,
+      value: "Jane",
+    });
+    expect(readFieldValue({ "/category_1/field_2": { value: null } }, "category_1.field_2")).toEqual({
+      found: true,
+      value: null,
+    });
   });
 
   it("reads the flat slash form as a bare value, keeping objects that are not wrappers", () => {
@@ -34,7 +52,10 @@ describe("readFieldValue", () => {
   });
 
   it("keeps null as a present value and objects such as reportsTo as-is", () => {
-    expect(readFieldValue({ internal: { terminationDate: null } }, "internal.terminationDate")).toEqual({ found: true, value: null });
+    expect(readFieldValue({ internal: { terminationDate: null } }, "internal.terminationDate")).toEqual({
+      found: true,
+      value: null,
+    });
     const reportsTo = { id: "9", displayName: "Sam" };
     expect(readFieldValue({ work: { reportsTo } }, "work.reportsTo")).toEqual({ found: true, value: reportsTo });
   });
@@ -46,7 +67,10 @@ describe("readFieldValue", () => {
   });
 
   it("prefers the nested form when both are present", () => {
-    expect(readFieldValue({ work: { siteId: 1 }, "/work/siteId": { value: 2 } }, "work.siteId")).toEqual({ found: true, value: 1 });
+    expect(readFieldValue({ work: { siteId: 1 }, "/work/siteId": { value: 2 } }, "work.siteId")).toEqual({
+      found: true,
+      value: 1,
+    });
   });
 
   it("derives paths", () => {

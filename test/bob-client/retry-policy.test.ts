@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, parseRateLimitReset, parseRetryAfter, rateLimitHint, retryDelay } from "../../src/bob/retry-policy.js";
+import {
+  backoffDelay,
+  parseRateLimitReset,
+  parseRetryAfter,
+  rateLimitHint,
+  retryDelay,
+} from "../../src/bob/retry-policy.js";
 
 const headers = (h: Record<string, string>) => new Headers(h);
 const NOW = Date.parse("2026-01-01T00:00:00Z");
@@ -24,12 +30,16 @@ describe("retry delays", () => {
   });
 
   it("prefers Retry-After over Reset, and falls back to backoff", () => {
-    expect(rateLimitHint(headers({ "Retry-After": "2", "X-RateLimit-Reset": String(NOW / 1000 + 30) }), NOW)).toBe(2000);
+    expect(rateLimitHint(headers({ "Retry-After": "2", "X-RateLimit-Reset": String(NOW / 1000 + 30) }), NOW)).toBe(
+      2000,
+    );
     expect(rateLimitHint(headers({ "X-RateLimit-Reset": String(NOW / 1000 + 30) }), NOW)).toBe(30_000);
     const settings = { baseDelayMs: 100, maxDelayMs: 1000 };
     expect(retryDelay({ rateLimited: true, headers: headers({}) }, 1, settings, NOW, () => 1)).toBe(100);
     // A 5xx ignores Retry-After-like headers: only 429 carries Bob's rate-limit hint.
-    expect(retryDelay({ rateLimited: false, headers: headers({ "Retry-After": "9" }) }, 2, settings, NOW, () => 0)).toBe(100);
+    expect(
+      retryDelay({ rateLimited: false, headers: headers({ "Retry-After": "9" }) }, 2, settings, NOW, () => 0),
+    ).toBe(100);
   });
 
   it("backs off exponentially within [d/2, d], capped at maxDelay", () => {

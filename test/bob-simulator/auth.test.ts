@@ -41,7 +41,12 @@ describe("authentication", () => {
 
   it("silently omits fields of hidden categories", async () => {
     const sim = await start({ employees: 5 });
-    sim.addCredential({ kind: "ACCESS_TOKEN", token: "no-personal", scopes: ["Full employee read"], hiddenCategories: ["personal", "internal"] });
+    sim.addCredential({
+      kind: "ACCESS_TOKEN",
+      token: "no-personal",
+      scopes: ["Full employee read"],
+      hiddenCategories: ["personal", "internal"],
+    });
     const fields = ["root.id", "root.firstName", "personal.birthDate", "internal.status"];
     const [limited] = await search(sim, { fields }, "no-personal");
     expect(limited).toHaveProperty("firstName");
@@ -54,11 +59,24 @@ describe("authentication", () => {
   it("models permission groups per credential: people/{id} omits hidden categories too, metadata still lists them, and the group can change", async () => {
     const sim = await start({ employees: 5 });
     const group = (hiddenCategories: string[]) =>
-      sim.addCredential({ kind: "SERVICE_USER", id: "SU-GROUP", token: "group-token", scopes: ["Full employee read", "Employee fields read"], hiddenCategories });
+      sim.addCredential({
+        kind: "SERVICE_USER",
+        id: "SU-GROUP",
+        token: "group-token",
+        scopes: ["Full employee read", "Employee fields read"],
+        hiddenCategories,
+      });
     group(["personal"]);
     const auth = basicAuth("SU-GROUP", "group-token");
     const id = sim.company.employees()[0]!.id;
-    const one = (await (await post(sim, `/people/${id}`, { fields: ["root.id", "root.firstName", "personal.birthDate", "work.startDate"] }, auth)).json()) as Json;
+    const one = (await (
+      await post(
+        sim,
+        `/people/${id}`,
+        { fields: ["root.id", "root.firstName", "personal.birthDate", "work.startDate"] },
+        auth,
+      )
+    ).json()) as Json;
     const person = (Array.isArray(one["employees"]) ? one["employees"][0] : one) as Json;
     expect(person).toHaveProperty("firstName");
     expect(person["work"]).toHaveProperty("startDate");
@@ -68,7 +86,14 @@ describe("authentication", () => {
 
     // The admin widens the permission group: the same credential sees the category at once.
     group([]);
-    const [wider] = await search(sim, { fields: ["root.id", "personal.birthDate"], filters: [{ fieldPath: "root.id", operator: "equals", values: [id] }] }, auth);
+    const [wider] = await search(
+      sim,
+      {
+        fields: ["root.id", "personal.birthDate"],
+        filters: [{ fieldPath: "root.id", operator: "equals", values: [id] }],
+      },
+      auth,
+    );
     expect(wider).toHaveProperty("personal");
   });
 });

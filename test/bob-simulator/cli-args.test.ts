@@ -3,7 +3,9 @@ import { parseCliArgs } from "../../simulator/cli-args.js";
 
 describe("simulator CLI flags", () => {
   it("parses employees, port, seed, host and today", () => {
-    expect(parseCliArgs(["--employees", "500", "--port=4011", "--seed", "9", "--host", "0.0.0.0", "--today", "2026-03-01"])).toEqual({
+    expect(
+      parseCliArgs(["--employees", "500", "--port=4011", "--seed", "9", "--host", "0.0.0.0", "--today", "2026-03-01"]),
+    ).toEqual({
       employees: 500,
       port: 4011,
       seed: 9,

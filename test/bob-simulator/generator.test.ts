@@ -17,7 +17,9 @@ describe("generator", () => {
     const empty = generateCompany({ seed: 1, employees: 0, today: TODAY });
     expect(empty.employees).toHaveLength(0);
     expect(empty.fields.every((f) => !f.custom)).toBe(true);
-    expect(empty.lists.map((l) => l.name)).toEqual(expect.arrayContaining(["department", "site", "title", "terminationReason"]));
+    expect(empty.lists.map((l) => l.name)).toEqual(
+      expect.arrayContaining(["department", "site", "title", "terminationReason"]),
+    );
   });
 
   it("covers every lifecycle case and problem record", () => {
@@ -31,8 +33,14 @@ describe("generator", () => {
     expect(s.gardenLeave.length).toBe(10);
     expect(s.reinstated.length).toBeGreaterThanOrEqual(2);
     expect(s.futureHires.every((id) => lc(id) === "hired")).toBe(true);
-    expect(s.leavers.every((id) => lc(id) === "terminated" && byId.get(id)!.values["internal.terminationReason"] !== null)).toBe(true);
-    expect(s.leaving.every((id) => lc(id) === "employed" && String(byId.get(id)!.values["internal.terminationDate"]) > TODAY)).toBe(true);
+    expect(
+      s.leavers.every((id) => lc(id) === "terminated" && byId.get(id)!.values["internal.terminationReason"] !== null),
+    ).toBe(true);
+    expect(
+      s.leaving.every(
+        (id) => lc(id) === "employed" && String(byId.get(id)!.values["internal.terminationDate"]) > TODAY,
+      ),
+    ).toBe(true);
     expect(s.gardenLeave.every((id) => lc(id) === "garden leave")).toBe(true);
     for (const id of s.reinstated) {
       const v = byId.get(id)!.values;
@@ -49,13 +57,18 @@ describe("generator", () => {
 
     // One CEO at the top; everyone else reports to an existing person.
     expect(co.employees.filter((e) => e.values["work.manager"] === null).map((e) => e.id)).toEqual([s.ceoId]);
-    expect(co.employees.every((e) => e.values["work.manager"] === null || byId.has(String(e.values["work.manager"])))).toBe(true);
+    expect(
+      co.employees.every((e) => e.values["work.manager"] === null || byId.has(String(e.values["work.manager"]))),
+    ).toBe(true);
     // Unique employee ids and employeeIdInCompany numbers.
     expect(byId.size).toBe(1000);
     expect(new Set(co.employees.map((e) => e.values["work.employeeIdInCompany"])).size).toBe(1000);
     // Every custom field type has values.
     for (const f of co.fields.filter((x) => x.custom)) {
-      expect(co.employees.some((e) => e.values[f.id] !== undefined && e.values[f.id] !== null), f.name).toBe(true);
+      expect(
+        co.employees.some((e) => e.values[f.id] !== undefined && e.values[f.id] !== null),
+        f.name,
+      ).toBe(true);
     }
   });
 

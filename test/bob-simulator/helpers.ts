@@ -27,7 +27,12 @@ export function basicAuth(id: string, token: string): string {
   return `Basic ${Buffer.from(`${id}:${token}`).toString("base64")}`;
 }
 
-export async function post(sim: BobSimulator, path: string, body: unknown, auth: string = tokenAuth(sim)): Promise<Response> {
+export async function post(
+  sim: BobSimulator,
+  path: string,
+  body: unknown,
+  auth: string = tokenAuth(sim),
+): Promise<Response> {
   return fetch(`${sim.baseUrl}${path}`, {
     method: "POST",
     headers: { authorization: auth, "content-type": "application/json", accept: "application/json" },
@@ -47,7 +52,12 @@ export async function search(sim: BobSimulator, body: unknown, auth?: string): P
   return ((await res.json()) as { employees: Json[] }).employees;
 }
 
-export async function control(sim: BobSimulator, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+export async function control(
+  sim: BobSimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${sim.controlUrl}${path}`, {
     method,
     headers: { "content-type": "application/json" },

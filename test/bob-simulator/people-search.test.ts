@@ -10,7 +10,13 @@ async function errorOf(res: Response): Promise<Json> {
 
 describe("POST /v1/people/search filters", () => {
   it.each([
-    ["two filters", [{ fieldPath: "root.id", operator: "equals", values: ["1"] }, { fieldPath: "root.email", operator: "equals", values: ["a@b.c"] }]],
+    [
+      "two filters",
+      [
+        { fieldPath: "root.id", operator: "equals", values: ["1"] },
+        { fieldPath: "root.email", operator: "equals", values: ["a@b.c"] },
+      ],
+    ],
     ["another fieldPath", [{ fieldPath: "work.department", operator: "equals", values: ["1"] }]],
     ["another operator", [{ fieldPath: "root.id", operator: "notEquals", values: ["1"] }]],
     ["empty values", [{ fieldPath: "root.id", operator: "equals", values: [] }]],
@@ -30,21 +36,28 @@ describe("POST /v1/people/search filters", () => {
     const byId = await search(sim, { filters: [{ fieldPath: "root.id", operator: "equals", values: [a.id, b.id] }] });
     expect(byId.map((e) => e["id"]).sort()).toEqual([a.id, b.id].sort());
     const byEmail = await search(sim, {
-      filters: [{ fieldPath: "root.email", operator: "equals", values: [b.values["root.email"], c.values["root.email"]] }],
+      filters: [
+        { fieldPath: "root.email", operator: "equals", values: [b.values["root.email"], c.values["root.email"]] },
+      ],
     });
     expect(byEmail.map((e) => e["id"]).sort()).toEqual([b.id, c.id].sort());
   });
 
   it("answers 400 for more than 400 field ids, 200 for exactly 400", async () => {
     const sim = await start();
-    const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => (i === 0 ? "root.id" : `work.custom.field_${i}`));
+    const ids = (n: number): string[] =>
+      Array.from({ length: n }, (_, i) => (i === 0 ? "root.id" : `work.custom.field_${i}`));
     expect((await post(sim, "/people/search", { fields: ids(401) })).status).toBe(400);
     expect((await post(sim, "/people/search", { fields: ids(400) })).status).toBe(200);
   });
 
   it("answers 400 for a body that is not JSON or has a bad humanReadable", async () => {
     const sim = await start();
-    const res = await fetch(`${sim.baseUrl}/people/search`, { method: "POST", headers: { authorization: sim.credentials.accessToken }, body: "{nope" });
+    const res = await fetch(`${sim.baseUrl}/people/search`, {
+      method: "POST",
+      headers: { authorization: sim.credentials.accessToken },
+      body: "{nope",
+    });
     expect(res.status).toBe(400);
     expect((await post(sim, "/people/search", { humanReadable: "YES" })).status).toBe(400);
   });
@@ -55,7 +68,9 @@ describe("POST /v1/people/search lifecycle visibility", () => {
     const sim = await start({ employees: 200, seed: 7 });
     const s = sim.company.scenarios;
     const active = new Set((await search(sim, { fields: ["root.id"] })).map((e) => e["id"] as string));
-    const everyone = new Set((await search(sim, { fields: ["root.id"], showInactive: true })).map((e) => e["id"] as string));
+    const everyone = new Set(
+      (await search(sim, { fields: ["root.id"], showInactive: true })).map((e) => e["id"] as string),
+    );
     expect(everyone.size).toBe(200);
     for (const id of [...s.futureHires, ...s.leavers]) {
       expect(active.has(id)).toBe(false);
@@ -67,7 +82,10 @@ describe("POST /v1/people/search lifecycle visibility", () => {
   it("reports lifecycle and status per case", async () => {
     const sim = await start({ employees: 200, seed: 7 });
     const s = sim.company.scenarios;
-    const people = await search(sim, { fields: ["root.id", "internal.lifecycleStatus", "internal.status"], showInactive: true });
+    const people = await search(sim, {
+      fields: ["root.id", "internal.lifecycleStatus", "internal.status"],
+      showInactive: true,
+    });
     const byId = new Map(people.map((p) => [p["id"] as string, p["internal"] as Json]));
     expect(byId.get(s.futureHires[0]!)).toEqual({ lifecycleStatus: "hired", status: "Inactive" });
     expect(byId.get(s.leavers[0]!)).toEqual({ lifecycleStatus: "terminated", status: "Inactive" });
@@ -130,10 +148,16 @@ describe("POST /v1/people/search values", () => {
   it("work.reportsTo is an object and work.manager the manager id", async () => {
     const sim = await start({ employees: 20 });
     const e = sim.company.employees()[3]!;
-    const [p] = await search(sim, { fields: ["work.reportsTo", "work.manager"], filters: [{ fieldPath: "root.id", operator: "equals", values: [e.id] }] });
+    const [p] = await search(sim, {
+      fields: ["work.reportsTo", "work.manager"],
+      filters: [{ fieldPath: "root.id", operator: "equals", values: [e.id] }],
+    });
     const managerId = e.values["work.manager"] as string;
     expect(p!["work"]["manager"]).toBe(managerId);
-    expect(p!["work"]["reportsTo"]).toMatchObject({ id: managerId, email: sim.company.employee(managerId)!.values["root.email"] });
+    expect(p!["work"]["reportsTo"]).toMatchObject({
+      id: managerId,
+      email: sim.company.employee(managerId)!.values["root.email"],
+    });
   });
 
   it("responseStyle flat/both adds slash keys with {value}", async () => {
@@ -155,7 +179,9 @@ describe("POST /v1/people/{idOrEmail}", () => {
     const byId = (await (await post(sim, `/people/${e.id}`, { fields: ["root.email"] })).json()) as Json;
     expect(byId["id"]).toBe(e.id);
     expect(byId["email"]).toBe(e.values["root.email"]);
-    const byEmail = (await (await post(sim, `/people/${encodeURIComponent(String(e.values["root.email"]))}`, {})).json()) as Json;
+    const byEmail = (await (
+      await post(sim, `/people/${encodeURIComponent(String(e.values["root.email"]))}`, {})
+    ).json()) as Json;
     expect(byEmail["id"]).toBe(e.id);
     expect((await post(sim, "/people/999", {})).status).toBe(404);
     sim.faults.set({ singlePersonStyle: "wrapped" });

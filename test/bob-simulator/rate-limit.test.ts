@@ -32,7 +32,13 @@ describe("people search rate limit", () => {
   it("does not limit metadata endpoints", async () => {
     const sim = await start({ peopleSearchPerMinute: 1 });
     for (let i = 0; i < 3; i++) {
-      expect((await fetch(`${sim.baseUrl}/company/people/fields`, { headers: { authorization: sim.credentials.accessToken } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${sim.baseUrl}/company/people/fields`, {
+            headers: { authorization: sim.credentials.accessToken },
+          })
+        ).status,
+      ).toBe(200);
     }
   });
 

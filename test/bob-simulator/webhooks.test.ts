@@ -24,7 +24,11 @@ describe("webhooks", () => {
     const sim = await start({ employees: 10 });
     const r = await receiver();
     sim.webhooks.subscribe({ url: r.url, secret: "s3cret", events: ["employee.created", "employee.updated"] });
-    const id = sim.company.createEmployee({ "root.firstName": "Ada", "root.surname": "Lovelace", "root.email": "ada@acme.example" });
+    const id = sim.company.createEmployee({
+      "root.firstName": "Ada",
+      "root.surname": "Lovelace",
+      "root.email": "ada@acme.example",
+    });
     sim.company.updateEmployee(id, { "root.firstName": "Augusta" });
     await sim.webhooks.idle();
     expect(r.received).toHaveLength(2);
@@ -34,7 +38,12 @@ describe("webhooks", () => {
       expect(verify("other", msg.body, String(msg.headers["bob-signature"]))).toBe(false);
     }
     const [created, updated] = r.received.map((m) => JSON.parse(m.body) as Json);
-    expect(created).toMatchObject({ companyId: sim.company.companyId, type: "employee.created", version: "v2", data: { employeeId: id } });
+    expect(created).toMatchObject({
+      companyId: sim.company.companyId,
+      type: "employee.created",
+      version: "v2",
+      data: { employeeId: id },
+    });
     expect(created!["triggeredAt"]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
     expect(typeof created!["triggeredBy"]).toBe("string");
     expect(updated!["data"]).toEqual({ employeeId: id, fieldUpdates: [{ fieldId: "root.firstName" }] });
@@ -95,7 +104,12 @@ describe("webhooks", () => {
     sim.webhooks.subscribe({ url: deadUrl, secret: "k" });
     sim.webhooks.emit("{not json");
     await sim.webhooks.idle();
-    expect(sim.webhooks.deliveries[0]).toMatchObject({ body: "{not json", attempts: 2, lastStatus: null, state: "failed" });
+    expect(sim.webhooks.deliveries[0]).toMatchObject({
+      body: "{not json",
+      attempts: 2,
+      lastStatus: null,
+      state: "failed",
+    });
     expect(sim.webhooks.deliveries[0]!.lastError).toBeTruthy();
   });
 
@@ -104,7 +118,9 @@ describe("webhooks", () => {
     const r = await receiver();
     sim.webhooks.subscribe({ url: r.url, secret: "k" });
     const types = (): string[] => r.received.map((m) => (JSON.parse(m.body) as Json)["type"] as string);
-    const e = sim.company.employees().find((x) => x.lifecycleStatus === "employed" && x.values["internal.terminationDate"] === null)!;
+    const e = sim.company
+      .employees()
+      .find((x) => x.lifecycleStatus === "employed" && x.values["internal.terminationDate"] === null)!;
 
     sim.company.terminateEmployee(e.id, { terminationDate: "2026-01-10", terminationReason: "Resignation" });
     await sim.webhooks.idle();
@@ -120,7 +136,9 @@ describe("webhooks", () => {
     const startDate = sim.company.employee(hire)!.values["work.startDate"] as string;
     sim.company.setToday(startDate);
     await sim.webhooks.idle();
-    const joined = r.received.map((m) => JSON.parse(m.body) as Json).find((m) => m["type"] === "employee.joined" && m["data"]["employeeId"] === hire);
+    const joined = r.received
+      .map((m) => JSON.parse(m.body) as Json)
+      .find((m) => m["type"] === "employee.joined" && m["data"]["employeeId"] === hire);
     expect(joined).toMatchObject({ triggeredBy: "system", data: { effectiveDate: startDate } });
 
     r.received.length = 0;

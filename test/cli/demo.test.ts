@@ -17,11 +17,17 @@ describe("npm run demo", () => {
     expect(demo.banner).toContain(`Console:        ${demo.consoleUrl}\n`);
     expect(demo.banner).toContain(`GraphQL:        http://localhost:${port}/graphql`);
     expect(demo.banner).toContain(demo.supportToken);
-    expect(demo.banner).toContain(`npx bob-gateway sync --wait --url http://localhost:${port} --token ${demo.adminToken}`);
+    expect(demo.banner).toContain(
+      `npx bob-gateway sync --wait --url http://localhost:${port} --token ${demo.adminToken}`,
+    );
     expect(demo.banner).toContain(demo.simulator.controlUrl);
 
     const phases: string[] = [];
-    const run = await within(demo.waitForFirstSync((p) => phases.push(p.phase)), 60_000, "the demo's first sync");
+    const run = await within(
+      demo.waitForFirstSync((p) => phases.push(p.phase)),
+      60_000,
+      "the demo's first sync",
+    );
     expect(run.id).toBe(demo.firstRunId);
     expect(run.phase).toBe("DONE");
     expect(run.status).toMatch(/SUCCEEDED|PARTIAL/);

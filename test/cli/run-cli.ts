@@ -19,7 +19,11 @@ export interface CliResult {
 }
 
 /** Runs `bob-gateway <args>` as a child process with only the given gateway variables set. */
-export function runCli(args: readonly string[], env: { url?: string; token?: string } = {}, timeoutMs = 30_000): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  env: { url?: string; token?: string } = {},
+  timeoutMs = 30_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "" };
     if (env.url !== undefined) childEnv.BOB_GATEWAY_URL = env.url;
@@ -31,7 +35,11 @@ export function runCli(args: readonly string[], env: { url?: string; token?: str
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`bob-gateway ${args.join(" ")} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `bob-gateway ${args.join(" ")} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on("error", (e) => {
       clearTimeout(timer);

@@ -9,16 +9,38 @@ const counts = { fetched: 10, created: 0, updated: 0, deleted: 0, unchanged: 0, 
 
 /** A gateway that queues a run, reports its progress and ends it with `status`. */
 function fakeClient(status: string, phase: string, error: string | null): GatewayClient {
-  const run = { id: "run-1", status, phase, dryRun: false, trigger: "MANUAL", queuedAt: "2026-06-15T12:00:00Z", startedAt: null, finishedAt: null, error, counts, issues: [], changes: [] };
+  const run = {
+    id: "run-1",
+    status,
+    phase,
+    dryRun: false,
+    trigger: "MANUAL",
+    queuedAt: "2026-06-15T12:00:00Z",
+    startedAt: null,
+    finishedAt: null,
+    error,
+    counts,
+    issues: [],
+    changes: [],
+  };
   return {
     baseUrl: "http://gw",
     graphqlUrl: "http://gw/graphql",
     async request<T>(query: string): Promise<T> {
-      if (query.includes("synchronizeNow")) return { synchronizeNow: { ...run, status: "QUEUED", phase: "QUEUED" } } as T;
+      if (query.includes("synchronizeNow"))
+        return { synchronizeNow: { ...run, status: "QUEUED", phase: "QUEUED" } } as T;
       return { syncRun: run } as T;
     },
-    async subscribe<T>(_q: string, _v: Record<string, unknown>, onEvent: (d: T) => void, until?: (d: T) => boolean): Promise<T | null> {
-      for (const p of [{ phase: "FETCHING", status: "RUNNING" }, { phase, status }]) {
+    async subscribe<T>(
+      _q: string,
+      _v: Record<string, unknown>,
+      onEvent: (d: T) => void,
+      until?: (d: T) => boolean,
+    ): Promise<T | null> {
+      for (const p of [
+        { phase: "FETCHING", status: "RUNNING" },
+        { phase, status },
+      ]) {
         const data = { syncProgress: { runId: "run-1", processed: 0, total: null, counts, ...p } } as T;
         onEvent(data);
         if (until?.(data)) return data;
@@ -33,7 +55,18 @@ function context(client: GatewayClient): { ctx: CommandContext; out: string[]; e
   const out: string[] = [];
   const err: string[] = [];
   const flags: CliFlags = { json: false, "dry-run": false, wait: true };
-  return { ctx: { client, flags, args: [], out: (t) => out.push(t), err: (t) => err.push(t), progress: { write: (t: string) => err.push(t) } }, out, err };
+  return {
+    ctx: {
+      client,
+      flags,
+      args: [],
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      progress: { write: (t: string) => err.push(t) },
+    },
+    out,
+    err,
+  };
 }
 
 describe("CLI building blocks", () => {
@@ -50,8 +83,12 @@ describe("CLI building blocks", () => {
   });
 
   it("draws processed/total while applying and the phase otherwise", () => {
-    expect(renderProgress({ phase: "APPLYING", status: "RUNNING", processed: 50, total: 200 }, 20)).toBe("[#####...............]  25%  50/200  APPLYING");
-    expect(renderProgress({ phase: "FETCHING", status: "RUNNING", processed: 0, total: null }, 10)).toMatch(/^\[\.{10}\]\s+FETCHING$/);
+    expect(renderProgress({ phase: "APPLYING", status: "RUNNING", processed: 50, total: 200 }, 20)).toBe(
+      "[#####...............]  25%  50/200  APPLYING",
+    );
+    expect(renderProgress({ phase: "FETCHING", status: "RUNNING", processed: 0, total: null }, 10)).toMatch(
+      /^\[\.{10}\]\s+FETCHING$/,
+    );
     const tty: string[] = [];
     const bar = new ProgressBar({ isTTY: true, columns: 80, write: (t: string) => tty.push(t) });
     bar.update({ phase: "APPLYING", status: "RUNNING", processed: 1, total: 2 });
@@ -63,12 +100,23 @@ describe("CLI building blocks", () => {
   });
 
   it("aligns table columns and key/value blocks", () => {
-    const text = table([{ a: "x", n: 5 }, { a: "longer", n: 123 }], [
-      { header: "NAME", value: (r) => r.a },
-      { header: "N", value: (r) => r.n, align: "right" },
-    ]);
+    const text = table(
+      [
+        { a: "x", n: 5 },
+        { a: "longer", n: 123 },
+      ],
+      [
+        { header: "NAME", value: (r) => r.a },
+        { header: "N", value: (r) => r.n, align: "right" },
+      ],
+    );
     expect(text.split("\n")).toEqual(["NAME      N", "------  ---", "x         5", "longer  123"]);
-    expect(keyValues([["a", null], ["long key", true]])).toBe("a:         -\nlong key:  yes");
+    expect(
+      keyValues([
+        ["a", null],
+        ["long key", true],
+      ]),
+    ).toBe("a:         -\nlong key:  yes");
   });
 
   it("accepts the gateway URL with or without /graphql", () => {

@@ -30,7 +30,10 @@ const browserIt = it.skipIf(!HAS_CHROMIUM);
 
 /** The console is built by `npm run build`; build it here too so the test never sees a stale page. */
 function buildConsole(): void {
-  for (const args of [[join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.console.json")], [join(ROOT, "scripts", "build-console.mjs")]]) {
+  for (const args of [
+    [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.console.json")],
+    [join(ROOT, "scripts", "build-console.mjs")],
+  ]) {
     const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
     if (res.status !== 0) throw new Error(`console build failed: ${res.stdout}${res.stderr}`);
   }
@@ -59,7 +62,9 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
   };
   /** The settings bar has reached 100% for a finished run (not the one before). */
   const progressDone = async (testId: string, notRunId?: string): Promise<string> => {
-    const bar = page.locator(`[data-testid="${testId}"][aria-valuenow="100"][data-phase="DONE"]${notRunId ? `:not([data-run-id="${notRunId}"])` : ""}`);
+    const bar = page.locator(
+      `[data-testid="${testId}"][aria-valuenow="100"][data-phase="DONE"]${notRunId ? `:not([data-run-id="${notRunId}"])` : ""}`,
+    );
     await bar.waitFor({ state: "attached", timeout: 30_000 });
     return (await bar.getAttribute("data-run-id")) as string;
   };
@@ -69,14 +74,26 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     buildConsole();
     mkdirSync(SHOTS, { recursive: true });
     sim = await startBobSimulator({ port: 0, seed: 7, employees: 60, today: TODAY });
-    gw = await startTestGateway({ bobApiUrl: sim.baseUrl }, { clock: new MovableClock(new Date(`${TODAY}T12:00:00Z`)) });
+    gw = await startTestGateway(
+      { bobApiUrl: sim.baseUrl },
+      { clock: new MovableClock(new Date(`${TODAY}T12:00:00Z`)) },
+    );
     const enabled = await gw.gql("mutation { enableIntegration { status } }", {}, await gw.token(COMPANY, "SUPPORT"));
     expect(enabled.errors).toBeUndefined();
     admin = await gw.token(COMPANY, "ADMIN", { subject: "ada@console-co.example" });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: "en-US", timezoneId: "UTC" });
     context.setDefaultTimeout(15_000);
@@ -111,7 +128,9 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await page.getByLabel("Access token").fill(sim.credentials.accessToken);
     await page.getByTestId("connect-submit").click();
     await page.getByTestId("integration-status").filter({ hasText: "Connected" }).waitFor();
-    expect(await page.getByTestId("credential").textContent()).toBe(`Legacy API access token ending in …${sim.credentials.accessToken.slice(-4)}`);
+    expect(await page.getByTestId("credential").textContent()).toBe(
+      `Legacy API access token ending in …${sim.credentials.accessToken.slice(-4)}`,
+    );
     expect(await page.getByTestId("realtime").textContent()).toBe("Off");
   });
 
@@ -123,7 +142,10 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     expect(await page.getByTestId("sync-progress-label").textContent()).toMatch(/^Done/);
 
     await openTab("overview");
-    await page.locator('[data-testid="last-sync-status"]').filter({ hasText: /Succeeded|Partial/ }).waitFor();
+    await page
+      .locator('[data-testid="last-sync-status"]')
+      .filter({ hasText: /Succeeded|Partial/ })
+      .waitFor();
     const counts = await page.getByTestId("last-sync-counts").innerText();
     expect(counts).toMatch(/Created\s+[1-9]\d*/);
     expect(await page.locator('[data-testid="overview-progress"]').getAttribute("aria-valuenow")).toBe("100");
@@ -147,49 +169,68 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
 
     await page.getByLabel("Filter").fill("first name");
     await expect.poll(() => page.getByTestId("mapping-row").count()).toBeGreaterThanOrEqual(1);
-    for (const text of await page.getByTestId("mapping-row").allInnerTexts()) expect(text.toLowerCase()).toContain("first name");
+    for (const text of await page.getByTestId("mapping-row").allInnerTexts())
+      expect(text.toLowerCase()).toContain("first name");
     await page.getByLabel("Filter").fill("");
     await page.getByLabel("Status").selectOption("STANDARD");
-    const statuses = await page.getByTestId("mapping-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+    const statuses = await page
+      .getByTestId("mapping-row")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
     expect(statuses.length).toBeGreaterThan(5);
     expect(new Set(statuses)).toEqual(new Set(["STANDARD"]));
   });
 
-  browserIt("overrides a custom field's mapping: into another attribute, excluded, back to by name; a refusal in plain words", async () => {
-    const kst = sim.company.createField({ name: "Console Kostenstelle", type: "text" });
-    sim.company.createField({ name: "Console cost center", type: "text" });
-    for (const name of ["Console cost center", "Console budget"]) {
-      expect((await gw.gql("mutation($n: String!) { createAttribute(input: { name: $n, type: TEXT }) { id } }", { n: name }, admin)).errors).toBeUndefined();
-    }
-    await openTab("overview");
-    await openTab("mapping");
-    await page.getByLabel("Status").selectOption("");
-    const row = page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"]`);
-    await row.waitFor();
-    expect(await row.getAttribute("data-status")).toBe("NO_MATCHING_ATTRIBUTE");
-    // Standard fields and the ones the sync reads for itself have no edit control.
-    for (const id of ["root.email", "root.id"]) expect(await page.locator(`[data-testid="mapping-row"][data-field-id="${id}"] [data-testid="mapping-edit"]`).count()).toBe(0);
+  browserIt(
+    "overrides a custom field's mapping: into another attribute, excluded, back to by name; a refusal in plain words",
+    async () => {
+      const kst = sim.company.createField({ name: "Console Kostenstelle", type: "text" });
+      sim.company.createField({ name: "Console cost center", type: "text" });
+      for (const name of ["Console cost center", "Console budget"]) {
+        expect(
+          (
+            await gw.gql(
+              "mutation($n: String!) { createAttribute(input: { name: $n, type: TEXT }) { id } }",
+              { n: name },
+              admin,
+            )
+          ).errors,
+        ).toBeUndefined();
+      }
+      await openTab("overview");
+      await openTab("mapping");
+      await page.getByLabel("Status").selectOption("");
+      const row = page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"]`);
+      await row.waitFor();
+      expect(await row.getAttribute("data-status")).toBe("NO_MATCHING_ATTRIBUTE");
+      // Standard fields and the ones the sync reads for itself have no edit control.
+      for (const id of ["root.email", "root.id"])
+        expect(
+          await page.locator(`[data-testid="mapping-row"][data-field-id="${id}"] [data-testid="mapping-edit"]`).count(),
+        ).toBe(0);
 
-    // Its namesake feeds "Console cost center": refused, explained, nothing changed.
-    await row.getByTestId("mapping-edit").selectOption({ label: "Console cost center (Text)" });
-    const error = page.getByTestId("mapping-edit-error");
-    await error.waitFor();
-    expect(await error.textContent()).toContain("already fed by Bob field");
-    expect(await row.getAttribute("data-status")).toBe("NO_MATCHING_ATTRIBUTE");
+      // Its namesake feeds "Console cost center": refused, explained, nothing changed.
+      await row.getByTestId("mapping-edit").selectOption({ label: "Console cost center (Text)" });
+      const error = page.getByTestId("mapping-edit-error");
+      await error.waitFor();
+      expect(await error.textContent()).toContain("already fed by Bob field");
+      expect(await row.getAttribute("data-status")).toBe("NO_MATCHING_ATTRIBUTE");
 
-    await row.getByTestId("mapping-edit").selectOption({ label: "Console budget (Text)" });
-    await page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"][data-status="OVERRIDDEN"]`).waitFor();
-    await page.getByTestId("mapping-saved").waitFor();
-    expect(await row.innerText()).toContain("Console budget");
-    await shot("field-mapping-override");
+      await row.getByTestId("mapping-edit").selectOption({ label: "Console budget (Text)" });
+      await page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"][data-status="OVERRIDDEN"]`).waitFor();
+      await page.getByTestId("mapping-saved").waitFor();
+      expect(await row.innerText()).toContain("Console budget");
+      await shot("field-mapping-override");
 
-    await row.getByTestId("mapping-edit").selectOption({ label: "Exclude (never sync)" });
-    await expect.poll(async () => (await row.innerText()).includes("Excluded by an admin")).toBe(true);
-    expect(await row.getAttribute("data-status")).toBe("OVERRIDDEN");
+      await row.getByTestId("mapping-edit").selectOption({ label: "Exclude (never sync)" });
+      await expect.poll(async () => (await row.innerText()).includes("Excluded by an admin")).toBe(true);
+      expect(await row.getAttribute("data-status")).toBe("OVERRIDDEN");
 
-    await row.getByTestId("mapping-edit").selectOption({ label: "Automatic (by name)" });
-    await page.locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"][data-status="NO_MATCHING_ATTRIBUTE"]`).waitFor();
-  });
+      await row.getByTestId("mapping-edit").selectOption({ label: "Automatic (by name)" });
+      await page
+        .locator(`[data-testid="mapping-row"][data-field-id="${kst.id}"][data-status="NO_MATCHING_ATTRIBUTE"]`)
+        .waitFor();
+    },
+  );
 
   browserIt("lists sync runs with their counts, issues and changes", async () => {
     await openTab("history");
@@ -205,11 +246,20 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
   browserIt("shows leavers and future hires with dates, reason and surveyable status", async () => {
     await openTab("people");
     await page.getByTestId("person").first().waitFor();
-    const lifecycles = new Set(await page.getByTestId("person").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-lifecycle"))));
+    const lifecycles = new Set(
+      await page.getByTestId("person").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-lifecycle"))),
+    );
     expect([...lifecycles].sort()).toEqual(["LEAVING", "LEFT", "PRE_HIRE"]);
     await shot("leavers-and-future-hires");
     await page.getByLabel("Show").selectOption("future");
-    await expect.poll(async () => new Set(await page.getByTestId("person").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-lifecycle"))))).toEqual(new Set(["PRE_HIRE"]));
+    await expect
+      .poll(
+        async () =>
+          new Set(
+            await page.getByTestId("person").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-lifecycle"))),
+          ),
+      )
+      .toEqual(new Set(["PRE_HIRE"]));
     // A person's history: created by the full sync, with the values it set.
     await page.getByTestId("person-history-toggle").first().click();
     const created = page.getByTestId("history-entry").first();
@@ -223,8 +273,18 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
 
   browserIt("shows upcoming changes: who is surveyable on a date, who joins and leaves, by department", async () => {
     const on = "2026-12-31";
-    const api = await gw.gql<{ surveyPopulation: { surveyable: number; joining: { bobId: string }[]; leaving: { bobId: string }[]; groups: { value: string | null; surveyable: number }[] } }>(
-      "query($on: Date!) { surveyPopulation(on: $on, groupBy: \"Department\") { surveyable joining { bobId } leaving { bobId } groups { value surveyable } } }", { on }, admin);
+    const api = await gw.gql<{
+      surveyPopulation: {
+        surveyable: number;
+        joining: { bobId: string }[];
+        leaving: { bobId: string }[];
+        groups: { value: string | null; surveyable: number }[];
+      };
+    }>(
+      'query($on: Date!) { surveyPopulation(on: $on, groupBy: "Department") { surveyable joining { bobId } leaving { bobId } groups { value surveyable } } }',
+      { on },
+      admin,
+    );
     const expected = api.data?.surveyPopulation;
     expect(expected?.joining.length).toBeGreaterThan(0);
     await openTab("upcoming");
@@ -233,7 +293,9 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await page.getByTestId("upcoming-show").click();
     await page.getByTestId("upcoming-groups").waitFor();
     expect(await page.getByTestId("upcoming-surveyable").textContent()).toBe(String(expected?.surveyable));
-    expect(await page.getByTestId("upcoming-joining").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-bob-id")))).toEqual(expected?.joining.map((e) => e.bobId));
+    expect(
+      await page.getByTestId("upcoming-joining").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-bob-id"))),
+    ).toEqual(expected?.joining.map((e) => e.bobId));
     expect(await page.getByTestId("upcoming-leaving").count()).toBe(expected?.leaving.length);
     expect(await page.getByTestId("upcoming-group").count()).toBe(expected?.groups.length);
     await shot("upcoming-changes", "console-upcoming-changes.png");
@@ -252,17 +314,25 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await page.getByTestId("realtime-status").filter({ hasText: "On" }).waitFor();
 
     sim.webhooks.configure({ retryBaseMs: 20, maxAttempts: 8 });
-    const subscription = sim.webhooks.subscribe({ url: `${gw.url}${new URL(webhookUrl).pathname}`, secret: "console-hook-secret-0123456789" });
+    const subscription = sim.webhooks.subscribe({
+      url: `${gw.url}${new URL(webhookUrl).pathname}`,
+      secret: "console-hook-secret-0123456789",
+    });
     const someone = sim.company.employees().find((e) => e.lifecycleStatus === "employed") as { id: string };
     sim.company.updateEmployee(someone.id, { "root.surname": "Renamed" });
     await sim.webhooks.idle();
 
     await openTab("deliveries");
     await page.locator('[data-testid="delivery"]').first().waitFor();
-    await expect.poll(async () => {
-      await page.getByRole("button", { name: "Refresh" }).click();
-      return page.locator('[data-testid="delivery"]').first().getAttribute("data-status");
-    }, { timeout: 20_000 }).toBe("APPLIED");
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("button", { name: "Refresh" }).click();
+          return page.locator('[data-testid="delivery"]').first().getAttribute("data-status");
+        },
+        { timeout: 20_000 },
+      )
+      .toBe("APPLIED");
     await shot("webhook-deliveries");
     // Later tests change Bob in bulk and expect only full syncs to see it.
     sim.webhooks.unsubscribe(subscription.id);
@@ -282,7 +352,11 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
 
   browserIt("holds a sync that would delete too many, shows its deletions, and applies it when approved", async () => {
     const previous = await page.getByTestId("sync-progress").getAttribute("data-run-id");
-    const victims = sim.company.employees().filter((e) => e.lifecycleStatus === "employed").slice(0, 16).map((e) => e.id);
+    const victims = sim.company
+      .employees()
+      .filter((e) => e.lifecycleStatus === "employed")
+      .slice(0, 16)
+      .map((e) => e.id);
     for (const id of victims) sim.company.deleteEmployee(id);
 
     await page.getByTestId("sync-now").click();
@@ -291,14 +365,19 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     expect(await page.getByTestId("held-deletions").textContent()).toBe(String(victims.length));
     expect(await page.getByTestId("held-deletion").count()).toBe(victims.length);
     // Beside the deletions: who would stop being surveyable today, as the API reports it.
-    const newest = (await gw.gql<{ syncRuns: { edges: { node: { status: string; surveyImpact: { stopsBeingSurveyable: number } } }[] } }>(
-      "{ syncRuns(first: 1) { edges { node { status surveyImpact { stopsBeingSurveyable } } } } }", {}, admin)).data?.syncRuns.edges[0]?.node;
+    const newest = (
+      await gw.gql<{
+        syncRuns: { edges: { node: { status: string; surveyImpact: { stopsBeingSurveyable: number } } }[] };
+      }>("{ syncRuns(first: 1) { edges { node { status surveyImpact { stopsBeingSurveyable } } } } }", {}, admin)
+    ).data?.syncRuns.edges[0]?.node;
     expect(newest?.status).toBe("HELD");
     const heldImpact = newest?.surveyImpact;
     expect(heldImpact?.stopsBeingSurveyable).toBeGreaterThan(0);
     const impactView = held.getByTestId("survey-impact");
     expect(await impactView.getAttribute("data-stops")).toBe(String(heldImpact?.stopsBeingSurveyable));
-    expect(await impactView.innerText()).toContain(`${heldImpact?.stopsBeingSurveyable} employees would stop being surveyable`);
+    expect(await impactView.innerText()).toContain(
+      `${heldImpact?.stopsBeingSurveyable} employees would stop being surveyable`,
+    );
     expect(await page.getByTestId("sync-progress").getAttribute("data-status")).toBe("HELD");
     await page.getByRole("heading", { name: "Synchronization" }).scrollIntoViewIfNeeded();
     await shot("held-run", "console-held-run.png");
@@ -308,7 +387,9 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     const runId = await progressDone("sync-progress", previous ?? undefined);
     expect(await page.getByTestId("sync-progress").getAttribute("data-status")).toMatch(/SUCCEEDED|PARTIAL/);
     await openTab("overview");
-    await expect.poll(() => page.locator('[data-testid="last-sync-counts"] [data-count="deleted"] dd').textContent()).toBe(String(victims.length));
+    await expect
+      .poll(() => page.locator('[data-testid="last-sync-counts"] [data-count="deleted"] dd').textContent())
+      .toBe(String(victims.length));
     await openTab("history");
     // (The test clock stands still, so every run has the same queuedAt: look the run up by id.)
     const approved = page.locator(`[data-testid="run"][data-run-id="${runId}"]`);
@@ -319,7 +400,12 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
   browserIt("shows, on the overview, the fields a credential cannot see and what to grant in Bob", async () => {
     await openTab("overview");
     expect(await page.getByTestId("warnings").count()).toBe(0);
-    sim.addCredential({ kind: "ACCESS_TOKEN", token: "console-limited-token-0123", scopes: ["Full employee read", "Employee fields read"], hiddenCategories: ["personal"] });
+    sim.addCredential({
+      kind: "ACCESS_TOKEN",
+      token: "console-limited-token-0123",
+      scopes: ["Full employee read", "Employee fields read"],
+      hiddenCategories: ["personal"],
+    });
     await page.getByRole("button", { name: "Replace credential" }).click();
     await page.getByLabel("Access token").fill("console-limited-token-0123");
     await page.getByTestId("connect-submit").click();

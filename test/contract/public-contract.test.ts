@@ -18,11 +18,13 @@ const NOT_YET_IMPLEMENTED: Record<string, readonly string[]> = {
   "history, survey population, overrides, health": [],
 };
 
-const CONTRACT_PATH = process.env.CONTRACT_PATH ?? fileURLToPath(new URL("../../../shared/api-contract.graphql", import.meta.url));
+const CONTRACT_PATH =
+  process.env.CONTRACT_PATH ?? fileURLToPath(new URL("../../../shared/api-contract.graphql", import.meta.url));
 const present = existsSync(CONTRACT_PATH);
 // A user's clone has no contract beside it: the check is skipped there, and says so. CI has it.
 const required = process.env.CI === "true" || process.env.REQUIRE_CONTRACT === "1";
-if (!present && !required) console.warn(`public contract check SKIPPED: no contract at ${CONTRACT_PATH} (set CONTRACT_PATH to check one)`);
+if (!present && !required)
+  console.warn(`public contract check SKIPPED: no contract at ${CONTRACT_PATH} (set CONTRACT_PATH to check one)`);
 
 /** "Query.employees was removed." -> "Query.employees"; "Date was removed." -> "Date". */
 function subjectOf(description: string): string {
@@ -34,15 +36,20 @@ describe("the public contract", () => {
     expect(present, `expected the contract at ${CONTRACT_PATH} (set CONTRACT_PATH to override)`).toBe(true);
   });
 
-  it.runIf(present)("has no breaking change against our schema except the allowlisted, not yet implemented operations", async () => {
-    const contract = buildSchema(await readFile(CONTRACT_PATH, "utf8"));
-    const ours = buildSchema(await readFile(new URL("../../schema/schema.graphql", import.meta.url), "utf8"));
-    const allowed = new Set(Object.values(NOT_YET_IMPLEMENTED).flat());
-    const breaking = findBreakingChanges(contract, ours);
-    const unexpected = breaking.filter((c) => !allowed.has(subjectOf(c.description))).map((c) => `${c.type}: ${c.description}`);
-    expect(unexpected).toEqual([]);
-    const stillMissing = new Set(breaking.map((c) => subjectOf(c.description)));
-    const stale = [...allowed].filter((name) => !stillMissing.has(name));
-    expect(stale, "implemented now: remove these from NOT_YET_IMPLEMENTED").toEqual([]);
-  });
+  it.runIf(present)(
+    "has no breaking change against our schema except the allowlisted, not yet implemented operations",
+    async () => {
+      const contract = buildSchema(await readFile(CONTRACT_PATH, "utf8"));
+      const ours = buildSchema(await readFile(new URL("../../schema/schema.graphql", import.meta.url), "utf8"));
+      const allowed = new Set(Object.values(NOT_YET_IMPLEMENTED).flat());
+      const breaking = findBreakingChanges(contract, ours);
+      const unexpected = breaking
+        .filter((c) => !allowed.has(subjectOf(c.description)))
+        .map((c) => `${c.type}: ${c.description}`);
+      expect(unexpected).toEqual([]);
+      const stillMissing = new Set(breaking.map((c) => subjectOf(c.description)));
+      const stale = [...allowed].filter((name) => !stillMissing.has(name));
+      expect(stale, "implemented now: remove these from NOT_YET_IMPLEMENTED").toEqual([]);
+    },
+  );
 });

@@ -5,9 +5,21 @@ import { employee } from "./fixtures.js";
 import { deferred, type Deferred } from "../support/deferred.js";
 
 const deletes = (...ids: string[]): DirectoryBatch => ({ deletes: ids, updates: [], creates: [] });
-const updates = (...ids: string[]): DirectoryBatch => ({ deletes: [], updates: ids.map((id) => employee(id)), creates: [] });
-const creates = (...ids: string[]): DirectoryBatch => ({ deletes: [], updates: [], creates: ids.map((id) => employee(id)) });
-const mixed = (update: string, create: string): DirectoryBatch => ({ deletes: [], updates: [employee(update)], creates: [employee(create)] });
+const updates = (...ids: string[]): DirectoryBatch => ({
+  deletes: [],
+  updates: ids.map((id) => employee(id)),
+  creates: [],
+});
+const creates = (...ids: string[]): DirectoryBatch => ({
+  deletes: [],
+  updates: [],
+  creates: ids.map((id) => employee(id)),
+});
+const mixed = (update: string, create: string): DirectoryBatch => ({
+  deletes: [],
+  updates: [employee(update)],
+  creates: [employee(create)],
+});
 
 /** An applier whose batches end when the test says; it records what is running when each starts. */
 function controlledApplier() {
@@ -43,7 +55,10 @@ describe("applyBatches", () => {
   it("overlaps batches of the same kind up to the limit, never more", async () => {
     const a = controlledApplier();
     const committed: number[] = [];
-    const done = applyBatches([creates("1", "2"), creates("3"), creates("4"), creates("5")], a.apply, { concurrency: 2, onCommitted: (n) => committed.push(n) });
+    const done = applyBatches([creates("1", "2"), creates("3"), creates("4"), creates("5")], a.apply, {
+      concurrency: 2,
+      onCommitted: (n) => committed.push(n),
+    });
     await a.settle();
     expect(a.started.map((s) => s.index)).toEqual([0, 1]);
     await a.end(1);
@@ -59,7 +74,11 @@ describe("applyBatches", () => {
 
   it("finishes every delete before an update starts, and every update before a create", async () => {
     const a = controlledApplier();
-    const done = applyBatches([deletes("9"), updates("1"), updates("2"), mixed("3", "4"), creates("5"), creates("6")], a.apply, { concurrency: 2, onCommitted: () => {} });
+    const done = applyBatches(
+      [deletes("9"), updates("1"), updates("2"), mixed("3", "4"), creates("5"), creates("6")],
+      a.apply,
+      { concurrency: 2, onCommitted: () => {} },
+    );
     await a.settle();
     expect(a.started.map((s) => s.index)).toEqual([0]); // deletes run alone
     await a.end(0);
@@ -70,7 +89,10 @@ describe("applyBatches", () => {
     expect(a.started.map((s) => s.index)).toEqual([0, 1, 2, 3]);
     expect(a.started[3]?.alongside).toEqual([]);
     await a.end(3);
-    expect(a.started.slice(4).map((s) => [s.index, s.alongside])).toEqual([[4, []], [5, [4]]]);
+    expect(a.started.slice(4).map((s) => [s.index, s.alongside])).toEqual([
+      [4, []],
+      [5, [4]],
+    ]);
     await a.end(4);
     await a.end(5);
     await done;
@@ -80,7 +102,10 @@ describe("applyBatches", () => {
     const a = controlledApplier();
     const committed: number[] = [];
     let outcome: unknown = "pending";
-    const done = applyBatches([creates("1"), creates("2"), creates("3")], a.apply, { concurrency: 2, onCommitted: (n) => committed.push(n) }).then(
+    const done = applyBatches([creates("1"), creates("2"), creates("3")], a.apply, {
+      concurrency: 2,
+      onCommitted: (n) => committed.push(n),
+    }).then(
       () => (outcome = "resolved"),
       (error: unknown) => (outcome = error),
     );
@@ -98,7 +123,10 @@ describe("applyBatches", () => {
 
   it("with a limit of 1 applies one batch at a time, in plan order", async () => {
     const a = controlledApplier();
-    const done = applyBatches([creates("1"), creates("2"), creates("3")], a.apply, { concurrency: 1, onCommitted: () => {} });
+    const done = applyBatches([creates("1"), creates("2"), creates("3")], a.apply, {
+      concurrency: 1,
+      onCommitted: () => {},
+    });
     for (let i = 0; i < 3; i++) {
       await a.settle();
       expect(a.started.map((s) => s.index)).toEqual([...Array(i + 1).keys()]);

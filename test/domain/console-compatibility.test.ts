@@ -2,13 +2,20 @@ import { describe, expect, it } from "vitest";
 import { COMPATIBLE_TYPES, FIXED_FIELD_IDS } from "../../src/console/field-compatibility.mjs";
 import { ATTRIBUTE_TYPES } from "../../src/domain/attributes/attribute.js";
 import { isCompatible, isKnownBobType } from "../../src/domain/mapping/field-compatibility.js";
-import { LEGACY_GENDER_FIELD_ID, RESERVED_FIELD_REASONS, STANDARD_FIELD_KEYS } from "../../src/domain/mapping/standard-fields.js";
+import {
+  LEGACY_GENDER_FIELD_ID,
+  RESERVED_FIELD_REASONS,
+  STANDARD_FIELD_KEYS,
+} from "../../src/domain/mapping/standard-fields.js";
 
 describe("the console's copy of the compatibility table", () => {
   it("offers exactly the attribute types the gateway accepts, for every Bob type", () => {
     for (const [bobType, types] of Object.entries(COMPATIBLE_TYPES)) {
       expect(isKnownBobType(bobType), bobType).toBe(true);
-      for (const attributeType of ATTRIBUTE_TYPES) expect(types.includes(attributeType), `${bobType} -> ${attributeType}`).toBe(isCompatible(bobType, attributeType));
+      for (const attributeType of ATTRIBUTE_TYPES)
+        expect(types.includes(attributeType), `${bobType} -> ${attributeType}`).toBe(
+          isCompatible(bobType, attributeType),
+        );
     }
   });
 });

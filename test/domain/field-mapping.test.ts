@@ -44,8 +44,18 @@ describe("standard field mapping", () => {
   });
 
   it("reports the sync's own bookkeeping fields as not attributes, saying why", () => {
-    expect(byId(mappings, "root.id")).toMatchObject({ status: "NO_MATCHING_ATTRIBUTE", attribute: null, reason: "Used by the sync itself (Bob id); not an attribute." });
-    for (const id of ["root.displayName", "root.fullName", "internal.status", "internal.lifecycleStatus", "employee.lastDayOfWork"]) {
+    expect(byId(mappings, "root.id")).toMatchObject({
+      status: "NO_MATCHING_ATTRIBUTE",
+      attribute: null,
+      reason: "Used by the sync itself (Bob id); not an attribute.",
+    });
+    for (const id of [
+      "root.displayName",
+      "root.fullName",
+      "internal.status",
+      "internal.lifecycleStatus",
+      "employee.lastDayOfWork",
+    ]) {
       expect(byId(mappings, id).status).toBe("NO_MATCHING_ATTRIBUTE");
       expect(byId(mappings, id).reason).toMatch(/\S/);
     }
@@ -63,12 +73,22 @@ describe("standard field mapping", () => {
   });
 
   it("finds Employment status by name when the tenant keeps it elsewhere", () => {
-    const mappings = mapFields([field("category_1.field_2", "  employment   STATUS ", "list", "x")], standardAttributes);
-    expect(byId(mappings, "category_1.field_2")).toMatchObject({ status: "STANDARD", attribute: { name: "Type" }, standardKey: "type" });
+    const mappings = mapFields(
+      [field("category_1.field_2", "  employment   STATUS ", "list", "x")],
+      standardAttributes,
+    );
+    expect(byId(mappings, "category_1.field_2")).toMatchObject({
+      status: "STANDARD",
+      attribute: { name: "Type" },
+      standardKey: "type",
+    });
   });
 
   it("reports two fields named Employment status (and no payroll.employment.type) as ambiguous", () => {
-    const mappings = mapFields([field("a.f1", "Employment status", "list"), field("b.f2", "Employment Status", "text")], standardAttributes);
+    const mappings = mapFields(
+      [field("a.f1", "Employment status", "list"), field("b.f2", "Employment Status", "text")],
+      standardAttributes,
+    );
     expect(mappings.map((m) => m.status)).toEqual(["AMBIGUOUS", "AMBIGUOUS"]);
   });
 
@@ -100,34 +120,53 @@ describe("custom field mapping", () => {
     "geo-location": [],
   };
   const matrix = Object.entries(compatibility).flatMap(([bobType, compatible]) =>
-    attributeTypes.map((attributeType) => ({ bobType, attributeType, expected: (compatible.includes(attributeType) ? "COMPATIBLE" : "TYPE_MISMATCH") as MappingStatus })),
+    attributeTypes.map((attributeType) => ({
+      bobType,
+      attributeType,
+      expected: (compatible.includes(attributeType) ? "COMPATIBLE" : "TYPE_MISMATCH") as MappingStatus,
+    })),
   );
 
-  it.each(matrix)("a Bob $bobType field against a $attributeType attribute is $expected", ({ bobType, attributeType, expected }) => {
-    const attribute = customAttribute("Cost center", attributeType);
-    const [mapping] = mapFields([field("work.custom.field_1", "Cost center", bobType)], [...standardAttributes, attribute]);
-    expect(mapping?.status).toBe(expected);
-    expect(mapping?.attribute).toEqual(attribute);
-    if (expected === "COMPATIBLE") {
-      expect(mapping?.reason).toBeNull();
-    } else {
-      // Both types named, in plain words.
-      expect(mapping?.reason).toContain(`Peakon attribute "Cost center" is ${attributeType}`);
-      expect(mapping?.reason).toContain('Bob field "Cost center"');
-    }
-  });
+  it.each(matrix)(
+    "a Bob $bobType field against a $attributeType attribute is $expected",
+    ({ bobType, attributeType, expected }) => {
+      const attribute = customAttribute("Cost center", attributeType);
+      const [mapping] = mapFields(
+        [field("work.custom.field_1", "Cost center", bobType)],
+        [...standardAttributes, attribute],
+      );
+      expect(mapping?.status).toBe(expected);
+      expect(mapping?.attribute).toEqual(attribute);
+      if (expected === "COMPATIBLE") {
+        expect(mapping?.reason).toBeNull();
+      } else {
+        // Both types named, in plain words.
+        expect(mapping?.reason).toContain(`Peakon attribute "Cost center" is ${attributeType}`);
+        expect(mapping?.reason).toContain('Bob field "Cost center"');
+      }
+    },
+  );
 
   it("says a date only goes into a DATE attribute", () => {
     const [mapping] = mapFields([field("c.f", "Cost center", "date")], [customAttribute("Cost center", "NUMBER")]);
-    expect(mapping?.reason).toBe('Peakon attribute "Cost center" is NUMBER but Bob field "Cost center" is a date; a date can only go into a DATE attribute.');
+    expect(mapping?.reason).toBe(
+      'Peakon attribute "Cost center" is NUMBER but Bob field "Cost center" is a date; a date can only go into a DATE attribute.',
+    );
   });
 
   it("says why a multi-list never maps", () => {
-    const [withAttribute] = mapFields([field("c.f", "Shirt size", "multi-list")], [customAttribute("Shirt size", "OPTION")]);
-    expect(withAttribute?.reason).toBe('Peakon attribute "Shirt size" is OPTION but Bob field "Shirt size" is a multi-list; Peakon has no attribute type that holds several values.');
+    const [withAttribute] = mapFields(
+      [field("c.f", "Shirt size", "multi-list")],
+      [customAttribute("Shirt size", "OPTION")],
+    );
+    expect(withAttribute?.reason).toBe(
+      'Peakon attribute "Shirt size" is OPTION but Bob field "Shirt size" is a multi-list; Peakon has no attribute type that holds several values.',
+    );
     const [withoutAttribute] = mapFields([field("c.f", "Shirt size", "multi-list")], standardAttributes);
     expect(withoutAttribute).toMatchObject({ status: "NO_MATCHING_ATTRIBUTE", attribute: null });
-    expect(withoutAttribute?.reason).toBe('Bob field "Shirt size" is a multi-list; Peakon has no attribute type that holds several values.');
+    expect(withoutAttribute?.reason).toBe(
+      'Bob field "Shirt size" is a multi-list; Peakon has no attribute type that holds several values.',
+    );
   });
 
   it("says when Bob's type is unknown to the sync", () => {
@@ -138,7 +177,11 @@ describe("custom field mapping", () => {
 
   it("tells the admin which attribute to create when none has the name", () => {
     const [mapping] = mapFields([field("c.f", "Shirt size", "text")], standardAttributes);
-    expect(mapping).toMatchObject({ status: "NO_MATCHING_ATTRIBUTE", attribute: null, reason: 'No Peakon attribute is named "Shirt size". Create one (TEXT or OPTION) to sync this field.' });
+    expect(mapping).toMatchObject({
+      status: "NO_MATCHING_ATTRIBUTE",
+      attribute: null,
+      reason: 'No Peakon attribute is named "Shirt size". Create one (TEXT or OPTION) to sync this field.',
+    });
     const [list] = mapFields([field("c.g", "Level", "list")], standardAttributes);
     expect(list?.reason).toBe('No Peakon attribute is named "Level". Create one (OPTION or TEXT) to sync this field.');
   });
@@ -160,7 +203,12 @@ describe("custom field mapping", () => {
   });
 
   it("marks every Bob field sharing a name as AMBIGUOUS, naming the others", () => {
-    const fields = [field("a.f1", "Cost center", "text"), field("b.f2", "cost  CENTER", "number"), field("c.f3", "Cost Center ", "text"), field("d.f4", "Level", "text")];
+    const fields = [
+      field("a.f1", "Cost center", "text"),
+      field("b.f2", "cost  CENTER", "number"),
+      field("c.f3", "Cost Center ", "text"),
+      field("d.f4", "Level", "text"),
+    ];
     const mappings = mapFields(fields, [customAttribute("Cost center", "TEXT"), customAttribute("Level", "TEXT")]);
     expect(mappings.map((m) => m.status)).toEqual(["AMBIGUOUS", "AMBIGUOUS", "AMBIGUOUS", "COMPATIBLE"]);
     expect(byId(mappings, "a.f1").reason).toContain("b.f2, c.f3");
@@ -171,7 +219,10 @@ describe("custom field mapping", () => {
 
   it("does not count a standard field as a namesake of a custom one", () => {
     // Bob's own "Department" and a custom "Department": the custom one is not ambiguous, it is refused.
-    const mappings = mapFields([field("work.department", "Department", "list"), field("c.f", "Department", "text")], standardAttributes);
+    const mappings = mapFields(
+      [field("work.department", "Department", "list"), field("c.f", "Department", "text")],
+      standardAttributes,
+    );
     expect(mappings.map((m) => m.status)).toEqual(["STANDARD", "NO_MATCHING_ATTRIBUTE"]);
   });
 });
@@ -184,14 +235,33 @@ describe("syncedFieldIds", () => {
       field("c.mismatch", "Level", "date"),
       field("c.none", "Shirt size", "text"),
     ];
-    const mappings = mapFields(fields, [...standardAttributes, customAttribute("Cost center", "TEXT"), customAttribute("Level", "NUMBER")]);
+    const mappings = mapFields(fields, [
+      ...standardAttributes,
+      customAttribute("Cost center", "TEXT"),
+      customAttribute("Level", "NUMBER"),
+    ]);
     const ids = syncedFieldIds(mappings);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of [
-      "root.id", "root.firstName", "root.surname", "root.email", "work.employeeIdInCompany", "work.reportsTo", "work.manager",
-      "personal.birthDate", "home.legalGender", "work.title", "work.startDate", "work.site", "work.department",
-      "payroll.employment.type", "internal.terminationDate", "internal.terminationReason", "internal.lifecycleStatus",
-      "employee.lastDayOfWork", "c.ok",
+      "root.id",
+      "root.firstName",
+      "root.surname",
+      "root.email",
+      "work.employeeIdInCompany",
+      "work.reportsTo",
+      "work.manager",
+      "personal.birthDate",
+      "home.legalGender",
+      "work.title",
+      "work.startDate",
+      "work.site",
+      "work.department",
+      "payroll.employment.type",
+      "internal.terminationDate",
+      "internal.terminationReason",
+      "internal.lifecycleStatus",
+      "employee.lastDayOfWork",
+      "c.ok",
     ]) {
       expect(ids).toContain(id);
     }
@@ -203,12 +273,19 @@ describe("mapFields with an admin's overrides", () => {
   const costCenter = customAttribute("Cost center", "TEXT");
   const budget = customAttribute("Budget code", "OPTION");
   const attributes = [...standardAttributes, costCenter, budget];
-  const fields = [...standardBobFields, field("c.cost", "Cost center", "text"), field("c.kst", "Kostenstelle", "text"), field("c.date", "Review date", "date")];
+  const fields = [
+    ...standardBobFields,
+    field("c.cost", "Cost center", "text"),
+    field("c.kst", "Kostenstelle", "text"),
+    field("c.date", "Review date", "date"),
+  ];
 
   it("maps a field into an attribute of another name: OVERRIDDEN, with the attribute and the reason in plain words", () => {
     const mappings = mapFields(fields, attributes, [{ bobFieldId: "c.kst", attributeId: budget.id }]);
     expect(byId(mappings, "c.kst")).toMatchObject({ status: "OVERRIDDEN", attribute: budget, standardKey: null });
-    expect(byId(mappings, "c.kst").reason).toBe('Mapped by an admin into Peakon attribute "Budget code" (OPTION) instead of by name.');
+    expect(byId(mappings, "c.kst").reason).toBe(
+      'Mapped by an admin into Peakon attribute "Budget code" (OPTION) instead of by name.',
+    );
     expect(syncedFieldIds(mappings)).toContain("c.kst");
   });
 
@@ -216,7 +293,11 @@ describe("mapFields with an admin's overrides", () => {
     const before = mapFields(fields, attributes);
     expect(byId(before, "c.cost").status).toBe("COMPATIBLE");
     const mappings = mapFields(fields, attributes, [{ bobFieldId: "c.cost", attributeId: null }]);
-    expect(byId(mappings, "c.cost")).toMatchObject({ status: "OVERRIDDEN", attribute: null, reason: expect.stringContaining("Excluded by an admin") });
+    expect(byId(mappings, "c.cost")).toMatchObject({
+      status: "OVERRIDDEN",
+      attribute: null,
+      reason: expect.stringContaining("Excluded by an admin"),
+    });
     expect(syncedFieldIds(mappings)).not.toContain("c.cost");
   });
 

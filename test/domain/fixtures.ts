@@ -17,7 +17,14 @@ export function customAttribute(name: string, type: AttributeType, id = `custom-
 }
 
 export function field(id: string, name: string, type: string, listId?: string): BobFieldDefinition {
-  return { id, name, type, categoryId: id.split(".")[0] ?? "", jsonPath: id, ...(listId === undefined ? {} : { listId }) };
+  return {
+    id,
+    name,
+    type,
+    categoryId: id.split(".")[0] ?? "",
+    jsonPath: id,
+    ...(listId === undefined ? {} : { listId }),
+  };
 }
 
 /** Bob's out-of-the-box fields as a typical tenant's metadata lists them. */

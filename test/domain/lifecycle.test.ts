@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deriveLifecycle, ianaTimeZone, todayIn, wholeMonthsBetween } from "../../src/domain/mapping/index.js";
 
-const on = (today: string, startDate: string | null, separationDate: string | null = null) => deriveLifecycle({ startDate, separationDate }, today);
+const on = (today: string, startDate: string | null, separationDate: string | null = null) =>
+  deriveLifecycle({ startDate, separationDate }, today);
 
 describe("deriveLifecycle: future hires", () => {
   it("is PRE_HIRE and not surveyable until the start date", () => {
@@ -22,7 +23,11 @@ describe("deriveLifecycle: future hires", () => {
   });
 
   it("is LEFT when the hire was cancelled (separation passed before the start date)", () => {
-    expect(on("2025-03-05", "2025-04-01", "2025-03-01")).toMatchObject({ lifecycle: "LEFT", surveyable: false, tenureMonths: null });
+    expect(on("2025-03-05", "2025-04-01", "2025-03-01")).toMatchObject({
+      lifecycle: "LEFT",
+      surveyable: false,
+      tenureMonths: null,
+    });
   });
 });
 
@@ -52,13 +57,18 @@ describe("deriveLifecycle: leavers", () => {
   it("property: surveyable exactly when ACTIVE or LEAVING, i.e. started and separation date (if any) >= today", () => {
     const day = fc.constantFrom("2024-02-28", "2024-02-29", "2024-03-01", "2024-12-31", "2025-01-01");
     fc.assert(
-      fc.property(fc.option(day, { nil: null }), fc.option(day, { nil: null }), day, (startDate, separationDate, today) => {
-        const state = on(today, startDate, separationDate);
-        const started = startDate === null || startDate <= today;
-        expect(state.surveyable).toBe(started && (separationDate === null || separationDate >= today));
-        expect(state.surveyable).toBe(state.lifecycle === "ACTIVE" || state.lifecycle === "LEAVING");
-        expect(state.lifecycle === "LEFT").toBe(separationDate !== null && separationDate < today);
-      }),
+      fc.property(
+        fc.option(day, { nil: null }),
+        fc.option(day, { nil: null }),
+        day,
+        (startDate, separationDate, today) => {
+          const state = on(today, startDate, separationDate);
+          const started = startDate === null || startDate <= today;
+          expect(state.surveyable).toBe(started && (separationDate === null || separationDate >= today));
+          expect(state.surveyable).toBe(state.lifecycle === "ACTIVE" || state.lifecycle === "LEAVING");
+          expect(state.lifecycle === "LEFT").toBe(separationDate !== null && separationDate < today);
+        },
+      ),
       { numRuns: 300, seed: 20261205 },
     );
   });
@@ -140,10 +150,20 @@ describe("ianaTimeZone: what updateSyncSettings accepts as the company's time zo
     expect(() => todayIn(stored, instant)).not.toThrow();
   });
 
-  it.each(["", " ", "Mars/Olympus", "Europe/Copenhagen ", " UTC", "+05:00", "-03:30", "Z", "UTC\u0000", "Europe//Paris", "Europe/", `Europe/${"x".repeat(60)}`])(
-    "refuses %j",
-    (given) => {
-      expect(ianaTimeZone(given)).toBeNull();
-    },
-  );
+  it.each([
+    "",
+    " ",
+    "Mars/Olympus",
+    "Europe/Copenhagen ",
+    " UTC",
+    "+05:00",
+    "-03:30",
+    "Z",
+    "UTC\u0000",
+    "Europe//Paris",
+    "Europe/",
+    `Europe/${"x".repeat(60)}`,
+  ])("refuses %j", (given) => {
+    expect(ianaTimeZone(given)).toBeNull();
+  });
 });

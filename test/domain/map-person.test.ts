@@ -5,8 +5,20 @@ import { buildListLookup, mapFields, mapPerson, type PersonMappingContext } from
 import { customAttribute, field, standardAttributes, standardBobFields } from "./fixtures.js";
 
 const lists = buildListLookup([
-  { name: "department", items: [{ id: "209192163", name: "Account Receivables", archived: false }, { id: "7", name: "Sales", archived: true }] },
-  { name: "title", items: [{ id: "209192170", name: "Engineer", archived: false }, { id: "9", name: "x".repeat(257), archived: false }] },
+  {
+    name: "department",
+    items: [
+      { id: "209192163", name: "Account Receivables", archived: false },
+      { id: "7", name: "Sales", archived: true },
+    ],
+  },
+  {
+    name: "title",
+    items: [
+      { id: "209192170", name: "Engineer", archived: false },
+      { id: "9", name: "x".repeat(257), archived: false },
+    ],
+  },
   { name: "site", items: [{ id: "1", name: "London", archived: false }] },
   { name: "legalGender", items: [{ id: "f", name: "Female", archived: false }] },
   { name: "employmentType", items: [{ id: "ft", name: "Full-time", archived: false }] },
@@ -16,17 +28,35 @@ const lists = buildListLookup([
 
 function context(extraFields: BobFieldDefinition[] = [], extraAttributes: Attribute[] = []): PersonMappingContext {
   const fields = [...standardBobFields, ...extraFields];
-  return { mappings: mapFields(fields, [...standardAttributes, ...extraAttributes]), lists, fieldsById: new Map(fields.map((f) => [f.id, f])) };
+  return {
+    mappings: mapFields(fields, [...standardAttributes, ...extraAttributes]),
+    lists,
+    fieldsById: new Map(fields.map((f) => [f.id, f])),
+  };
 }
 
 function person(values: Record<string, unknown>, id = "100"): BobPerson {
-  return { id, values: new Map(Object.entries({ "root.id": id, "root.firstName": "Jane", "root.surname": "Doe", "root.email": "Jane.Doe@acme.com", ...values })) };
+  return {
+    id,
+    values: new Map(
+      Object.entries({
+        "root.id": id,
+        "root.firstName": "Jane",
+        "root.surname": "Doe",
+        "root.email": "Jane.Doe@acme.com",
+        ...values,
+      }),
+    ),
+  };
 }
 
 /** Maps one custom field value into an attribute named "Custom" of the given type. */
 function mapCustom(bobType: string, attributeType: AttributeType, value: unknown, listId?: string) {
   const attribute = customAttribute("Custom", attributeType, "attr-custom");
-  const result = mapPerson(person({ "c.custom": value }), context([field("c.custom", "Custom", bobType, listId)], [attribute]));
+  const result = mapPerson(
+    person({ "c.custom": value }),
+    context([field("c.custom", "Custom", bobType, listId)], [attribute]),
+  );
   return { value: result.record?.attributes["attr-custom"], issues: result.issues, record: result.record };
 }
 
@@ -82,7 +112,10 @@ describe("mapPerson: the employee record", () => {
   });
 
   it("leaves out attributes Bob gave no value for", () => {
-    const { record } = mapPerson(person({ "work.title": null, "work.department": "", "work.site": undefined }), context());
+    const { record } = mapPerson(
+      person({ "work.title": null, "work.department": "", "work.site": undefined }),
+      context(),
+    );
     expect(Object.keys(record?.attributes ?? {}).sort()).toEqual(["std-email", "std-firstName", "std-lastName"]);
     expect(record).toMatchObject({ managerBobId: null, startDate: null, separationDate: null, employeeNumber: null });
   });
@@ -92,22 +125,37 @@ describe("mapPerson: the employee record", () => {
   });
 
   it("takes the manager from reportsTo (an object) before work.manager (an id)", () => {
-    expect(mapPerson(person({ "work.reportsTo": { id: "200" }, "work.manager": "300" }), context()).record?.managerBobId).toBe("200");
+    expect(
+      mapPerson(person({ "work.reportsTo": { id: "200" }, "work.manager": "300" }), context()).record?.managerBobId,
+    ).toBe("200");
     expect(mapPerson(person({ "work.reportsTo": "201" }), context()).record?.managerBobId).toBe("201");
     expect(mapPerson(person({ "work.manager": "300" }), context()).record?.managerBobId).toBe("300");
-    expect(mapPerson(person({ "work.reportsTo": null, "work.manager": "300" }), context()).record?.attributes["std-manager"]).toBe("300");
+    expect(
+      mapPerson(person({ "work.reportsTo": null, "work.manager": "300" }), context()).record?.attributes["std-manager"],
+    ).toBe("300");
   });
 
   it("skips a person without first or last name (MISSING_NAME)", () => {
     const noFirst = mapPerson(person({ "root.firstName": "  " }), context());
     expect(noFirst.record).toBeNull();
-    expect(noFirst.issues).toEqual([{ bobEmployeeId: "100", email: "Jane.Doe@acme.com", code: "MISSING_NAME", message: expect.stringContaining("no first name") }]);
+    expect(noFirst.issues).toEqual([
+      {
+        bobEmployeeId: "100",
+        email: "Jane.Doe@acme.com",
+        code: "MISSING_NAME",
+        message: expect.stringContaining("no first name"),
+      },
+    ]);
     const noLast = mapPerson(person({ "root.surname": null }), context());
     expect(noLast.record).toBeNull();
     expect(noLast.issues.map((i) => i.code)).toEqual(["MISSING_NAME"]);
     expect(noLast.issues[0]?.message).toContain("no last name");
     const neither = mapPerson({ id: "5", values: new Map() }, context());
-    expect(neither.issues[0]).toMatchObject({ code: "MISSING_NAME", email: null, message: expect.stringContaining("no first name and last name") });
+    expect(neither.issues[0]).toMatchObject({
+      code: "MISSING_NAME",
+      email: null,
+      message: expect.stringContaining("no first name and last name"),
+    });
   });
 
   it("refuses a person without an id (INVALID_RECORD)", () => {
@@ -149,13 +197,25 @@ describe("mapPerson: the employee record", () => {
 
 describe("mapPerson: garden leave", () => {
   it("follows Bob's lifecycle status", () => {
-    expect(mapPerson(person({ "internal.lifecycleStatus": "garden leave", "internal.terminationDate": "2025-06-30" }), context()).record?.gardenLeave).toBe(true);
+    expect(
+      mapPerson(
+        person({ "internal.lifecycleStatus": "garden leave", "internal.terminationDate": "2025-06-30" }),
+        context(),
+      ).record?.gardenLeave,
+    ).toBe(true);
     expect(mapPerson(person({ "internal.lifecycleStatus": "Garden leave" }), context()).record?.gardenLeave).toBe(true);
-    expect(mapPerson(person({ "internal.lifecycleStatus": "terminated", "internal.terminationDate": "2025-06-30" }), context()).record?.gardenLeave).toBe(false);
+    expect(
+      mapPerson(
+        person({ "internal.lifecycleStatus": "terminated", "internal.terminationDate": "2025-06-30" }),
+        context(),
+      ).record?.gardenLeave,
+    ).toBe(false);
   });
 
   it("is garden leave when the last day of work comes before the termination date", () => {
-    const on = (lastDay: string) => mapPerson(person({ "employee.lastDayOfWork": lastDay, "internal.terminationDate": "2025-06-30" }), context()).record?.gardenLeave;
+    const on = (lastDay: string) =>
+      mapPerson(person({ "employee.lastDayOfWork": lastDay, "internal.terminationDate": "2025-06-30" }), context())
+        .record?.gardenLeave;
     expect(on("2025-05-31")).toBe(true);
     expect(on("2025-06-30")).toBe(false);
     expect(mapPerson(person({ "employee.lastDayOfWork": "2025-05-31" }), context()).record?.gardenLeave).toBe(false);
@@ -220,7 +280,10 @@ describe("mapPerson: custom value conversion", () => {
 
   it("ignores fields that do not map (type mismatch, no attribute)", () => {
     const attribute = customAttribute("Custom", "NUMBER", "attr-custom");
-    const { record, issues } = mapPerson(person({ "c.custom": "2024-01-01", "c.other": "x" }), context([field("c.custom", "Custom", "date"), field("c.other", "Other", "text")], [attribute]));
+    const { record, issues } = mapPerson(
+      person({ "c.custom": "2024-01-01", "c.other": "x" }),
+      context([field("c.custom", "Custom", "date"), field("c.other", "Other", "text")], [attribute]),
+    );
     expect(issues).toEqual([]);
     expect(record?.attributes["attr-custom"]).toBeUndefined();
   });

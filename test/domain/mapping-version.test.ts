@@ -25,12 +25,26 @@ afterAll(async () => sim?.close());
 
 describe("MAPPING_VERSION", () => {
   it("names what the mapper makes of a fixed company: a changed mapping needs a new version", async () => {
-    const attributes: Attribute[] = STANDARD_ATTRIBUTES.map((s) => ({ id: `std-${s.key}`, name: s.name, type: s.type, standard: true, standardKey: s.key }));
+    const attributes: Attribute[] = STANDARD_ATTRIBUTES.map((s) => ({
+      id: `std-${s.key}`,
+      name: s.name,
+      type: s.type,
+      standard: true,
+      standardKey: s.key,
+    }));
     const bob = new BobHttpClient({ baseUrl: sim.baseUrl });
-    const runner = new FullSyncRunner({ bob, attributes: { list: async () => attributes, createCustom: async () => null } } as unknown as FullSyncRunnerDeps);
+    const runner = new FullSyncRunner({
+      bob,
+      attributes: { list: async () => attributes, createCustom: async () => null },
+    } as unknown as FullSyncRunnerDeps);
     const fetched = await runner.fetch("co", { kind: "ACCESS_TOKEN", token: sim.credentials.accessToken });
-    const digest = createHash("sha256").update(JSON.stringify({ records: fetched.records, issues: fetched.issues })).digest("base64url");
+    const digest = createHash("sha256")
+      .update(JSON.stringify({ records: fetched.records, issues: fetched.issues }))
+      .digest("base64url");
     expect(fetched.records.length).toBeGreaterThan(70);
-    expect({ version: MAPPING_VERSION, digest }, "the mapper's output changed: bump MAPPING_VERSION and pin the new digest").toEqual({ version: MAPPING_VERSION, digest: PINNED[MAPPING_VERSION] });
+    expect(
+      { version: MAPPING_VERSION, digest },
+      "the mapper's output changed: bump MAPPING_VERSION and pin the new digest",
+    ).toEqual({ version: MAPPING_VERSION, digest: PINNED[MAPPING_VERSION] });
   });
 });

@@ -10,7 +10,12 @@ const costCenter = customAttribute("Cost center", "TEXT");
 const budget = customAttribute("Budget code", "OPTION");
 const hired = customAttribute("Hired on", "DATE");
 const attributes = [...standardAttributes, costCenter, budget, hired];
-const fields = [...standardBobFields, field("c.cost", "Cost center", "text"), field("c.kst", "Kostenstelle", "text"), field("c.tags", "Tags", "multi-list")];
+const fields = [
+  ...standardBobFields,
+  field("c.cost", "Cost center", "text"),
+  field("c.kst", "Kostenstelle", "text"),
+  field("c.tags", "Tags", "multi-list"),
+];
 
 function refusal(run: () => unknown): DomainError {
   try {
@@ -24,10 +29,19 @@ function refusal(run: () => unknown): DomainError {
 
 describe("checkOverride", () => {
   it("accepts a custom field into a compatible custom attribute, and an exclusion", () => {
-    expect(checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: budget.id })).toEqual({ bobFieldId: "c.kst", attributeId: budget.id });
-    expect(checkOverride(fields, attributes, [], { bobFieldId: "c.cost", attributeId: null })).toEqual({ bobFieldId: "c.cost", attributeId: null });
+    expect(checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: budget.id })).toEqual({
+      bobFieldId: "c.kst",
+      attributeId: budget.id,
+    });
+    expect(checkOverride(fields, attributes, [], { bobFieldId: "c.cost", attributeId: null })).toEqual({
+      bobFieldId: "c.cost",
+      attributeId: null,
+    });
     // Re-stating a field's own mapping is no conflict with itself.
-    expect(checkOverride(fields, attributes, [], { bobFieldId: "c.cost", attributeId: costCenter.id })).toEqual({ bobFieldId: "c.cost", attributeId: costCenter.id });
+    expect(checkOverride(fields, attributes, [], { bobFieldId: "c.cost", attributeId: costCenter.id })).toEqual({
+      bobFieldId: "c.cost",
+      attributeId: costCenter.id,
+    });
   });
 
   it("refuses an incompatible type, naming both types", () => {
@@ -35,12 +49,18 @@ describe("checkOverride", () => {
     expect(error.code).toBe("BAD_USER_INPUT");
     expect(error.message).toContain("a text (text)");
     expect(error.message).toContain('Peakon attribute "Hired on" is DATE');
-    expect(refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.tags", attributeId: budget.id })).message).toContain("several values");
+    expect(
+      refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.tags", attributeId: budget.id })).message,
+    ).toContain("several values");
   });
 
   it("refuses unknown fields and attributes as NOT_FOUND", () => {
-    expect(refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.nope", attributeId: null }))).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("c.nope") });
-    expect(refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: "nope" }))).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("nope") });
+    expect(
+      refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.nope", attributeId: null })),
+    ).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("c.nope") });
+    expect(
+      refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: "nope" })),
+    ).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("nope") });
   });
 
   it("refuses standard fields (remap or exclude), reserved fields and standard attributes", () => {
@@ -49,32 +69,66 @@ describe("checkOverride", () => {
       expect(error.code).toBe("BAD_USER_INPUT");
       expect(error.message).toContain('standard Peakon attribute "Email"');
     }
-    expect(refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "root.id", attributeId: null })).message).toContain("Used by the sync itself");
-    expect(refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: "std-department" })).message).toContain('"Department" is a standard Peakon attribute');
+    expect(
+      refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "root.id", attributeId: null })).message,
+    ).toContain("Used by the sync itself");
+    expect(
+      refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: "std-department" }))
+        .message,
+    ).toContain('"Department" is a standard Peakon attribute');
   });
 
   it("refuses a target another field already feeds, by name or by an override", () => {
-    const byName = refusal(() => checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: costCenter.id }));
-    expect(byName).toMatchObject({ code: "BAD_USER_INPUT", message: expect.stringContaining('Bob field "Cost center" (c.cost), matched by name') });
+    const byName = refusal(() =>
+      checkOverride(fields, attributes, [], { bobFieldId: "c.kst", attributeId: costCenter.id }),
+    );
+    expect(byName).toMatchObject({
+      code: "BAD_USER_INPUT",
+      message: expect.stringContaining('Bob field "Cost center" (c.cost), matched by name'),
+    });
     const overridden = [{ bobFieldId: "c.kst", attributeId: budget.id }];
-    const byOverride = refusal(() => checkOverride([...fields, field("c.other", "Other", "text")], attributes, overridden, { bobFieldId: "c.other", attributeId: budget.id }));
+    const byOverride = refusal(() =>
+      checkOverride([...fields, field("c.other", "Other", "text")], attributes, overridden, {
+        bobFieldId: "c.other",
+        attributeId: budget.id,
+      }),
+    );
     expect(byOverride.message).toContain('Bob field "Kostenstelle" (c.kst), mapped by an admin');
     // Once the namesake is excluded, its attribute is free.
-    expect(checkOverride(fields, attributes, [{ bobFieldId: "c.cost", attributeId: null }], { bobFieldId: "c.kst", attributeId: costCenter.id }).attributeId).toBe(costCenter.id);
+    expect(
+      checkOverride(fields, attributes, [{ bobFieldId: "c.cost", attributeId: null }], {
+        bobFieldId: "c.kst",
+        attributeId: costCenter.id,
+      }).attributeId,
+    ).toBe(costCenter.id);
   });
 });
 
 describe("overrides in the sync's mapping", () => {
   const lists = buildListLookup([]);
-  const person = (values: Record<string, unknown>): BobPerson => ({ id: "1", values: new Map(Object.entries({ "root.id": "1", "root.firstName": "Jane", "root.surname": "Doe", ...values })) });
-  const ctx = (overrides: { bobFieldId: string; attributeId: string | null }[]) => ({ mappings: mapFields(fields, attributes, overrides), lists, fieldsById: new Map(fields.map((f) => [f.id, f])) });
+  const person = (values: Record<string, unknown>): BobPerson => ({
+    id: "1",
+    values: new Map(Object.entries({ "root.id": "1", "root.firstName": "Jane", "root.surname": "Doe", ...values })),
+  });
+  const ctx = (overrides: { bobFieldId: string; attributeId: string | null }[]) => ({
+    mappings: mapFields(fields, attributes, overrides),
+    lists,
+    fieldsById: new Map(fields.map((f) => [f.id, f])),
+  });
 
   it("mapPerson puts the value where the override says, and nowhere when the field is excluded", () => {
     const values = { "c.cost": "CC-1", "c.kst": "K-9" };
     const custom = (overrides: { bobFieldId: string; attributeId: string | null }[]) =>
-      Object.fromEntries(Object.entries(mapPerson(person(values), ctx(overrides)).record?.attributes ?? {}).filter(([id]) => id.startsWith("custom-")));
+      Object.fromEntries(
+        Object.entries(mapPerson(person(values), ctx(overrides)).record?.attributes ?? {}).filter(([id]) =>
+          id.startsWith("custom-"),
+        ),
+      );
     expect(custom([])).toEqual({ [costCenter.id]: "CC-1" });
-    expect(custom([{ bobFieldId: "c.kst", attributeId: budget.id }])).toEqual({ [costCenter.id]: "CC-1", [budget.id]: "K-9" });
+    expect(custom([{ bobFieldId: "c.kst", attributeId: budget.id }])).toEqual({
+      [costCenter.id]: "CC-1",
+      [budget.id]: "K-9",
+    });
     expect(custom([{ bobFieldId: "c.cost", attributeId: null }])).toEqual({});
   });
 
@@ -86,7 +140,12 @@ describe("overrides in the sync's mapping", () => {
     const other = mappingContextKey({ ...base, overrides: [{ bobFieldId: "c.kst", attributeId: null }] });
     expect(new Set([none, one, other]).size).toBe(3);
     // Order does not matter.
-    const two = [{ bobFieldId: "c.kst", attributeId: budget.id }, { bobFieldId: "c.cost", attributeId: null }];
-    expect(mappingContextKey({ ...base, overrides: two })).toBe(mappingContextKey({ ...base, overrides: [...two].reverse() }));
+    const two = [
+      { bobFieldId: "c.kst", attributeId: budget.id },
+      { bobFieldId: "c.cost", attributeId: null },
+    ];
+    expect(mappingContextKey({ ...base, overrides: two })).toBe(
+      mappingContextKey({ ...base, overrides: [...two].reverse() }),
+    );
   });
 });

@@ -14,7 +14,11 @@ import { customAttribute, directoryOf, employee, standardAttributes } from "./fi
 
 const attributes = [...standardAttributes, customAttribute("Level", "OPTION", "attr-level")];
 
-function plan(fetched: EmployeeRecord[], directory: Map<string, EmployeeRecord>, extra: Partial<SyncPlanInput> = {}): SyncPlan {
+function plan(
+  fetched: EmployeeRecord[],
+  directory: Map<string, EmployeeRecord>,
+  extra: Partial<SyncPlanInput> = {},
+): SyncPlan {
   return planSync({ fetched, directory, fetchComplete: true, issues: [], attributes, ...extra });
 }
 
@@ -28,7 +32,12 @@ function apply(result: SyncPlan, directory: ReadonlyMap<string, EmployeeRecord>)
 }
 
 const codes = (p: SyncPlan) => p.issues.map((i) => [i.code, i.bobEmployeeId]);
-const missingName = (bobId: string): SyncIssue => ({ bobEmployeeId: bobId, email: null, code: "MISSING_NAME", message: "no first name" });
+const missingName = (bobId: string): SyncIssue => ({
+  bobEmployeeId: bobId,
+  email: null,
+  code: "MISSING_NAME",
+  message: "no first name",
+});
 
 describe("planSync: create, update, delete, unchanged", () => {
   it("creates new employees, naming every field that gets a value", () => {
@@ -36,17 +45,34 @@ describe("planSync: create, update, delete, unchanged", () => {
     const p = plan([jane], new Map());
     expect(p.creates).toEqual([jane]);
     expect(p.changes).toEqual([
-      { action: "CREATE", bobEmployeeId: "1", email: "e1@acme.test", fields: ["First name", "Last name", "Email", "Tenure", "Level"] },
+      {
+        action: "CREATE",
+        bobEmployeeId: "1",
+        email: "e1@acme.test",
+        fields: ["First name", "Last name", "Email", "Tenure", "Level"],
+      },
     ]);
     expect(p).toMatchObject({ updates: [], deletes: [], unchanged: 0, skipped: 0, issues: [] });
   });
 
   it("updates only what changed and lists only those fields", () => {
-    const before = employee("1", { attributes: { "std-title": "Engineer", "attr-level": "Junior", "std-office": "London" } });
-    const after = employee("1", { lastName: "Smith", attributes: { "std-title": "Engineer", "attr-level": "Senior", "std-department": "Sales" } });
+    const before = employee("1", {
+      attributes: { "std-title": "Engineer", "attr-level": "Junior", "std-office": "London" },
+    });
+    const after = employee("1", {
+      lastName: "Smith",
+      attributes: { "std-title": "Engineer", "attr-level": "Senior", "std-department": "Sales" },
+    });
     const p = plan([after], directoryOf(before));
     expect(p.updates).toEqual([{ before, after, fields: ["Last name", "Department", "Level", "Office"] }]);
-    expect(p.changes).toEqual([{ action: "UPDATE", bobEmployeeId: "1", email: "e1@acme.test", fields: ["Last name", "Department", "Level", "Office"] }]);
+    expect(p.changes).toEqual([
+      {
+        action: "UPDATE",
+        bobEmployeeId: "1",
+        email: "e1@acme.test",
+        fields: ["Last name", "Department", "Level", "Office"],
+      },
+    ]);
     expect(p.unchanged).toBe(0);
   });
 
@@ -83,7 +109,15 @@ describe("planSync: create, update, delete, unchanged", () => {
   it("with nothing changed has no creates, updates or deletes, and everyone unchanged", () => {
     const people = [employee("1"), employee("2", { managerBobId: "1", attributes: { "std-manager": "1" } })];
     const p = plan(people, directoryOf(...people));
-    expect(p).toMatchObject({ creates: [], updates: [], deletes: [], changes: [], unchanged: 2, skipped: 0, issues: [] });
+    expect(p).toMatchObject({
+      creates: [],
+      updates: [],
+      deletes: [],
+      changes: [],
+      unchanged: 2,
+      skipped: 0,
+      issues: [],
+    });
   });
 
   it("clears separation date and reason when Bob reinstates an employee", () => {
@@ -102,9 +136,18 @@ describe("planSync: create, update, delete, unchanged", () => {
   });
 
   it("orders creates so that a new manager comes before the people reporting to them", () => {
-    const p = plan([employee("1", { managerBobId: "3" }), employee("2", { managerBobId: "1" }), employee("3"), employee("4", { managerBobId: "9" })], directoryOf(employee("9")), {
-      fetchComplete: false,
-    });
+    const p = plan(
+      [
+        employee("1", { managerBobId: "3" }),
+        employee("2", { managerBobId: "1" }),
+        employee("3"),
+        employee("4", { managerBobId: "9" }),
+      ],
+      directoryOf(employee("9")),
+      {
+        fetchComplete: false,
+      },
+    );
     expect(p.creates.map((r) => r.bobId)).toEqual(["3", "4", "1", "2"]);
   });
 });
@@ -136,9 +179,19 @@ describe("planSync: skipped records", () => {
 
 describe("planSync: duplicate emails", () => {
   it("keeps the first by Bob id among new employees and skips the others", () => {
-    const p = plan([employee("2", { email: "Same@acme.test" }), employee("1", { email: "same@acme.test" }), employee("3", { email: " SAME@acme.test" })], new Map());
+    const p = plan(
+      [
+        employee("2", { email: "Same@acme.test" }),
+        employee("1", { email: "same@acme.test" }),
+        employee("3", { email: " SAME@acme.test" }),
+      ],
+      new Map(),
+    );
     expect(p.creates.map((r) => r.bobId)).toEqual(["1"]);
-    expect(codes(p)).toEqual([["DUPLICATE_EMAIL", "2"], ["DUPLICATE_EMAIL", "3"]]);
+    expect(codes(p)).toEqual([
+      ["DUPLICATE_EMAIL", "2"],
+      ["DUPLICATE_EMAIL", "3"],
+    ]);
     expect(p.issues[0]?.message).toContain("Bob employee 1");
     expect(p.skipped).toBe(2);
   });
@@ -163,7 +216,14 @@ describe("planSync: duplicate emails", () => {
   it("lets an email move from a deleted employee or one changing theirs", () => {
     const deleted = employee("9", { email: "a@acme.test" });
     const changingAway = employee("8", { email: "b@acme.test" });
-    const p = plan([employee("1", { email: "a@acme.test" }), employee("2", { email: "b@acme.test" }), employee("8", { email: "c@acme.test" })], directoryOf(deleted, changingAway));
+    const p = plan(
+      [
+        employee("1", { email: "a@acme.test" }),
+        employee("2", { email: "b@acme.test" }),
+        employee("8", { email: "c@acme.test" }),
+      ],
+      directoryOf(deleted, changingAway),
+    );
     expect(p.creates.map((r) => r.bobId)).toEqual(["1", "2"]);
     expect(p.deletes.map((r) => r.bobId)).toEqual(["9"]);
     expect(p.updates.map((u) => u.after.bobId)).toEqual(["8"]);
@@ -173,10 +233,17 @@ describe("planSync: duplicate emails", () => {
   it("leaves an existing employee skipped for a duplicate email as it was, holding its old email", () => {
     // 2 wants 1's email and is skipped; 2's old email stays taken, so 3 cannot have it either.
     const p = plan(
-      [employee("1", { email: "x@acme.test" }), employee("2", { email: "x@acme.test" }), employee("3", { email: "old2@acme.test" })],
+      [
+        employee("1", { email: "x@acme.test" }),
+        employee("2", { email: "x@acme.test" }),
+        employee("3", { email: "old2@acme.test" }),
+      ],
       directoryOf(employee("1", { email: "x@acme.test" }), employee("2", { email: "old2@acme.test" })),
     );
-    expect(codes(p)).toEqual([["DUPLICATE_EMAIL", "2"], ["DUPLICATE_EMAIL", "3"]]);
+    expect(codes(p)).toEqual([
+      ["DUPLICATE_EMAIL", "2"],
+      ["DUPLICATE_EMAIL", "3"],
+    ]);
     expect(p).toMatchObject({ creates: [], updates: [], deletes: [], unchanged: 1, skipped: 2 });
   });
 });
@@ -210,24 +277,47 @@ describe("planSync: duplicate Employee IDs", () => {
     const p = plan([employee("1", number("E7"))], directoryOf(employee("9", number("E7"))), { fetchComplete: false });
     expect(p.creates).toEqual([]);
     expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "1"]]);
-    expect(p.issues[0]?.message).toBe('Employee ID "E7" is also used by Bob employee 9 in Peakon, who is left unchanged; this employee was skipped.');
+    expect(p.issues[0]?.message).toBe(
+      'Employee ID "E7" is also used by Bob employee 9 in Peakon, who is left unchanged; this employee was skipped.',
+    );
   });
 
   it("compares Employee IDs trimmed and otherwise exactly: case and leading zeros count", () => {
-    const p = plan([employee("1", number("E7")), employee("2", number(" E7\t")), employee("3", number("e7")), employee("4", number("007")), employee("5", number("7"))], new Map());
+    const p = plan(
+      [
+        employee("1", number("E7")),
+        employee("2", number(" E7\t")),
+        employee("3", number("e7")),
+        employee("4", number("007")),
+        employee("5", number("7")),
+      ],
+      new Map(),
+    );
     expect(p.creates.map((r) => r.bobId)).toEqual(["1", "3", "4", "5"]);
     expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "2"]]);
     expect(p.issues[0]?.message).toContain('Employee ID "E7"');
   });
 
   it("never lets a missing or empty Employee ID clash", () => {
-    const p = plan([employee("1", number(null)), employee("2", number(null)), employee("3", number("")), employee("4", number("  "))], directoryOf(employee("9", number(""))), { fetchComplete: false });
+    const p = plan(
+      [
+        employee("1", number(null)),
+        employee("2", number(null)),
+        employee("3", number("")),
+        employee("4", number("  ")),
+      ],
+      directoryOf(employee("9", number(""))),
+      { fetchComplete: false },
+    );
     expect(p.creates.map((r) => r.bobId)).toEqual(["1", "2", "3", "4"]);
     expect(p.issues).toEqual([]);
   });
 
   it("lets an Employee ID move from a deleted employee or one changing theirs", () => {
-    const p = plan([employee("1", number("A")), employee("2", number("B")), employee("8", number("C"))], directoryOf(employee("9", number("A")), employee("8", number("B"))));
+    const p = plan(
+      [employee("1", number("A")), employee("2", number("B")), employee("8", number("C"))],
+      directoryOf(employee("9", number("A")), employee("8", number("B"))),
+    );
     expect(p.creates.map((r) => r.bobId)).toEqual(["1", "2"]);
     expect(p.deletes.map((r) => r.bobId)).toEqual(["9"]);
     expect(p.updates.map((u) => u.after.bobId)).toEqual(["8"]);
@@ -237,28 +327,57 @@ describe("planSync: duplicate Employee IDs", () => {
   it("leaves an existing employee skipped for a duplicate Employee ID as it was, holding its old email and Employee ID", () => {
     // 2 wants 1's Employee ID and is skipped; 2 keeps its old email and Employee ID, so 3 can have neither.
     const p = plan(
-      [employee("1", number("E1")), employee("2", { employeeNumber: "E1", email: "new2@acme.test" }), employee("3", { email: "old2@acme.test" }), employee("4", number("E2"))],
+      [
+        employee("1", number("E1")),
+        employee("2", { employeeNumber: "E1", email: "new2@acme.test" }),
+        employee("3", { email: "old2@acme.test" }),
+        employee("4", number("E2")),
+      ],
       directoryOf(employee("1", number("E1")), employee("2", { employeeNumber: "E2", email: "old2@acme.test" })),
     );
-    expect(codes(p)).toEqual([["DUPLICATE_EMPLOYEE_ID", "2"], ["DUPLICATE_EMAIL", "3"], ["DUPLICATE_EMPLOYEE_ID", "4"]]);
+    expect(codes(p)).toEqual([
+      ["DUPLICATE_EMPLOYEE_ID", "2"],
+      ["DUPLICATE_EMAIL", "3"],
+      ["DUPLICATE_EMPLOYEE_ID", "4"],
+    ]);
     expect(p).toMatchObject({ creates: [], updates: [], deletes: [], unchanged: 1, skipped: 3 });
   });
 
   it("lets nobody skipped for a duplicate email hold an Employee ID against anyone, and the other way round", () => {
     const holder = employee("9", { email: "x@acme.test", employeeNumber: "E9" });
     // 1 loses x@ to 9, so its E5 is free for 2.
-    const lostEmail = plan([holder, employee("1", { email: "x@acme.test", employeeNumber: "E5" }), employee("2", { email: "y@acme.test", employeeNumber: "E5" })], directoryOf(holder));
+    const lostEmail = plan(
+      [
+        holder,
+        employee("1", { email: "x@acme.test", employeeNumber: "E5" }),
+        employee("2", { email: "y@acme.test", employeeNumber: "E5" }),
+      ],
+      directoryOf(holder),
+    );
     expect(lostEmail.creates.map((r) => r.bobId)).toEqual(["2"]);
     expect(codes(lostEmail)).toEqual([["DUPLICATE_EMAIL", "1"]]);
     // 1 would keep z@ against 2 (smaller Bob id), but loses E9 to 9, so z@ is 2's.
-    const lostNumber = plan([holder, employee("1", { email: "z@acme.test", employeeNumber: "E9" }), employee("2", { email: "z@acme.test", employeeNumber: null })], directoryOf(holder));
+    const lostNumber = plan(
+      [
+        holder,
+        employee("1", { email: "z@acme.test", employeeNumber: "E9" }),
+        employee("2", { email: "z@acme.test", employeeNumber: null }),
+      ],
+      directoryOf(holder),
+    );
     expect(lostNumber.creates.map((r) => r.bobId)).toEqual(["2"]);
     expect(codes(lostNumber)).toEqual([["DUPLICATE_EMPLOYEE_ID", "1"]]);
     expect(lostNumber.issues[0]?.message).toContain("Bob employee 9, who keeps it");
   });
 
   it("reports an employee who shares both the email and the Employee ID once, for the email", () => {
-    const p = plan([employee("1", { email: "x@acme.test", employeeNumber: "E1" }), employee("2", { email: "X@acme.test", employeeNumber: "E1" })], new Map());
+    const p = plan(
+      [
+        employee("1", { email: "x@acme.test", employeeNumber: "E1" }),
+        employee("2", { email: "X@acme.test", employeeNumber: "E1" }),
+      ],
+      new Map(),
+    );
     expect(p.creates.map((r) => r.bobId)).toEqual(["1"]);
     expect(codes(p)).toEqual([["DUPLICATE_EMAIL", "2"]]);
     expect(p.skipped).toBe(1);
@@ -281,10 +400,18 @@ describe("planSync: manager links", () => {
   });
 
   it("drops a link to a manager who is being deleted or skipped as new", () => {
-    const p = plan([employee("1", { managerBobId: "2" }), employee("3", { managerBobId: "5" })], directoryOf(employee("2")), { issues: [missingName("5")] });
+    const p = plan(
+      [employee("1", { managerBobId: "2" }), employee("3", { managerBobId: "5" })],
+      directoryOf(employee("2")),
+      { issues: [missingName("5")] },
+    );
     expect(p.deletes.map((r) => r.bobId)).toEqual(["2"]);
     expect(p.creates.map((r) => r.managerBobId)).toEqual([null, null]);
-    expect(codes(p)).toEqual([["MISSING_NAME", "5"], ["MANAGER_NOT_FOUND", "1"], ["MANAGER_NOT_FOUND", "3"]]);
+    expect(codes(p)).toEqual([
+      ["MISSING_NAME", "5"],
+      ["MANAGER_NOT_FOUND", "1"],
+      ["MANAGER_NOT_FOUND", "3"],
+    ]);
   });
 
   it("keeps a link to an existing employee that the incomplete fetch did not return", () => {
@@ -302,14 +429,22 @@ describe("planSync: manager links", () => {
 
   it("breaks a 2-cycle at the smallest Bob id", () => {
     const p = plan([employee("b", { managerBobId: "a" }), employee("a", { managerBobId: "b" })], new Map());
-    expect(p.creates.map((r) => [r.bobId, r.managerBobId])).toEqual([["a", null], ["b", "a"]]);
+    expect(p.creates.map((r) => [r.bobId, r.managerBobId])).toEqual([
+      ["a", null],
+      ["b", "a"],
+    ]);
     expect(codes(p)).toEqual([["REPORTING_CYCLE", "a"]]);
     expect(p.issues[0]?.message).toContain("a -> b -> a");
   });
 
   it("breaks a 3-cycle once, keeping the other links and an employee hanging off it", () => {
     const p = plan(
-      [employee("2", { managerBobId: "3" }), employee("3", { managerBobId: "1" }), employee("1", { managerBobId: "2" }), employee("4", { managerBobId: "3" })],
+      [
+        employee("2", { managerBobId: "3" }),
+        employee("3", { managerBobId: "1" }),
+        employee("1", { managerBobId: "2" }),
+        employee("4", { managerBobId: "3" }),
+      ],
       new Map(),
     );
     const links = Object.fromEntries(p.creates.map((r) => [r.bobId, r.managerBobId]));
@@ -322,13 +457,20 @@ describe("planSync: manager links", () => {
     const frozen = employee("1", { managerBobId: "2" });
     const p = plan([employee("2", { managerBobId: "1" })], directoryOf(frozen), { issues: [missingName("1")] });
     expect(p.creates[0]?.managerBobId).toBeNull();
-    expect(codes(p)).toEqual([["MISSING_NAME", "1"], ["REPORTING_CYCLE", "2"]]);
+    expect(codes(p)).toEqual([
+      ["MISSING_NAME", "1"],
+      ["REPORTING_CYCLE", "2"],
+    ]);
   });
 });
 
 describe("planSync: idempotence", () => {
   it("plans nothing when the applied result is planned again", () => {
-    const directory = directoryOf(employee("1", { email: "x@acme.test" }), employee("7"), employee("8", { firstName: "Old" }));
+    const directory = directoryOf(
+      employee("1", { email: "x@acme.test" }),
+      employee("7"),
+      employee("8", { firstName: "Old" }),
+    );
     const fetched = [
       employee("1", { email: "x@acme.test", managerBobId: "2" }),
       employee("2", { managerBobId: "3" }),
@@ -344,35 +486,49 @@ describe("planSync: idempotence", () => {
   });
 
   const bobIds: fc.Arbitrary<string> = fc.constantFrom("1", "2", "3", "4", "5", "6", "7", "8");
-  const record = fc.record({
-    bobId: bobIds,
-    email: fc.option(fc.constantFrom("a@x.test", "A@x.test", "b@x.test", "c@x.test", "d@x.test"), { nil: null }),
-    employeeNumber: fc.option(fc.constantFrom("7", " 7", "07", "8", "9", ""), { nil: null }),
-    managerBobId: fc.option(bobIds, { nil: null }),
-    lastName: fc.constantFrom("Lee", "Doe"),
-    separationDate: fc.option(fc.constantFrom("2025-01-01", "2025-06-30"), { nil: null }),
-    level: fc.option(fc.constantFrom("Junior", "Senior"), { nil: null }),
-  }).map(({ level, ...r }) =>
-    employee(r.bobId, { ...r, attributes: { ...(level === null ? {} : { "attr-level": level }), ...(r.managerBobId === null ? {} : { "std-manager": r.managerBobId }) } }),
-  );
+  const record = fc
+    .record({
+      bobId: bobIds,
+      email: fc.option(fc.constantFrom("a@x.test", "A@x.test", "b@x.test", "c@x.test", "d@x.test"), { nil: null }),
+      employeeNumber: fc.option(fc.constantFrom("7", " 7", "07", "8", "9", ""), { nil: null }),
+      managerBobId: fc.option(bobIds, { nil: null }),
+      lastName: fc.constantFrom("Lee", "Doe"),
+      separationDate: fc.option(fc.constantFrom("2025-01-01", "2025-06-30"), { nil: null }),
+      level: fc.option(fc.constantFrom("Junior", "Senior"), { nil: null }),
+    })
+    .map(({ level, ...r }) =>
+      employee(r.bobId, {
+        ...r,
+        attributes: {
+          ...(level === null ? {} : { "attr-level": level }),
+          ...(r.managerBobId === null ? {} : { "std-manager": r.managerBobId }),
+        },
+      }),
+    );
   /**
    * Directories as the database keeps them: one record per Bob id, emails unique, Employee IDs
    * unique unless `repeatedNumbers` (a directory synced before they were checked).
    */
-  const directories = (repeatedNumbers: boolean) => fc.array(record, { maxLength: 8 }).map((records) => {
-    const byId = new Map<string, EmployeeRecord>();
-    const emails = new Set<string>();
-    const numbers = new Set<string>();
-    for (const r of records) {
-      const key = r.email?.toLowerCase() ?? null;
-      const number = employeeNumberKey(r.employeeNumber);
-      if (byId.has(r.bobId) || (key !== null && emails.has(key)) || (!repeatedNumbers && number !== null && numbers.has(number))) continue;
-      byId.set(r.bobId, r);
-      if (key !== null) emails.add(key);
-      if (number !== null) numbers.add(number);
-    }
-    return byId;
-  });
+  const directories = (repeatedNumbers: boolean) =>
+    fc.array(record, { maxLength: 8 }).map((records) => {
+      const byId = new Map<string, EmployeeRecord>();
+      const emails = new Set<string>();
+      const numbers = new Set<string>();
+      for (const r of records) {
+        const key = r.email?.toLowerCase() ?? null;
+        const number = employeeNumberKey(r.employeeNumber);
+        if (
+          byId.has(r.bobId) ||
+          (key !== null && emails.has(key)) ||
+          (!repeatedNumbers && number !== null && numbers.has(number))
+        )
+          continue;
+        byId.set(r.bobId, r);
+        if (key !== null) emails.add(key);
+        if (number !== null) numbers.add(number);
+      }
+      return byId;
+    });
   const directory = directories(false);
 
   /** What Bob answers (one record per Bob id) and which of them mapping skipped. */
@@ -427,7 +583,10 @@ describe("planSync: idempotence", () => {
             const r = dir.get(id);
             return r === undefined ? [] : [r];
           });
-          const fetched = [...fetchedAll.filter((r) => !skippedIds.includes(r.bobId) && !storedIds.includes(r.bobId)), ...stored];
+          const fetched = [
+            ...fetchedAll.filter((r) => !skippedIds.includes(r.bobId) && !storedIds.includes(r.bobId)),
+            ...stored,
+          ];
           const input = { fetchComplete, issues: skippedIds.map(missingName), attributes };
           const shuffled = <T>(items: readonly T[]): T[] => {
             const copy = [...items];

@@ -17,7 +17,13 @@ import { fingerprintOf } from "../../src/domain/mapping/source-fingerprint.js";
  */
 let sim: BobSimulator;
 let credential: BobCredential;
-const attributes: Attribute[] = STANDARD_ATTRIBUTES.map((s) => ({ id: `std-${s.key}`, name: s.name, type: s.type, standard: true, standardKey: s.key }));
+const attributes: Attribute[] = STANDARD_ATTRIBUTES.map((s) => ({
+  id: `std-${s.key}`,
+  name: s.name,
+  type: s.type,
+  standard: true,
+  standardKey: s.key,
+}));
 
 beforeAll(async () => {
   // Each property run makes three people searches: more than Bob's 50 a minute over the whole test.
@@ -29,7 +35,10 @@ afterAll(async () => sim?.close());
 function runner(): FullSyncRunner {
   const bob = new BobHttpClient({ baseUrl: sim.baseUrl, baseDelayMs: 10, maxDelayMs: 50 });
   // fetch() reads Bob and the company's attributes, nothing else.
-  return new FullSyncRunner({ bob, attributes: { list: async () => attributes, createCustom: async () => null } } as unknown as FullSyncRunnerDeps);
+  return new FullSyncRunner({
+    bob,
+    attributes: { list: async () => attributes, createCustom: async () => null },
+  } as unknown as FullSyncRunnerDeps);
 }
 
 const byBobId = (records: readonly EmployeeRecord[]) => new Map(records.map((r) => [r.bobId, r]));
@@ -37,7 +46,15 @@ const byBobId = (records: readonly EmployeeRecord[]) => new Map(records.map((r) 
 /** The directory an initial sync of what Bob has now leaves: the planner's creates, as written. */
 async function initialDirectory(): Promise<Map<string, EmployeeRecord>> {
   const fetched = await runner().fetch("co", credential);
-  return byBobId(planSync({ fetched: fetched.records, directory: new Map(), fetchComplete: true, issues: fetched.issues, attributes }).creates);
+  return byBobId(
+    planSync({
+      fetched: fetched.records,
+      directory: new Map(),
+      fetchComplete: true,
+      issues: fetched.issues,
+      attributes,
+    }).creates,
+  );
 }
 
 describe("recognising people by their source fingerprint", () => {
@@ -55,7 +72,9 @@ describe("recognising people by their source fingerprint", () => {
     const ids = sim.company.employees().map((e) => e.id);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ who: fc.nat(), change: fc.constantFrom("surname", "title", "email", "nothing") }), { maxLength: 8 }),
+        fc.array(fc.record({ who: fc.nat(), change: fc.constantFrom("surname", "title", "email", "nothing") }), {
+          maxLength: 8,
+        }),
         async (edits) => {
           const stored = await initialDirectory();
           const touched = new Set<string>();
@@ -63,8 +82,12 @@ describe("recognising people by their source fingerprint", () => {
             const id = ids[edit.who % ids.length] as string;
             if (edit.change === "nothing" || !sim.company.employee(id)) continue;
             if (edit.change === "surname") sim.company.updateEmployee(id, { "root.surname": `Changed${n}${edit.who}` });
-            if (edit.change === "email") sim.company.updateEmployee(id, { "root.email": `changed.${n}.${edit.who}@example.com` });
-            if (edit.change === "title") sim.company.updateEmployee(id, { "work.title": sim.company.namedLists().find((l) => l.name === "title")?.items[n % 3]?.id });
+            if (edit.change === "email")
+              sim.company.updateEmployee(id, { "root.email": `changed.${n}.${edit.who}@example.com` });
+            if (edit.change === "title")
+              sim.company.updateEmployee(id, {
+                "work.title": sim.company.namedLists().find((l) => l.name === "title")?.items[n % 3]?.id,
+              });
             touched.add(id);
           }
           const recognised = await runner().fetch("co", credential, undefined, () => stored);
@@ -116,7 +139,13 @@ describe("recognising people by their source fingerprint", () => {
       }
     }
     // Planning stores the new fingerprints of everyone unchanged, and writes nothing else.
-    const plan = planSync({ fetched: after.records, directory: stored, fetchComplete: true, issues: after.issues, attributes });
+    const plan = planSync({
+      fetched: after.records,
+      directory: stored,
+      fetchComplete: true,
+      issues: after.issues,
+      attributes,
+    });
     expect(plan.creates.length + plan.updates.length + plan.deletes.length).toBe(0);
     expect(plan.fingerprintRefreshes.length).toBe([...stored.values()].filter((r) => fingerprintOf(r) !== null).length);
   });
@@ -140,9 +169,15 @@ describe("recognising people by their source fingerprint", () => {
         return client.fetchFields(c);
       },
     };
-    const slowMetadata = new FullSyncRunner({ bob, attributes: { list: async () => attributes, createCustom: async () => null } } as unknown as FullSyncRunnerDeps);
+    const slowMetadata = new FullSyncRunner({
+      bob,
+      attributes: { list: async () => attributes, createCustom: async () => null },
+    } as unknown as FullSyncRunnerDeps);
     const first = await slowMetadata.fetch("co", credential);
-    const stored = byBobId(planSync({ fetched: first.records, directory: new Map(), fetchComplete: true, issues: first.issues, attributes }).creates);
+    const stored = byBobId(
+      planSync({ fetched: first.records, directory: new Map(), fetchComplete: true, issues: first.issues, attributes })
+        .creates,
+    );
     const again = await slowMetadata.fetch("co", credential, undefined, () => stored); // this one guesses the fields
     expect(again.records).toEqual((await runner().fetch("co", credential)).records);
     const recognised = again.records.filter((r) => stored.get(r.bobId) === r).length;

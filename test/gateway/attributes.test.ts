@@ -6,9 +6,15 @@ type Attr = { id: string; name: string; type: string; standard: boolean };
 describe("attributes", () => {
   let gw: TestGateway;
   let admin: string;
-  const list = async (): Promise<Attr[]> => (await gw.gql<{ attributes: Attr[] }>("{ attributes { id name type standard } }", {}, admin)).data?.attributes ?? [];
+  const list = async (): Promise<Attr[]> =>
+    (await gw.gql<{ attributes: Attr[] }>("{ attributes { id name type standard } }", {}, admin)).data?.attributes ??
+    [];
   const create = (name: string, type = "TEXT") =>
-    gw.gql<{ createAttribute: Attr }>("mutation($name: String!, $type: AttributeType!) { createAttribute(input: { name: $name, type: $type }) { id name type standard } }", { name, type }, admin);
+    gw.gql<{ createAttribute: Attr }>(
+      "mutation($name: String!, $type: AttributeType!) { createAttribute(input: { name: $name, type: $type }) { id name type standard } }",
+      { name, type },
+      admin,
+    );
 
   beforeAll(async () => {
     gw = await startTestGateway();
@@ -19,9 +25,20 @@ describe("attributes", () => {
   it("starts every company with Peakon's standard attributes and their types", async () => {
     const byName = Object.fromEntries((await list()).map((a) => [a.name, a]));
     const expected: Record<string, string> = {
-      "First name": "TEXT", "Last name": "TEXT", Email: "TEXT", "Employee ID": "TEXT", Manager: "EMPLOYEE", Age: "DATE",
-      Gender: "OPTION", Title: "OPTION", Tenure: "DATE", Office: "OPTION", Department: "OPTION", Type: "OPTION",
-      "Separation date": "DATE", "Separation reason": "OPTION",
+      "First name": "TEXT",
+      "Last name": "TEXT",
+      Email: "TEXT",
+      "Employee ID": "TEXT",
+      Manager: "EMPLOYEE",
+      Age: "DATE",
+      Gender: "OPTION",
+      Title: "OPTION",
+      Tenure: "DATE",
+      Office: "OPTION",
+      Department: "OPTION",
+      Type: "OPTION",
+      "Separation date": "DATE",
+      "Separation reason": "OPTION",
     };
     for (const [name, type] of Object.entries(expected)) {
       expect(byName[name], name).toMatchObject({ type, standard: true });
@@ -62,7 +79,11 @@ describe("attributes", () => {
   });
 
   it("is refused to SUPPORT", async () => {
-    const res = await gw.gql('mutation { createAttribute(input: { name: "Support made", type: TEXT }) { id } }', {}, await gw.token("attr-co", "SUPPORT"));
+    const res = await gw.gql(
+      'mutation { createAttribute(input: { name: "Support made", type: TEXT }) { id } }',
+      {},
+      await gw.token("attr-co", "SUPPORT"),
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });

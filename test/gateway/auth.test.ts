@@ -5,7 +5,11 @@ import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 const QUERY = "{ integration { status } }";
 
-async function signed(secret: string, claims: Record<string, unknown>, opts: { exp?: number | null; sub?: string | null } = {}): Promise<string> {
+async function signed(
+  secret: string,
+  claims: Record<string, unknown>,
+  opts: { exp?: number | null; sub?: string | null } = {},
+): Promise<string> {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt();
   if (opts.sub !== null) jwt.setSubject(opts.sub ?? "someone");
   if (opts.exp !== null) jwt.setExpirationTime(opts.exp ?? Math.floor(Date.now() / 1000) + 600);
@@ -22,7 +26,11 @@ describe("authentication over HTTP", () => {
 
   const expectUnauthenticated = async (token: string | null, header?: string) => {
     const res = header
-      ? await fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: header }, body: JSON.stringify({ query: QUERY }) }).then(async (r) => ({ status: r.status, ...(await r.json()) }))
+      ? await fetch(`${gw.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: header },
+          body: JSON.stringify({ query: QUERY }),
+        }).then(async (r) => ({ status: r.status, ...(await r.json()) }))
       : await gw.gql(QUERY, {}, token);
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -54,7 +62,11 @@ describe("authentication over HTTP", () => {
   });
 
   it("rejects an expired token", async () => {
-    const token = await signed(secret, { companyId: "acme", role: "ADMIN" }, { exp: Math.floor(Date.now() / 1000) - 60 });
+    const token = await signed(
+      secret,
+      { companyId: "acme", role: "ADMIN" },
+      { exp: Math.floor(Date.now() / 1000) - 60 },
+    );
     expect(await expectUnauthenticated(token)).toMatch(/expired/);
   });
 
@@ -75,7 +87,9 @@ describe("authentication over HTTP", () => {
 
   it("rejects a token signed with another algorithm", async () => {
     const header = Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url");
-    const body = Buffer.from(JSON.stringify({ sub: "x", companyId: "acme", role: "SUPPORT", exp: Math.floor(Date.now() / 1000) + 60 })).toString("base64url");
+    const body = Buffer.from(
+      JSON.stringify({ sub: "x", companyId: "acme", role: "SUPPORT", exp: Math.floor(Date.now() / 1000) + 60 }),
+    ).toString("base64url");
     await expectUnauthenticated(`${header}.${body}.`);
   });
 
@@ -106,13 +120,18 @@ describe("authentication over WebSocket", () => {
   });
 
   it("closes the socket with 4401 with an expired token", async () => {
-    expect(await closeCodeFor(await gw.token("acme", "ADMIN", { expiresIn: Math.floor(Date.now() / 1000) - 10 }))).toBe(4401);
+    expect(await closeCodeFor(await gw.token("acme", "ADMIN", { expiresIn: Math.floor(Date.now() / 1000) - 10 }))).toBe(
+      4401,
+    );
   });
 
   it("accepts a valid token and runs operations", async () => {
     const client = gw.ws(await gw.token("acme", "SUPPORT"));
     const result = deferred<unknown>();
-    client.subscribe({ query: "{ integration { status } }" }, { next: (v) => result.resolve(v), error: result.reject, complete: () => {} });
+    client.subscribe(
+      { query: "{ integration { status } }" },
+      { next: (v) => result.resolve(v), error: result.reject, complete: () => {} },
+    );
     expect(await within(result.promise, 5_000, "result")).toEqual({ data: { integration: { status: "NOT_ENABLED" } } });
   });
 });

@@ -6,7 +6,14 @@ import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 const INTEGRATION_FIELDS = "status credentialKind tokenHint connectedAt webhookUrl realTimeUpdates";
 const CONNECT = `mutation($input: ConnectIntegrationInput!) { connectIntegration(input: $input) { ${INTEGRATION_FIELDS} } }`;
 
-type IntegrationData = { status: string; credentialKind: string | null; tokenHint: string | null; connectedAt: string | null; webhookUrl: string | null; realTimeUpdates: boolean };
+type IntegrationData = {
+  status: string;
+  credentialKind: string | null;
+  tokenHint: string | null;
+  connectedAt: string | null;
+  webhookUrl: string | null;
+  realTimeUpdates: boolean;
+};
 
 let sim: BobSimulator;
 let gw: TestGateway;
@@ -19,8 +26,11 @@ async function enabledCompany(): Promise<{ admin: string; companyId: string }> {
   return { admin: await gw.token(companyId, "ADMIN"), companyId };
 }
 
-const connect = (admin: string, input: Record<string, unknown>) => gw.gql<{ connectIntegration: IntegrationData }>(CONNECT, { input }, admin);
-const integration = async (admin: string) => (await gw.gql<{ integration: IntegrationData }>(`{ integration { ${INTEGRATION_FIELDS} } }`, {}, admin)).data?.integration;
+const connect = (admin: string, input: Record<string, unknown>) =>
+  gw.gql<{ connectIntegration: IntegrationData }>(CONNECT, { input }, admin);
+const integration = async (admin: string) =>
+  (await gw.gql<{ integration: IntegrationData }>(`{ integration { ${INTEGRATION_FIELDS} } }`, {}, admin)).data
+    ?.integration;
 
 beforeAll(async () => {
   sim = await startBobSimulator({ port: 0, seed: 7, employees: 5 });
@@ -36,7 +46,12 @@ describe("connectIntegration", () => {
     const res = await connect(admin, { accessToken: sim.credentials.accessToken });
     expect(res.errors).toBeUndefined();
     const data = res.data?.connectIntegration as IntegrationData;
-    expect(data).toMatchObject({ status: "CONNECTED", credentialKind: "ACCESS_TOKEN", tokenHint: sim.credentials.accessToken.slice(-4), realTimeUpdates: false });
+    expect(data).toMatchObject({
+      status: "CONNECTED",
+      credentialKind: "ACCESS_TOKEN",
+      tokenHint: sim.credentials.accessToken.slice(-4),
+      realTimeUpdates: false,
+    });
     expect(Date.parse(data.connectedAt as string)).not.toBeNaN();
     const key = /^http:\/\/gateway\.test\/webhooks\/bob\/([A-Za-z0-9_-]+)$/.exec(data.webhookUrl ?? "")?.[1] ?? "";
     expect(Buffer.from(key, "base64url").length * 8).toBeGreaterThanOrEqual(128);
@@ -44,9 +59,16 @@ describe("connectIntegration", () => {
 
   it("connects with a service user (HTTP Basic)", async () => {
     const { admin } = await enabledCompany();
-    const res = await connect(admin, { accessToken: sim.credentials.serviceUser.token, serviceUserId: sim.credentials.serviceUser.id });
+    const res = await connect(admin, {
+      accessToken: sim.credentials.serviceUser.token,
+      serviceUserId: sim.credentials.serviceUser.id,
+    });
     expect(res.errors).toBeUndefined();
-    expect(res.data?.connectIntegration).toMatchObject({ status: "CONNECTED", credentialKind: "SERVICE_USER", tokenHint: sim.credentials.serviceUser.token.slice(-4) });
+    expect(res.data?.connectIntegration).toMatchObject({
+      status: "CONNECTED",
+      credentialKind: "SERVICE_USER",
+      tokenHint: sim.credentials.serviceUser.token.slice(-4),
+    });
     expect(sim.requests.count({ credentialKind: "SERVICE_USER" })).toBeGreaterThanOrEqual(2);
   });
 
@@ -74,10 +96,14 @@ describe("connectIntegration", () => {
   it("survives one 500 and one 429 from Bob (retried, then connected)", async () => {
     const { admin } = await enabledCompany();
     sim.faults.set({ fail5xxNext: 1 });
-    expect((await connect(admin, { accessToken: sim.credentials.accessToken })).data?.connectIntegration.status).toBe("CONNECTED");
+    expect((await connect(admin, { accessToken: sim.credentials.accessToken })).data?.connectIntegration.status).toBe(
+      "CONNECTED",
+    );
     sim.faults.reset();
     sim.faults.set({ burst429Next: 1 });
-    expect((await connect(admin, { accessToken: sim.credentials.accessToken })).data?.connectIntegration.status).toBe("CONNECTED");
+    expect((await connect(admin, { accessToken: sim.credentials.accessToken })).data?.connectIntegration.status).toBe(
+      "CONNECTED",
+    );
     sim.faults.reset();
   });
 
@@ -111,7 +137,12 @@ describe("connectIntegration", () => {
   it("replaces the credential on reconnect and keeps the webhook URL", async () => {
     const { admin } = await enabledCompany();
     const first = (await connect(admin, { accessToken: sim.credentials.accessToken })).data?.connectIntegration;
-    const second = (await connect(admin, { accessToken: sim.credentials.serviceUser.token, serviceUserId: sim.credentials.serviceUser.id })).data?.connectIntegration;
+    const second = (
+      await connect(admin, {
+        accessToken: sim.credentials.serviceUser.token,
+        serviceUserId: sim.credentials.serviceUser.id,
+      })
+    ).data?.connectIntegration;
     expect(second?.credentialKind).toBe("SERVICE_USER");
     expect(second?.webhookUrl).toBe(first?.webhookUrl);
   });
@@ -144,7 +175,10 @@ describe("connectIntegration", () => {
     const token = sim.credentials.serviceUser.token;
     const res = await connect(admin, { accessToken: token, serviceUserId: sim.credentials.serviceUser.id });
     expect(JSON.stringify(res)).not.toContain(token);
-    const rows = await gw.gateway.db.em().getConnection().execute("select * from bob_connection where company_id = ?", [companyId]);
+    const rows = await gw.gateway.db
+      .em()
+      .getConnection()
+      .execute("select * from bob_connection where company_id = ?", [companyId]);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(JSON.stringify(rows)).not.toContain(sim.credentials.serviceUser.id);
@@ -157,9 +191,25 @@ describe("disconnectIntegration", () => {
   it("forgets the credential (DISCONNECTED) and a later connect gets the same webhook URL", async () => {
     const { admin, companyId } = await enabledCompany();
     const first = (await connect(admin, { accessToken: sim.credentials.accessToken })).data?.connectIntegration;
-    const res = await gw.gql<{ disconnectIntegration: IntegrationData }>(`mutation { disconnectIntegration { ${INTEGRATION_FIELDS} } }`, {}, admin);
-    expect(res.data?.disconnectIntegration).toEqual({ status: "DISCONNECTED", credentialKind: null, tokenHint: null, connectedAt: null, webhookUrl: null, realTimeUpdates: false });
-    const rows = await gw.gateway.db.em().getConnection().execute("select credential_ciphertext, hook_secret_ciphertext from bob_connection where company_id = ?", [companyId]);
+    const res = await gw.gql<{ disconnectIntegration: IntegrationData }>(
+      `mutation { disconnectIntegration { ${INTEGRATION_FIELDS} } }`,
+      {},
+      admin,
+    );
+    expect(res.data?.disconnectIntegration).toEqual({
+      status: "DISCONNECTED",
+      credentialKind: null,
+      tokenHint: null,
+      connectedAt: null,
+      webhookUrl: null,
+      realTimeUpdates: false,
+    });
+    const rows = await gw.gateway.db
+      .em()
+      .getConnection()
+      .execute("select credential_ciphertext, hook_secret_ciphertext from bob_connection where company_id = ?", [
+        companyId,
+      ]);
     expect(rows[0]).toEqual({ credential_ciphertext: null, hook_secret_ciphertext: null });
     const again = (await connect(admin, { accessToken: sim.credentials.accessToken })).data?.connectIntegration;
     expect(again?.webhookUrl).toBe(first?.webhookUrl);
@@ -174,7 +224,11 @@ describe("Bob refusing connections", () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const offline = await startTestGateway({ bobApiUrl: `http://127.0.0.1:${port}/v1` });
     await offline.gql("mutation { enableIntegration { status } }", {}, await offline.token("offline-co", "SUPPORT"));
-    const res = await offline.gql(CONNECT, { input: { accessToken: "some-token-value-123" } }, await offline.token("offline-co", "ADMIN"));
+    const res = await offline.gql(
+      CONNECT,
+      { input: { accessToken: "some-token-value-123" } },
+      await offline.token("offline-co", "ADMIN"),
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe("BOB_UNAVAILABLE");
   });
 });

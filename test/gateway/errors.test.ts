@@ -27,7 +27,9 @@ describe("unexpected errors", () => {
     expect(text).not.toMatch(/select|relation|company\b|pglite|postgres|stack|at .*\.js/i);
     expect(res.headers.get("x-request-id")).toBe("req-12345");
 
-    const logged = gw.logs.map((l) => JSON.parse(l) as { requestId?: string; msg: string; err?: { stack?: string } }).find((l) => l.requestId === "req-12345");
+    const logged = gw.logs
+      .map((l) => JSON.parse(l) as { requestId?: string; msg: string; err?: { stack?: string } })
+      .find((l) => l.requestId === "req-12345");
     expect(logged?.msg).toBe("unexpected GraphQL error");
     expect(logged?.err?.stack).toBeTruthy();
   });

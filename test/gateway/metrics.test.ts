@@ -28,9 +28,13 @@ function parseExposition(text: string): Sample[] {
     const name = brace === -1 ? line.slice(0, space) : line.slice(0, brace);
     const labels: Record<string, string> = {};
     if (brace !== -1) {
-      for (const m of line.slice(brace + 1, space - 1).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[m[1] as string] = (m[2] as string).replace(/\\(.)/g, "$1");
+      for (const m of line.slice(brace + 1, space - 1).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+        labels[m[1] as string] = (m[2] as string).replace(/\\(.)/g, "$1");
     }
-    const value = line.slice(space + 1).trim().split(" ")[0] as string;
+    const value = line
+      .slice(space + 1)
+      .trim()
+      .split(" ")[0] as string;
     samples.push({ name, labels, value: value === "+Inf" ? Infinity : Number(value) });
   }
   return samples;
@@ -38,7 +42,9 @@ function parseExposition(text: string): Sample[] {
 
 /** The sum of the samples of `name` whose labels include `where`. */
 function total(samples: readonly Sample[], name: string, where: Record<string, string> = {}): number {
-  return samples.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+  return samples
+    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
 }
 
 function series(samples: readonly Sample[], name: string): Sample[] {
@@ -67,7 +73,15 @@ describe("GET /metrics", () => {
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "metrics-co", config: { metricsToken: TOKEN } });
-    for (let i = 0; i < 6; i++) people.push(h.sim.company.createEmployee({ "root.firstName": `Mia${i}`, "root.surname": `Metric${i}`, "root.email": `mia${i}@acme.example`, "work.startDate": "2021-03-01" }));
+    for (let i = 0; i < 6; i++)
+      people.push(
+        h.sim.company.createEmployee({
+          "root.firstName": `Mia${i}`,
+          "root.surname": `Metric${i}`,
+          "root.email": `mia${i}@acme.example`,
+          "work.startDate": "2021-03-01",
+        }),
+      );
   }, 60_000);
   afterAll(async () => h?.close());
 
@@ -88,7 +102,9 @@ describe("GET /metrics", () => {
       expect(res.headers.get("cache-control")).toBe("no-store");
       expect(await res.text()).not.toContain("bob_gateway_");
     }
-    const basic = await fetch(`${h.gw.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString("base64")}` } });
+    const basic = await fetch(`${h.gw.url}/metrics`, {
+      headers: { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString("base64")}` },
+    });
     expect(basic.status).toBe(401);
   });
 
@@ -100,7 +116,11 @@ describe("GET /metrics", () => {
     // Deliveries posted here, one by one (the simulator's own emitter stays quiet: Bob's company
     // does not change). Two employees updated, one body sent twice, one event with nothing to do.
     const { url } = await enableRealTime(h);
-    const bodies = [v2Event("employee.updated", people[0] as string), v2Event("employee.updated", people[1] as string), v2Event("table.entry.created", people[2] as string)];
+    const bodies = [
+      v2Event("employee.updated", people[0] as string),
+      v2Event("employee.updated", people[1] as string),
+      v2Event("table.entry.created", people[2] as string),
+    ];
     const posted: number[] = [];
     for (const body of [...bodies, bodies[0] as string]) posted.push((await signedPost(url, body)).status);
     expect(posted.every((s) => s === 200 || s === 202)).toBe(true);
@@ -111,7 +131,9 @@ describe("GET /metrics", () => {
     expect(await h.employee(people[3] as string)).toEqual(await h.employee(people[3] as string));
 
     const samples = await scrapeUntil(
-      (s) => total(s, "bob_gateway_webhook_deliveries_settled_total") >= applied && total(s, "bob_gateway_webhook_ack_duration_seconds_count") >= posted.length,
+      (s) =>
+        total(s, "bob_gateway_webhook_deliveries_settled_total") >= applied &&
+        total(s, "bob_gateway_webhook_ack_duration_seconds_count") >= posted.length,
       "the deliveries to show in /metrics",
     );
     const res = await scrape();
@@ -119,11 +141,14 @@ describe("GET /metrics", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
 
     // Runs by status and trigger, phases, employees written.
-    expect(total(samples, "bob_gateway_sync_runs_total", { status: "SUCCEEDED", trigger: "MANUAL", dry_run: "false" })).toBe(1);
+    expect(
+      total(samples, "bob_gateway_sync_runs_total", { status: "SUCCEEDED", trigger: "MANUAL", dry_run: "false" }),
+    ).toBe(1);
     expect(total(samples, "bob_gateway_sync_runs_total")).toBe(1);
     expect(total(samples, "bob_gateway_sync_runs_in_progress")).toBe(0);
     expect(total(samples, "bob_gateway_sync_run_duration_seconds_count", { status: "SUCCEEDED" })).toBe(1);
-    for (const phase of ["FETCHING", "PLANNING", "APPLYING"]) expect(total(samples, "bob_gateway_sync_phase_duration_seconds_count", { phase }), phase).toBe(1);
+    for (const phase of ["FETCHING", "PLANNING", "APPLYING"])
+      expect(total(samples, "bob_gateway_sync_phase_duration_seconds_count", { phase }), phase).toBe(1);
     expect(total(samples, "bob_gateway_sync_employees_written_total", { action: "created" })).toBe(run.counts.created);
     expect(run.counts.created).toBe(people.length);
     expect(series(samples, "bob_gateway_sync_drift_repaired_total")).toHaveLength(1);
@@ -136,7 +161,8 @@ describe("GET /metrics", () => {
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
     const seen = new Map<string, number>();
-    for (const s of series(samples, "bob_gateway_bob_requests_total")) if (s.value > 0) seen.set(`${s.labels.endpoint} ${s.labels.status}`, s.value);
+    for (const s of series(samples, "bob_gateway_bob_requests_total"))
+      if (s.value > 0) seen.set(`${s.labels.endpoint} ${s.labels.status}`, s.value);
     expect(seen).toEqual(expected);
     expect(seen.get("/people/search 200")).toBeGreaterThan(0);
     expect(total(samples, "bob_gateway_bob_request_duration_seconds_count")).toBe(h.sim.requests.count());
@@ -150,37 +176,60 @@ describe("GET /metrics", () => {
     expect(total(samples, "bob_gateway_webhook_deliveries_received_total", { outcome: "ignored" })).toBe(1);
     expect(total(samples, "bob_gateway_webhook_deliveries_settled_total")).toBe(applied);
     expect(total(samples, "bob_gateway_webhook_ack_duration_seconds_count")).toBe(posted.length);
-    for (const status of new Set(posted)) expect(total(samples, "bob_gateway_webhook_ack_duration_seconds_count", { status: String(status) })).toBe(posted.filter((s) => s === status).length);
+    for (const status of new Set(posted))
+      expect(total(samples, "bob_gateway_webhook_ack_duration_seconds_count", { status: String(status) })).toBe(
+        posted.filter((s) => s === status).length,
+      );
     expect(total(samples, "bob_gateway_webhook_ack_duration_seconds_bucket", { le: "+Inf" })).toBe(posted.length);
     expect(total(samples, "bob_gateway_webhook_apply_lag_seconds_count")).toBe(applied);
 
     // Queue depths: every queue, every state.
     const queues = new Set(series(samples, "bob_gateway_job_queue_jobs").map((s) => s.labels.queue));
-    for (const queue of ["full-sync", "webhook-apply", "reconcile", "retention", "notification", "notification-check"]) expect(queues, queue).toContain(queue);
+    for (const queue of ["full-sync", "webhook-apply", "reconcile", "retention", "notification", "notification-check"])
+      expect(queues, queue).toContain(queue);
     for (const s of series(samples, "bob_gateway_job_queue_jobs")) expect(s.value).toBeGreaterThanOrEqual(0);
-    expect(new Set(series(samples, "bob_gateway_job_queue_jobs").map((s) => s.labels.state))).toEqual(new Set(["queued", "deferred", "active", "failed"]));
+    expect(new Set(series(samples, "bob_gateway_job_queue_jobs").map((s) => s.labels.state))).toEqual(
+      new Set(["queued", "deferred", "active", "failed"]),
+    );
 
     // Caches: what the caches counted themselves.
     const readCache = h.gw.gateway.readCache?.stats;
     expect(readCache).toBeDefined();
-    expect(total(samples, "bob_gateway_cache_requests_total", { cache: "graphql_read", result: "miss" })).toBe(readCache?.misses);
-    expect(total(samples, "bob_gateway_cache_requests_total", { cache: "graphql_read", result: "hit" })).toBe((readCache?.hits ?? 0) + (readCache?.joined ?? 0));
-    expect(total(samples, "bob_gateway_cache_requests_total", { cache: "graphql_read", result: "hit" })).toBeGreaterThanOrEqual(1);
+    expect(total(samples, "bob_gateway_cache_requests_total", { cache: "graphql_read", result: "miss" })).toBe(
+      readCache?.misses,
+    );
+    expect(total(samples, "bob_gateway_cache_requests_total", { cache: "graphql_read", result: "hit" })).toBe(
+      (readCache?.hits ?? 0) + (readCache?.joined ?? 0),
+    );
+    expect(
+      total(samples, "bob_gateway_cache_requests_total", { cache: "graphql_read", result: "hit" }),
+    ).toBeGreaterThanOrEqual(1);
     expect(total(samples, "bob_gateway_cache_hit_ratio", { cache: "graphql_read" })).toBeGreaterThan(0);
     for (const cache of ["graphql_read", "bob_field_metadata", "directory_records"]) {
-      expect(series(samples, "bob_gateway_cache_requests_total").filter((s) => s.labels.cache === cache).map((s) => s.labels.result).sort(), cache).toEqual(["hit", "miss"]);
+      expect(
+        series(samples, "bob_gateway_cache_requests_total")
+          .filter((s) => s.labels.cache === cache)
+          .map((s) => s.labels.result)
+          .sort(),
+        cache,
+      ).toEqual(["hit", "miss"]);
     }
     // The webhook drain read the directory the full sync had just written: kept in memory.
     expect(total(samples, "bob_gateway_cache_requests_total", { cache: "directory_records" })).toBeGreaterThan(0);
 
     // Process metrics, on the same registry and prefix.
-    expect(series(samples, "bob_gateway_process_resident_memory_bytes").length + series(samples, "bob_gateway_nodejs_heap_size_used_bytes").length).toBeGreaterThan(0);
+    expect(
+      series(samples, "bob_gateway_process_resident_memory_bytes").length +
+        series(samples, "bob_gateway_nodejs_heap_size_used_bytes").length,
+    ).toBeGreaterThan(0);
   }, 120_000);
 
   it("keeps each gateway's counts apart (a registry per instance)", async () => {
     const other = await startTestGateway({ metricsToken: TOKEN });
     try {
-      const samples = parseExposition(await (await fetch(`${other.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text());
+      const samples = parseExposition(
+        await (await fetch(`${other.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text(),
+      );
       expect(total(samples, "bob_gateway_sync_runs_total")).toBe(0);
       expect(total(samples, "bob_gateway_bob_requests_total")).toBe(0);
     } finally {

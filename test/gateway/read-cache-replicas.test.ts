@@ -39,11 +39,18 @@ describe.runIf(TEST_DB === "postgres")("GraphQL read cache across replicas", () 
   it("replica B keeps its answer while the directory version stands still (the cache is on)", async () => {
     const kept = await c.gql<One>(1, ONE, { b: person });
     // A write that bypasses the triggers does not move the version: B still answers from memory.
-    await sql("update employee set first_name = 'Invisible' where company_id = 'cache-replicas' and bob_id = $1", [person], true);
+    await sql(
+      "update employee set first_name = 'Invisible' where company_id = 'cache-replicas' and bob_id = $1",
+      [person],
+      true,
+    );
     expect(await c.gql<One>(1, ONE, { b: person })).toEqual(kept);
     // Replica A never read it: it executes and sees the row as it is.
     expect((await c.gql<One>(0, ONE, { b: person })).employee?.firstName).toBe("Invisible");
-    await sql("update employee set first_name = $2 where company_id = 'cache-replicas' and bob_id = $1", [person, kept.employee?.firstName]);
+    await sql("update employee set first_name = $2 where company_id = 'cache-replicas' and bob_id = $1", [
+      person,
+      kept.employee?.firstName,
+    ]);
   });
 
   it("shows on replica B what a full sync run through replica A applied", async () => {
@@ -55,14 +62,19 @@ describe.runIf(TEST_DB === "postgres")("GraphQL read cache across replicas", () 
   }, 120_000);
 
   it("shows on replica B an attribute created through replica A", async () => {
-    const names = async (replica: number) => (await c.gql<{ attributes: { name: string }[] }>(replica, "{ attributes { name } }")).attributes.map((a) => a.name);
+    const names = async (replica: number) =>
+      (await c.gql<{ attributes: { name: string }[] }>(replica, "{ attributes { name } }")).attributes.map(
+        (a) => a.name,
+      );
     expect(await names(1)).not.toContain("Replica Team");
     await c.gql(0, 'mutation { createAttribute(input: { name: "Replica Team", type: TEXT }) { id } }');
     expect(await names(1)).toContain("Replica Team");
   });
 
   it("shows on replica B a row written straight into the database", async () => {
-    const page = async () => (await c.gql<{ employees: { totalCount: number } }>(1, "{ employees(first: 5) { totalCount } }")).employees.totalCount;
+    const page = async () =>
+      (await c.gql<{ employees: { totalCount: number } }>(1, "{ employees(first: 5) { totalCount } }")).employees
+        .totalCount;
     const before = await page();
     await page();
     await sql("delete from employee where company_id = 'cache-replicas' and bob_id = $1", [person]);

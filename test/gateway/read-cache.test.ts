@@ -3,8 +3,24 @@ import type { GraphQLReadCache, ReadCacheStats } from "../../src/graphql/read-ca
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { enableRealTime, settled } from "../support/webhook-harness.js";
 
-type Page = { employees: { totalCount: number; edges: { node: { bobId: string; firstName: string; lastName: string; tenureMonths: number | null; lifecycle: string; manager: { bobId: string } | null; attributes: { attribute: { name: string }; value: string | null }[] } }[] } };
-const PAGE = "query($f: Int) { employees(first: $f) { totalCount edges { node { bobId firstName lastName tenureMonths lifecycle manager { bobId } attributes { attribute { name } value } } } } }";
+type Page = {
+  employees: {
+    totalCount: number;
+    edges: {
+      node: {
+        bobId: string;
+        firstName: string;
+        lastName: string;
+        tenureMonths: number | null;
+        lifecycle: string;
+        manager: { bobId: string } | null;
+        attributes: { attribute: { name: string }; value: string | null }[];
+      };
+    }[];
+  };
+};
+const PAGE =
+  "query($f: Int) { employees(first: $f) { totalCount edges { node { bobId firstName lastName tenureMonths lifecycle manager { bobId } attributes { attribute { name } value } } } } }";
 const ONE = "query($b: String!) { employee(bobId: $b) { bobId firstName lastName } }";
 
 /**
@@ -18,7 +34,12 @@ describe("GraphQL read cache", () => {
   const stats = (): ReadCacheStats => ({ ...cache.stats });
   const delta = (before: ReadCacheStats) => {
     const now = cache.stats;
-    return { hits: now.hits - before.hits, misses: now.misses - before.misses, joined: now.joined - before.joined, stored: now.stored - before.stored };
+    return {
+      hits: now.hits - before.hits,
+      misses: now.misses - before.misses,
+      joined: now.joined - before.joined,
+      stored: now.stored - before.stored,
+    };
   };
   const page = (first = 25) => h.gql<Page>(PAGE, { f: first });
   const sql = (text: string, params: unknown[] = []) => h.gw.gateway.db.em().execute(text, params);
@@ -42,7 +63,9 @@ describe("GraphQL read cache", () => {
 
   it("sees a write made by any writer (plain SQL here), on the very next read", async () => {
     const target = (await page()).employees.edges[3]?.node.bobId as string;
-    expect((await h.gql<{ employee: { firstName: string } }>(ONE, { b: target })).employee.firstName).not.toBe("Renamed");
+    expect((await h.gql<{ employee: { firstName: string } }>(ONE, { b: target })).employee.firstName).not.toBe(
+      "Renamed",
+    );
     await h.gql(ONE, { b: target }); // kept
     await sql("update employee set first_name = 'Renamed' where company_id = ? and bob_id = ?", ["cache-co", target]);
     const before = stats();
@@ -83,7 +106,8 @@ describe("GraphQL read cache", () => {
   });
 
   it("sees a new attribute (the attributes query and attribute names are cached too)", async () => {
-    const list = async () => (await h.gql<{ attributes: { name: string }[] }>("{ attributes { name } }")).attributes.map((a) => a.name);
+    const list = async () =>
+      (await h.gql<{ attributes: { name: string }[] }>("{ attributes { name } }")).attributes.map((a) => a.name);
     expect(await list()).not.toContain("Cached Team");
     await list();
     await h.gql('mutation { createAttribute(input: { name: "Cached Team", type: TEXT }) { id } }');
@@ -92,7 +116,9 @@ describe("GraphQL read cache", () => {
 
   it("sees an attribute renamed behind its back, in every employee's attribute names", async () => {
     const before = await page();
-    expect(before.employees.edges.flatMap((e) => e.node.attributes.map((a) => a.attribute.name))).toContain("Department");
+    expect(before.employees.edges.flatMap((e) => e.node.attributes.map((a) => a.attribute.name))).toContain(
+      "Department",
+    );
     await sql("update attribute set name = 'Division' where company_id = ? and name = 'Department'", ["cache-co"]);
     const after = await page();
     const names = after.employees.edges.flatMap((e) => e.node.attributes.map((a) => a.attribute.name));
@@ -102,7 +128,8 @@ describe("GraphQL read cache", () => {
   });
 
   it("keys results by the company's calendar day: lifecycle and tenure follow the clock", async () => {
-    const tenure = async () => Object.fromEntries((await page(40)).employees.edges.map((e) => [e.node.bobId, e.node.tenureMonths]));
+    const tenure = async () =>
+      Object.fromEntries((await page(40)).employees.edges.map((e) => [e.node.bobId, e.node.tenureMonths]));
     const now = await tenure();
     await tenure(); // kept
     const moved = new Date(h.clock.now().getTime() + 62 * 86_400_000);
@@ -131,7 +158,9 @@ describe("GraphQL read cache", () => {
     for (let i = 0; i < 2; i++) {
       const tooMany = await h.gw.gql("{ employees(first: 501) { totalCount } }", {}, h.admin);
       expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-      const mixed = await h.gql<{ integration: { status: string } }>("{ employees(first: 1) { totalCount } integration { status } }");
+      const mixed = await h.gql<{ integration: { status: string } }>(
+        "{ employees(first: 1) { totalCount } integration { status } }",
+      );
       expect(mixed.integration.status).toBe("CONNECTED");
     }
     expect(delta(before)).toMatchObject({ hits: 0, stored: 0 });
@@ -148,7 +177,12 @@ describe("GraphQL read cache", () => {
   });
 
   it("stays within its memory bound", async () => {
-    const bounded = await startSyncHarness({ employees: 30, seed: 8, companyId: "bounded-co", gateway: { graphqlReadCache: { maxBytes: 2_000 } } });
+    const bounded = await startSyncHarness({
+      employees: 30,
+      seed: 8,
+      companyId: "bounded-co",
+      gateway: { graphqlReadCache: { maxBytes: 2_000 } },
+    });
     try {
       await bounded.syncAndWait();
       const small = bounded.gw.gateway.readCache as GraphQLReadCache;
@@ -162,7 +196,12 @@ describe("GraphQL read cache", () => {
   });
 
   it("can be turned off", async () => {
-    const off = await startSyncHarness({ employees: 5, seed: 9, companyId: "uncached-co", gateway: { graphqlReadCache: false } });
+    const off = await startSyncHarness({
+      employees: 5,
+      seed: 9,
+      companyId: "uncached-co",
+      gateway: { graphqlReadCache: false },
+    });
     try {
       await off.syncAndWait();
       expect(off.gw.gateway.readCache).toBeNull();

@@ -27,7 +27,10 @@ describe("migrating a run's changes to pages", () => {
     db = await databaseMigratedTo(BEFORE_PAGES);
     const { orm, sql } = db;
     await sql(`insert into company (id, created_at) values ('co', now())`);
-    await sql(`insert into sync_run (id, company_id, trigger, status, phase, dry_run, queued_at) values (?, 'co', 'MANUAL', 'SUCCEEDED', 'DONE', false, now())`, [RUN]);
+    await sql(
+      `insert into sync_run (id, company_id, trigger, status, phase, dry_run, queued_at) values (?, 'co', 'MANUAL', 'SUCCEEDED', 'DONE', false, now())`,
+      [RUN],
+    );
     await sql(
       `insert into sync_change (run_id, seq, action, bob_employee_id, email, fields)
        select ?, r.seq, r.action, r.bob_employee_id, r.email, r.fields from jsonb_to_recordset(?::jsonb) as r(seq int, action varchar, bob_employee_id varchar, email varchar, fields jsonb)`,
@@ -35,13 +38,21 @@ describe("migrating a run's changes to pages", () => {
     );
 
     await orm.migrator.up({ to: PAGES });
-    const pages = (await sql(`select page, changes from sync_change_page where run_id = ? order by page`, [RUN])) as { page: number; changes: string }[];
+    const pages = (await sql(`select page, changes from sync_change_page where run_id = ? order by page`, [RUN])) as {
+      page: number;
+      changes: string;
+    }[];
     expect(pages.map((p) => p.page)).toEqual([0, 1, 2]);
-    const carried = pages.flatMap((p) => JSON.parse(p.changes) as { a: string; b: string; e: string | null; f: string[] }[]);
+    const carried = pages.flatMap(
+      (p) => JSON.parse(p.changes) as { a: string; b: string; e: string | null; f: string[] }[],
+    );
     expect(carried).toEqual(CHANGES.map((c) => ({ a: c.action, b: c.bob_employee_id, e: c.email, f: c.fields })));
 
     await orm.migrator.down({ to: BEFORE_PAGES });
-    const back = await sql(`select seq, action, bob_employee_id, email, fields from sync_change where run_id = ? order by seq`, [RUN]);
+    const back = await sql(
+      `select seq, action, bob_employee_id, email, fields from sync_change where run_id = ? order by seq`,
+      [RUN],
+    );
     expect(back).toEqual(CHANGES);
   });
 
@@ -49,13 +60,34 @@ describe("migrating a run's changes to pages", () => {
     db = await databaseMigratedTo(PAGES);
     const { orm, sql } = db;
     await sql(`insert into company (id, created_at) values ('co', now())`);
-    await sql(`insert into sync_run (id, company_id, trigger, status, phase, dry_run, queued_at) values (?, 'co', 'MANUAL', 'SUCCEEDED', 'DONE', false, now())`, [RUN]);
-    const v1 = (page: number) => CHANGES.slice(page * 1000, page * 1000 + 1000).map((c) => ({ a: c.action, b: c.bob_employee_id, e: c.email, f: c.fields }));
-    for (const page of [0, 1, 2]) await sql(`insert into sync_change_page (run_id, page, changes) values (?, ?, ?)`, [RUN, page, JSON.stringify(v1(page))]);
-    const expected = CHANGES.map((c) => ({ action: c.action, bobEmployeeId: c.bob_employee_id, email: c.email, fields: c.fields }));
+    await sql(
+      `insert into sync_run (id, company_id, trigger, status, phase, dry_run, queued_at) values (?, 'co', 'MANUAL', 'SUCCEEDED', 'DONE', false, now())`,
+      [RUN],
+    );
+    const v1 = (page: number) =>
+      CHANGES.slice(page * 1000, page * 1000 + 1000).map((c) => ({
+        a: c.action,
+        b: c.bob_employee_id,
+        e: c.email,
+        f: c.fields,
+      }));
+    for (const page of [0, 1, 2])
+      await sql(`insert into sync_change_page (run_id, page, changes) values (?, ?, ?)`, [
+        RUN,
+        page,
+        JSON.stringify(v1(page)),
+      ]);
+    const expected = CHANGES.map((c) => ({
+      action: c.action,
+      bobEmployeeId: c.bob_employee_id,
+      email: c.email,
+      fields: c.fields,
+    }));
 
     await orm.migrator.up({ to: NAMES_ONCE });
-    const pages = (await sql(`select changes from sync_change_page where run_id = ? order by page`, [RUN])) as { changes: string }[];
+    const pages = (await sql(`select changes from sync_change_page where run_id = ? order by page`, [RUN])) as {
+      changes: string;
+    }[];
     const stored = pages.map((p) => JSON.parse(p.changes) as { n: string[]; c: unknown[] });
     // Each page lists a name once: "firstName" and one custom name per change that has fields.
     expect(stored.map((p) => p.n.filter((n) => n === "firstName").length)).toEqual([1, 1, 1]);
@@ -63,7 +95,9 @@ describe("migrating a run's changes to pages", () => {
     expect(pages.flatMap((p) => decodeChangePage(p.changes))).toEqual(expected);
 
     await orm.migrator.down({ to: PAGES });
-    const back = (await sql(`select changes from sync_change_page where run_id = ? order by page`, [RUN])) as { changes: string }[];
+    const back = (await sql(`select changes from sync_change_page where run_id = ? order by page`, [RUN])) as {
+      changes: string;
+    }[];
     expect(back.map((p) => JSON.parse(p.changes))).toEqual([0, 1, 2].map(v1));
   });
 });

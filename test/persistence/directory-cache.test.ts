@@ -9,7 +9,9 @@ import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 
 /** A record as compared here: its fields and its source fingerprint. */
 const view = (records: ReadonlyMap<string, EmployeeRecord>) =>
-  [...records.values()].map((r) => ({ ...r, fingerprint: fingerprintOf(r) })).sort((a, b) => (a.bobId < b.bobId ? -1 : 1));
+  [...records.values()]
+    .map((r) => ({ ...r, fingerprint: fingerprintOf(r) }))
+    .sort((a, b) => (a.bobId < b.bobId ? -1 : 1));
 
 describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () => {
   let h: SyncHarness;
@@ -33,11 +35,15 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
   };
 
   it("stores attribute values under their attributes' slots, and another process reads them back by attribute id", async () => {
-    const attributes = (await byHand(`select id, slot from attribute where company_id = $1 order by slot limit 3`, [h.companyId])) as { id: string; slot: string | number }[];
+    const attributes = (await byHand(`select id, slot from attribute where company_id = $1 order by slot limit 3`, [
+      h.companyId,
+    ])) as { id: string; slot: string | number }[];
     expect(attributes.length).toBe(3);
     const values = Object.fromEntries(attributes.map((a, i) => [a.id, `value ${i} "quoted"`]));
     await reset([employee("1", { attributes: values }), employee("2")]);
-    const [row] = (await byHand(`select attributes from employee where company_id = $1 and bob_id = '1'`, [h.companyId])) as { attributes: unknown }[];
+    const [row] = (await byHand(`select attributes from employee where company_id = $1 and bob_id = '1'`, [
+      h.companyId,
+    ])) as { attributes: unknown }[];
     const stored = typeof row!.attributes === "string" ? JSON.parse(row!.attributes) : row!.attributes;
     expect(stored).toEqual(Object.fromEntries(attributes.map((a, i) => [String(a.slot), `value ${i} "quoted"`])));
     // A store that never saw these slots (another replica's, or after a restart) reads ids again.
@@ -45,7 +51,13 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     expect((await fresh.loadRecords(h.companyId)).get("1")?.attributes).toEqual(values);
     expect((await fresh.byBobIds(h.companyId, ["1"]))[0]?.attributes).toEqual(values);
     // An attribute id that is not an attribute is refused before anything is written.
-    await expect(store.applyBatch(h.companyId, { deletes: ["2"], updates: [], creates: [employee("9", { attributes: { "00000000-0000-4000-8000-000000000099": "x" } })] })).rejects.toThrow(/does not exist/);
+    await expect(
+      store.applyBatch(h.companyId, {
+        deletes: ["2"],
+        updates: [],
+        creates: [employee("9", { attributes: { "00000000-0000-4000-8000-000000000099": "x" } })],
+      }),
+    ).rejects.toThrow(/does not exist/);
     expect([...(await fresh.loadRecords(h.companyId)).keys()].sort()).toEqual(["1", "2"]);
   });
 
@@ -54,7 +66,11 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     const first = await store.loadRecords(h.companyId);
     expect(await store.loadRecords(h.companyId)).toBe(first);
 
-    await replica.applyBatch(h.companyId, { deletes: [], updates: [{ ...employee("2", { managerBobId: "1" }), lastName: "Changed" }], creates: [] });
+    await replica.applyBatch(h.companyId, {
+      deletes: [],
+      updates: [{ ...employee("2", { managerBobId: "1" }), lastName: "Changed" }],
+      creates: [],
+    });
     const afterReplica = await store.loadRecords(h.companyId);
     expect(afterReplica).not.toBe(first);
     expect(afterReplica.get("2")?.lastName).toBe("Changed");
@@ -65,7 +81,12 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     await byHand(`delete from employee where company_id = $1 and bob_id = '1'`, [h.companyId]);
     expect([...(await store.loadRecords(h.companyId)).keys()].sort()).toEqual(["2", "3"]);
 
-    await store.applyBatch(h.companyId, { deletes: [], updates: [], creates: [], fingerprints: [{ bobId: "3", fingerprint: "new-source" }] });
+    await store.applyBatch(h.companyId, {
+      deletes: [],
+      updates: [],
+      creates: [],
+      fingerprints: [{ bobId: "3", fingerprint: "new-source" }],
+    });
     expect(fingerprintOf((await store.loadRecords(h.companyId)).get("3") as EmployeeRecord)).toBe("new-source");
   });
 
@@ -84,7 +105,15 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
     expect(view(after)).toEqual(view(await uncached.loadRecords(h.companyId)));
 
     // New source fingerprints of records that stay as they are (Bob's bytes changed, not the record).
-    await store.applyBatch(h.companyId, { deletes: [], updates: [], creates: [], fingerprints: [{ bobId: "2", fingerprint: "f-2-again" }, { bobId: "4", fingerprint: "f-4" }] });
+    await store.applyBatch(h.companyId, {
+      deletes: [],
+      updates: [],
+      creates: [],
+      fingerprints: [
+        { bobId: "2", fingerprint: "f-2-again" },
+        { bobId: "4", fingerprint: "f-4" },
+      ],
+    });
     const refreshed = await store.loadRecords(h.companyId);
     expect(refreshed.get("3")).toBe(before.get("3"));
     expect(fingerprintOf(refreshed.get("2") as EmployeeRecord)).toBe("f-2-again");
@@ -107,11 +136,28 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
         // New source fingerprints of others, stored in the batch's transaction (a resync's last batch).
         refreshed: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 2 }),
       }),
-      fc.record({ kind: fc.constant("delete" as const), by: fc.constantFrom("store", "replica"), id: fc.constantFrom(...ids) }),
+      fc.record({
+        kind: fc.constant("delete" as const),
+        by: fc.constantFrom("store", "replica"),
+        id: fc.constantFrom(...ids),
+      }),
       // Two batches of this store committing at once (the runner applies two at a time on PostgreSQL).
-      fc.record({ kind: fc.constant("concurrent" as const), ids: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 2, maxLength: 2 }), lastName: fc.constantFrom("Lee", "Doe", "Kim") }),
-      fc.record({ kind: fc.constant("sql" as const), id: fc.constantFrom(...ids), firstName: fc.constantFrom("A", "B") }),
-      fc.record({ kind: fc.constant("fingerprint" as const), by: fc.constantFrom("store", "replica"), ids: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 1, maxLength: 3 }), fingerprint: fc.constantFrom("f3", "f4") }),
+      fc.record({
+        kind: fc.constant("concurrent" as const),
+        ids: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 2, maxLength: 2 }),
+        lastName: fc.constantFrom("Lee", "Doe", "Kim"),
+      }),
+      fc.record({
+        kind: fc.constant("sql" as const),
+        id: fc.constantFrom(...ids),
+        firstName: fc.constantFrom("A", "B"),
+      }),
+      fc.record({
+        kind: fc.constant("fingerprint" as const),
+        by: fc.constantFrom("store", "replica"),
+        ids: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 1, maxLength: 3 }),
+        fingerprint: fc.constantFrom("f3", "f4"),
+      }),
       fc.constant({ kind: "read" as const }),
     );
     const cases = fc.sample(fc.array(write, { minLength: 1, maxLength: 12 }), { numRuns: 30, seed: 20261130 });
@@ -120,30 +166,57 @@ describe("SqlDirectoryStore.loadRecords: the directory kept between syncs", () =
       for (const w of writes) {
         if (w.kind === "batch") {
           const stored = await uncached.loadRecords(h.companyId);
-          const upserts = w.upserts.filter((id) => !w.deletes.includes(id)).map((id) => (w.fingerprint === null ? employee(id, { lastName: w.lastName }) : withSourceFingerprint(employee(id, { lastName: w.lastName }), w.fingerprint)));
+          const upserts = w.upserts
+            .filter((id) => !w.deletes.includes(id))
+            .map((id) =>
+              w.fingerprint === null
+                ? employee(id, { lastName: w.lastName })
+                : withSourceFingerprint(employee(id, { lastName: w.lastName }), w.fingerprint),
+            );
           const refreshed = w.refreshed.filter((id) => !w.upserts.includes(id) && !w.deletes.includes(id));
           await (w.by === "store" ? store : replica).applyBatch(h.companyId, {
             deletes: w.deletes,
             updates: upserts.filter((r) => stored.has(r.bobId)),
             creates: upserts.filter((r) => !stored.has(r.bobId)),
-            ...(refreshed.length > 0 ? { fingerprints: refreshed.map((bobId) => ({ bobId, fingerprint: `r-${w.lastName}-${bobId}` })) } : {}),
+            ...(refreshed.length > 0
+              ? { fingerprints: refreshed.map((bobId) => ({ bobId, fingerprint: `r-${w.lastName}-${bobId}` })) }
+              : {}),
           });
         } else if (w.kind === "delete") {
-          await (w.by === "store" ? store : replica).applyBatch(h.companyId, { deletes: [w.id], updates: [], creates: [] });
+          await (w.by === "store" ? store : replica).applyBatch(h.companyId, {
+            deletes: [w.id],
+            updates: [],
+            creates: [],
+          });
         } else if (w.kind === "concurrent") {
           const stored = await uncached.loadRecords(h.companyId);
           await Promise.all(
             w.ids.map((id) => {
               const record = withSourceFingerprint(employee(id, { lastName: w.lastName }), `f-${id}`);
-              return store.applyBatch(h.companyId, { deletes: [], updates: stored.has(id) ? [record] : [], creates: stored.has(id) ? [] : [record] });
+              return store.applyBatch(h.companyId, {
+                deletes: [],
+                updates: stored.has(id) ? [record] : [],
+                creates: stored.has(id) ? [] : [record],
+              });
             }),
           );
         } else if (w.kind === "sql") {
-          await byHand(`update employee set first_name = $2 where company_id = $1 and bob_id = $3`, [h.companyId, w.firstName, w.id]);
+          await byHand(`update employee set first_name = $2 where company_id = $1 and bob_id = $3`, [
+            h.companyId,
+            w.firstName,
+            w.id,
+          ]);
         } else if (w.kind === "fingerprint") {
-          await (w.by === "store" ? store : replica).applyBatch(h.companyId, { deletes: [], updates: [], creates: [], fingerprints: w.ids.map((bobId) => ({ bobId, fingerprint: `${w.fingerprint}-${bobId}` })) });
+          await (w.by === "store" ? store : replica).applyBatch(h.companyId, {
+            deletes: [],
+            updates: [],
+            creates: [],
+            fingerprints: w.ids.map((bobId) => ({ bobId, fingerprint: `${w.fingerprint}-${bobId}` })),
+          });
         }
-        expect(view(await store.loadRecords(h.companyId)), JSON.stringify(writes)).toEqual(view(await uncached.loadRecords(h.companyId)));
+        expect(view(await store.loadRecords(h.companyId)), JSON.stringify(writes)).toEqual(
+          view(await uncached.loadRecords(h.companyId)),
+        );
       }
     }
   });
@@ -186,11 +259,19 @@ describe("DirectoryRecordCache", () => {
     cache.set("a", "7", kept);
     cache.patch("a", "6", "9", { deletes: ["0"], updates: [], creates: [] }); // from another version: ignored
     expect(cache.get("a", "7")).toBe(kept);
-    cache.patch("a", "7", "9", { deletes: ["0"], updates: [employee("1", { lastName: "New" })], creates: [employee("5")] });
+    cache.patch("a", "7", "9", {
+      deletes: ["0"],
+      updates: [employee("1", { lastName: "New" })],
+      creates: [employee("5")],
+    });
     cache.patch("a", "9", "10", { deletes: ["5"], updates: [], creates: [employee("6")] });
     expect(cache.get("a", "7")).toBeNull(); // the kept version moved on
     cache.set("a", "7", kept);
-    cache.patch("a", "7", "9", { deletes: ["0"], updates: [employee("1", { lastName: "New" })], creates: [employee("5")] });
+    cache.patch("a", "7", "9", {
+      deletes: ["0"],
+      updates: [employee("1", { lastName: "New" })],
+      creates: [employee("5")],
+    });
     const moved = cache.get("a", "9");
     expect([...(moved ?? new Map()).keys()].sort()).toEqual(["1", "2", "5"]);
     expect(moved?.get("1")?.lastName).toBe("New");

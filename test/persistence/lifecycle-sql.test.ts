@@ -9,7 +9,8 @@ const LIFECYCLES: readonly Lifecycle[] = ["PRE_HIRE", "ACTIVE", "LEAVING", "LEFT
 const COMPANY = "lifecycle-sql-co";
 
 /** A calendar day `days` after `day` (test arithmetic only: the code under test never does this). */
-const addDays = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (day: string, days: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The lifecycle filter of the directory (SQL, persistence/stores/directory-store.ts LIFECYCLE_SQL,
@@ -43,8 +44,13 @@ describe("lifecycle in SQL (the directory's lifecycle filter) agrees with derive
   /** Every record lands in exactly deriveLifecycle's lifecycle; ACTIVE + LEAVING are exactly the surveyable. */
   const expectAgreement = async (records: readonly EmployeeRecord[], today: string): Promise<void> => {
     const derived = new Map(records.map((r) => [r.bobId, deriveLifecycle(r, today)]));
-    const expected = (keep: (s: ReturnType<typeof deriveLifecycle>) => boolean) => records.filter((r) => keep(derived.get(r.bobId)!)).map((r) => r.bobId).sort();
-    const why = (ids: readonly string[]) => `today ${today}: ${JSON.stringify(records.filter((r) => ids.includes(r.bobId)).map((r) => [r.bobId, r.startDate, r.separationDate]))}`;
+    const expected = (keep: (s: ReturnType<typeof deriveLifecycle>) => boolean) =>
+      records
+        .filter((r) => keep(derived.get(r.bobId)!))
+        .map((r) => r.bobId)
+        .sort();
+    const why = (ids: readonly string[]) =>
+      `today ${today}: ${JSON.stringify(records.filter((r) => ids.includes(r.bobId)).map((r) => [r.bobId, r.startDate, r.separationDate]))}`;
     for (const lifecycle of LIFECYCLES) {
       const want = expected((s) => s.lifecycle === lifecycle);
       const got = await bobIdsWhere([lifecycle], today);
@@ -58,7 +64,9 @@ describe("lifecycle in SQL (the directory's lifecycle filter) agrees with derive
   it("on every combination of start and separation date around today, the separation day included", async () => {
     const today = "2024-02-29";
     const days = [null, addDays(today, -1), today, addDays(today, 1)];
-    const records = days.flatMap((startDate, i) => days.map((separationDate, j) => employee(`g${i}${j}`, { startDate, separationDate })));
+    const records = days.flatMap((startDate, i) =>
+      days.map((separationDate, j) => employee(`g${i}${j}`, { startDate, separationDate })),
+    );
     await replaceDirectory(records);
     for (const day of [addDays(today, -1), today, addDays(today, 1)]) await expectAgreement(records, day);
     // The separation day itself: LEAVING and surveyable; the day after: LEFT.
@@ -79,7 +87,10 @@ describe("lifecycle in SQL (the directory's lifecycle filter) agrees with derive
     await fc.assert(
       fc.asyncProperty(today, directory, async (day, offsets) => {
         const records = offsets.map(([start, separation], i) =>
-          employee(`p${i}`, { startDate: start === null ? null : addDays(day, start), separationDate: separation === null ? null : addDays(day, separation) }),
+          employee(`p${i}`, {
+            startDate: start === null ? null : addDays(day, start),
+            separationDate: separation === null ? null : addDays(day, separation),
+          }),
         );
         await replaceDirectory(records);
         await expectAgreement(records, day);

@@ -25,7 +25,9 @@ describe("scheduled reconciliation, spread over the interval", () => {
        select 'spread-' || g, now(), true, 24, 'UTC' from generate_series(1, $1::int) g`,
       [COMPANIES],
     );
-    await sql(`insert into bob_connection (company_id, webhook_key, credential_kind, credential_ciphertext) select id, md5(id), 'ACCESS_TOKEN', 'sealed' from company where id like 'spread-%' and id <> 'spread-home'`);
+    await sql(
+      `insert into bob_connection (company_id, webhook_key, credential_kind, credential_ciphertext) select id, md5(id), 'ACCESS_TOKEN', 'sealed' from company where id like 'spread-%' and id <> 'spread-home'`,
+    );
     // Every one synced at START (a migration day, say): without spreading all would be due together.
     await sql(
       `insert into sync_run (id, company_id, trigger, status, phase, queued_at)
@@ -45,7 +47,10 @@ describe("scheduled reconciliation, spread over the interval", () => {
       perTick.push(due.length);
       for (const id of due) {
         dueAt.set(id, [...(dueAt.get(id) ?? []), t]);
-        await sql(`insert into sync_run (id, company_id, trigger, status, phase, queued_at) values (gen_random_uuid(), $1, 'SCHEDULED', 'SUCCEEDED', 'DONE', $2::timestamptz)`, [id, new Date(t)]);
+        await sql(
+          `insert into sync_run (id, company_id, trigger, status, phase, queued_at) values (gen_random_uuid(), $1, 'SCHEDULED', 'SUCCEEDED', 'DONE', $2::timestamptz)`,
+          [id, new Date(t)],
+        );
       }
     }
     expect(dueAt.size).toBe(COMPANIES);
@@ -54,7 +59,8 @@ describe("scheduled reconciliation, spread over the interval", () => {
     expect(Math.max(...perTick)).toBeLessThanOrEqual(6);
     // Every 6-hour quarter of the day starts a fair share (60 expected).
     const quarters = [0, 0, 0, 0];
-    for (const [time] of dueAt.values()) quarters[Math.min(3, Math.floor(((time as number) - START.getTime() - 1) / (6 * HOUR)))]! += 1;
+    for (const [time] of dueAt.values())
+      quarters[Math.min(3, Math.floor(((time as number) - START.getTime() - 1) / (6 * HOUR)))]! += 1;
     for (const q of quarters) expect(q).toBeGreaterThan(35);
     // The next day, at the same offsets again.
     const next = await store.dueForReconciliation(new Date(START.getTime() + 48 * HOUR));

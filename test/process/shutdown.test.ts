@@ -29,11 +29,21 @@ describe("the gateway process", () => {
     const token = await new CallerTokens(JWT_SECRET).mint({ subject: "t", companyId: "shutdown-co", role: "ADMIN" });
 
     const socketClosed = deferred<number>();
-    const client = createClient({ url: `${proc.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: `${proc.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     client.on("closed", (e) => socketClosed.resolve((e as { code: number }).code));
     const first = deferred<unknown>();
-    client.subscribe({ query: "{ integration { status } }" }, { next: (v) => first.resolve(v), error: first.reject, complete: () => {} });
-    expect(await within(first.promise, 10_000, "query over websocket")).toEqual({ data: { integration: { status: "NOT_ENABLED" } } });
+    client.subscribe(
+      { query: "{ integration { status } }" },
+      { next: (v) => first.resolve(v), error: first.reject, complete: () => {} },
+    );
+    expect(await within(first.promise, 10_000, "query over websocket")).toEqual({
+      data: { integration: { status: "NOT_ENABLED" } },
+    });
 
     const started = Date.now();
     proc.child.kill("SIGTERM");

@@ -7,7 +7,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { BobPerson } from "../../src/domain/ports/bob-api.js";
-import { buildListLookup, compilePersonMapper, mapFields, planSync, type EmployeeRecord } from "../../src/domain/mapping/index.js";
+import {
+  buildListLookup,
+  compilePersonMapper,
+  mapFields,
+  planSync,
+  type EmployeeRecord,
+} from "../../src/domain/mapping/index.js";
 import { customAttribute, field, standardAttributes, standardBobFields } from "../domain/fixtures.js";
 
 const level = customAttribute("Level", "TEXT", "attr-level");
@@ -16,7 +22,13 @@ const attributes = [...standardAttributes, level];
 const mapper = compilePersonMapper({
   mappings: mapFields(fields, attributes),
   lists: buildListLookup([
-    { name: "department", items: [{ id: "d1", name: "Sales", archived: false }, { id: "d2", name: "R&D", archived: false }] },
+    {
+      name: "department",
+      items: [
+        { id: "d1", name: "Sales", archived: false },
+        { id: "d2", name: "R&D", archived: false },
+      ],
+    },
     { name: "terminationReason", items: [{ id: "r1", name: "Resigned", archived: false }] },
   ]),
   fieldsById: new Map(fields.map((f) => [f.id, f])),
@@ -53,14 +65,20 @@ const valuesArb = (bobId: string) =>
   });
 
 type Values = Record<string, unknown>;
-const person = (bobId: string, values: Values): BobPerson => ({ id: bobId, values: new Map(Object.entries({ "root.id": bobId, ...values })) });
+const person = (bobId: string, values: Values): BobPerson => ({
+  id: bobId,
+  values: new Map(Object.entries({ "root.id": bobId, ...values })),
+});
 
 function mapAll(people: readonly BobPerson[]): EmployeeRecord[] {
   return people.flatMap((p) => mapper(p).record ?? []);
 }
 
 /** The directory after a plan is applied. */
-function applied(directory: ReadonlyMap<string, EmployeeRecord>, fetched: readonly EmployeeRecord[]): Map<string, EmployeeRecord> {
+function applied(
+  directory: ReadonlyMap<string, EmployeeRecord>,
+  fetched: readonly EmployeeRecord[],
+): Map<string, EmployeeRecord> {
   const plan = planSync({ fetched, directory, fetchComplete: true, issues: [], attributes });
   const result = new Map(directory);
   for (const r of plan.deletes) result.delete(r.bobId);
@@ -73,27 +91,33 @@ function applied(directory: ReadonlyMap<string, EmployeeRecord>, fetched: readon
  * The directory as plain data. Garden leave is left out: it is derived from three Bob fields, and
  * with one of them hidden the stored answer stays (checked below) where the reference recomputes it.
  */
-const plain = (directory: ReadonlyMap<string, EmployeeRecord>) => Object.fromEntries([...directory].map(([id, r]) => [id, { ...r, gardenLeave: undefined }]));
+const plain = (directory: ReadonlyMap<string, EmployeeRecord>) =>
+  Object.fromEntries([...directory].map(([id, r]) => [id, { ...r, gardenLeave: undefined }]));
 
 describe("absent is not empty (mapping and planning)", () => {
   it("a sync never changes a hidden field's stored value, and equals a sync where the hidden fields are visible and unchanged", () => {
-    const scenario = fc
-      .record({
-        before: fc.tuple(...IDS.map(valuesArb)),
-        after: fc.tuple(...IDS.map(valuesArb)),
-        stillInBob: fc.uniqueArray(fc.constantFrom(...IDS), { minLength: 1 }),
-        hidden: fc.uniqueArray(fc.constantFrom(...CATEGORIES)),
-      });
+    const scenario = fc.record({
+      before: fc.tuple(...IDS.map(valuesArb)),
+      after: fc.tuple(...IDS.map(valuesArb)),
+      stillInBob: fc.uniqueArray(fc.constantFrom(...IDS), { minLength: 1 }),
+      hidden: fc.uniqueArray(fc.constantFrom(...CATEGORIES)),
+    });
     fc.assert(
       fc.property(scenario, ({ before, after, stillInBob, hidden }) => {
         const hiddenFields = hidden.flatMap((c) => CATEGORY_FIELDS[c] ?? []);
         const directory = applied(new Map(), mapAll(IDS.map((id, i) => person(id, before[i] as Values))));
-        const inBob = IDS.map((id, i) => ({ id, old: before[i] as Values, now: after[i] as Values })).filter((p) => stillInBob.includes(p.id));
+        const inBob = IDS.map((id, i) => ({ id, old: before[i] as Values, now: after[i] as Values })).filter((p) =>
+          stillInBob.includes(p.id),
+        );
 
         // What a limited credential gets: the hidden fields are simply not there.
-        const seenHidden = inBob.map((p) => person(p.id, Object.fromEntries(Object.entries(p.now).filter(([k]) => !hiddenFields.includes(k)))));
+        const seenHidden = inBob.map((p) =>
+          person(p.id, Object.fromEntries(Object.entries(p.now).filter(([k]) => !hiddenFields.includes(k)))),
+        );
         // The same change with the hidden fields visible and unchanged since the directory was synced.
-        const seenUnchanged = inBob.map((p) => person(p.id, { ...p.now, ...Object.fromEntries(hiddenFields.map((k) => [k, p.old[k]])) }));
+        const seenUnchanged = inBob.map((p) =>
+          person(p.id, { ...p.now, ...Object.fromEntries(hiddenFields.map((k) => [k, p.old[k]])) }),
+        );
 
         const withHidden = applied(directory, mapAll(seenHidden));
         const reference = applied(directory, mapAll(seenUnchanged));
@@ -110,7 +134,8 @@ describe("absent is not empty (mapping and planning)", () => {
             // Unless Bob's lifecycle, visible, says garden leave: then that is known.
             expect(record.gardenLeave).toBe(stored.gardenLeave);
           }
-          if (hidden.includes("category_1")) expect(record.attributes["attr-level"]).toBe(stored.attributes["attr-level"]);
+          if (hidden.includes("category_1"))
+            expect(record.attributes["attr-level"]).toBe(stored.attributes["attr-level"]);
           if (hidden.includes("work")) expect(record.startDate).toBe(stored.startDate);
         }
       }),

@@ -6,7 +6,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fieldsOfCreates, historyOfCreate, historyOfDelete, historyOfUpdate, valuesOf, type HistoryRow, type HistoryWrite } from "../../src/domain/history/employee-history.js";
+import {
+  fieldsOfCreates,
+  historyOfCreate,
+  historyOfDelete,
+  historyOfUpdate,
+  valuesOf,
+  type HistoryRow,
+  type HistoryWrite,
+} from "../../src/domain/history/employee-history.js";
 import type { EmployeeRecord } from "../../src/domain/mapping/employee-record.js";
 
 const maybe = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null });
@@ -26,7 +34,10 @@ const record: fc.Arbitrary<EmployeeRecord> = fc.record({
 });
 
 type Step = { kind: "write"; record: EmployeeRecord } | { kind: "delete" };
-const steps = fc.array(fc.oneof(fc.record({ kind: fc.constant("write" as const), record }), fc.constant({ kind: "delete" as const })), { maxLength: 12 });
+const steps = fc.array(
+  fc.oneof(fc.record({ kind: fc.constant("write" as const), record }), fc.constant({ kind: "delete" as const })),
+  { maxLength: 12 },
+);
 
 const asMap = (fields: HistoryRow["fields"]) => new Map((fields ?? []).map((f) => [f.key, f.after]));
 
@@ -53,11 +64,22 @@ describe("history reconstruction", () => {
             current = step.record;
           }
         }
-        const rows: HistoryRow[] = writes.map((w, i) => ({ ...w, id: String(i + 1), at: new Date(0), cause: "FULL_SYNC", runId: null, deliveryId: null })).reverse();
+        const rows: HistoryRow[] = writes
+          .map((w, i) => ({
+            ...w,
+            id: String(i + 1),
+            at: new Date(0),
+            cause: "FULL_SYNC",
+            runId: null,
+            deliveryId: null,
+          }))
+          .reverse();
         const derived = fieldsOfCreates(rows, current);
         const creates = derived.filter((r) => r.action === "CREATE").reverse();
         expect(creates).toHaveLength(created.length);
-        creates.forEach((row, i) => expect(asMap(row.fields)).toEqual(asMap(valuesOf(created[i] as EmployeeRecord, "after"))));
+        creates.forEach((row, i) =>
+          expect(asMap(row.fields)).toEqual(asMap(valuesOf(created[i] as EmployeeRecord, "after"))),
+        );
       }),
       { numRuns: 500 },
     );

@@ -74,7 +74,11 @@ async function authorization(auth: Auth): Promise<string | null> {
 async function post(query: string, variables: unknown, authHeader: string | null): Promise<Answer> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (authHeader !== null) headers.authorization = authHeader;
-  const res = await fetch(`${h.gw.url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${h.gw.url}/graphql`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ query, variables }),
+  });
   const text = await res.text();
   expect(res.status, text).toBeLessThan(500);
   return { ...(JSON.parse(text) as Omit<Answer, "status">), status: res.status };
@@ -118,10 +122,28 @@ const WHITESPACE = fc.constantFrom(" ", "\t", "\n", "\r\n", "\u00a0", "\u2028", 
 const wildString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
   fc.string({ unit: "binary", maxLength: 20 }), // NUL and lone surrogates too
-  fc.string({ unit: fc.oneof(fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }), CONTROL, WHITESPACE), maxLength: 30 }),
-  fc.constantFrom("", " ", "  \n\t ", "null", "undefined", "0", "ADMIN", "TEXT", "true", "Robert'); drop table company;--", "${jndi:x}", "<script>"),
+  fc.string({
+    unit: fc.oneof(fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }), CONTROL, WHITESPACE),
+    maxLength: 30,
+  }),
+  fc.constantFrom(
+    "",
+    " ",
+    "  \n\t ",
+    "null",
+    "undefined",
+    "0",
+    "ADMIN",
+    "TEXT",
+    "true",
+    "Robert'); drop table company;--",
+    "${jndi:x}",
+    "<script>",
+  ),
   fc.array(WHITESPACE, { minLength: 1, maxLength: 5 }).map((a) => a.join("")),
-  fc.tuple(fc.constantFrom("a", "é", "😀", " ", "\u200b"), fc.integer({ min: 100, max: 6000 })).map(([c, n]) => c.repeat(n)),
+  fc
+    .tuple(fc.constantFrom("a", "é", "😀", " ", "\u200b"), fc.integer({ min: 100, max: 6000 }))
+    .map(([c, n]) => c.repeat(n)),
 );
 
 const wildNumber: fc.Arbitrary<number> = fc.oneof(
@@ -143,7 +165,10 @@ const wildValue: fc.Arbitrary<unknown> = fc.oneof(
 
 const tokenLike: fc.Arbitrary<string> = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_.~+/=-]{1,120}$/),
-  fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }).map((s) => s.replace(/\s/g, "")).filter((s) => s.length > 0 && !s.includes("\u0000")),
+  fc
+    .string({ unit: "grapheme", minLength: 1, maxLength: 30 })
+    .map((s) => s.replace(/\s/g, ""))
+    .filter((s) => s.length > 0 && !s.includes("\u0000")),
 );
 
 /** An input field: absent (undefined, dropped by JSON), or any value. */
@@ -162,17 +187,47 @@ const companyArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Company ids outside the charset: spaces, bidi controls, look-alikes, NUL, too long. */
-const badCompanyArb: fc.Arbitrary<string> = fc.oneof(
-  fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }).map((s) => `rnd-${s}`),
-  fc.constantFrom("", " ", "spaced-co ", "acme\u202Eoc", "ac\u200Bme", "\u0430cme", "co\u0000", "a/b", "a".repeat(129), `${HOME} `, `${HOME}\u202E`),
-).filter((id) => !/^[A-Za-z0-9._-]{1,128}$/.test(id));
+const badCompanyArb: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }).map((s) => `rnd-${s}`),
+    fc.constantFrom(
+      "",
+      " ",
+      "spaced-co ",
+      "acme\u202Eoc",
+      "ac\u200Bme",
+      "\u0430cme",
+      "co\u0000",
+      "a/b",
+      "a".repeat(129),
+      `${HOME} `,
+      `${HOME}\u202E`,
+    ),
+  )
+  .filter((id) => !/^[A-Za-z0-9._-]{1,128}$/.test(id));
 
 const authArb: fc.Arbitrary<Auth> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ kind: fc.constant("token" as const), company: companyArb, role: fc.constantFrom("ADMIN" as const, "SUPPORT" as const) }) },
+  {
+    weight: 12,
+    arbitrary: fc.record({
+      kind: fc.constant("token" as const),
+      company: companyArb,
+      role: fc.constantFrom("ADMIN" as const, "SUPPORT" as const),
+    }),
+  },
   fc.constant({ kind: "none" as const }),
-  fc.oneof(fc.constantFrom("Bearer", "Bearer ", "Basic abc", "bearer x.y.z", "Bearer eyJhbGciOiJub25lIn0.e30."), fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 })).map((value) => ({ kind: "garbage" as const, value: value.trim() || "x" })),
+  fc
+    .oneof(
+      fc.constantFrom("Bearer", "Bearer ", "Basic abc", "bearer x.y.z", "Bearer eyJhbGciOiJub25lIn0.e30."),
+      fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
+    )
+    .map((value) => ({ kind: "garbage" as const, value: value.trim() || "x" })),
   fc.constantFrom(HOME, UNCONNECTED).map((company) => ({ kind: "expired" as const, company })),
-  fc.record({ kind: fc.constant("badCompany" as const), company: badCompanyArb, role: fc.constantFrom("ADMIN" as const, "SUPPORT" as const) }),
+  fc.record({
+    kind: fc.constant("badCompany" as const),
+    company: badCompanyArb,
+    role: fc.constantFrom("ADMIN" as const, "SUPPORT" as const),
+  }),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +243,11 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 function expectReached(...outcomes: string[]): void {
-  for (const outcome of outcomes) expect(reached.get(outcome) ?? 0, `${outcome} never reached; reached: ${JSON.stringify([...reached])}`).toBeGreaterThan(0);
+  for (const outcome of outcomes)
+    expect(
+      reached.get(outcome) ?? 0,
+      `${outcome} never reached; reached: ${JSON.stringify([...reached])}`,
+    ).toBeGreaterThan(0);
 }
 
 /** After a successful disconnect of the home company, connect it again so later runs still see a connected company. */
@@ -207,14 +266,26 @@ const RUNS = 60;
 describe("every mutation with random variables, roles and companies", () => {
   it("enableIntegration: SUPPORT enables, ADMIN is FORBIDDEN, nothing else", async () => {
     await fc.assert(
-      fc.asyncProperty(authArb, fc.option(fc.dictionary(fc.string({ maxLength: 5 }), wildValue, { maxKeys: 2 })), async (auth, extraVars) => {
-        // Only random companies, so DISABLED stays disabled for the other properties.
-        const target = auth.kind === "token" && auth.company === DISABLED ? { ...auth, company: `${DISABLED}-2` } : auth;
-        const answer = await check("enableIntegration", "mutation { enableIntegration { status } }", extraVars, target);
-        if (target.kind === "token" && target.role === "ADMIN") expect(answer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-        if (target.kind === "token" && target.role === "SUPPORT") expect((answer.data?.enableIntegration as { status: string }).status).not.toBe("NOT_ENABLED");
-        if (target.kind !== "token") expect(answer.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-      }),
+      fc.asyncProperty(
+        authArb,
+        fc.option(fc.dictionary(fc.string({ maxLength: 5 }), wildValue, { maxKeys: 2 })),
+        async (auth, extraVars) => {
+          // Only random companies, so DISABLED stays disabled for the other properties.
+          const target =
+            auth.kind === "token" && auth.company === DISABLED ? { ...auth, company: `${DISABLED}-2` } : auth;
+          const answer = await check(
+            "enableIntegration",
+            "mutation { enableIntegration { status } }",
+            extraVars,
+            target,
+          );
+          if (target.kind === "token" && target.role === "ADMIN")
+            expect(answer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+          if (target.kind === "token" && target.role === "SUPPORT")
+            expect((answer.data?.enableIntegration as { status: string }).status).not.toBe("NOT_ENABLED");
+          if (target.kind !== "token") expect(answer.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -226,15 +297,28 @@ describe("every mutation with random variables, roles and companies", () => {
         fc.oneof(
           { weight: 6, arbitrary: fc.record({ accessToken: maybe(wildValue), serviceUserId: maybe(wildValue) }) },
           // Token-shaped values that pass the input checks and reach Bob (the simulator answers 401).
-          { weight: 4, arbitrary: fc.record({ accessToken: tokenLike, serviceUserId: maybe(fc.oneof(tokenLike, fc.constant(""), fc.constant(null))) }, { requiredKeys: ["accessToken"] }) },
+          {
+            weight: 4,
+            arbitrary: fc.record(
+              { accessToken: tokenLike, serviceUserId: maybe(fc.oneof(tokenLike, fc.constant(""), fc.constant(null))) },
+              { requiredKeys: ["accessToken"] },
+            ),
+          },
           wildValue,
         ),
         async (auth, input) => {
-          const answer = await check("connectIntegration", "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status tokenHint credentialKind } }", { i: input }, auth);
+          const answer = await check(
+            "connectIntegration",
+            "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status tokenHint credentialKind } }",
+            { i: input },
+            auth,
+          );
           expect(answer.errors?.length).toBeGreaterThan(0); // no random credential is one Bob knows
           if (auth.kind === "token" && auth.role === "ADMIN" && auth.company === HOME) {
             // After a few credentials Bob refused, the company's connects are throttled (Bob's firewall blocks repeated failures).
-            expect(["BOB_INVALID_CREDENTIALS", "BAD_USER_INPUT", "RATE_LIMITED"]).toContain(answer.errors?.[0]?.extensions?.code);
+            expect(["BOB_INVALID_CREDENTIALS", "BAD_USER_INPUT", "RATE_LIMITED"]).toContain(
+              answer.errors?.[0]?.extensions?.code,
+            );
           }
         },
       ),
@@ -242,17 +326,37 @@ describe("every mutation with random variables, roles and companies", () => {
         numRuns: 100,
         // The outcomes checked below, always exercised whatever the random draw.
         examples: [
-          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { accessToken: "no-such-token-0123456789" }],
+          [
+            { kind: "token" as const, company: HOME, role: "ADMIN" as const },
+            { accessToken: "no-such-token-0123456789" },
+          ],
           [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { accessToken: "   " }],
-          [{ kind: "token" as const, company: HOME, role: "SUPPORT" as const }, { accessToken: "no-such-token-0123456789" }],
+          [
+            { kind: "token" as const, company: HOME, role: "SUPPORT" as const },
+            { accessToken: "no-such-token-0123456789" },
+          ],
           // Enough refusals in a row for the throttle, whatever the draw spends on other companies.
-          ...Array.from({ length: 5 }, () => [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { accessToken: "no-such-token-0123456789" }] as const),
+          ...Array.from(
+            { length: 5 },
+            () =>
+              [
+                { kind: "token" as const, company: HOME, role: "ADMIN" as const },
+                { accessToken: "no-such-token-0123456789" },
+              ] as const,
+          ),
         ],
       },
     );
-    expectReached("connectIntegration:BOB_INVALID_CREDENTIALS", "connectIntegration:BAD_USER_INPUT", "connectIntegration:FORBIDDEN", "connectIntegration:RATE_LIMITED");
+    expectReached(
+      "connectIntegration:BOB_INVALID_CREDENTIALS",
+      "connectIntegration:BAD_USER_INPUT",
+      "connectIntegration:FORBIDDEN",
+      "connectIntegration:RATE_LIMITED",
+    );
     // The home company is still connected with the harness's credential.
-    const integration = await h.gql<{ integration: { status: string; credentialKind: string } }>("{ integration { status credentialKind } }");
+    const integration = await h.gql<{ integration: { status: string; credentialKind: string } }>(
+      "{ integration { status credentialKind } }",
+    );
     expect(integration.integration).toEqual({ status: "CONNECTED", credentialKind: "SERVICE_USER" });
     // Two hours later (same calendar day) the throttle has let go: the next tests may reconnect.
     h.clock.set(new Date(h.clock.now().getTime() + 2 * 3_600_000));
@@ -261,15 +365,41 @@ describe("every mutation with random variables, roles and companies", () => {
 
   it("setHookSecret: any secret is stored or refused with a documented code", async () => {
     await fc.assert(
-      fc.asyncProperty(authArb, fc.oneof({ weight: 6, arbitrary: fc.record({ secret: wildString }) }, { weight: 3, arbitrary: fc.record({ secret: maybe(wildValue) }) }, wildValue), async (auth, input) => {
-        const answer = await check("setHookSecret", "mutation($i: SetHookSecretInput!) { setHookSecret(input: $i) { realTimeUpdates webhookUrl } }", { i: input }, auth);
-        const secret = (input as { secret?: unknown } | null)?.secret;
-        if (auth.kind === "token" && auth.role === "ADMIN" && auth.company === HOME && typeof secret === "string" && secret.trim() === "") {
-          expect(answer.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-        }
-        if (!answer.errors) expect(answer.data?.setHookSecret).toMatchObject({ realTimeUpdates: true });
-      }),
-      { numRuns: RUNS, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { secret: "a-hook-secret" }], [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { secret: "" }], [{ kind: "token" as const, company: UNCONNECTED, role: "ADMIN" as const }, { secret: "a-hook-secret" }]] },
+      fc.asyncProperty(
+        authArb,
+        fc.oneof(
+          { weight: 6, arbitrary: fc.record({ secret: wildString }) },
+          { weight: 3, arbitrary: fc.record({ secret: maybe(wildValue) }) },
+          wildValue,
+        ),
+        async (auth, input) => {
+          const answer = await check(
+            "setHookSecret",
+            "mutation($i: SetHookSecretInput!) { setHookSecret(input: $i) { realTimeUpdates webhookUrl } }",
+            { i: input },
+            auth,
+          );
+          const secret = (input as { secret?: unknown } | null)?.secret;
+          if (
+            auth.kind === "token" &&
+            auth.role === "ADMIN" &&
+            auth.company === HOME &&
+            typeof secret === "string" &&
+            secret.trim() === ""
+          ) {
+            expect(answer.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+          }
+          if (!answer.errors) expect(answer.data?.setHookSecret).toMatchObject({ realTimeUpdates: true });
+        },
+      ),
+      {
+        numRuns: RUNS,
+        examples: [
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { secret: "a-hook-secret" }],
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { secret: "" }],
+          [{ kind: "token" as const, company: UNCONNECTED, role: "ADMIN" as const }, { secret: "a-hook-secret" }],
+        ],
+      },
     );
     expectReached("setHookSecret:ok", "setHookSecret:BAD_USER_INPUT", "setHookSecret:NOT_CONNECTED");
   });
@@ -279,8 +409,20 @@ describe("every mutation with random variables, roles and companies", () => {
       fc.asyncProperty(
         authArb,
         fc.oneof(
-          { weight: 4, arbitrary: fc.record({ deletionSafeguardPercent: maybe(fc.integer({ min: -10, max: 300 })), reconcileEveryHours: maybe(fc.option(fc.integer({ min: -10, max: 300 }))) }) },
-          { weight: 4, arbitrary: fc.record({ deletionSafeguardPercent: maybe(fc.oneof(wildNumber, wildValue)), reconcileEveryHours: maybe(fc.oneof(wildNumber, wildValue)) }) },
+          {
+            weight: 4,
+            arbitrary: fc.record({
+              deletionSafeguardPercent: maybe(fc.integer({ min: -10, max: 300 })),
+              reconcileEveryHours: maybe(fc.option(fc.integer({ min: -10, max: 300 }))),
+            }),
+          },
+          {
+            weight: 4,
+            arbitrary: fc.record({
+              deletionSafeguardPercent: maybe(fc.oneof(wildNumber, wildValue)),
+              reconcileEveryHours: maybe(fc.oneof(wildNumber, wildValue)),
+            }),
+          },
           wildValue,
         ),
         async (auth, input) => {
@@ -291,9 +433,20 @@ describe("every mutation with random variables, roles and companies", () => {
             auth,
           );
           if (!answer.errors) {
-            const { settings } = answer.data?.updateSyncSettings as { settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null } };
-            expect(Number.isInteger(settings.deletionSafeguardPercent) && settings.deletionSafeguardPercent >= 1 && settings.deletionSafeguardPercent <= 100).toBe(true);
-            if (settings.reconcileEveryHours !== null) expect(Number.isInteger(settings.reconcileEveryHours) && settings.reconcileEveryHours >= 1 && settings.reconcileEveryHours <= 168).toBe(true);
+            const { settings } = answer.data?.updateSyncSettings as {
+              settings: { deletionSafeguardPercent: number; reconcileEveryHours: number | null };
+            };
+            expect(
+              Number.isInteger(settings.deletionSafeguardPercent) &&
+                settings.deletionSafeguardPercent >= 1 &&
+                settings.deletionSafeguardPercent <= 100,
+            ).toBe(true);
+            if (settings.reconcileEveryHours !== null)
+              expect(
+                Number.isInteger(settings.reconcileEveryHours) &&
+                  settings.reconcileEveryHours >= 1 &&
+                  settings.reconcileEveryHours <= 168,
+              ).toBe(true);
           }
         },
       ),
@@ -306,20 +459,45 @@ describe("every mutation with random variables, roles and companies", () => {
         ],
       },
     );
-    expectReached("updateSyncSettings:ok", "updateSyncSettings:BAD_USER_INPUT", "updateSyncSettings:FEATURE_NOT_ENABLED");
+    expectReached(
+      "updateSyncSettings:ok",
+      "updateSyncSettings:BAD_USER_INPUT",
+      "updateSyncSettings:FEATURE_NOT_ENABLED",
+    );
   });
 
   it("synchronizeNow: queues a run or refuses with a documented code", async () => {
     await fc.assert(
-      fc.asyncProperty(authArb, fc.oneof({ weight: 4, arbitrary: fc.record({ dryRun: maybe(wildValue) }) }, { weight: 2, arbitrary: fc.record({ dryRun: fc.boolean() }) }, wildValue, fc.constant(undefined)), async (auth, input) => {
-        const answer = await check("synchronizeNow", "mutation($i: SynchronizeNowInput) { synchronizeNow(input: $i) { id status dryRun } }", input === undefined ? {} : { i: input }, auth);
-        if (!answer.errors) {
-          const run = answer.data?.synchronizeNow as { id: string; status: string };
-          expect(auth).toMatchObject({ kind: "token", company: HOME, role: "ADMIN" });
-          await h.waitForRun(run.id); // let it finish so the next snapshot is stable
-        }
-      }),
-      { numRuns: RUNS, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { dryRun: true }], [{ kind: "token" as const, company: UNCONNECTED, role: "ADMIN" as const }, undefined], [{ kind: "token" as const, company: HOME, role: "SUPPORT" as const }, undefined]] },
+      fc.asyncProperty(
+        authArb,
+        fc.oneof(
+          { weight: 4, arbitrary: fc.record({ dryRun: maybe(wildValue) }) },
+          { weight: 2, arbitrary: fc.record({ dryRun: fc.boolean() }) },
+          wildValue,
+          fc.constant(undefined),
+        ),
+        async (auth, input) => {
+          const answer = await check(
+            "synchronizeNow",
+            "mutation($i: SynchronizeNowInput) { synchronizeNow(input: $i) { id status dryRun } }",
+            input === undefined ? {} : { i: input },
+            auth,
+          );
+          if (!answer.errors) {
+            const run = answer.data?.synchronizeNow as { id: string; status: string };
+            expect(auth).toMatchObject({ kind: "token", company: HOME, role: "ADMIN" });
+            await h.waitForRun(run.id); // let it finish so the next snapshot is stable
+          }
+        },
+      ),
+      {
+        numRuns: RUNS,
+        examples: [
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { dryRun: true }],
+          [{ kind: "token" as const, company: UNCONNECTED, role: "ADMIN" as const }, undefined],
+          [{ kind: "token" as const, company: HOME, role: "SUPPORT" as const }, undefined],
+        ],
+      },
     );
     expectReached("synchronizeNow:ok", "synchronizeNow:NOT_CONNECTED", "synchronizeNow:FORBIDDEN");
   });
@@ -332,16 +510,34 @@ describe("every mutation with random variables, roles and companies", () => {
         authArb,
         fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...existing) }, fc.uuid(), wildValue, fc.constant(undefined)),
         async (auth, runId) => {
-          const answer = await check("approveHeldSync", "mutation($r: ID!) { approveHeldSync(runId: $r) { id status } }", runId === undefined ? {} : { r: runId }, auth);
+          const answer = await check(
+            "approveHeldSync",
+            "mutation($r: ID!) { approveHeldSync(runId: $r) { id status } }",
+            runId === undefined ? {} : { r: runId },
+            auth,
+          );
           // No run is HELD in this database: every approval fails.
           expect(answer.errors?.length).toBeGreaterThan(0);
-          if (auth.kind === "token" && auth.role === "ADMIN" && auth.company !== HOME && auth.company !== DISABLED && typeof runId === "string" && existing.includes(runId)) {
+          if (
+            auth.kind === "token" &&
+            auth.role === "ADMIN" &&
+            auth.company !== HOME &&
+            auth.company !== DISABLED &&
+            typeof runId === "string" &&
+            existing.includes(runId)
+          ) {
             // Another company's run is indistinguishable from one that does not exist.
             expect(["NOT_FOUND", "FEATURE_NOT_ENABLED"]).toContain(answer.errors?.[0]?.extensions?.code);
           }
         },
       ),
-      { numRuns: RUNS, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, "00000000-0000-4000-8000-000000000000"], [{ kind: "none" as const }, "00000000-0000-4000-8000-000000000000"]] },
+      {
+        numRuns: RUNS,
+        examples: [
+          [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, "00000000-0000-4000-8000-000000000000"],
+          [{ kind: "none" as const }, "00000000-0000-4000-8000-000000000000"],
+        ],
+      },
     );
     expectReached("approveHeldSync:NOT_FOUND", "approveHeldSync:UNAUTHENTICATED");
   });
@@ -351,12 +547,34 @@ describe("every mutation with random variables, roles and companies", () => {
       fc.asyncProperty(
         authArb,
         fc.oneof(
-          { weight: 6, arbitrary: fc.record({ name: wildString, type: fc.constantFrom("TEXT", "OPTION", "NUMBER", "DATE", "EMPLOYEE") }) },
-          { weight: 3, arbitrary: fc.record({ name: maybe(wildValue), type: maybe(fc.oneof(fc.constantFrom("TEXT", "OPTION", "NUMBER", "DATE", "EMPLOYEE", "text", "BOOLEAN", ""), wildValue)) }) },
+          {
+            weight: 6,
+            arbitrary: fc.record({
+              name: wildString,
+              type: fc.constantFrom("TEXT", "OPTION", "NUMBER", "DATE", "EMPLOYEE"),
+            }),
+          },
+          {
+            weight: 3,
+            arbitrary: fc.record({
+              name: maybe(wildValue),
+              type: maybe(
+                fc.oneof(
+                  fc.constantFrom("TEXT", "OPTION", "NUMBER", "DATE", "EMPLOYEE", "text", "BOOLEAN", ""),
+                  wildValue,
+                ),
+              ),
+            }),
+          },
           wildValue,
         ),
         async (auth, input) => {
-          const answer = await check("createAttribute", "mutation($i: CreateAttributeInput!) { createAttribute(input: $i) { id name type standard } }", { i: input }, auth);
+          const answer = await check(
+            "createAttribute",
+            "mutation($i: CreateAttributeInput!) { createAttribute(input: $i) { id name type standard } }",
+            { i: input },
+            auth,
+          );
           if (!answer.errors) {
             const attribute = answer.data?.createAttribute as { name: string; standard: boolean };
             expect(attribute.standard).toBe(false);
@@ -365,7 +583,19 @@ describe("every mutation with random variables, roles and companies", () => {
           }
         },
       ),
-      { numRuns: 100, examples: [[{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { name: "Shoe size (property example)", type: "TEXT" }], [{ kind: "token" as const, company: HOME, role: "ADMIN" as const }, { name: "", type: "TEXT" }]] },
+      {
+        numRuns: 100,
+        examples: [
+          [
+            { kind: "token" as const, company: HOME, role: "ADMIN" as const },
+            { name: "Shoe size (property example)", type: "TEXT" },
+          ],
+          [
+            { kind: "token" as const, company: HOME, role: "ADMIN" as const },
+            { name: "", type: "TEXT" },
+          ],
+        ],
+      },
     );
     expectReached("createAttribute:ok", "createAttribute:BAD_USER_INPUT");
   });
@@ -373,12 +603,18 @@ describe("every mutation with random variables, roles and companies", () => {
   it("disconnectIntegration: disconnects or refuses with a documented code", async () => {
     await fc.assert(
       fc.asyncProperty(authArb, async (auth) => {
-        const answer = await check("disconnectIntegration", "mutation { disconnectIntegration { status realTimeUpdates } }", {}, auth);
+        const answer = await check(
+          "disconnectIntegration",
+          "mutation { disconnectIntegration { status realTimeUpdates } }",
+          {},
+          auth,
+        );
         if (!answer.errors) {
           expect(answer.data?.disconnectIntegration).toMatchObject({ realTimeUpdates: false });
           if (auth.kind === "token" && auth.company === HOME) await reconnectHome();
         }
-        if (auth.kind === "token" && auth.role === "SUPPORT") expect(answer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+        if (auth.kind === "token" && auth.role === "SUPPORT")
+          expect(answer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
       }),
       { numRuns: 40 },
     );
@@ -394,19 +630,38 @@ describe("every mutation with random variables, roles and companies", () => {
 describe("mutations, inputs the database cannot store", () => {
   it("answers BAD_USER_INPUT to createAttribute with a NUL in the name", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), fc.constantFrom("TEXT", "NUMBER"), async (a, b, type) => {
-        await check("createAttribute", "mutation($i: CreateAttributeInput!) { createAttribute(input: $i) { id name } }", { i: { name: `x${a}\u0000${b}`, type } }, { kind: "token", company: HOME, role: "ADMIN" });
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 10 }),
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom("TEXT", "NUMBER"),
+        async (a, b, type) => {
+          await check(
+            "createAttribute",
+            "mutation($i: CreateAttributeInput!) { createAttribute(input: $i) { id name } }",
+            { i: { name: `x${a}\u0000${b}`, type } },
+            { kind: "token", company: HOME, role: "ADMIN" },
+          );
+        },
+      ),
       { numRuns: 10 },
     );
   });
 
   it("answers UNAUTHENTICATED to a valid token whose companyId contains NUL", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 10 }), fc.constantFrom("ADMIN" as const, "SUPPORT" as const), async (a, role) => {
-        const answer = await check("enableIntegration", "mutation { enableIntegration { status } }", {}, { kind: "badCompany", company: `co${a}\u0000`, role });
-        expect(answer.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom("ADMIN" as const, "SUPPORT" as const),
+        async (a, role) => {
+          const answer = await check(
+            "enableIntegration",
+            "mutation { enableIntegration { status } }",
+            {},
+            { kind: "badCompany", company: `co${a}\u0000`, role },
+          );
+          expect(answer.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+        },
+      ),
       { numRuns: 10 },
     );
   });

@@ -26,9 +26,13 @@ const record = (bobId: string): fc.Arbitrary<EmployeeRecord> =>
     separationDate: fc.option(day, { nil: null }),
     separationReason: fc.constant(null),
     gardenLeave: fc.constant(false),
-    attributes: fc.option(fc.constantFrom("Sales", "Ops", "R&D"), { nil: null }).map((d): Record<string, string> => (d === null ? {} : { dept: d })),
+    attributes: fc
+      .option(fc.constantFrom("Sales", "Ops", "R&D"), { nil: null })
+      .map((d): Record<string, string> => (d === null ? {} : { dept: d })),
   });
-const directory = fc.integer({ min: 0, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => record(`e${i}`))));
+const directory = fc
+  .integer({ min: 0, max: 40 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => record(`e${i}`))));
 const days = fc.tuple(day, day).map(([a, b]) => (a <= b ? { today: a, on: b } : { today: b, on: a }));
 const surveyable = (e: EmployeeRecord, d: string) => deriveLifecycle(e, d).surveyable;
 
@@ -52,7 +56,12 @@ describe("survey population", () => {
         expect(new Set(p.groups.map((g) => g.value)).size).toBe(p.groups.length);
         // Without a grouping: the same counts, no groups.
         const plain = surveyPopulation(employees, { today, on });
-        expect([plain.surveyable, plain.joining.length, plain.leaving.length, plain.groups]).toEqual([p.surveyable, joining.size, leaving.size, []]);
+        expect([plain.surveyable, plain.joining.length, plain.leaving.length, plain.groups]).toEqual([
+          p.surveyable,
+          joining.size,
+          leaving.size,
+          [],
+        ]);
       }),
       { numRuns: 300 },
     );
@@ -61,19 +70,37 @@ describe("survey population", () => {
   it("a plan's survey impact is the rule before and after each change", () => {
     const plan = fc.tuple(directory, directory, day).map(([before, after, today]) => {
       const creates = after.filter((_, i) => i % 3 === 0).map((e) => ({ ...e, bobId: `new-${e.bobId}` }));
-      const updates = before.filter((_, i) => i % 3 === 1).map((b, i) => ({ before: b, after: { ...(after[i] ?? b), bobId: b.bobId } }));
+      const updates = before
+        .filter((_, i) => i % 3 === 1)
+        .map((b, i) => ({ before: b, after: { ...(after[i] ?? b), bobId: b.bobId } }));
       const deletes = before.filter((_, i) => i % 3 === 2);
       return { creates, updates, deletes, today };
     });
     fc.assert(
       fc.property(plan, ({ creates, updates, deletes, today }) => {
         const impact = surveyImpactOf({ creates, updates, deletes }, today);
-        const becomes = [...creates.filter((e) => surveyable(e, today)), ...updates.filter((u) => !surveyable(u.before, today) && surveyable(u.after, today)).map((u) => u.after)];
-        const stops = [...deletes.filter((e) => surveyable(e, today)), ...updates.filter((u) => surveyable(u.before, today) && !surveyable(u.after, today)).map((u) => u.after)];
+        const becomes = [
+          ...creates.filter((e) => surveyable(e, today)),
+          ...updates.filter((u) => !surveyable(u.before, today) && surveyable(u.after, today)).map((u) => u.after),
+        ];
+        const stops = [
+          ...deletes.filter((e) => surveyable(e, today)),
+          ...updates.filter((u) => surveyable(u.before, today) && !surveyable(u.after, today)).map((u) => u.after),
+        ];
         expect(impact.becomes).toBe(becomes.length);
         expect(impact.stops).toBe(stops.length);
-        expect(impact.employees.filter((e) => e.becomes).map((e) => e.bobId).sort()).toEqual(becomes.map((e) => e.bobId).sort());
-        expect(impact.employees.filter((e) => !e.becomes).map((e) => e.bobId).sort()).toEqual(stops.map((e) => e.bobId).sort());
+        expect(
+          impact.employees
+            .filter((e) => e.becomes)
+            .map((e) => e.bobId)
+            .sort(),
+        ).toEqual(becomes.map((e) => e.bobId).sort());
+        expect(
+          impact.employees
+            .filter((e) => !e.becomes)
+            .map((e) => e.bobId)
+            .sort(),
+        ).toEqual(stops.map((e) => e.bobId).sort());
       }),
       { numRuns: 300 },
     );
@@ -81,8 +108,18 @@ describe("survey population", () => {
 
   it("keeps whole counts and lists at most MAX_IMPACT_EMPLOYEES employees (an initial sync of 50,000)", () => {
     const creates = Array.from({ length: 50_000 }, (_, i): EmployeeRecord => ({
-      bobId: `e${i}`, employeeNumber: null, firstName: "A", lastName: "B", email: null, managerBobId: null,
-      startDate: "2020-01-01", birthDate: null, separationDate: null, separationReason: null, gardenLeave: false, attributes: {},
+      bobId: `e${i}`,
+      employeeNumber: null,
+      firstName: "A",
+      lastName: "B",
+      email: null,
+      managerBobId: null,
+      startDate: "2020-01-01",
+      birthDate: null,
+      separationDate: null,
+      separationReason: null,
+      gardenLeave: false,
+      attributes: {},
     }));
     const impact = surveyImpactOf({ creates, updates: [], deletes: [] }, "2026-06-15");
     expect(impact.becomes).toBe(50_000);

@@ -34,7 +34,11 @@ describe.runIf(TEST_DB === "postgres")("one Bob budget per credential across rep
     const first = await c.gql<{ synchronizeNow: { id: string } }>(0, "mutation { synchronizeNow { id } }");
     await waitForRunState(c, 0, first.synchronizeNow.id, (r) => r.phase === "DONE");
     const secret = "budget-secret-0123456789";
-    const set = await c.gql<{ setHookSecret: { webhookUrl: string } }>(0, "mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl } }", { s: secret });
+    const set = await c.gql<{ setHookSecret: { webhookUrl: string } }>(
+      0,
+      "mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl } }",
+      { s: secret },
+    );
     const key = set.setHookSecret.webhookUrl.split("/").at(-1) as string;
     const people = c.sim.company.employees().map((e) => e.id);
     c.sim.requests.clear();
@@ -54,15 +58,30 @@ describe.runIf(TEST_DB === "postgres")("one Bob budget per credential across rep
       })();
       const deliveries = (async () => {
         for (let n = 0; Date.now() < stopAt; n++) {
-          const body = JSON.stringify({ companyId: 1, type: "employee.updated", triggeredBy: "system", triggeredAt: new Date().toISOString(), version: "v2", data: { employeeId: people[(n * 3 + i) % people.length], fieldUpdates: [{ fieldId: "root.surname" }] } });
-          await fetch(`${replica.url}/webhooks/bob/${key}`, { method: "POST", headers: { "content-type": "application/json", "bob-signature": bobSignature(secret, body) }, body }).catch(() => undefined);
+          const body = JSON.stringify({
+            companyId: 1,
+            type: "employee.updated",
+            triggeredBy: "system",
+            triggeredAt: new Date().toISOString(),
+            version: "v2",
+            data: { employeeId: people[(n * 3 + i) % people.length], fieldUpdates: [{ fieldId: "root.surname" }] },
+          });
+          await fetch(`${replica.url}/webhooks/bob/${key}`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "bob-signature": bobSignature(secret, body) },
+            body,
+          }).catch(() => undefined);
           asked.deliveries++;
           await pause(200);
         }
       })();
       const connects = (async () => {
         while (Date.now() < stopAt) {
-          await c.gql(i, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: c.sim.credentials.serviceUser.token, serviceUserId: c.sim.credentials.serviceUser.id } }).catch(() => undefined);
+          await c
+            .gql(i, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", {
+              i: { accessToken: c.sim.credentials.serviceUser.token, serviceUserId: c.sim.credentials.serviceUser.id },
+            })
+            .catch(() => undefined);
           asked.connects++;
           await pause(5000);
         }
@@ -77,7 +96,10 @@ describe.runIf(TEST_DB === "postgres")("one Bob budget per credential across rep
     const most = busiestMinute(searches.map((e) => e.at));
     expect(most).toBeLessThanOrEqual(50);
     // The replicas asked for more than the budget: it was spent, not merely respected by idleness.
-    expect(most, `busiest minute ${most} of ${searches.length} searches; asked ${JSON.stringify(asked)}`).toBeGreaterThanOrEqual(45);
+    expect(
+      most,
+      `busiest minute ${most} of ${searches.length} searches; asked ${JSON.stringify(asked)}`,
+    ).toBeGreaterThanOrEqual(45);
     expect(searches.length).toBeGreaterThanOrEqual(90);
   }, 240_000);
 });

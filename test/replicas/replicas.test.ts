@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bobSignature } from "../../simulator/index.js";
 import { deferred, within } from "../support/deferred.js";
-import { directoryRows, sqlOnClusterDatabase, startReplicaCluster, waitForRunState, type ReplicaCluster } from "../support/replica-cluster.js";
+import {
+  directoryRows,
+  sqlOnClusterDatabase,
+  startReplicaCluster,
+  waitForRunState,
+  type ReplicaCluster,
+} from "../support/replica-cluster.js";
 import { TEST_DB } from "../support/test-database.js";
 
 const PROGRESS = "runId status phase processed total counts { fetched created updated deleted unchanged skipped }";
@@ -22,16 +28,22 @@ describe.runIf(TEST_DB === "postgres")("several gateway replicas on one PostgreS
     const events: Progress[] = [];
     const done = deferred<void>();
     const ready = deferred<void>();
-    client.subscribe<{ syncProgress: Progress }>({ query: `subscription { syncProgress { ${PROGRESS} } }` }, {
-      next: (v) => {
-        if (!v.data) return;
-        events.push(v.data.syncProgress);
-        if (v.data.syncProgress.phase === "DONE") done.resolve();
+    client.subscribe<{ syncProgress: Progress }>(
+      { query: `subscription { syncProgress { ${PROGRESS} } }` },
+      {
+        next: (v) => {
+          if (!v.data) return;
+          events.push(v.data.syncProgress);
+          if (v.data.syncProgress.phase === "DONE") done.resolve();
+        },
+        error: done.reject,
+        complete: () => done.resolve(),
       },
-      error: done.reject,
-      complete: () => done.resolve(),
-    });
-    client.subscribe({ query: "{ __typename }" }, { next: () => {}, error: ready.reject, complete: () => ready.resolve() });
+    );
+    client.subscribe(
+      { query: "{ __typename }" },
+      { next: () => {}, error: ready.reject, complete: () => ready.resolve() },
+    );
     await ready.promise;
 
     const [a, b] = await Promise.all([
@@ -49,19 +61,33 @@ describe.runIf(TEST_DB === "postgres")("several gateway replicas on one PostgreS
   }, 120_000);
 
   it("finishes a 5,000-employee sync on the survivor when the replica running it is killed, with no duplicate", async () => {
-    cluster = await startReplicaCluster({ replicas: 2, employees: 5000, startAll: false, sim: { faults: { latencyMs: 300 } } as never });
+    cluster = await startReplicaCluster({
+      replicas: 2,
+      employees: 5000,
+      startAll: false,
+      sim: { faults: { latencyMs: 300 } } as never,
+    });
     const c = cluster;
     // A slow database (2 ms per inserted employee, so seconds per 1,000-employee batch) keeps the
     // run in APPLYING long enough to kill A after some batches committed and before the last one.
-    await sqlOnClusterDatabase(c, `
+    await sqlOnClusterDatabase(
+      c,
+      `
       create function slow_employee_insert() returns trigger language plpgsql as $$ begin perform pg_sleep(0.002); return new; end $$;
-      create trigger slow_employee_insert before insert on employee for each row execute function slow_employee_insert();`);
+      create trigger slow_employee_insert before insert on employee for each row execute function slow_employee_insert();`,
+    );
     const { synchronizeNow } = await c.gql<{ synchronizeNow: { id: string } }>(0, "mutation { synchronizeNow { id } }");
     // Replica A has claimed the job (the run is RUNNING) before B exists; then A dies mid-apply.
     await waitForRunState(c, 0, synchronizeNow.id, (r) => r.status === "RUNNING");
     await c.start(1);
     // The first batch has committed once the directory holds anyone.
-    await within((async () => { while ((await directoryRows(c)).length === 0) await new Promise((r) => setTimeout(r, 50)); })(), 120_000, "first applied batch");
+    await within(
+      (async () => {
+        while ((await directoryRows(c)).length === 0) await new Promise((r) => setTimeout(r, 50));
+      })(),
+      120_000,
+      "first applied batch",
+    );
     const atKill = await waitForRunState(c, 1, synchronizeNow.id, () => true);
     expect(atKill.phase, "the run should still be under way when replica A is killed").toBe("APPLYING");
     await c.kill(0);
@@ -85,10 +111,18 @@ describe.runIf(TEST_DB === "postgres")("several gateway replicas on one PostgreS
     const first = await c.gql<{ synchronizeNow: { id: string } }>(0, "mutation { synchronizeNow { id } }");
     await waitForRunState(c, 0, first.synchronizeNow.id, (r) => r.phase === "DONE");
     const secret = "storm-secret-0123456789";
-    const set = await c.gql<{ setHookSecret: { webhookUrl: string } }>(0, "mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl } }", { s: secret });
+    const set = await c.gql<{ setHookSecret: { webhookUrl: string } }>(
+      0,
+      "mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl } }",
+      { s: secret },
+    );
     const key = set.setHookSecret.webhookUrl.split("/").at(-1) as string;
 
-    const people = c.sim.company.employees().filter((e) => e.values["root.firstName"]).slice(0, 250).map((e) => e.id);
+    const people = c.sim.company
+      .employees()
+      .filter((e) => e.values["root.firstName"])
+      .slice(0, 250)
+      .map((e) => e.id);
     for (const [i, id] of people.entries()) c.sim.company.updateEmployee(id, { "root.surname": `Storm${i}` });
 
     // Bob's side: each delivery is retried (on the other replica, as a load balancer would) until it gets a 2xx.
@@ -97,11 +131,22 @@ describe.runIf(TEST_DB === "postgres")("several gateway replicas on one PostgreS
     let refusedAttempts = 0;
     const send = async (n: number) => {
       const id = people[n % people.length] as string;
-      const body = JSON.stringify({ companyId: 1, type: "employee.updated", triggeredBy: "system", triggeredAt: `2026-06-15T10:00:00.${String(n).padStart(6, "0")}`, version: "v2", data: { employeeId: id, fieldUpdates: [{ fieldId: "root.surname" }] } });
+      const body = JSON.stringify({
+        companyId: 1,
+        type: "employee.updated",
+        triggeredBy: "system",
+        triggeredAt: `2026-06-15T10:00:00.${String(n).padStart(6, "0")}`,
+        version: "v2",
+        data: { employeeId: id, fieldUpdates: [{ fieldId: "root.surname" }] },
+      });
       for (let attempt = 0; ; attempt++) {
         const replica = c.replicas[(n + attempt) % 2];
         try {
-          const res = await fetch(`${replica?.url}/webhooks/bob/${key}`, { method: "POST", headers: { "content-type": "application/json", "bob-signature": bobSignature(secret, body) }, body });
+          const res = await fetch(`${replica?.url}/webhooks/bob/${key}`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "bob-signature": bobSignature(secret, body) },
+            body,
+          });
           if (res.status === 202) {
             const answer = (await res.json()) as { duplicate: boolean };
             if (answer.duplicate) duplicates++;
@@ -122,27 +167,48 @@ describe.runIf(TEST_DB === "postgres")("several gateway replicas on one PostgreS
       });
       await Promise.all(senders);
     })();
-    await within((async () => { while (accepted < 500) await new Promise((r) => setTimeout(r, 20)); })(), 60_000, "500 deliveries");
+    await within(
+      (async () => {
+        while (accepted < 500) await new Promise((r) => setTimeout(r, 20));
+      })(),
+      60_000,
+      "500 deliveries",
+    );
     await c.kill(1);
-    await within((async () => { while (accepted < 1200) await new Promise((r) => setTimeout(r, 20)); })(), 60_000, "1,200 deliveries");
+    await within(
+      (async () => {
+        while (accepted < 1200) await new Promise((r) => setTimeout(r, 20));
+      })(),
+      60_000,
+      "1,200 deliveries",
+    );
     await c.start(1);
     await storm;
 
     expect(accepted + duplicates).toBe(2000);
-    const settledRows = await within((async () => {
-      for (;;) {
-        const counts = await c.gql<{ webhookDeliveries: { totalCount: number; edges: { node: { status: string } }[] } }>(0, "{ webhookDeliveries(first: 500) { totalCount edges { node { status } } } }");
-        const pg = (await import("pg")).default;
-        const client = new pg.Client({ connectionString: (c.db.target as { url: string }).url });
-        await client.connect();
-        const res = await client.query<{ status: string; n: string }>("select status, count(*) as n from webhook_delivery group by status");
-        const replays = await client.query<{ n: string | null }>("select sum(replays) as n from webhook_delivery");
-        await client.end();
-        const byStatus = Object.fromEntries(res.rows.map((r) => [r.status, Number(r.n)]));
-        if (!byStatus.ACCEPTED) return { byStatus, replays: Number(replays.rows[0]?.n ?? 0), total: counts.webhookDeliveries.totalCount };
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })(), 120_000, "deliveries to settle");
+    const settledRows = await within(
+      (async () => {
+        for (;;) {
+          const counts = await c.gql<{
+            webhookDeliveries: { totalCount: number; edges: { node: { status: string } }[] };
+          }>(0, "{ webhookDeliveries(first: 500) { totalCount edges { node { status } } } }");
+          const pg = (await import("pg")).default;
+          const client = new pg.Client({ connectionString: (c.db.target as { url: string }).url });
+          await client.connect();
+          const res = await client.query<{ status: string; n: string }>(
+            "select status, count(*) as n from webhook_delivery group by status",
+          );
+          const replays = await client.query<{ n: string | null }>("select sum(replays) as n from webhook_delivery");
+          await client.end();
+          const byStatus = Object.fromEntries(res.rows.map((r) => [r.status, Number(r.n)]));
+          if (!byStatus.ACCEPTED)
+            return { byStatus, replays: Number(replays.rows[0]?.n ?? 0), total: counts.webhookDeliveries.totalCount };
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })(),
+      120_000,
+      "deliveries to settle",
+    );
     expect(settledRows.byStatus.FAILED ?? 0).toBe(0);
     // Each of the 2,000 distinct deliveries is applied exactly once. A delivery whose 202 was lost
     // with the killed replica was sent again by Bob and answered as a duplicate: counted on its
@@ -165,12 +231,22 @@ describe.runIf(TEST_DB === "postgres")("several gateway replicas on one PostgreS
     await c.db.cutConnections();
     expect((await fetch(`${url}/readyz`)).status).toBe(503);
     const started = Date.now();
-    const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${await c.token()}` }, body: JSON.stringify({ query: "{ integration { status } }" }) });
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await c.token()}` },
+      body: JSON.stringify({ query: "{ integration { status } }" }),
+    });
     const body = (await res.json()) as { errors?: { extensions?: { code?: string }; message: string }[] };
     expect(body.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     expect(Date.now() - started).toBeLessThan(10_000);
     await c.db.restoreConnections();
-    await within((async () => { while ((await fetch(`${url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 100)); })(), 30_000, "/readyz back to 200");
+    await within(
+      (async () => {
+        while ((await fetch(`${url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 100));
+      })(),
+      30_000,
+      "/readyz back to 200",
+    );
     const { synchronizeNow } = await c.gql<{ synchronizeNow: { id: string } }>(0, "mutation { synchronizeNow { id } }");
     const run = await waitForRunState(c, 0, synchronizeNow.id, (r) => r.phase === "DONE", 60_000);
     expect(run.status).toMatch(/SUCCEEDED|PARTIAL/);

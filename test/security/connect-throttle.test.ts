@@ -25,10 +25,18 @@ async function enabledCompany(): Promise<string> {
   return gw.token(companyId, "ADMIN");
 }
 
-async function connect(admin: string, accessToken: string): Promise<{ code: string | undefined; retryAfterSeconds: unknown; status?: string; message?: string }> {
+async function connect(
+  admin: string,
+  accessToken: string,
+): Promise<{ code: string | undefined; retryAfterSeconds: unknown; status?: string; message?: string }> {
   const res = await gw.gql<{ connectIntegration: { status: string } }>(CONNECT, { input: { accessToken } }, admin);
   const error = res.errors?.[0];
-  return { code: error?.extensions?.code, retryAfterSeconds: error?.extensions?.retryAfterSeconds, ...(res.data?.connectIntegration ? { status: res.data.connectIntegration.status } : {}), ...(error ? { message: error.message } : {}) };
+  return {
+    code: error?.extensions?.code,
+    retryAfterSeconds: error?.extensions?.retryAfterSeconds,
+    ...(res.data?.connectIntegration ? { status: res.data.connectIntegration.status } : {}),
+    ...(error ? { message: error.message } : {}),
+  };
 }
 
 const advance = (seconds: number): void => clock.set(new Date(clock.now().getTime() + seconds * 1000));
@@ -108,7 +116,8 @@ describe("failed connects are throttled per company", () => {
     const codes = results.map((r) => r.code);
     expect(codes.filter((c) => c === "BOB_INVALID_CREDENTIALS")).toHaveLength(FREE);
     expect(codes.filter((c) => c === "RATE_LIMITED")).toHaveLength(30 - FREE);
-    for (const r of results.filter((x) => x.code === "RATE_LIMITED")) expect(r.retryAfterSeconds).toEqual(expect.any(Number));
+    for (const r of results.filter((x) => x.code === "RATE_LIMITED"))
+      expect(r.retryAfterSeconds).toEqual(expect.any(Number));
     expect(bobCalls()).toBe(FREE);
   });
 
@@ -117,7 +126,8 @@ describe("failed connects are throttled per company", () => {
     for (let i = 0; i < FREE - 1; i += 1) expect((await connect(admin, WRONG)).code).toBe("BOB_INVALID_CREDENTIALS");
     sim.faults.set({ malformedNext: 1000 });
     try {
-      for (let i = 0; i < 2; i += 1) expect((await connect(admin, sim.credentials.accessToken)).code).toBe("BOB_UNAVAILABLE");
+      for (let i = 0; i < 2; i += 1)
+        expect((await connect(admin, sim.credentials.accessToken)).code).toBe("BOB_UNAVAILABLE");
     } finally {
       sim.faults.reset();
     }

@@ -17,7 +17,10 @@ const PAGE = join(ROOT, "dist", "console", "index.html");
 /** The console is built by `npm run build` (npm test does it); build it when missing. */
 function ensureConsoleBuilt(): void {
   if (existsSync(PAGE)) return;
-  for (const args of [[join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.console.json")], [join(ROOT, "scripts", "build-console.mjs")]]) {
+  for (const args of [
+    [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.console.json")],
+    [join(ROOT, "scripts", "build-console.mjs")],
+  ]) {
     const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
     if (res.status !== 0) throw new Error(`console build failed: ${res.stdout}${res.stderr}`);
   }
@@ -48,26 +51,35 @@ describe("HTTP security headers and body errors", () => {
     // The page's only inline script is its import map, allowed by its hash.
     const importMap = /<script type="importmap">([\s\S]*?)<\/script>/.exec(readFileSync(PAGE, "utf8"))?.[1];
     expect(importMap).toBeDefined();
-    const hash = createHash("sha256").update(importMap as string).digest("base64");
+    const hash = createHash("sha256")
+      .update(importMap as string)
+      .digest("base64");
     const host = new URL(gw.url).host;
     expectedCsp =
       `default-src 'self'; script-src 'self' 'sha256-${hash}'; style-src 'self'; img-src 'self' data:; ` +
       `connect-src 'self' ws://${host} wss://${host}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
   });
 
-  it.each(["/", "/index.html", "/main.mjs", "/styles.css"])("serves console %s with CSP, X-Frame-Options, nosniff and Referrer-Policy", async (path) => {
-    const res = await fetch(`${gw.url}${path}`);
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    expect(res.headers.get("content-security-policy")).toBe(expectedCsp);
-    expect(res.headers.get("x-frame-options")).toBe("DENY");
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
-  });
+  it.each(["/", "/index.html", "/main.mjs", "/styles.css"])(
+    "serves console %s with CSP, X-Frame-Options, nosniff and Referrer-Policy",
+    async (path) => {
+      const res = await fetch(`${gw.url}${path}`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      expect(res.headers.get("content-security-policy")).toBe(expectedCsp);
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    },
+  );
 
   it("answers a /graphql body over 1 MiB with 413 and a JSON GraphQL error", async () => {
     const body = JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(2 * 1024 * 1024) } });
-    const res = await fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     expect(res.status).toBe(413);
     const { errors } = await jsonError(res);
     expect(errors[0]?.extensions.code).toBe("PAYLOAD_TOO_LARGE");
@@ -75,7 +87,11 @@ describe("HTTP security headers and body errors", () => {
   });
 
   it("answers a malformed JSON body on /graphql with 400 and a JSON GraphQL error", async () => {
-    const res = await fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ __typename }",' });
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"query": "{ __typename }",',
+    });
     expect(res.status).toBe(400);
     const { errors } = await jsonError(res);
     expect(errors[0]?.extensions.code).toBe("BAD_REQUEST");
@@ -85,7 +101,11 @@ describe("HTTP security headers and body errors", () => {
   });
 
   it("still answers an ordinary /graphql request as before, with nosniff", async () => {
-    const res = await fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
     // No token: the usual GraphQL answer (UNAUTHENTICATED or data), not a body error.

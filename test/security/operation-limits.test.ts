@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import { parse, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
-import { MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_ROOT_FIELDS, MAX_TOKENS, measureOperation } from "../../src/graphql/operation-limits.js";
+import {
+  MAX_ALIASES,
+  MAX_COST,
+  MAX_DEPTH,
+  MAX_ROOT_FIELDS,
+  MAX_TOKENS,
+  measureOperation,
+} from "../../src/graphql/operation-limits.js";
 import { RawSocket, type WsMessage } from "../support/raw-socket.js";
 import { EMPLOYEE_FIELDS, RUN_FIELDS, startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { startTestGateway, type GraphQLResponse, type TestGateway } from "../support/test-gateway.js";
@@ -20,25 +27,60 @@ const SIMULATED = 520;
 /** Issue 23's probe: 200 aliases of employees(first: 500) (ran 8.2 s and returned 57 MB). */
 const ALIAS_BOMB = `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: employees(first: 500) { edges { node { bobId firstName lastName manager { bobId } } } }`).join(" ")} }`;
 /** Within depth, aliases and root fields; only its cost (page sizes multiplied) is over. */
-const COSTLY = "query($f: Int) { employees(first: $f) { edges { node { bobId attributes { attribute { name } value employee { bobId firstName lastName } } } } } }";
+const COSTLY =
+  "query($f: Int) { employees(first: $f) { edges { node { bobId attributes { attribute { name } value employee { bobId firstName lastName } } } } } }";
 const DEEP = `{ employees(first: 1) { edges { node { ${"manager { ".repeat(7)}bobId${" }".repeat(7)} } } } }`;
 const WIDE = `{ ${Array.from({ length: MAX_ROOT_FIELDS + 1 }, (_, i) => `r${i}: integration { status }`).join(" ")} }`;
 
 /** The largest operations the repository's own clients send (grep for them when adding one). */
 const LEGITIMATE: { name: string; query: string; variables?: Record<string, unknown>; employees?: number }[] = [
-  { name: "bench/graphql.mjs employees(first: 500)", query: "{ employees(first: 500) { totalCount edges { node { bobId firstName lastName manager { bobId } attributes { attribute { name } value } } } } }", employees: 500 },
-  { name: "test harness EMPLOYEE_FIELDS at 500", query: `query($f: Int) { employees(first: $f) { totalCount edges { node { ${EMPLOYEE_FIELDS} } } } }`, variables: { f: 500 }, employees: 500 },
-  { name: "employee references at 100", query: "query Refs($f: Int) { employees(first: $f) { edges { node { id bobId firstName manager { id bobId attributes { value employee { id firstName } } } attributes { attribute { name type } value employee { id bobId firstName } } } } } }", variables: { f: 100 }, employees: 100 },
-  { name: "CLI directory page", query: "query($first: Int, $after: String, $lifecycle: [Lifecycle!]) { employees(first: $first, after: $after, lifecycle: $lifecycle) { totalCount edges { cursor node { bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable tenureMonths manager { bobId firstName lastName } } } pageInfo { endCursor hasNextPage } } }", variables: { first: 500, after: null, lifecycle: null }, employees: 500 },
-  { name: "console people page", query: "query($after: String, $first: Int, $lifecycle: [Lifecycle!]) { employees(after: $after, first: $first, lifecycle: $lifecycle) { totalCount pageInfo { endCursor hasNextPage } edges { node { id bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable } } } }", variables: { after: null, first: 50 }, employees: 50 },
-  { name: "webhook deliveries at 500", query: "query($f: Int) { webhookDeliveries(first: $f) { totalCount edges { node { id eventType bobEmployeeId status error issues { bobEmployeeId code message } } } } }", variables: { f: 500 } },
+  {
+    name: "bench/graphql.mjs employees(first: 500)",
+    query:
+      "{ employees(first: 500) { totalCount edges { node { bobId firstName lastName manager { bobId } attributes { attribute { name } value } } } } }",
+    employees: 500,
+  },
+  {
+    name: "test harness EMPLOYEE_FIELDS at 500",
+    query: `query($f: Int) { employees(first: $f) { totalCount edges { node { ${EMPLOYEE_FIELDS} } } } }`,
+    variables: { f: 500 },
+    employees: 500,
+  },
+  {
+    name: "employee references at 100",
+    query:
+      "query Refs($f: Int) { employees(first: $f) { edges { node { id bobId firstName manager { id bobId attributes { value employee { id firstName } } } attributes { attribute { name type } value employee { id bobId firstName } } } } } }",
+    variables: { f: 100 },
+    employees: 100,
+  },
+  {
+    name: "CLI directory page",
+    query:
+      "query($first: Int, $after: String, $lifecycle: [Lifecycle!]) { employees(first: $first, after: $after, lifecycle: $lifecycle) { totalCount edges { cursor node { bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable tenureMonths manager { bobId firstName lastName } } } pageInfo { endCursor hasNextPage } } }",
+    variables: { first: 500, after: null, lifecycle: null },
+    employees: 500,
+  },
+  {
+    name: "console people page",
+    query:
+      "query($after: String, $first: Int, $lifecycle: [Lifecycle!]) { employees(after: $after, first: $first, lifecycle: $lifecycle) { totalCount pageInfo { endCursor hasNextPage } edges { node { id bobId firstName lastName email lifecycle startDate separationDate separationReason surveyable } } } }",
+    variables: { after: null, first: 50 },
+    employees: 50,
+  },
+  {
+    name: "webhook deliveries at 500",
+    query:
+      "query($f: Int) { webhookDeliveries(first: $f) { totalCount edges { node { id eventType bobEmployeeId status error issues { bobEmployeeId code message } } } } }",
+    variables: { f: 500 },
+  },
 ];
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
   schema = await buildGatewaySchema();
 });
-const cost = (query: string, variables: Record<string, unknown> = {}): number => measureOperation(schema, parse(query), undefined, variables)?.cost ?? NaN;
+const cost = (query: string, variables: Record<string, unknown> = {}): number =>
+  measureOperation(schema, parse(query), undefined, variables)?.cost ?? NaN;
 
 const expectTooComplex = (res: GraphQLResponse, mentions: RegExp): void => {
   expect(res.status).toBe(400);
@@ -54,19 +96,27 @@ async function overWs(h: SyncHarness, query: string, variables: Record<string, u
   try {
     await socket.init(h.admin);
     await socket.subscribe("op", query, variables);
-    return await socket.next((m) => m.id === "op" && (m.type === "error" || m.type === "next"), "an answer over WebSocket", 30_000);
+    return await socket.next(
+      (m) => m.id === "op" && (m.type === "error" || m.type === "next"),
+      "an answer over WebSocket",
+      30_000,
+    );
   } finally {
     socket.close();
   }
 }
-const wsErrors = (m: WsMessage): { message: string; extensions?: { code?: string } }[] => (m.type === "error" ? (m.payload as never) : ((m.payload as { errors?: never[] }).errors ?? []));
+const wsErrors = (m: WsMessage): { message: string; extensions?: { code?: string } }[] =>
+  m.type === "error" ? (m.payload as never) : ((m.payload as { errors?: never[] }).errors ?? []);
 
 describe("operation limits, over HTTP and WebSocket alike", () => {
   let h: SyncHarness;
   /** SQL statements that read or write employees (the ORM reports every statement it runs). */
   let employeeStatements = 0;
   beforeAll(async () => {
-    h = await startSyncHarness({ employees: SIMULATED, onQuery: (sql) => void (/\bemployee\b/i.test(sql) && employeeStatements++) });
+    h = await startSyncHarness({
+      employees: SIMULATED,
+      onQuery: (sql) => void (/\bemployee\b/i.test(sql) && employeeStatements++),
+    });
     const run = await h.syncAndWait();
     expect(run.counts.created).toBeGreaterThanOrEqual(PAGE);
   });
@@ -75,7 +125,10 @@ describe("operation limits, over HTTP and WebSocket alike", () => {
   });
 
   /** One request, with the employee statements it ran (none for a refused one) and its duration. */
-  const statementsOf = async (query: string, variables: Record<string, unknown> = {}): Promise<{ res: GraphQLResponse; sql: number; ms: number }> => {
+  const statementsOf = async (
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ res: GraphQLResponse; sql: number; ms: number }> => {
     const before = employeeStatements;
     const started = performance.now();
     const res = await h.gw.gql(query, variables, h.admin);
@@ -85,7 +138,13 @@ describe("operation limits, over HTTP and WebSocket alike", () => {
   it(`refuses issue 23's 200 aliases of employees(first: 500) at once, before any resolver runs (at most ${MAX_ALIASES} aliases)`, async () => {
     // The counter sees employee reads: one alias of the same shape (a text of its own, so the
     // read cache does not answer it) reads employees.
-    expect((await statementsOf("{ one: employees(first: 500) { edges { node { bobId firstName lastName manager { bobId } } } } }")).sql).toBeGreaterThan(0);
+    expect(
+      (
+        await statementsOf(
+          "{ one: employees(first: 500) { edges { node { bobId firstName lastName manager { bobId } } } } }",
+        )
+      ).sql,
+    ).toBeGreaterThan(0);
     const bomb = await statementsOf(ALIAS_BOMB);
     expectTooComplex(bomb.res, /200 aliases \(at most 15\)/);
     expect(bomb.sql).toBe(0); // no resolver ran
@@ -98,17 +157,27 @@ describe("operation limits, over HTTP and WebSocket alike", () => {
   it("keeps no queries registered by hash: automatic persisted queries are off", async () => {
     const query = "{ integration { status } }";
     const hash = createHash("sha256").update(query).digest("hex");
-    const post = (body: unknown) => fetch(`${h.gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${h.admin}` }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${h.gw.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${h.admin}` },
+        body: JSON.stringify(body),
+      });
     const register = await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-    expect(((await register.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
+    expect(
+      ((await register.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code,
+    ).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
     const byHash = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-    expect(((await byHash.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
+    expect(
+      ((await byHash.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code,
+    ).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
   });
 
   it(`refuses a query deeper than ${MAX_DEPTH} and one with more than ${MAX_ROOT_FIELDS} root fields`, async () => {
     expectTooComplex((await statementsOf(DEEP)).res, /depth 11 \(at most 10\)/);
     expectTooComplex((await statementsOf(WIDE)).res, /11 root fields \(at most 10\)/);
-    for (const query of [DEEP, WIDE]) expect(wsErrors(await overWs(h, query))[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    for (const query of [DEEP, WIDE])
+      expect(wsErrors(await overWs(h, query))[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
   });
 
   it("multiplies page sizes, from literals, variables and the schema's defaults: over the budget is refused over HTTP and WebSocket", async () => {
@@ -148,7 +217,11 @@ describe("operation limits, over HTTP and WebSocket alike", () => {
   });
 
   it("still answers a sync run's details (issues(first: 500) changes(first: 1000)) and the heaviest employee page over WebSocket", async () => {
-    const [{ id }] = (await h.gql<{ syncRuns: { edges: { node: { id: string } }[] } }>("{ syncRuns(first: 1) { edges { node { id } } } }")).syncRuns.edges.map((e) => e.node);
+    const [{ id }] = (
+      await h.gql<{ syncRuns: { edges: { node: { id: string } }[] } }>(
+        "{ syncRuns(first: 1) { edges { node { id } } } }",
+      )
+    ).syncRuns.edges.map((e) => e.node);
     const run = await h.gw.gql(`query($id: ID!) { syncRun(id: $id) { ${RUN_FIELDS} } }`, { id }, h.admin);
     expect(run.errors).toBeUndefined();
     const heaviest = LEGITIMATE[1] as (typeof LEGITIMATE)[number];
@@ -172,7 +245,10 @@ describe("with NODE_ENV=production: no introspection and no suggestions, on eith
     try {
       await socket.init(admin);
       await socket.subscribe("op", query);
-      return await socket.next((m) => m.id === "op" && (m.type === "error" || m.type === "next"), "an answer over WebSocket");
+      return await socket.next(
+        (m) => m.id === "op" && (m.type === "error" || m.type === "next"),
+        "an answer over WebSocket",
+      );
     } finally {
       socket.close();
     }
@@ -208,7 +284,9 @@ describe("with NODE_ENV=production: no introspection and no suggestions, on eith
     const dev = await startTestGateway();
     const token = await dev.token("dev-co");
     expect((await dev.gql("{ __schema { queryType { name } } }", {}, token)).errors).toBeUndefined();
-    expect((await dev.gql("{ integraton { status } }", {}, token)).errors?.[0]?.message).toMatch(/Did you mean "integration"\?/);
+    expect((await dev.gql("{ integraton { status } }", {}, token)).errors?.[0]?.message).toMatch(
+      /Did you mean "integration"\?/,
+    );
     await dev.stop();
   });
 });

@@ -22,7 +22,9 @@ describe("caller token limits over HTTP GraphQL", () => {
 
   /** Correctly signed with the gateway's secret: only the claims are wrong. */
   const signed = (claims: { companyId?: string; exp: number; iat?: number; role?: string }): Promise<string> =>
-    new SignJWT({ sub: "prober", role: "ADMIN", companyId: "tokens-co", ...claims }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key);
+    new SignJWT({ sub: "prober", role: "ADMIN", companyId: "tokens-co", ...claims })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .sign(key);
 
   const companyRows = async (companyId: string): Promise<unknown[]> =>
     gw.gateway.db.em().getConnection().execute("select id from company where id = ?", [companyId]);
@@ -38,7 +40,11 @@ describe("caller token limits over HTTP GraphQL", () => {
   };
 
   it("accepts a valid token (minted by the gateway, and signed by hand up to 24 h)", async () => {
-    for (const token of [await gw.token("tokens-co"), await gw.token("tokens-co", "ADMIN", { expiresIn: "24h" }), await signed({ iat: now(), exp: now() + 86_400 })]) {
+    for (const token of [
+      await gw.token("tokens-co"),
+      await gw.token("tokens-co", "ADMIN", { expiresIn: "24h" }),
+      await signed({ iat: now(), exp: now() + 86_400 }),
+    ]) {
       const res = await gw.gql<{ integration: { status: string } }>(QUERY, {}, token);
       expect(res.status).toBe(200);
       expect(res.errors).toBeUndefined();
@@ -55,7 +61,9 @@ describe("caller token limits over HTTP GraphQL", () => {
     expect(await expectUnauthenticated(await signed({ exp: now() + 25 * 3600 }))).toMatch(/lives too long/);
     expect(await expectUnauthenticated(await signed({ iat: now(), exp: now() + 25 * 3600 }))).toMatch(/lives too long/);
     // An iat in the future that makes the span look right does not let it outlive 24 h from now.
-    expect(await expectUnauthenticated(await signed({ iat: now() + 3600, exp: now() + 25 * 3600 }))).toMatch(/lives too long/);
+    expect(await expectUnauthenticated(await signed({ iat: now() + 3600, exp: now() + 25 * 3600 }))).toMatch(
+      /lives too long/,
+    );
   });
 
   it("will not mint a token that outlives JWT_MAX_AGE", async () => {
@@ -71,15 +79,20 @@ describe("caller token limits over HTTP GraphQL", () => {
     ["a Cyrillic look-alike", "t\u043Ekens-co"],
     ["129 characters", "a".repeat(129)],
     ["nothing", ""],
-  ])("refuses a companyId with %s as UNAUTHENTICATED, whatever the role, and creates no company", async (_what, companyId) => {
-    for (const role of ["ADMIN", "SUPPORT"]) {
-      const message = await expectUnauthenticated(await signed({ companyId, role, iat: now(), exp: now() + 600 }));
-      expect(message).toMatch(/"companyId" claim is missing or invalid.*A-Z a-z 0-9 \. _ -/);
-    }
-    expect(await companyRows(companyId)).toHaveLength(0);
-    const lookAlikes = (await gw.gateway.db.em().getConnection().execute("select id from company")) as { id: string }[];
-    for (const { id } of lookAlikes) expect(id).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
-  });
+  ])(
+    "refuses a companyId with %s as UNAUTHENTICATED, whatever the role, and creates no company",
+    async (_what, companyId) => {
+      for (const role of ["ADMIN", "SUPPORT"]) {
+        const message = await expectUnauthenticated(await signed({ companyId, role, iat: now(), exp: now() + 600 }));
+        expect(message).toMatch(/"companyId" claim is missing or invalid.*A-Z a-z 0-9 \. _ -/);
+      }
+      expect(await companyRows(companyId)).toHaveLength(0);
+      const lookAlikes = (await gw.gateway.db.em().getConnection().execute("select id from company")) as {
+        id: string;
+      }[];
+      for (const { id } of lookAlikes) expect(id).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
+    },
+  );
 
   it("accepts a 128-character companyId of the charset and creates that company", async () => {
     const companyId = `Az09._-${"x".repeat(121)}`;
@@ -90,7 +103,10 @@ describe("caller token limits over HTTP GraphQL", () => {
   });
 
   it("closes a WebSocket with 4401 for an exp of 1e300 or a look-alike companyId", async () => {
-    for (const token of [await signed({ exp: 1e300 }), await signed({ companyId: "tokens-co\u202E", exp: now() + 600 })]) {
+    for (const token of [
+      await signed({ exp: 1e300 }),
+      await signed({ companyId: "tokens-co\u202E", exp: now() + 600 }),
+    ]) {
       const closed = deferred<number>();
       const client = gw.ws(token);
       client.on("closed", (event) => closed.resolve((event as { code: number }).code));
@@ -104,7 +120,9 @@ describe("JWT_SECRET in production", () => {
   it('refuses to load the configuration with NODE_ENV=production and JWT_SECRET="a"', () => {
     const env = { NODE_ENV: "production", JWT_SECRET: "a", ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") };
     expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(/JWT_SECRET must be at least 32 bytes when NODE_ENV=production.*openssl rand -base64 32/);
+    expect(() => loadConfig(env)).toThrow(
+      /JWT_SECRET must be at least 32 bytes when NODE_ENV=production.*openssl rand -base64 32/,
+    );
     expect(loadConfig({ ...env, JWT_SECRET: "k".repeat(32) }).jwtSecret).toBe("k".repeat(32));
   });
 });

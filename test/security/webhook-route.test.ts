@@ -43,24 +43,43 @@ function rawRequest(base: string, head: string): RawRequest {
 }
 
 const headOf = (path: string, headers: Record<string, string | number>): string =>
-  `POST ${path} HTTP/1.1\r\nHost: gateway.test\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+  `POST ${path} HTTP/1.1\r\nHost: gateway.test\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n`;
 
 describe("the webhook route under abuse", () => {
   let h: SyncHarness;
   let target: string;
   let url: string;
   const companyRows = async (): Promise<number> =>
-    Number((await h.gw.gateway.db.em().execute<{ n: string | number }[]>("select count(*) as n from webhook_delivery where company_id = ?", [h.companyId]))[0]?.n);
+    Number(
+      (
+        await h.gw.gateway.db
+          .em()
+          .execute<{ n: string | number }[]>("select count(*) as n from webhook_delivery where company_id = ?", [
+            h.companyId,
+          ])
+      )[0]?.n,
+    );
   const keyOf = (webhookUrl: string): string => webhookUrl.split("/").at(-1) as string;
   const setSecret = async (secret: string): Promise<string> =>
     `${h.gw.url}/webhooks/bob/${keyOf((await h.gql<{ setHookSecret: { webhookUrl: string } }>("mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl } }", { s: secret })).setHookSecret.webhookUrl)}`;
   let n = 0;
   /** A signed event no earlier test sent (a fresh body: not a replay). */
-  const freshEvent = (): string => v2Event("employee.updated", target, { fieldUpdates: [{ fieldId: "root.surname" }], probe: ++n });
+  const freshEvent = (): string =>
+    v2Event("employee.updated", target, { fieldUpdates: [{ fieldId: "root.surname" }], probe: ++n });
 
   beforeAll(async () => {
-    h = await startSyncHarness({ employees: 0, companyId: "webhook-abuse-co", gateway: { requestTimeoutMs: REQUEST_TIMEOUT_MS } });
-    target = h.sim.company.createEmployee({ "root.firstName": "Wanda", "root.surname": "Webhook", "root.email": "wanda@acme.example" });
+    h = await startSyncHarness({
+      employees: 0,
+      companyId: "webhook-abuse-co",
+      gateway: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
+    });
+    target = h.sim.company.createEmployee({
+      "root.firstName": "Wanda",
+      "root.surname": "Webhook",
+      "root.email": "wanda@acme.example",
+    });
     await h.syncAndWait();
     url = await setSecret(HOOK_SECRET);
   });
@@ -69,12 +88,15 @@ describe("the webhook route under abuse", () => {
   describe("an unknown key is answered 404 before the body is read", () => {
     it.each([
       ["with a Content-Length of 1 MiB (the fast path)", { "Content-Type": "application/json", "Content-Length": MIB }],
-      ["chunked, of no announced length (the Express route)", { "Content-Type": "application/json", "Transfer-Encoding": "chunked" }],
+      [
+        "chunked, of no announced length (the Express route)",
+        { "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
+      ],
     ])("%s: the answer comes after a few bytes, and the connection is closed", async (_what, headers) => {
       const before = await companyRows();
       const req = rawRequest(h.gw.url, headOf("/webhooks/bob/no-such-key-0123456789", headers));
       // A few bytes of the body, then nothing more: a trickling sender that never finishes.
-      req.socket.write(headers["Transfer-Encoding"] ? "5\r\n{\"a\":\r\n" : '{"a":');
+      req.socket.write(headers["Transfer-Encoding"] ? '5\r\n{"a":\r\n' : '{"a":');
       const answer = await within(req.answer, 5_000, "an answer to the unknown key");
       expect(answer).toMatch(/^HTTP\/1\.1 404 /);
       expect(answer.toLowerCase()).toContain("connection: close");
@@ -101,7 +123,10 @@ describe("the webhook route under abuse", () => {
       const before = await companyRows();
       for (const framing of ["content-length", "chunked"] as const) {
         const body = freshEvent();
-        const headers: Record<string, string | number> = { "Content-Type": "application/json", "Bob-Signature": bobSignature(HOOK_SECRET, body) };
+        const headers: Record<string, string | number> = {
+          "Content-Type": "application/json",
+          "Bob-Signature": bobSignature(HOOK_SECRET, body),
+        };
         if (framing === "chunked") headers["Transfer-Encoding"] = "chunked";
         else headers["Content-Length"] = Buffer.byteLength(body);
         const req = rawRequest(h.gw.url, headOf(`/webhooks/bob/${keyOf(url)}`, headers));
@@ -145,7 +170,9 @@ describe("the webhook route under abuse", () => {
     expect(new Set(answers.map((a) => a.deliveryId)).size).toBe(1);
     expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
     expect((await companyRows()) - before).toBe(1);
-    const [row] = await h.gw.gateway.db.em().execute<{ replays: number }[]>("select replays from webhook_delivery where id = ?", [answers[0]?.deliveryId]);
+    const [row] = await h.gw.gateway.db
+      .em()
+      .execute<{ replays: number }[]>("select replays from webhook_delivery where id = ?", [answers[0]?.deliveryId]);
     expect(row?.replays).toBe(999);
     const all = await settled(h);
     expect(all.filter((d) => d.id === answers[0]?.deliveryId).map((d) => d.status)).toEqual(["APPLIED"]);
@@ -183,18 +210,27 @@ describe("the webhook route under abuse", () => {
 
     it("gives a new unguessable URL: the old one answers 404 at once, the new one 202 with the same hook secret", async () => {
       expect((await signedPost(url, freshEvent())).status).toBe(202); // the old owner is cached now
-      const rotated = (await h.gql<{ rotateWebhookUrl: { status: string; webhookUrl: string; realTimeUpdates: boolean } }>(ROTATE)).rotateWebhookUrl;
+      const rotated = (
+        await h.gql<{ rotateWebhookUrl: { status: string; webhookUrl: string; realTimeUpdates: boolean } }>(ROTATE)
+      ).rotateWebhookUrl;
       expect(rotated.status).toBe("CONNECTED");
       expect(rotated.realTimeUpdates).toBe(true);
       const newKey = keyOf(rotated.webhookUrl);
       expect(newKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(newKey).not.toBe(keyOf(url));
-      expect((await h.gql<{ integration: { webhookUrl: string } }>("{ integration { webhookUrl } }")).integration.webhookUrl).toBe(rotated.webhookUrl);
+      expect(
+        (await h.gql<{ integration: { webhookUrl: string } }>("{ integration { webhookUrl } }")).integration.webhookUrl,
+      ).toBe(rotated.webhookUrl);
 
       const before = await companyRows();
       expect((await signedPost(url, freshEvent())).status).toBe(404);
-      const chunked = rawRequest(h.gw.url, headOf(`/webhooks/bob/${keyOf(url)}`, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" }));
-      expect(await within(chunked.answer, 5_000, "the old URL to answer over the Express route")).toMatch(/^HTTP\/1\.1 404 /);
+      const chunked = rawRequest(
+        h.gw.url,
+        headOf(`/webhooks/bob/${keyOf(url)}`, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" }),
+      );
+      expect(await within(chunked.answer, 5_000, "the old URL to answer over the Express route")).toMatch(
+        /^HTTP\/1\.1 404 /,
+      );
       chunked.socket.destroy();
       expect(await companyRows()).toBe(before);
 
@@ -207,7 +243,8 @@ describe("the webhook route under abuse", () => {
       requireBuiltCli();
       const r = await runCli(["rotate-webhook-url", "--json"], { url: h.gw.url, token: h.admin });
       expect(r.code).toBe(0);
-      const rotated = (JSON.parse(r.stdout) as { rotateWebhookUrl: { webhookUrl: string; realTimeUpdates: boolean } }).rotateWebhookUrl;
+      const rotated = (JSON.parse(r.stdout) as { rotateWebhookUrl: { webhookUrl: string; realTimeUpdates: boolean } })
+        .rotateWebhookUrl;
       expect(rotated.realTimeUpdates).toBe(true);
       const old = url;
       url = `${h.gw.url}/webhooks/bob/${keyOf(rotated.webhookUrl)}`;
@@ -225,7 +262,11 @@ describe("the webhook route under abuse", () => {
       expect((await signedPost(url, freshEvent())).status).toBe(202); // the URL did not change
 
       const other = await h.gw.token("webhook-unconnected-co", "ADMIN");
-      await h.gw.gql("mutation { enableIntegration { status } }", {}, await h.gw.token("webhook-unconnected-co", "SUPPORT"));
+      await h.gw.gql(
+        "mutation { enableIntegration { status } }",
+        {},
+        await h.gw.token("webhook-unconnected-co", "SUPPORT"),
+      );
       expect((await h.gw.gql(ROTATE, {}, other)).errors?.[0]?.extensions?.code).toBe("NOT_CONNECTED");
       await settled(h);
     });

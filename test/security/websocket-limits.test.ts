@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { INTERNAL_MESSAGE } from "../../src/graphql/errors.js";
-import { MAX_OPERATIONS_PER_SOCKET, MAX_SOCKETS_PER_CALLER, SOCKETS_PER_CALLER_CLOSE_CODE, WS_MAX_PAYLOAD_BYTES } from "../../src/graphql/ws-endpoint.js";
+import {
+  MAX_OPERATIONS_PER_SOCKET,
+  MAX_SOCKETS_PER_CALLER,
+  SOCKETS_PER_CALLER_CLOSE_CODE,
+  WS_MAX_PAYLOAD_BYTES,
+} from "../../src/graphql/ws-endpoint.js";
 import { encodeCursor } from "../../src/persistence/cursor.js";
 import { RawSocket, type WsMessage } from "../support/raw-socket.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
@@ -39,7 +44,10 @@ describe("WebSocket limits", () => {
     expect((await s.closed).code).toBe(1009);
     // A message of just under the limit is read (and then this socket works).
     const fits = socket();
-    await fits.send({ type: "connection_init", payload: { authorization: `Bearer ${admin}`, padding: "x".repeat(WS_MAX_PAYLOAD_BYTES - 2048) } });
+    await fits.send({
+      type: "connection_init",
+      payload: { authorization: `Bearer ${admin}`, padding: "x".repeat(WS_MAX_PAYLOAD_BYTES - 2048) },
+    });
     await fits.next((m) => m.type === "connection_ack", "connection_ack");
   });
 
@@ -74,15 +82,26 @@ describe("WebSocket limits", () => {
     const SENT = 200;
     for (let i = 1; i <= SENT; i++) await s.subscribe(String(i), PROGRESS);
     const refusals = await Promise.all(
-      Array.from({ length: SENT - MAX_OPERATIONS_PER_SOCKET }, (_, i) => s.next((m) => m.id === String(MAX_OPERATIONS_PER_SOCKET + 1 + i) && m.type === "error", `refusal of ${MAX_OPERATIONS_PER_SOCKET + 1 + i}`)),
+      Array.from({ length: SENT - MAX_OPERATIONS_PER_SOCKET }, (_, i) =>
+        s.next(
+          (m) => m.id === String(MAX_OPERATIONS_PER_SOCKET + 1 + i) && m.type === "error",
+          `refusal of ${MAX_OPERATIONS_PER_SOCKET + 1 + i}`,
+        ),
+      ),
     );
-    for (const refusal of refusals) expect((refusal.payload as { extensions: { code: string } }[])[0]?.extensions.code).toBe("TOO_MANY_SUBSCRIPTIONS");
+    for (const refusal of refusals)
+      expect((refusal.payload as { extensions: { code: string } }[])[0]?.extensions.code).toBe(
+        "TOO_MANY_SUBSCRIPTIONS",
+      );
     // The first 50 are live: none of them was refused.
     expect(s.messages.filter((m) => m.type === "error" && Number(m.id) <= MAX_OPERATIONS_PER_SOCKET)).toEqual([]);
     // Completing one makes room for another operation on the same socket.
     await s.send({ id: "1", type: "complete" });
     await s.subscribe("after-complete", "{ integration { status } }");
-    const answer = await s.next((m) => m.id === "after-complete" && m.type !== "complete", "the query after a complete");
+    const answer = await s.next(
+      (m) => m.id === "after-complete" && m.type !== "complete",
+      "the query after a complete",
+    );
     expect(answer).toMatchObject({ type: "next", payload: { data: { integration: { status: "DISCONNECTED" } } } });
   });
 
@@ -100,10 +119,19 @@ describe("WebSocket limits", () => {
     // A mutation after exp: refused on a new socket (4401 before any operation) and over HTTP.
     const late = socket();
     await late.send({ type: "connection_init", payload: { authorization: `Bearer ${token}` } });
-    await late.subscribe("m", "mutation { updateSyncSettings(input: { reconcileEveryHours: 6 }) { settings { reconcileEveryHours } } }").catch(() => undefined);
+    await late
+      .subscribe(
+        "m",
+        "mutation { updateSyncSettings(input: { reconcileEveryHours: 6 }) { settings { reconcileEveryHours } } }",
+      )
+      .catch(() => undefined);
     expect((await late.closed).code).toBe(4401);
     expect(late.messages.filter((m: WsMessage) => m.id === "m")).toEqual([]);
-    const http = await gw.gql("mutation { updateSyncSettings(input: { reconcileEveryHours: 6 }) { settings { reconcileEveryHours } } }", {}, token);
+    const http = await gw.gql(
+      "mutation { updateSyncSettings(input: { reconcileEveryHours: 6 }) { settings { reconcileEveryHours } } }",
+      {},
+      token,
+    );
     expect(http.status).toBe(401);
     expect(http.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
@@ -119,9 +147,14 @@ describe("WebSocket limits", () => {
     const answer = await s.next((m) => m.id === "bad" && m.type !== "complete", "the failing query's answer");
     expect(answer.type).toBe("next");
     const errors = (answer.payload as { errors: { message: string; extensions: { code: string } }[] }).errors;
-    expect(errors).toEqual([expect.objectContaining({ message: INTERNAL_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR" } })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ message: INTERNAL_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR" } }),
+    ]);
     expect(JSON.stringify(answer)).not.toMatch(/uuid|syntax|select|employee_/i);
-    expect(http.errors?.[0]).toMatchObject({ message: INTERNAL_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(http.errors?.[0]).toMatchObject({
+      message: INTERNAL_MESSAGE,
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
     const logged = gw.logs.filter((l) => l.includes("unexpected GraphQL error") && l.includes('"operationId":"bad"'));
     expect(logged).toHaveLength(1);
     expect(JSON.parse(logged[0] as string)).toMatchObject({ requestId: expect.any(String), err: expect.anything() });

@@ -22,7 +22,10 @@ export interface GatewayProcess {
 }
 
 /** Runs the built gateway (dist/) as a real OS process, the way `npm start` does. */
-export async function spawnGateway(env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<GatewayProcess> {
+export async function spawnGateway(
+  env: Record<string, string>,
+  options: { waitReady?: boolean } = {},
+): Promise<GatewayProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first (npm test does).`);
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [MAIN_JS], {
@@ -40,7 +43,10 @@ export async function spawnGateway(env: Record<string, string>, options: { waitR
     const ready = (async () => {
       for (;;) {
         if (child.exitCode !== null) throw new Error(`gateway exited early:\n${out}`);
-        const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+        const ok = await fetch(`${url}/readyz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) return;
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -7,7 +7,10 @@ import { createTestDatabase } from "./test-database.js";
 /** A fresh database migrated up to `name` (included), for tests of the migrations after it. */
 export async function databaseMigratedTo(name: string) {
   const db = await createTestDatabase();
-  const target = db.target.kind === "postgres" ? { kind: "postgres" as const, url: db.target.url } : { kind: "pglite" as const, pglite: await PGlite.create({ dataDir: "memory://" }) };
+  const target =
+    db.target.kind === "postgres"
+      ? { kind: "postgres" as const, url: db.target.url }
+      : { kind: "pglite" as const, pglite: await PGlite.create({ dataDir: "memory://" }) };
   const orm = await MikroORM.init(ormOptions(target));
   await orm.migrator.up({ to: name });
   const em = orm.em.fork() as EntityManager;

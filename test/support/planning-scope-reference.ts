@@ -1,10 +1,18 @@
-import { emailKey, employeeNumberKey, type EmployeeRecord, type PlanningScope } from "../../src/domain/mapping/index.js";
+import {
+  emailKey,
+  employeeNumberKey,
+  type EmployeeRecord,
+  type PlanningScope,
+} from "../../src/domain/mapping/index.js";
 
 /**
  * The rows of `directory` in `scope`, worked out from the whole directory: what
  * DirectoryStore.loadScope must return (its SQL is tested against this).
  */
-export function selectScope(directory: ReadonlyMap<string, EmployeeRecord>, scope: PlanningScope): Map<string, EmployeeRecord> {
+export function selectScope(
+  directory: ReadonlyMap<string, EmployeeRecord>,
+  scope: PlanningScope,
+): Map<string, EmployeeRecord> {
   const selected = new Map<string, EmployeeRecord>();
   const keys = new Set(scope.emailKeys);
   const numbers = new Set(scope.employeeNumberKeys);

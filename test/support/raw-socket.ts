@@ -30,7 +30,8 @@ export class RawSocket {
     this.socket.on("close", (code, reason) => {
       opened.reject(new Error(`socket closed before opening (${code})`));
       closed.resolve({ code, reason: reason.toString() });
-      for (const w of this.waiters) w.done.reject(new Error(`socket closed (${code} ${reason.toString()}) while waiting`));
+      for (const w of this.waiters)
+        w.done.reject(new Error(`socket closed (${code} ${reason.toString()}) while waiting`));
       this.waiters = [];
     });
     this.opened.catch(() => undefined);
@@ -45,7 +46,11 @@ export class RawSocket {
 
   async send(message: unknown): Promise<void> {
     await this.opened;
-    await new Promise<void>((resolve, reject) => this.socket.send(typeof message === "string" ? message : JSON.stringify(message), (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.socket.send(typeof message === "string" ? message : JSON.stringify(message), (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
   }
 
   /** connection_init with the token; resolves on connection_ack, rejects if the socket closes. */

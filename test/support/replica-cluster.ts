@@ -32,12 +32,35 @@ export interface ReplicaCluster {
   close(): Promise<void>;
 }
 
-export async function startReplicaCluster(options: { replicas: number; employees: number; seed?: number; sim?: SimulatorOptions; companyId?: string; startAll?: boolean }): Promise<ReplicaCluster> {
-  const sim = await startBobSimulator({ port: 0, seed: options.seed ?? 11, employees: options.employees, today: TODAY, peopleSearchPerMinute: 1000, ...options.sim });
+export async function startReplicaCluster(options: {
+  replicas: number;
+  employees: number;
+  seed?: number;
+  sim?: SimulatorOptions;
+  companyId?: string;
+  startAll?: boolean;
+}): Promise<ReplicaCluster> {
+  const sim = await startBobSimulator({
+    port: 0,
+    seed: options.seed ?? 11,
+    employees: options.employees,
+    today: TODAY,
+    peopleSearchPerMinute: 1000,
+    ...options.sim,
+  });
   const db = await createTestDatabase();
   if (db.target.kind !== "postgres") throw new Error("replicas share one PostgreSQL database");
-  const secrets = { JWT_SECRET: randomBytes(32).toString("base64url"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
-  const env = { DATABASE_URL: db.target.url, BOB_API_URL: sim.baseUrl, PUBLIC_URL: "http://gateway.test", LOG_LEVEL: "warn", ...secrets };
+  const secrets = {
+    JWT_SECRET: randomBytes(32).toString("base64url"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  };
+  const env = {
+    DATABASE_URL: db.target.url,
+    BOB_API_URL: sim.baseUrl,
+    PUBLIC_URL: "http://gateway.test",
+    LOG_LEVEL: "warn",
+    ...secrets,
+  };
   const tokens = new CallerTokens(secrets.JWT_SECRET);
   const companyId = options.companyId ?? "replica-co";
   const replicas: Replica[] = [];
@@ -54,13 +77,22 @@ export async function startReplicaCluster(options: { replicas: number; employees
     token: (role = "ADMIN") => tokens.mint({ subject: "replica-test", companyId, role }),
     async gql<T>(replica: number, query: string, variables: Record<string, unknown> = {}): Promise<T> {
       const token = await cluster.token(query.includes("enableIntegration") ? "SUPPORT" : "ADMIN");
-      const res = await fetch(`${replicas[replica]?.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${replicas[replica]?.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
       const body = (await res.json()) as { data?: T; errors?: unknown };
       if (body.errors) throw new Error(`replica ${replica}: ${JSON.stringify(body.errors)}`);
       return body.data as T;
     },
     async ws(replica) {
-      const client = createClient({ url: `ws://127.0.0.1:${replicas[replica]?.port}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await cluster.token()}` }, retryAttempts: 0 });
+      const client = createClient({
+        url: `ws://127.0.0.1:${replicas[replica]?.port}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${await cluster.token()}` },
+        retryAttempts: 0,
+      });
       sockets.push(client);
       return client;
     },
@@ -89,17 +121,35 @@ export async function startReplicaCluster(options: { replicas: number; employees
   await cluster.start(0);
   if (options.startAll !== false) for (let i = 1; i < options.replicas; i++) await cluster.start(i);
   await cluster.gql(0, "mutation { enableIntegration { status } }");
-  await cluster.gql(0, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: sim.credentials.serviceUser.token, serviceUserId: sim.credentials.serviceUser.id } });
+  await cluster.gql(0, "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", {
+    i: { accessToken: sim.credentials.serviceUser.token, serviceUserId: sim.credentials.serviceUser.id },
+  });
   return cluster;
 }
 
-export interface RunState { id: string; status: string; phase: string; counts: { fetched: number; created: number; updated: number; deleted: number; unchanged: number; skipped: number }; error: string | null }
+export interface RunState {
+  id: string;
+  status: string;
+  phase: string;
+  counts: { fetched: number; created: number; updated: number; deleted: number; unchanged: number; skipped: number };
+  error: string | null;
+}
 
 /** Polls a run through any live replica until `until` holds (bounded). */
-export async function waitForRunState(cluster: ReplicaCluster, replica: number, runId: string, until: (run: RunState) => boolean, timeoutMs = 120_000): Promise<RunState> {
+export async function waitForRunState(
+  cluster: ReplicaCluster,
+  replica: number,
+  runId: string,
+  until: (run: RunState) => boolean,
+  timeoutMs = 120_000,
+): Promise<RunState> {
   const poll = async (): Promise<RunState> => {
     for (;;) {
-      const data = await cluster.gql<{ syncRun: RunState }>(replica, "query($id: ID!) { syncRun(id: $id) { id status phase error counts { fetched created updated deleted unchanged skipped } } }", { id: runId });
+      const data = await cluster.gql<{ syncRun: RunState }>(
+        replica,
+        "query($id: ID!) { syncRun(id: $id) { id status phase error counts { fetched created updated deleted unchanged skipped } } }",
+        { id: runId },
+      );
       if (until(data.syncRun)) return data.syncRun;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -120,7 +170,9 @@ export async function sqlOnClusterDatabase(cluster: ReplicaCluster, text: string
 }
 
 /** The directory as rows, to compare with Bob exactly. */
-export async function directoryRows(cluster: ReplicaCluster): Promise<{ bobId: string; lastName: string; email: string | null; count: number }[]> {
+export async function directoryRows(
+  cluster: ReplicaCluster,
+): Promise<{ bobId: string; lastName: string; email: string | null; count: number }[]> {
   const pg = (await import("pg")).default;
   const client = new pg.Client({ connectionString: (cluster.db.target as { url: string }).url });
   await client.connect();

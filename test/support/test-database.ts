@@ -31,7 +31,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const unsupported = async () => {
       throw new Error("connection cuts need PostgreSQL");
     };
-    return { target: { kind: "pglite", dataDir: null }, cutConnections: unsupported, restoreConnections: unsupported, drop: async () => {} };
+    return {
+      target: { kind: "pglite", dataDir: null },
+      cutConnections: unsupported,
+      restoreConnections: unsupported,
+      drop: async () => {},
+    };
   }
   const name = `gateway_test_${randomBytes(6).toString("hex")}`;
   await asAdmin((admin) => admin.query(`create database "${name}"`));

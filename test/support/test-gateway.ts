@@ -22,7 +22,11 @@ export interface TestGateway {
   /** Every log line the gateway wrote, as text (to assert nothing secret is logged). */
   readonly logs: string[];
   token(companyId: string, role?: Role, options?: { expiresIn?: string | number; subject?: string }): Promise<string>;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
   ws(token: string | null): Client;
   /** Makes the database unreachable under the running gateway (PostgreSQL: cut; PGlite: closed for good). */
   breakDatabase(): Promise<void>;
@@ -39,7 +43,10 @@ afterAll(async () => {
 });
 
 /** Boots the real gateway on a random port against a fresh database (TEST_DB decides which). */
-export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, options: GatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Partial<GatewayConfig> = {},
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
   const db = await createTestDatabase();
   const logs: string[] = [];
   const sink = new Writable({
@@ -73,11 +80,20 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, o
     config,
     logs,
     token: (companyId, role = "ADMIN", opts = {}) =>
-      gateway.tokens.mint({ subject: opts.subject ?? "test-user", companyId, role, ...(opts.expiresIn !== undefined ? { expiresIn: opts.expiresIn } : {}) }),
+      gateway.tokens.mint({
+        subject: opts.subject ?? "test-user",
+        companyId,
+        role,
+        ...(opts.expiresIn !== undefined ? { expiresIn: opts.expiresIn } : {}),
+      }),
     async gql(query, variables, token) {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(`${gateway.url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${gateway.url}/graphql`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
       const body = (await res.json()) as GraphQLResponse<never>;
       return { ...body, status: res.status };
     },

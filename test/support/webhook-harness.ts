@@ -2,7 +2,14 @@ import { bobSignature } from "../../simulator/index.js";
 import { within } from "./deferred.js";
 import type { SyncHarness } from "./sync-harness.js";
 
-export interface Delivery { id: string; eventType: string; bobEmployeeId: string | null; status: string; error: string | null; issues: { bobEmployeeId: string | null; code: string; message: string }[] }
+export interface Delivery {
+  id: string;
+  eventType: string;
+  bobEmployeeId: string | null;
+  status: string;
+  error: string | null;
+  issues: { bobEmployeeId: string | null; code: string; message: string }[];
+}
 
 export const HOOK_SECRET = "bob-hook-secret-for-tests-0123456789";
 
@@ -49,5 +56,12 @@ export async function settled(h: SyncHarness, timeoutMs = 60_000): Promise<Deliv
 }
 
 export function v2Event(type: string, employeeId: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ companyId: 636192, type, triggeredBy: "3332883804594373380", triggeredAt: "2026-06-15T09:00:00.000001", version: "v2", data: { employeeId, ...extra } });
+  return JSON.stringify({
+    companyId: 636192,
+    type,
+    triggeredBy: "3332883804594373380",
+    triggeredAt: "2026-06-15T09:00:00.000001",
+    version: "v2",
+    data: { employeeId, ...extra },
+  });
 }

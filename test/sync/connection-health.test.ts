@@ -9,38 +9,68 @@ import { within } from "../support/deferred.js";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { deliveries, enableRealTime, settled } from "../support/webhook-harness.js";
 
-type Health = { lastSuccessfulSyncAt: string | null; lastDeliveryAt: string | null; deliveriesLast24h: number; failedDeliveriesLast24h: number; driftRepairedLast7Days: number; needsReconnectReason: string | null };
-const HEALTH = "{ integration { status webhookUrl realTimeUpdates health { lastSuccessfulSyncAt lastDeliveryAt deliveriesLast24h failedDeliveriesLast24h driftRepairedLast7Days needsReconnectReason } } }";
+type Health = {
+  lastSuccessfulSyncAt: string | null;
+  lastDeliveryAt: string | null;
+  deliveriesLast24h: number;
+  failedDeliveriesLast24h: number;
+  driftRepairedLast7Days: number;
+  needsReconnectReason: string | null;
+};
+const HEALTH =
+  "{ integration { status webhookUrl realTimeUpdates health { lastSuccessfulSyncAt lastDeliveryAt deliveriesLast24h failedDeliveriesLast24h driftRepairedLast7Days needsReconnectReason } } }";
 const SPARE = { kind: "SERVICE_USER" as const, id: "SERVICE-HEALTH-1", token: "health-check-token-0123456789abcdef" };
 
 describe("connection health", () => {
   let h: SyncHarness;
   let people: string[];
-  const integration = async () => (await h.gql<{ integration: { status: string; webhookUrl: string | null; realTimeUpdates: boolean; health: Health } }>(HEALTH)).integration;
+  const integration = async () =>
+    (
+      await h.gql<{
+        integration: { status: string; webhookUrl: string | null; realTimeUpdates: boolean; health: Health };
+      }>(HEALTH)
+    ).integration;
   const connect = (c: { id: string; token: string }) =>
-    h.gql<{ connectIntegration: { status: string } }>("mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: c.token, serviceUserId: c.id } });
+    h.gql<{ connectIntegration: { status: string } }>(
+      "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }",
+      { i: { accessToken: c.token, serviceUserId: c.id } },
+    );
   /** Polls (bounded) until the integration reaches the status. */
   const statusBecomes = (status: string) =>
-    within((async () => {
-      for (;;) {
-        if ((await integration()).status === status) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })(), 30_000, `status ${status}`);
+    within(
+      (async () => {
+        for (;;) {
+          if ((await integration()).status === status) return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })(),
+      30_000,
+      `status ${status}`,
+    );
 
   /** Every webhook application job queued so far has ended (pg-boss's own record). */
   const applicationsDone = () =>
-    within((async () => {
-      for (;;) {
-        const jobs = await h.gw.gateway.jobs.boss.findJobs("webhook-apply");
-        if (jobs.length > 0 && jobs.every((j) => j.state === "completed" || j.state === "failed")) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })(), 30_000, "webhook applications to end");
+    within(
+      (async () => {
+        for (;;) {
+          const jobs = await h.gw.gateway.jobs.boss.findJobs("webhook-apply");
+          if (jobs.length > 0 && jobs.every((j) => j.state === "completed" || j.state === "failed")) return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })(),
+      30_000,
+      "webhook applications to end",
+    );
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "health-co" });
-    people = [0, 1, 2, 3, 4].map((i) => h.sim.company.createEmployee({ "root.firstName": `Hal${i}`, "root.surname": `Health${i}`, "root.email": `hal${i}@acme.example` }));
+    people = [0, 1, 2, 3, 4].map((i) =>
+      h.sim.company.createEmployee({
+        "root.firstName": `Hal${i}`,
+        "root.surname": `Health${i}`,
+        "root.email": `hal${i}@acme.example`,
+      }),
+    );
     h.sim.addCredential({ ...SPARE, scopes: ["Full employee read", "Employee fields read"] });
     await connect(SPARE);
   }, 60_000);
@@ -48,10 +78,20 @@ describe("connection health", () => {
 
   it("says when the last sync succeeded, and a sync without real-time updates repairs no drift", async () => {
     const before = await integration();
-    expect(before.health).toEqual({ lastSuccessfulSyncAt: null, lastDeliveryAt: null, deliveriesLast24h: 0, failedDeliveriesLast24h: 0, driftRepairedLast7Days: 0, needsReconnectReason: null });
+    expect(before.health).toEqual({
+      lastSuccessfulSyncAt: null,
+      lastDeliveryAt: null,
+      deliveriesLast24h: 0,
+      failedDeliveriesLast24h: 0,
+      driftRepairedLast7Days: 0,
+      needsReconnectReason: null,
+    });
     const run = await h.syncAndWait();
     expect(run.counts.created).toBe(5);
-    const runs = await h.gql<{ syncRun: { finishedAt: string; counts: { driftRepaired: number } } }>("query($id: ID!) { syncRun(id: $id) { finishedAt counts { driftRepaired } } }", { id: run.id });
+    const runs = await h.gql<{ syncRun: { finishedAt: string; counts: { driftRepaired: number } } }>(
+      "query($id: ID!) { syncRun(id: $id) { finishedAt counts { driftRepaired } } }",
+      { id: run.id },
+    );
     expect(runs.syncRun.counts.driftRepaired).toBe(0);
     expect((await integration()).health.lastSuccessfulSyncAt).toBe(runs.syncRun.finishedAt);
   });
@@ -63,13 +103,19 @@ describe("connection health", () => {
     h.sim.company.updateEmployee(people[0] as string, { "root.surname": "Missed" });
     h.sim.company.updateEmployee(people[1] as string, { "root.surname": "AlsoMissed" });
     const run = await h.syncAndWait();
-    const detail = await h.gql<{ syncRun: { counts: { updated: number; driftRepaired: number } } }>("query($id: ID!) { syncRun(id: $id) { counts { updated driftRepaired } } }", { id: run.id });
+    const detail = await h.gql<{ syncRun: { counts: { updated: number; driftRepaired: number } } }>(
+      "query($id: ID!) { syncRun(id: $id) { counts { updated driftRepaired } } }",
+      { id: run.id },
+    );
     expect(detail.syncRun.counts).toEqual({ updated: 2, driftRepaired: 2 });
     expect((await integration()).health.driftRepairedLast7Days).toBe(2);
     // A dry run changes nothing: no drift repaired.
     h.sim.company.updateEmployee(people[2] as string, { "root.surname": "DryRun" });
     const dry = await h.syncAndWait({ dryRun: true });
-    const dryDetail = await h.gql<{ syncRun: { counts: { updated: number; driftRepaired: number } } }>("query($id: ID!) { syncRun(id: $id) { counts { updated driftRepaired } } }", { id: dry.id });
+    const dryDetail = await h.gql<{ syncRun: { counts: { updated: number; driftRepaired: number } } }>(
+      "query($id: ID!) { syncRun(id: $id) { counts { updated driftRepaired } } }",
+      { id: dry.id },
+    );
     expect(dryDetail.syncRun.counts).toEqual({ updated: 1, driftRepaired: 0 });
   });
 
@@ -107,13 +153,21 @@ describe("connection health", () => {
     expect(view.status).toBe("CONNECTED");
     expect(view.health.needsReconnectReason).toBeNull();
     const all = await settled(h);
-    expect(all.filter((d) => d.bobEmployeeId === people[3] || d.bobEmployeeId === people[4]).every((d) => d.status === "APPLIED")).toBe(true);
+    expect(
+      all
+        .filter((d) => d.bobEmployeeId === people[3] || d.bobEmployeeId === people[4])
+        .every((d) => d.status === "APPLIED"),
+    ).toBe(true);
     expect((await h.employee(people[3] as string))?.lastName).toBe("Waiting");
     expect((await h.employee(people[4] as string))?.lastName).toBe("AlsoWaiting");
   }, 60_000);
 
   it("sets NEEDS_RECONNECT when Bob refuses the credential during a full sync", async () => {
-    const other = { kind: "SERVICE_USER" as const, id: "SERVICE-HEALTH-2", token: "health-check-token-fedcba9876543210" };
+    const other = {
+      kind: "SERVICE_USER" as const,
+      id: "SERVICE-HEALTH-2",
+      token: "health-check-token-fedcba9876543210",
+    };
     h.sim.addCredential({ ...other, scopes: ["Full employee read", "Employee fields read"] });
     await connect(other);
     h.sim.revokeCredential(other);

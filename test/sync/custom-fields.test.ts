@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 
-const BOB_TYPES = ["text", "text-area", "number", "date", "short-date", "boolean", "time", "list", "multi-list", "hierarchy-list", "currency", "employee-reference", "document"] as const;
+const BOB_TYPES = [
+  "text",
+  "text-area",
+  "number",
+  "date",
+  "short-date",
+  "boolean",
+  "time",
+  "list",
+  "multi-list",
+  "hierarchy-list",
+  "currency",
+  "employee-reference",
+  "document",
+] as const;
 const PEAKON_TYPES = ["TEXT", "OPTION", "NUMBER", "DATE", "EMPLOYEE"] as const;
 
 /** Custom fields matched to attributes by name and type (README, "Synchronizing"). */
@@ -23,7 +37,14 @@ const COMPATIBLE: Record<(typeof BOB_TYPES)[number], readonly string[]> = {
 
 const fieldName = (bob: string, peakon: string) => `${bob} into ${peakon}`;
 
-type Mapping = { bobFieldId: string; bobFieldName: string; bobFieldType: string; status: string; reason: string | null; attribute: { name: string; type: string } | null };
+type Mapping = {
+  bobFieldId: string;
+  bobFieldName: string;
+  bobFieldType: string;
+  status: string;
+  reason: string | null;
+  attribute: { name: string; type: string } | null;
+};
 
 describe("custom fields: every Bob type against every Peakon type, end to end", () => {
   let h: SyncHarness;
@@ -34,17 +55,37 @@ describe("custom fields: every Bob type against every Peakon type, end to end", 
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0 });
-    mentor = h.sim.company.createEmployee({ "root.firstName": "Mia", "root.surname": "Mentor", "root.email": "mia@acme.example" });
-    person = h.sim.company.createEmployee({ "root.firstName": "Carl", "root.surname": "Custom", "root.email": "carl@acme.example", "work.manager": mentor });
+    mentor = h.sim.company.createEmployee({
+      "root.firstName": "Mia",
+      "root.surname": "Mentor",
+      "root.email": "mia@acme.example",
+    });
+    person = h.sim.company.createEmployee({
+      "root.firstName": "Carl",
+      "root.surname": "Custom",
+      "root.email": "carl@acme.example",
+      "work.manager": mentor,
+    });
     for (const bob of BOB_TYPES) {
       for (const peakon of PEAKON_TYPES) {
         const isList = bob === "list" || bob === "multi-list" || bob === "hierarchy-list";
-        const field = h.sim.company.createField({ name: fieldName(bob, peakon), type: bob, ...(isList ? { listId: `list-${bob}-${peakon}`, items: ["Small", "Large"] } : {}) });
+        const field = h.sim.company.createField({
+          name: fieldName(bob, peakon),
+          type: bob,
+          ...(isList ? { listId: `list-${bob}-${peakon}`, items: ["Small", "Large"] } : {}),
+        });
         fieldIds.set(fieldName(bob, peakon), field.id);
-        await h.gql("mutation($n: String!, $t: AttributeType!) { createAttribute(input: { name: $n, type: $t }) { id } }", { n: fieldName(bob, peakon), t: peakon });
+        await h.gql(
+          "mutation($n: String!, $t: AttributeType!) { createAttribute(input: { name: $n, type: $t }) { id } }",
+          { n: fieldName(bob, peakon), t: peakon },
+        );
       }
     }
-    mappings = (await h.gql<{ fieldMappings: Mapping[] }>("{ fieldMappings { bobFieldId bobFieldName bobFieldType status reason attribute { name type } } }")).fieldMappings;
+    mappings = (
+      await h.gql<{ fieldMappings: Mapping[] }>(
+        "{ fieldMappings { bobFieldId bobFieldName bobFieldType status reason attribute { name type } } }",
+      )
+    ).fieldMappings;
   });
   afterAll(async () => h?.close());
 
@@ -53,7 +94,10 @@ describe("custom fields: every Bob type against every Peakon type, end to end", 
       for (const peakon of PEAKON_TYPES) {
         const m = mappings.find((x) => x.bobFieldName === fieldName(bob, peakon));
         const compatible = COMPATIBLE[bob].includes(peakon);
-        expect(m, fieldName(bob, peakon)).toMatchObject({ status: compatible ? "COMPATIBLE" : "TYPE_MISMATCH", bobFieldType: bob });
+        expect(m, fieldName(bob, peakon)).toMatchObject({
+          status: compatible ? "COMPATIBLE" : "TYPE_MISMATCH",
+          bobFieldType: bob,
+        });
         if (compatible) {
           expect(m?.attribute).toEqual({ name: fieldName(bob, peakon), type: peakon });
           expect(m?.reason).toBeNull();
@@ -69,11 +113,19 @@ describe("custom fields: every Bob type against every Peakon type, end to end", 
     h.sim.company.createField({ name: "Shoe size", type: "text" });
     h.sim.company.createField({ name: "Twin", type: "text" });
     h.sim.company.createField({ name: " twin ", type: "text" });
-    const again = (await h.gql<{ fieldMappings: Mapping[] }>("{ fieldMappings { bobFieldName status reason } }")).fieldMappings;
-    expect(again.find((m) => m.bobFieldName === "Shoe size")).toMatchObject({ status: "NO_MATCHING_ATTRIBUTE", reason: expect.stringContaining("Shoe size") });
-    expect(again.filter((m) => m.bobFieldName.trim().toLowerCase() === "twin").map((m) => m.status)).toEqual(["AMBIGUOUS", "AMBIGUOUS"]);
+    const again = (await h.gql<{ fieldMappings: Mapping[] }>("{ fieldMappings { bobFieldName status reason } }"))
+      .fieldMappings;
+    expect(again.find((m) => m.bobFieldName === "Shoe size")).toMatchObject({
+      status: "NO_MATCHING_ATTRIBUTE",
+      reason: expect.stringContaining("Shoe size"),
+    });
+    expect(again.filter((m) => m.bobFieldName.trim().toLowerCase() === "twin").map((m) => m.status)).toEqual([
+      "AMBIGUOUS",
+      "AMBIGUOUS",
+    ]);
     expect(again.filter((m) => m.status === "STANDARD").length).toBeGreaterThanOrEqual(13);
-    for (const m of again) if (m.status !== "STANDARD" && m.status !== "COMPATIBLE") expect(m.reason, m.bobFieldName).toBeTruthy();
+    for (const m of again)
+      if (m.status !== "STANDARD" && m.status !== "COMPATIBLE") expect(m.reason, m.bobFieldName).toBeTruthy();
   });
 
   it("syncs compatible values in their canonical form and rejects a fraction for NUMBER", async () => {
@@ -98,7 +150,9 @@ describe("custom fields: every Bob type against every Peakon type, end to end", 
     h.sim.company.updateEmployee(person, { [fte.id]: 0.5 });
 
     const run = await h.syncAndWait();
-    const values = Object.fromEntries(((await h.employee(person))?.attributes ?? []).map((a) => [a.attribute.name, a.value]));
+    const values = Object.fromEntries(
+      ((await h.employee(person))?.attributes ?? []).map((a) => [a.attribute.name, a.value]),
+    );
     expect(values).toMatchObject({
       [fieldName("text", "TEXT")]: "hello",
       [fieldName("text-area", "OPTION")]: "Line one",
@@ -116,7 +170,13 @@ describe("custom fields: every Bob type against every Peakon type, end to end", 
     });
     expect(values[fieldName("employee-reference", "EMPLOYEE")]).toMatch(/^[0-9a-f-]{36}$/);
     expect(values["FTE share"]).toBeUndefined();
-    expect(run.issues).toContainEqual(expect.objectContaining({ code: "VALUE_REJECTED", bobEmployeeId: person, message: expect.stringContaining("FTE share") }));
+    expect(run.issues).toContainEqual(
+      expect.objectContaining({
+        code: "VALUE_REJECTED",
+        bobEmployeeId: person,
+        message: expect.stringContaining("FTE share"),
+      }),
+    );
     // Incompatible combinations never carry a value.
     expect(values[fieldName("multi-list", "OPTION")]).toBeUndefined();
     expect(values[fieldName("date", "TEXT")]).toBeUndefined();

@@ -36,7 +36,12 @@ describe("duplicate Employee IDs, through the server against the Bob simulator",
         message: `Employee ID "4242" is also used by Bob employee ${kept}, who keeps it; this employee was skipped.`,
       },
     ]);
-    expect(run.changes.map((c) => [c.action, c.bobEmployeeId]).sort()).toEqual([["CREATE", cal], ["CREATE", kept]].sort());
+    expect(run.changes.map((c) => [c.action, c.bobEmployeeId]).sort()).toEqual(
+      [
+        ["CREATE", cal],
+        ["CREATE", kept],
+      ].sort(),
+    );
     expect((await h.employee(kept))?.employeeNumber).toBe("4242");
     expect((await h.employee(cal))?.employeeNumber).toBe("4243");
     expect(await h.employee(later)).toBeNull();
@@ -44,14 +49,25 @@ describe("duplicate Employee IDs, through the server against the Bob simulator",
     h.sim.company.updateEmployee(later, { "work.employeeIdInCompany": 4244 });
     const fixed = await h.syncAndWait();
     expect(fixed.status).toBe("SUCCEEDED");
-    expect(fixed.changes).toEqual([{ action: "CREATE", bobEmployeeId: later, email: expect.any(String), fields: expect.arrayContaining(["Employee ID"]) }]);
+    expect(fixed.changes).toEqual([
+      {
+        action: "CREATE",
+        bobEmployeeId: later,
+        email: expect.any(String),
+        fields: expect.arrayContaining(["Employee ID"]),
+      },
+    ]);
     expect((await h.employee(later))?.employeeNumber).toBe("4244");
   });
 
   it("a webhook does not create an employee whose Employee ID someone in Peakon has", async () => {
     await enableRealTime(h);
-    const holder = (await h.gql<{ employees: { edges: { node: { bobId: string; employeeNumber: string | null } }[] } }>("{ employees(first: 10) { edges { node { bobId employeeNumber } } } }"))
-      .employees.edges.map((e) => e.node)
+    const holder = (
+      await h.gql<{ employees: { edges: { node: { bobId: string; employeeNumber: string | null } }[] } }>(
+        "{ employees(first: 10) { edges { node { bobId employeeNumber } } } }",
+      )
+    ).employees.edges
+      .map((e) => e.node)
       .find((e) => e.employeeNumber === "4243");
     expect(holder).toBeDefined();
     const copier = h.sim.company.createEmployee(person("Dee", 4243));

@@ -37,7 +37,13 @@ describe("the early people search of a resync", () => {
       expect(warm.searches).toHaveLength(1);
       // Asked before the metadata (LATENCY ms in the making) had come back.
       expect(warm.searches[0]).toBeLessThan((warm.fields[0] as number) + LATENCY / 2);
-      expect(again.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: first.counts.created, skipped: first.counts.skipped });
+      expect(again.counts).toMatchObject({
+        created: 0,
+        updated: 0,
+        deleted: 0,
+        unchanged: first.counts.created,
+        skipped: first.counts.skipped,
+      });
       expect(again.issues.map((i) => i.code).sort()).toEqual(first.issues.map((i) => i.code).sort());
     } finally {
       h.sim.faults.reset();
@@ -46,15 +52,21 @@ describe("the early people search of a resync", () => {
 
   it("drops the early answer and searches again when the metadata calls for another field, which is then synced", async () => {
     const field = h.sim.company.createField({ name: "Shoe size", type: "text" });
-    await h.gql("mutation { createAttribute(input: { name: \"Shoe size\", type: TEXT }) { id } }");
-    const someone = h.sim.company.employees().find((e) => e.lifecycleStatus === "employed" && h.sim.company.employee(e.id))?.id as string;
+    await h.gql('mutation { createAttribute(input: { name: "Shoe size", type: TEXT }) { id } }');
+    const someone = h.sim.company
+      .employees()
+      .find((e) => e.lifecycleStatus === "employed" && h.sim.company.employee(e.id))?.id as string;
     h.sim.company.updateEmployee(someone, { [field.id]: "44" });
 
     h.sim.requests.clear();
     const run = await h.syncAndWait();
     expect(h.sim.requests.count({ path: "/v1/people/search" })).toBe(2);
-    expect(run.changes).toContainEqual(expect.objectContaining({ action: "UPDATE", bobEmployeeId: someone, fields: ["Shoe size"] }));
-    const values = (await h.employee(someone))?.attributes.filter((a) => a.attribute.name === "Shoe size").map((a) => a.value);
+    expect(run.changes).toContainEqual(
+      expect.objectContaining({ action: "UPDATE", bobEmployeeId: someone, fields: ["Shoe size"] }),
+    );
+    const values = (await h.employee(someone))?.attributes
+      .filter((a) => a.attribute.name === "Shoe size")
+      .map((a) => a.value);
     expect(values).toEqual(["44"]);
 
     // The next resync guesses the new field list right: one search.
@@ -65,7 +77,8 @@ describe("the early people search of a resync", () => {
   });
 
   it("fails a resync clearly and deletes nothing when Bob fails every call, early search included", async () => {
-    const before = (await h.gql<{ employees: { totalCount: number } }>("{ employees { totalCount } }")).employees.totalCount;
+    const before = (await h.gql<{ employees: { totalCount: number } }>("{ employees { totalCount } }")).employees
+      .totalCount;
     h.sim.faults.set({ fail5xxNext: 1_000 });
     try {
       const run = await h.syncAndWait();
@@ -74,6 +87,8 @@ describe("the early people search of a resync", () => {
     } finally {
       h.sim.faults.reset();
     }
-    expect((await h.gql<{ employees: { totalCount: number } }>("{ employees { totalCount } }")).employees.totalCount).toBe(before);
+    expect(
+      (await h.gql<{ employees: { totalCount: number } }>("{ employees { totalCount } }")).employees.totalCount,
+    ).toBe(before);
   });
 });

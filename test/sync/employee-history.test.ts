@@ -8,8 +8,19 @@ import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { enableRealTime, settled } from "../support/webhook-harness.js";
 
 type Field = { name: string; before: string | null; after: string | null };
-type Entry = { at: string; action: string; cause: string; runId: string | null; deliveryId: string | null; fields: Field[] };
-type Page = { edges: { cursor: string; node: Entry }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
+type Entry = {
+  at: string;
+  action: string;
+  cause: string;
+  runId: string | null;
+  deliveryId: string | null;
+  fields: Field[];
+};
+type Page = {
+  edges: { cursor: string; node: Entry }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+};
 const ENTRY = "at action cause runId deliveryId fields { name before after }";
 const HISTORY = `query($b: String!, $f: Int, $a: String) { employeeHistory(bobId: $b, first: $f, after: $a) { edges { cursor node { ${ENTRY} } } pageInfo { hasNextPage endCursor } totalCount } }`;
 
@@ -21,12 +32,20 @@ describe("employee history", () => {
   const history = async (bobId: string, first = 50, after: string | null = null): Promise<Page> =>
     (await h.gql<{ employeeHistory: Page }>(HISTORY, { b: bobId, f: first, a: after })).employeeHistory;
   const entries = async (bobId: string): Promise<Entry[]> => (await history(bobId)).edges.map((e) => e.node);
-  const valueOf = (entry: Entry | undefined, name: string): Field | undefined => entry?.fields.find((f) => f.name === name);
+  const valueOf = (entry: Entry | undefined, name: string): Field | undefined =>
+    entry?.fields.find((f) => f.name === name);
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "history-co" });
     for (let i = 0; i < 10; i++) {
-      people.push(h.sim.company.createEmployee({ "root.firstName": `Ann${i}`, "root.surname": `Original${i}`, "root.email": `ann${i}@acme.example`, "work.startDate": "2020-01-01" }));
+      people.push(
+        h.sim.company.createEmployee({
+          "root.firstName": `Ann${i}`,
+          "root.surname": `Original${i}`,
+          "root.email": `ann${i}@acme.example`,
+          "work.startDate": "2020-01-01",
+        }),
+      );
     }
     const run = await h.syncAndWait();
     expect(run.status).toBe("SUCCEEDED");
@@ -41,14 +60,21 @@ describe("employee history", () => {
     expect(valueOf(created, "Last name")).toEqual({ name: "Last name", before: null, after: "Original0" });
     expect(valueOf(created, "Email")).toEqual({ name: "Email", before: null, after: "ann0@acme.example" });
     // A standard attribute that mirrors a record field (Tenure is the start date) is listed once.
-    expect(created?.fields.filter((f) => f.name === "Tenure")).toEqual([{ name: "Tenure", before: null, after: "2020-01-01" }]);
+    expect(created?.fields.filter((f) => f.name === "Tenure")).toEqual([
+      { name: "Tenure", before: null, after: "2020-01-01" },
+    ]);
   });
 
   it("records a sync's update with each changed value before and after, and the creation still shows the values it set", async () => {
     h.sim.company.updateEmployee(people[1] as string, { "root.surname": "Renamed" });
     const run = await h.syncAndWait();
     const [updated, created] = await entries(people[1] as string);
-    expect(updated).toMatchObject({ action: "UPDATE", cause: "FULL_SYNC", runId: run.id, fields: [{ name: "Last name", before: "Original1", after: "Renamed" }] });
+    expect(updated).toMatchObject({
+      action: "UPDATE",
+      cause: "FULL_SYNC",
+      runId: run.id,
+      fields: [{ name: "Last name", before: "Original1", after: "Renamed" }],
+    });
     expect(valueOf(created, "Last name")?.after).toBe("Original1");
     // Unchanged employees got no entry from that run.
     expect((await entries(people[2] as string)).map((e) => e.action)).toEqual(["CREATE"]);
@@ -61,7 +87,13 @@ describe("employee history", () => {
     const delivered = (await settled(h)).find((d) => d.bobEmployeeId === people[2] && d.status === "APPLIED");
     expect(delivered).toBeDefined();
     const [updated] = await entries(people[2] as string);
-    expect(updated).toMatchObject({ action: "UPDATE", cause: "WEBHOOK", runId: null, deliveryId: delivered?.id, fields: [{ name: "First name", before: "Ann2", after: "Hooked" }] });
+    expect(updated).toMatchObject({
+      action: "UPDATE",
+      cause: "WEBHOOK",
+      runId: null,
+      deliveryId: delivered?.id,
+      fields: [{ name: "First name", before: "Ann2", after: "Hooked" }],
+    });
   }, 60_000);
 
   it("keeps the history of a deleted employee, with the values the deletion removed", async () => {
@@ -115,6 +147,10 @@ describe("employee history", () => {
   });
 
   it("gives an empty history for someone the gateway never wrote", async () => {
-    expect(await history("no-such-person")).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 });
+    expect(await history("no-such-person")).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+      totalCount: 0,
+    });
   });
 });

@@ -4,9 +4,16 @@ import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 
 type Referenced = { id: string; bobId: string; firstName: string };
 type Value = { attribute: { name: string; type: string }; value: string | null; employee: Referenced | null };
-type Node = { id: string; bobId: string; firstName: string; manager: { id: string; bobId: string } | null; attributes: Value[] };
+type Node = {
+  id: string;
+  bobId: string;
+  firstName: string;
+  manager: { id: string; bobId: string } | null;
+  attributes: Value[];
+};
 
-const NODE = "id bobId firstName manager { id bobId } attributes { attribute { name type } value employee { id bobId firstName } }";
+const NODE =
+  "id bobId firstName manager { id bobId } attributes { attribute { name type } value employee { id bobId firstName } }";
 const ONE = `query($b: String!) { employee(bobId: $b) { ${NODE} } }`;
 const PEOPLE = 120;
 
@@ -29,14 +36,20 @@ describe("EMPLOYEE attribute values reference Peakon employees", () => {
   const people: string[] = [];
 
   const one = async (bobId: string): Promise<Node> => (await h.gql<{ employee: Node }>(ONE, { b: bobId })).employee;
-  const valueOf = (node: Node, name: string): Value | undefined => node.attributes.find((a) => a.attribute.name === name);
+  const valueOf = (node: Node, name: string): Value | undefined =>
+    node.attributes.find((a) => a.attribute.name === name);
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "refs-co", onQuery: (sql) => queries.push(sql) });
     const mentorField = h.sim.company.createField({ name: "Mentor", type: "employee-reference" });
     await h.gql('mutation { createAttribute(input: { name: "Mentor", type: EMPLOYEE }) { id } }');
     const person = (first: string, last: string, values: Record<string, unknown> = {}) =>
-      h.sim.company.createEmployee({ "root.firstName": first, "root.surname": last, "root.email": `${first}.${last}@acme.example`.toLowerCase(), ...values });
+      h.sim.company.createEmployee({
+        "root.firstName": first,
+        "root.surname": last,
+        "root.email": `${first}.${last}@acme.example`.toLowerCase(),
+        ...values,
+      });
 
     boss = person("Bea", "Boss");
     mentor = person("Mia", "Mentor", { "work.manager": boss });
@@ -51,7 +64,10 @@ describe("EMPLOYEE attribute values reference Peakon employees", () => {
     // Everyone has a manager and a mentor who is not their manager: every page needs both kinds.
     for (let i = 0; i < PEOPLE; i++) {
       const name = String(i).padStart(3, "0");
-      const mentee = person(`P${name}`, `A${name}`, { "work.manager": leads[i % leads.length], [mentorField.id]: i % 7 === 0 ? nameless : (people[i - 1] as string) });
+      const mentee = person(`P${name}`, `A${name}`, {
+        "work.manager": leads[i % leads.length],
+        [mentorField.id]: i % 7 === 0 ? nameless : (people[i - 1] as string),
+      });
       people.push(mentee);
     }
     const run = await h.syncAndWait();
@@ -65,20 +81,32 @@ describe("EMPLOYEE attribute values reference Peakon employees", () => {
     const bossNode = await one(boss);
     expect(bossNode.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(carlNode.manager).toEqual({ id: bossNode.id, bobId: boss });
-    expect(valueOf(carlNode, "Manager")).toEqual({ attribute: { name: "Manager", type: "EMPLOYEE" }, value: bossNode.id, employee: { id: bossNode.id, bobId: boss, firstName: "Bea" } });
+    expect(valueOf(carlNode, "Manager")).toEqual({
+      attribute: { name: "Manager", type: "EMPLOYEE" },
+      value: bossNode.id,
+      employee: { id: bossNode.id, bobId: boss, firstName: "Bea" },
+    });
     // Not the Bob id any more.
     expect(valueOf(carlNode, "Manager")?.value).not.toBe(boss);
   });
 
   it("gives a custom employee-reference field the referenced employee's Employee.id, and the employee", async () => {
     const mentorNode = await one(mentor);
-    expect(valueOf(await one(carl), "Mentor")).toEqual({ attribute: { name: "Mentor", type: "EMPLOYEE" }, value: mentorNode.id, employee: { id: mentorNode.id, bobId: mentor, firstName: "Mia" } });
+    expect(valueOf(await one(carl), "Mentor")).toEqual({
+      attribute: { name: "Mentor", type: "EMPLOYEE" },
+      value: mentorNode.id,
+      employee: { id: mentorNode.id, bobId: mentor, firstName: "Mia" },
+    });
   });
 
   it("gives null value and null employee for a reference to someone not in the directory", async () => {
     expect(await h.gql<{ employee: Node | null }>(ONE, { b: nameless })).toEqual({ employee: null });
     const node = await one(orphan);
-    expect(valueOf(node, "Mentor")).toEqual({ attribute: { name: "Mentor", type: "EMPLOYEE" }, value: null, employee: null });
+    expect(valueOf(node, "Mentor")).toEqual({
+      attribute: { name: "Mentor", type: "EMPLOYEE" },
+      value: null,
+      employee: null,
+    });
     expect(valueOf(node, "Manager")?.employee?.bobId).toBe(boss);
   });
 
@@ -92,7 +120,13 @@ describe("EMPLOYEE attribute values reference Peakon employees", () => {
       queries = [];
       const nodes = res.employees.edges.map((e) => e.node);
       expect(nodes).toHaveLength(first);
-      const idOf = new Map((await h.gql<{ employees: { edges: { node: { id: string; bobId: string } }[] } }>("{ employees(first: 500) { edges { node { id bobId } } } }")).employees.edges.map((e) => [e.node.bobId, e.node.id]));
+      const idOf = new Map(
+        (
+          await h.gql<{ employees: { edges: { node: { id: string; bobId: string } }[] } }>(
+            "{ employees(first: 500) { edges { node { id bobId } } } }",
+          )
+        ).employees.edges.map((e) => [e.node.bobId, e.node.id]),
+      );
       for (const node of nodes) {
         expect(valueOf(node, "Manager")?.value, node.bobId).toBe(node.manager?.id);
         expect(valueOf(node, "Manager")?.employee?.bobId, node.bobId).toBe(node.manager?.bobId);
@@ -103,7 +137,12 @@ describe("EMPLOYEE attribute values reference Peakon employees", () => {
       }
       // The page holds custom references to people who are not its managers, and to someone not in the directory.
       expect(nodes.some((n) => valueOf(n, "Mentor")?.value === null)).toBe(true);
-      expect(nodes.some((n) => { const m = valueOf(n, "Mentor")?.employee?.bobId; return m !== undefined && !leads.includes(m); })).toBe(true);
+      expect(
+        nodes.some((n) => {
+          const m = valueOf(n, "Mentor")?.employee?.bobId;
+          return m !== undefined && !leads.includes(m);
+        }),
+      ).toBe(true);
       return used;
     };
     const small = await count(10);
@@ -128,7 +167,11 @@ describe("EMPLOYEE attribute values reference Peakon employees", () => {
     expect(run.status).toBe("PARTIAL"); // Nora is skipped every time
     expect(run.changes).toEqual([expect.objectContaining({ action: "DELETE", bobEmployeeId: leaver })]);
     const after = await one(leaversMentee);
-    expect(valueOf(after, "Mentor")).toEqual({ attribute: { name: "Mentor", type: "EMPLOYEE" }, value: null, employee: null });
+    expect(valueOf(after, "Mentor")).toEqual({
+      attribute: { name: "Mentor", type: "EMPLOYEE" },
+      value: null,
+      employee: null,
+    });
     expect(valueOf(after, "Manager")?.employee?.bobId).toBe(boss);
   });
 });

@@ -9,9 +9,14 @@ import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 
 const LIMITED = { id: "limited-service-user", token: "limited-token-0123456789" };
 const INTEGRATION = "query { integration { status warnings { code bobFieldId message } } }";
-const CONNECT = "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status warnings { code bobFieldId message } } }";
+const CONNECT =
+  "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status warnings { code bobFieldId message } } }";
 
-interface Warning { code: string; bobFieldId: string | null; message: string }
+interface Warning {
+  code: string;
+  bobFieldId: string | null;
+  message: string;
+}
 
 describe("fields the credential cannot see", () => {
   let h: SyncHarness;
@@ -20,10 +25,31 @@ describe("fields the credential cannot see", () => {
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "visibility-co" });
-    h.sim.addCredential({ kind: "SERVICE_USER", id: LIMITED.id, token: LIMITED.token, scopes: ["Full employee read", "Employee fields read"], hiddenCategories: ["internal", "personal"] });
-    stayer = h.sim.company.createEmployee({ "root.firstName": "Sam", "root.surname": "Stayer", "root.email": "sam@acme.example", "personal.birthDate": "1990-04-01", "work.startDate": "2020-01-01" });
-    leaver = h.sim.company.createEmployee({ "root.firstName": "Lee", "root.surname": "Leaver", "root.email": "lee@acme.example", "personal.birthDate": "1985-02-03", "work.startDate": "2019-01-01" });
-    h.sim.company.terminateEmployee(leaver, { terminationDate: "2026-05-31", terminationReason: h.sim.company.namedLists().find((l) => l.name === "terminationReason")!.items[0]!.id });
+    h.sim.addCredential({
+      kind: "SERVICE_USER",
+      id: LIMITED.id,
+      token: LIMITED.token,
+      scopes: ["Full employee read", "Employee fields read"],
+      hiddenCategories: ["internal", "personal"],
+    });
+    stayer = h.sim.company.createEmployee({
+      "root.firstName": "Sam",
+      "root.surname": "Stayer",
+      "root.email": "sam@acme.example",
+      "personal.birthDate": "1990-04-01",
+      "work.startDate": "2020-01-01",
+    });
+    leaver = h.sim.company.createEmployee({
+      "root.firstName": "Lee",
+      "root.surname": "Leaver",
+      "root.email": "lee@acme.example",
+      "personal.birthDate": "1985-02-03",
+      "work.startDate": "2019-01-01",
+    });
+    h.sim.company.terminateEmployee(leaver, {
+      terminationDate: "2026-05-31",
+      terminationReason: h.sim.company.namedLists().find((l) => l.name === "terminationReason")!.items[0]!.id,
+    });
     const first = await h.syncAndWait();
     expect(first.issues.filter((i) => i.code === "FIELD_NOT_VISIBLE")).toEqual([]);
     expect((await h.gql<{ integration: { warnings: Warning[] } }>(INTEGRATION)).integration.warnings).toEqual([]);
@@ -31,10 +57,14 @@ describe("fields the credential cannot see", () => {
   afterAll(async () => h?.close());
 
   it("connect with a limited credential still connects and warns at once, naming field, category and what to grant", async () => {
-    const res = await h.gql<{ connectIntegration: { status: string; warnings: Warning[] } }>(CONNECT, { i: { accessToken: LIMITED.token, serviceUserId: LIMITED.id } });
+    const res = await h.gql<{ connectIntegration: { status: string; warnings: Warning[] } }>(CONNECT, {
+      i: { accessToken: LIMITED.token, serviceUserId: LIMITED.id },
+    });
     expect(res.connectIntegration.status).toBe("CONNECTED");
     const ids = res.connectIntegration.warnings.map((w) => w.bobFieldId);
-    expect(ids).toEqual(expect.arrayContaining(["personal.birthDate", "internal.terminationDate", "internal.terminationReason"]));
+    expect(ids).toEqual(
+      expect.arrayContaining(["personal.birthDate", "internal.terminationDate", "internal.terminationReason"]),
+    );
     expect(ids).not.toContain("root.email");
     expect(ids).not.toContain("work.startDate");
     for (const w of res.connectIntegration.warnings) expect(w.code).toBe("FIELD_NOT_VISIBLE");
@@ -50,11 +80,15 @@ describe("fields the credential cannot see", () => {
     expect(run.status).toBe("PARTIAL");
     const visibility = run.issues.filter((i) => i.code === "FIELD_NOT_VISIBLE");
     expect(visibility.map((i) => i.message.match(/\(([^,]+),/)?.[1]).sort()).toEqual(
-      (await h.gql<{ integration: { warnings: Warning[] } }>(INTEGRATION)).integration.warnings.map((w) => w.bobFieldId).sort(),
+      (await h.gql<{ integration: { warnings: Warning[] } }>(INTEGRATION)).integration.warnings
+        .map((w) => w.bobFieldId)
+        .sort(),
     );
     for (const issue of visibility) expect(issue.bobEmployeeId).toBeNull();
     expect(run.counts.updated).toBe(1);
-    expect(run.changes).toEqual([{ action: "UPDATE", bobEmployeeId: stayer, email: "sam@acme.example", fields: ["Last name"] }]);
+    expect(run.changes).toEqual([
+      { action: "UPDATE", bobEmployeeId: stayer, email: "sam@acme.example", fields: ["Last name"] },
+    ]);
 
     const sam = await h.employee(stayer);
     expect(sam?.lastName).toBe("Stayer-Renamed");
@@ -76,7 +110,9 @@ describe("fields the credential cannot see", () => {
 
   it("once the credential sees the fields again, the warnings go and Bob's values come in", async () => {
     const creds = h.sim.credentials.serviceUser;
-    const res = await h.gql<{ connectIntegration: { warnings: Warning[] } }>(CONNECT, { i: { accessToken: creds.token, serviceUserId: creds.id } });
+    const res = await h.gql<{ connectIntegration: { warnings: Warning[] } }>(CONNECT, {
+      i: { accessToken: creds.token, serviceUserId: creds.id },
+    });
     expect(res.connectIntegration.warnings).toEqual([]);
     const run = await h.syncAndWait();
     expect(run.issues.filter((i) => i.code === "FIELD_NOT_VISIBLE")).toEqual([]);

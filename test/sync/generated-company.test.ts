@@ -39,7 +39,12 @@ describe("full sync of a generated company", () => {
 
   it("maps the standard fields: names, email, employee id, manager, dates, list values by name", async () => {
     const ceo = scenarios().ceoId as string;
-    const someone = h.sim.company.employees().find((e) => e.values["work.manager"] === ceo && e.lifecycleStatus === "employed") as { id: string; values: Record<string, unknown> };
+    const someone = h.sim.company
+      .employees()
+      .find((e) => e.values["work.manager"] === ceo && e.lifecycleStatus === "employed") as {
+      id: string;
+      values: Record<string, unknown>;
+    };
     const view = await h.employee(someone.id);
     expect(view).toMatchObject({
       firstName: someone.values["root.firstName"],
@@ -52,27 +57,47 @@ describe("full sync of a generated company", () => {
     });
     const byName = Object.fromEntries((view?.attributes ?? []).map((a) => [a.attribute.name, a.value]));
     const department = h.sim.company.namedLists().find((l) => l.name === "department");
-    const flatten = (items: { id: string; name: string; children?: unknown[] }[]): { id: string; name: string }[] => items.flatMap((i) => [i, ...flatten((i.children ?? []) as never)]);
-    expect(byName.Department).toBe(flatten(department?.items as never).find((i) => i.id === someone.values["work.department"])?.name);
+    const flatten = (items: { id: string; name: string; children?: unknown[] }[]): { id: string; name: string }[] =>
+      items.flatMap((i) => [i, ...flatten((i.children ?? []) as never)]);
+    expect(byName.Department).toBe(
+      flatten(department?.items as never).find((i) => i.id === someone.values["work.department"])?.name,
+    );
     expect(byName.Gender).toBe(someone.values["home.legalGender"]);
     expect(byName.Tenure).toBe(someone.values["work.startDate"]);
   });
 
   it("derives lifecycle and surveyability for future hires, leavers, people leaving, garden leave and reinstated people", async () => {
     const s = scenarios();
-    for (const id of s.futureHires) expect(await h.employee(id), id).toMatchObject({ lifecycle: "PRE_HIRE", surveyable: false, tenureMonths: null });
-    for (const id of s.leavers) expect(await h.employee(id), id).toMatchObject({ lifecycle: "LEFT", surveyable: false });
-    for (const id of s.leaving) expect(await h.employee(id), id).toMatchObject({ lifecycle: "LEAVING", surveyable: true });
+    for (const id of s.futureHires)
+      expect(await h.employee(id), id).toMatchObject({ lifecycle: "PRE_HIRE", surveyable: false, tenureMonths: null });
+    for (const id of s.leavers)
+      expect(await h.employee(id), id).toMatchObject({ lifecycle: "LEFT", surveyable: false });
+    for (const id of s.leaving)
+      expect(await h.employee(id), id).toMatchObject({ lifecycle: "LEAVING", surveyable: true });
     for (const id of s.gardenLeave) {
       const e = await h.employee(id);
       expect(e?.separationDate, id).toBeTruthy();
       expect(e?.separationReason, id).toBeTruthy();
     }
-    for (const id of s.reinstated) expect(await h.employee(id), id).toMatchObject({ lifecycle: "ACTIVE", surveyable: true, separationDate: null, separationReason: null });
-    const filtered = await h.gql<{ employees: { totalCount: number } }>("{ employees(lifecycle: [PRE_HIRE]) { totalCount } }");
+    for (const id of s.reinstated)
+      expect(await h.employee(id), id).toMatchObject({
+        lifecycle: "ACTIVE",
+        surveyable: true,
+        separationDate: null,
+        separationReason: null,
+      });
+    const filtered = await h.gql<{ employees: { totalCount: number } }>(
+      "{ employees(lifecycle: [PRE_HIRE]) { totalCount } }",
+    );
     expect(filtered.employees.totalCount).toBe(s.futureHires.length);
-    const leftOrLeaving = await h.gql<{ employees: { totalCount: number } }>("{ employees(lifecycle: [LEFT, LEAVING]) { totalCount } }");
-    expect(leftOrLeaving.employees.totalCount).toBe(s.leavers.length + s.leaving.length + s.gardenLeave.filter((id) => !s.leavers.includes(id) && !s.leaving.includes(id)).length);
+    const leftOrLeaving = await h.gql<{ employees: { totalCount: number } }>(
+      "{ employees(lifecycle: [LEFT, LEAVING]) { totalCount } }",
+    );
+    expect(leftOrLeaving.employees.totalCount).toBe(
+      s.leavers.length +
+        s.leaving.length +
+        s.gardenLeave.filter((id) => !s.leavers.includes(id) && !s.leaving.includes(id)).length,
+    );
   });
 
   it("makes a future hire surveyable on its start date, without a sync", async () => {
@@ -103,12 +128,16 @@ describe("full sync of a generated company", () => {
 
   it("is idempotent: a second sync with Bob unchanged writes no employee row", async () => {
     const em = h.gw.gateway.db.em();
-    const before = await em.execute<{ n: string; last: string | null }[]>("select count(*) as n, max(updated_at)::text as last from employee");
+    const before = await em.execute<{ n: string; last: string | null }[]>(
+      "select count(*) as n, max(updated_at)::text as last from employee",
+    );
     const second = await h.syncAndWait();
     expect(second.status).toBe("PARTIAL"); // the same two records are still skipped
     expect(second.counts).toEqual({ fetched: 300, created: 0, updated: 0, deleted: 0, unchanged: 298, skipped: 2 });
     expect(second.changes).toEqual([]);
-    const after = await em.execute<{ n: string; last: string | null }[]>("select count(*) as n, max(updated_at)::text as last from employee");
+    const after = await em.execute<{ n: string; last: string | null }[]>(
+      "select count(*) as n, max(updated_at)::text as last from employee",
+    );
     expect(after).toEqual(before);
   });
 });

@@ -59,11 +59,18 @@ describe("a resync's fetch begun when it is requested", () => {
   });
 
   it("is dropped when a write reached the directory in between, and the run reads Bob as it is now", async () => {
-    const someone = h.sim.company.employees().find((e) => e.lifecycleStatus === "employed" && h.sim.company.employee(e.id))?.id as string;
+    const someone = h.sim.company
+      .employees()
+      .find((e) => e.lifecycleStatus === "employed" && h.sim.company.employee(e.id))?.id as string;
     const run = await resyncHeldBack(async () => {
       // Another writer (as a webhook application would be) commits while the run waits for the lock,
       // and Bob changes after the prefetched answer was made.
-      await h.gw.gateway.db.em().execute("update employee set first_name = 'Written meanwhile' where company_id = ? and bob_id = ?", [h.companyId, someone]);
+      await h.gw.gateway.db
+        .em()
+        .execute("update employee set first_name = 'Written meanwhile' where company_id = ? and bob_id = ?", [
+          h.companyId,
+          someone,
+        ]);
       h.sim.company.updateEmployee(someone, { "root.surname": "Changed-after-the-prefetch" });
     });
     expect(run.status).toMatch(/^(SUCCEEDED|PARTIAL)$/);

@@ -33,10 +33,14 @@ describe("live progress, history and directory queries", () => {
       },
     );
     const ready = deferred<void>();
-    client.subscribe({ query: "{ __typename }" }, { next: () => {}, error: ready.reject, complete: () => ready.resolve() });
+    client.subscribe(
+      { query: "{ __typename }" },
+      { next: () => {}, error: ready.reject, complete: () => ready.resolve() },
+    );
     return { events: within(finished.promise, 120_000, "progress events"), ready: ready.promise };
   };
-  const collect = (token: string, runId: string | null, done: (events: Progress[]) => boolean) => subscribe(token, runId, done).events;
+  const collect = (token: string, runId: string | null, done: (events: Progress[]) => boolean) =>
+    subscribe(token, runId, done).events;
 
   it("streams ordered events through DONE, at least every 1,000 employees while applying, ending with the run's counts", async () => {
     const all = subscribe(h.admin, null, (events) => events.some((e) => e.phase === "DONE"));
@@ -51,7 +55,8 @@ describe("live progress, history and directory queries", () => {
     const total = applying[0]?.total as number;
     expect(total).toBeGreaterThan(2000);
     const seen = [0, ...applying.map((e) => e.processed), total];
-    for (let i = 1; i < seen.length; i++) expect((seen[i] as number) - (seen[i - 1] as number)).toBeLessThanOrEqual(1000);
+    for (let i = 1; i < seen.length; i++)
+      expect((seen[i] as number) - (seen[i - 1] as number)).toBeLessThanOrEqual(1000);
     const final = await h.waitForRun(run.id);
     expect(ofRun.at(-1)).toMatchObject({ phase: "DONE", status: final.status, counts: final.counts });
   });
@@ -67,8 +72,15 @@ describe("live progress, history and directory queries", () => {
     const strangerToken = await h.gw.token("someone-else", "ADMIN");
     const strangerEvents: Progress[] = [];
     const client = h.gw.ws(strangerToken);
-    client.subscribe<{ syncProgress: Progress }>({ query: `subscription { syncProgress { ${PROGRESS} } }` }, { next: (v) => v.data && strangerEvents.push(v.data.syncProgress), error: () => {}, complete: () => {} });
-    const foreign = await h.gw.gql<{ syncProgress: unknown }>("query($id: ID!) { syncRun(id: $id) { id } }", { id: (await h.synchronize()).id }, strangerToken);
+    client.subscribe<{ syncProgress: Progress }>(
+      { query: `subscription { syncProgress { ${PROGRESS} } }` },
+      { next: (v) => v.data && strangerEvents.push(v.data.syncProgress), error: () => {}, complete: () => {} },
+    );
+    const foreign = await h.gw.gql<{ syncProgress: unknown }>(
+      "query($id: ID!) { syncRun(id: $id) { id } }",
+      { id: (await h.synchronize()).id },
+      strangerToken,
+    );
     expect(foreign.data).toEqual({ syncRun: null });
     const run = await h.gql<{ integration: { lastSyncRun: { id: string } } }>("{ integration { lastSyncRun { id } } }");
     await h.waitForRun(run.integration.lastSyncRun.id);
@@ -76,15 +88,26 @@ describe("live progress, history and directory queries", () => {
   });
 
   it("pages sync runs newest first with a total count", async () => {
-    const page1 = await h.gql<{ syncRuns: { totalCount: number; edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>("{ syncRuns(first: 2) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }");
+    const page1 = await h.gql<{
+      syncRuns: {
+        totalCount: number;
+        edges: { cursor: string; node: { id: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    }>("{ syncRuns(first: 2) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }");
     expect(page1.syncRuns.totalCount).toBe(3);
     expect(page1.syncRuns.pageInfo.hasNextPage).toBe(true);
-    const last = await h.gql<{ integration: { lastSyncRun: { id: string } } }>("{ integration { lastSyncRun { id } } }");
+    const last = await h.gql<{ integration: { lastSyncRun: { id: string } } }>(
+      "{ integration { lastSyncRun { id } } }",
+    );
     expect(page1.syncRuns.edges[0]?.node.id).toBe(last.integration.lastSyncRun.id);
-    const page2 = await h.gql<{ syncRuns: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean } } }>("query($a: String) { syncRuns(first: 2, after: $a) { edges { node { id } } pageInfo { hasNextPage } } }", { a: page1.syncRuns.pageInfo.endCursor });
+    const page2 = await h.gql<{ syncRuns: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean } } }>(
+      "query($a: String) { syncRuns(first: 2, after: $a) { edges { node { id } } pageInfo { hasNextPage } } }",
+      { a: page1.syncRuns.pageInfo.endCursor },
+    );
     expect(page2.syncRuns.edges).toHaveLength(1);
     expect(page2.syncRuns.pageInfo.hasNextPage).toBe(false);
-    const bad = await h.gw.gql("{ syncRuns(after: \"garbage\") { totalCount } }", {}, h.admin);
+    const bad = await h.gw.gql('{ syncRuns(after: "garbage") { totalCount } }', {}, h.admin);
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
@@ -92,7 +115,12 @@ describe("live progress, history and directory queries", () => {
     const names: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 3; i++) {
-      const page: { employees: { edges: { node: { lastName: string; firstName: string } }[]; pageInfo: { endCursor: string } } } = await h.gql("query($a: String) { employees(first: 40, after: $a) { edges { node { lastName firstName } } pageInfo { endCursor } } }", { a: after });
+      const page: {
+        employees: { edges: { node: { lastName: string; firstName: string } }[]; pageInfo: { endCursor: string } };
+      } = await h.gql(
+        "query($a: String) { employees(first: 40, after: $a) { edges { node { lastName firstName } } pageInfo { endCursor } } }",
+        { a: after },
+      );
       names.push(...page.employees.edges.map((e) => `${e.node.lastName}\u0000${e.node.firstName}`));
       after = page.employees.pageInfo.endCursor;
     }
@@ -105,7 +133,10 @@ describe("live progress, history and directory queries", () => {
   it("loads managers and attributes in batches: 100 employees cost the same queries as 5", async () => {
     const count = async (first: number) => {
       queries = 0;
-      const res = await h.gql<{ employees: { edges: unknown[] } }>(`query($f: Int) { employees(first: $f) { totalCount edges { node { ${EMPLOYEE_FIELDS} manager { bobId manager { bobId } } } } } }`, { f: first });
+      const res = await h.gql<{ employees: { edges: unknown[] } }>(
+        `query($f: Int) { employees(first: $f) { totalCount edges { node { ${EMPLOYEE_FIELDS} manager { bobId manager { bobId } } } } } }`,
+        { f: first },
+      );
       expect(res.employees.edges).toHaveLength(first);
       return queries;
     };

@@ -9,7 +9,8 @@ import { TODAY, startSyncHarness, type Run, type SyncHarness } from "../support/
 
 type ImpactEmployee = { bobEmployeeId: string; email: string | null; becomesSurveyable: boolean };
 type Impact = { becomesSurveyable: number; stopsBeingSurveyable: number; employees: ImpactEmployee[] };
-const IMPACT = "surveyImpact { becomesSurveyable stopsBeingSurveyable employees(first: 1000) { bobEmployeeId email becomesSurveyable } }";
+const IMPACT =
+  "surveyImpact { becomesSurveyable stopsBeingSurveyable employees(first: 1000) { bobEmployeeId email becomesSurveyable } }";
 
 describe("survey impact of a run", () => {
   let h: SyncHarness;
@@ -18,10 +19,16 @@ describe("survey impact of a run", () => {
   let initialRun = "";
 
   const impactOf = async (runId: string): Promise<Impact | null> =>
-    (await h.gql<{ syncRun: { surveyImpact: Impact | null } }>(`query($id: ID!) { syncRun(id: $id) { ${IMPACT} } }`, { id: runId })).syncRun.surveyImpact;
+    (
+      await h.gql<{ syncRun: { surveyImpact: Impact | null } }>(`query($id: ID!) { syncRun(id: $id) { ${IMPACT} } }`, {
+        id: runId,
+      })
+    ).syncRun.surveyImpact;
   /** Bob id -> surveyable today, for everyone in the directory. */
   const surveyable = async (): Promise<Map<string, boolean>> => {
-    const page = await h.gql<{ employees: { edges: { node: { bobId: string; surveyable: boolean } }[] } }>("{ employees(first: 500) { edges { node { bobId surveyable } } } }");
+    const page = await h.gql<{ employees: { edges: { node: { bobId: string; surveyable: boolean } }[] } }>(
+      "{ employees(first: 500) { edges { node { bobId surveyable } } } }",
+    );
     return new Map(page.employees.edges.map(({ node }) => [node.bobId, node.surveyable]));
   };
   /** Who changed sides between two directory reads (absent: not surveyable). */
@@ -32,16 +39,34 @@ describe("survey impact of a run", () => {
     return { becomes, stops };
   };
   const sides = (impact: Impact | null) => ({
-    becomes: (impact?.employees ?? []).filter((e) => e.becomesSurveyable).map((e) => e.bobEmployeeId).sort(),
-    stops: (impact?.employees ?? []).filter((e) => !e.becomesSurveyable).map((e) => e.bobEmployeeId).sort(),
+    becomes: (impact?.employees ?? [])
+      .filter((e) => e.becomesSurveyable)
+      .map((e) => e.bobEmployeeId)
+      .sort(),
+    stops: (impact?.employees ?? [])
+      .filter((e) => !e.becomesSurveyable)
+      .map((e) => e.bobEmployeeId)
+      .sort(),
   });
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "impact-co" });
     for (let i = 0; i < 10; i++) {
-      people.push(h.sim.company.createEmployee({ "root.firstName": `Pat${i}`, "root.surname": "Impact", "root.email": `pat${i}@acme.example`, "work.startDate": "2020-01-01" }));
+      people.push(
+        h.sim.company.createEmployee({
+          "root.firstName": `Pat${i}`,
+          "root.surname": "Impact",
+          "root.email": `pat${i}@acme.example`,
+          "work.startDate": "2020-01-01",
+        }),
+      );
     }
-    futureHire = h.sim.company.createEmployee({ "root.firstName": "Future", "root.surname": "Hire", "root.email": "future@acme.example", "work.startDate": "2026-08-01" });
+    futureHire = h.sim.company.createEmployee({
+      "root.firstName": "Future",
+      "root.surname": "Hire",
+      "root.email": "future@acme.example",
+      "work.startDate": "2026-08-01",
+    });
     const run = await h.syncAndWait();
     expect(run.status).toBe("SUCCEEDED");
     initialRun = run.id;
@@ -52,8 +77,15 @@ describe("survey impact of a run", () => {
     const impact = await impactOf(initialRun);
     expect(impact).toMatchObject({ becomesSurveyable: 10, stopsBeingSurveyable: 0 });
     expect(sides(impact).becomes).toEqual([...people].sort());
-    expect(impact?.employees.find((e) => e.bobEmployeeId === people[0])).toEqual({ bobEmployeeId: people[0], email: "pat0@acme.example", becomesSurveyable: true });
-    const one = await h.gql<{ syncRun: { surveyImpact: { employees: unknown[] } } }>(`query($id: ID!) { syncRun(id: $id) { surveyImpact { employees(first: 1) { bobEmployeeId } } } }`, { id: initialRun });
+    expect(impact?.employees.find((e) => e.bobEmployeeId === people[0])).toEqual({
+      bobEmployeeId: people[0],
+      email: "pat0@acme.example",
+      becomesSurveyable: true,
+    });
+    const one = await h.gql<{ syncRun: { surveyImpact: { employees: unknown[] } } }>(
+      `query($id: ID!) { syncRun(id: $id) { surveyImpact { employees(first: 1) { bobEmployeeId } } } }`,
+      { id: initialRun },
+    );
     expect(one.syncRun.surveyImpact.employees).toHaveLength(1);
   });
 
@@ -66,11 +98,19 @@ describe("survey impact of a run", () => {
   let dryRun: Run;
   let newcomer = "";
   it("a dry run shows the plan's impact and applies nothing", async () => {
-    h.sim.company.terminateEmployee(people[0] as string, { terminationDate: "2026-06-14", terminationReason: "Resignation" }); // left yesterday: stops
+    h.sim.company.terminateEmployee(people[0] as string, {
+      terminationDate: "2026-06-14",
+      terminationReason: "Resignation",
+    }); // left yesterday: stops
     h.sim.company.terminateEmployee(people[1] as string, { terminationDate: TODAY, terminationReason: "Resignation" }); // last day today: stays
     h.sim.company.updateEmployee(futureHire, { "work.startDate": TODAY }); // starts today: becomes
     h.sim.company.updateEmployee(people[2] as string, { "root.surname": "Renamed" }); // no lifecycle change
-    newcomer = h.sim.company.createEmployee({ "root.firstName": "New", "root.surname": "Comer", "root.email": "new@acme.example", "work.startDate": "2026-06-01" });
+    newcomer = h.sim.company.createEmployee({
+      "root.firstName": "New",
+      "root.surname": "Comer",
+      "root.email": "new@acme.example",
+      "work.startDate": "2026-06-01",
+    });
     const before = await surveyable();
     dryRun = await h.syncAndWait({ dryRun: true });
     expect(dryRun.counts).toMatchObject({ created: 1, updated: 4 });
@@ -87,7 +127,10 @@ describe("survey impact of a run", () => {
     const impact = await impactOf(run.id);
     const changed = turned(before, await surveyable());
     expect(sides(impact)).toEqual(changed);
-    expect(impact).toMatchObject({ becomesSurveyable: changed.becomes.length, stopsBeingSurveyable: changed.stops.length });
+    expect(impact).toMatchObject({
+      becomesSurveyable: changed.becomes.length,
+      stopsBeingSurveyable: changed.stops.length,
+    });
     expect(impact).toEqual(await impactOf(dryRun.id)); // the same plan the dry run showed
   });
 
@@ -103,7 +146,9 @@ describe("survey impact of a run", () => {
     expect(await surveyable()).toEqual(before); // nothing applied yet
 
     // The run list shows the impact too (one statement for the page).
-    const list = await h.gql<{ syncRuns: { edges: { node: { id: string; surveyImpact: Impact | null } }[] } }>(`{ syncRuns(first: 10) { edges { node { id ${IMPACT} } } } }`);
+    const list = await h.gql<{ syncRuns: { edges: { node: { id: string; surveyImpact: Impact | null } }[] } }>(
+      `{ syncRuns(first: 10) { edges { node { id ${IMPACT} } } } }`,
+    );
     expect(list.syncRuns.edges.find((e) => e.node.id === held.id)?.node.surveyImpact).toEqual(impact);
 
     await h.gql("mutation($id: ID!) { approveHeldSync(runId: $id) { id } }", { id: held.id });

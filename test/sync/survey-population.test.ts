@@ -7,7 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TODAY, startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 
-type Person = { bobId: string; firstName: string; lifecycle: string; surveyable: boolean; manager: { bobId: string } | null; attributes: { attribute: { name: string }; value: string | null }[] };
+type Person = {
+  bobId: string;
+  firstName: string;
+  lifecycle: string;
+  surveyable: boolean;
+  manager: { bobId: string } | null;
+  attributes: { attribute: { name: string }; value: string | null }[];
+};
 type Group = { value: string | null; surveyable: number; joining: number; leaving: number };
 type Population = { on: string; surveyable: number; joining: Person[]; leaving: Person[]; groups: Group[] };
 const PERSON = "bobId firstName lifecycle surveyable manager { bobId } attributes { attribute { name } value }";
@@ -18,7 +25,8 @@ describe("survey population", () => {
   const ids: Record<string, string> = {};
   const departments: { id: string; name: string }[] = [];
 
-  const ask = (on: string, by: string | null = null) => h.gw.gql<{ surveyPopulation: Population }>(QUERY, { on, by }, h.admin);
+  const ask = (on: string, by: string | null = null) =>
+    h.gw.gql<{ surveyPopulation: Population }>(QUERY, { on, by }, h.admin);
   const population = async (on: string, by: string | null = null): Promise<Population> => {
     const res = await ask(on, by);
     expect(res.errors).toBeUndefined();
@@ -26,7 +34,11 @@ describe("survey population", () => {
   };
   const names = (people: Person[]) => people.map((p) => p.firstName);
   const setTimeZone = async (timeZone: string) => {
-    const res = await h.gw.gql("mutation($i: UpdateSyncSettingsInput!) { updateSyncSettings(input: $i) { settings { timeZone } } }", { i: { timeZone } }, h.admin);
+    const res = await h.gw.gql(
+      "mutation($i: UpdateSyncSettingsInput!) { updateSyncSettings(input: $i) { settings { timeZone } } }",
+      { i: { timeZone } },
+      h.admin,
+    );
     expect(res.errors).toBeUndefined();
   };
 
@@ -34,10 +46,19 @@ describe("survey population", () => {
     h = await startSyncHarness({ employees: 0, companyId: "survey-co" });
     type Item = { id: string; name: string; children?: Item[] };
     const flatten = (items: Item[]): Item[] => items.flatMap((i) => [i, ...flatten(i.children ?? [])]);
-    departments.push(...flatten((h.sim.company.namedLists().find((l) => l.name === "department")?.items ?? []) as Item[]).slice(0, 2));
+    departments.push(
+      ...flatten((h.sim.company.namedLists().find((l) => l.name === "department")?.items ?? []) as Item[]).slice(0, 2),
+    );
     const [sales, ops] = departments as [{ id: string }, { id: string }];
     const person = (first: string, startDate: string, department: string | null, extra: Record<string, unknown> = {}) =>
-      (ids[first] = h.sim.company.createEmployee({ "root.firstName": first, "root.surname": "Survey", "root.email": `${first.toLowerCase()}@acme.example`, "work.startDate": startDate, "work.department": department, ...extra }));
+      (ids[first] = h.sim.company.createEmployee({
+        "root.firstName": first,
+        "root.surname": "Survey",
+        "root.email": `${first.toLowerCase()}@acme.example`,
+        "work.startDate": startDate,
+        "work.department": department,
+        ...extra,
+      }));
     person("Ada", "2020-01-01", sales.id);
     person("Ben", "2021-03-01", sales.id, { "work.manager": ids.Ada });
     person("Cy", "2019-05-01", ops.id, { "work.manager": ids.Ada });
@@ -47,8 +68,14 @@ describe("survey population", () => {
     person("Finn", "2026-06-16", ops.id); // starts tomorrow
     person("Leo", "2015-01-01", ops.id); // leaving: last day 2026-06-30
     person("Max", "2015-01-01", sales.id); // left before today
-    h.sim.company.terminateEmployee(ids.Leo as string, { terminationDate: "2026-06-30", terminationReason: "Resignation" });
-    h.sim.company.terminateEmployee(ids.Max as string, { terminationDate: "2026-06-01", terminationReason: "Resignation" });
+    h.sim.company.terminateEmployee(ids.Leo as string, {
+      terminationDate: "2026-06-30",
+      terminationReason: "Resignation",
+    });
+    h.sim.company.terminateEmployee(ids.Max as string, {
+      terminationDate: "2026-06-01",
+      terminationReason: "Resignation",
+    });
     const run = await h.syncAndWait();
     expect(run.counts.created).toBe(9);
   }, 60_000);
@@ -63,8 +90,15 @@ describe("survey population", () => {
     const p = await population("2026-07-01");
     expect(names(p.joining)).toEqual(["Finn", "Hiro"]);
     // Employees in the lists resolve like any other: lifecycle as of today, manager, attributes.
-    expect(p.joining.find((e) => e.firstName === "Hiro")).toMatchObject({ bobId: ids.Hiro, lifecycle: "PRE_HIRE", surveyable: false });
-    expect(p.joining.find((e) => e.firstName === "Finn")?.attributes).toContainEqual({ attribute: { name: "Department" }, value: departments[1]?.name });
+    expect(p.joining.find((e) => e.firstName === "Hiro")).toMatchObject({
+      bobId: ids.Hiro,
+      lifecycle: "PRE_HIRE",
+      surveyable: false,
+    });
+    expect(p.joining.find((e) => e.firstName === "Finn")?.attributes).toContainEqual({
+      attribute: { name: "Department" },
+      value: departments[1]?.name,
+    });
     expect(names((await population("2026-06-30")).joining)).toEqual(["Finn"]);
   });
 
@@ -95,7 +129,11 @@ describe("survey population", () => {
     expect(byValue.get(ops.name)).toEqual({ value: ops.name, surveyable: 2, joining: 1, leaving: 1 }); // Cy, Finn; Leo leaves
     expect(p.groups.at(-1)).toEqual({ value: null, surveyable: 1, joining: 0, leaving: 0 }); // Dot, no department
     const sum = (key: "surveyable" | "joining" | "leaving") => p.groups.reduce((n, g) => n + g[key], 0);
-    expect([sum("surveyable"), sum("joining"), sum("leaving")]).toEqual([p.surveyable, p.joining.length, p.leaving.length]);
+    expect([sum("surveyable"), sum("joining"), sum("leaving")]).toEqual([
+      p.surveyable,
+      p.joining.length,
+      p.leaving.length,
+    ]);
   });
 
   it("groups an EMPLOYEE attribute by the referenced person's name", async () => {

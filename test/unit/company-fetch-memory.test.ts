@@ -15,9 +15,15 @@ describe("CompanyFetch's remembered field lists", () => {
   afterAll(async () => sim?.close());
 
   it("keeps the most recently fetched companies only, and still fetches a forgotten one in full", async () => {
-    const attributes: Attribute[] = STANDARD_ATTRIBUTES.map((a, i) => ({ id: `attr-${i}`, name: a.name, type: a.type, standard: true }) as unknown as Attribute);
+    const attributes: Attribute[] = STANDARD_ATTRIBUTES.map(
+      (a, i) => ({ id: `attr-${i}`, name: a.name, type: a.type, standard: true }) as unknown as Attribute,
+    );
     const store: AttributeStore = { list: async () => attributes, createCustom: async () => null };
-    const fetcher = new CompanyFetch({ bob: new BobHttpClient({ baseUrl: sim.baseUrl }), attributes: store, rememberedFieldLists: 2 });
+    const fetcher = new CompanyFetch({
+      bob: new BobHttpClient({ baseUrl: sim.baseUrl }),
+      attributes: store,
+      rememberedFieldLists: 2,
+    });
     const credential = { kind: "ACCESS_TOKEN" as const, token: sim.credentials.accessToken };
     for (const company of ["a", "b", "c"]) await fetcher.fetch(company, credential);
     expect(["a", "b", "c"].map((c) => fetcher.canGuessFields(c))).toEqual([false, true, true]);

@@ -11,7 +11,10 @@ describe("configuration", () => {
   });
 
   it("reads the database URL forms", () => {
-    expect(parseDatabaseUrl("postgres://u@h:5432/db", ".data")).toEqual({ kind: "postgres", url: "postgres://u@h:5432/db" });
+    expect(parseDatabaseUrl("postgres://u@h:5432/db", ".data")).toEqual({
+      kind: "postgres",
+      url: "postgres://u@h:5432/db",
+    });
     expect(parseDatabaseUrl("pglite://memory", ".data")).toEqual({ kind: "pglite", dataDir: null });
     expect(parseDatabaseUrl("pglite://./somewhere", ".data")).toEqual({ kind: "pglite", dataDir: "./somewhere" });
     expect(() => parseDatabaseUrl("mysql://x", ".data")).toThrow(ConfigError);
@@ -20,16 +23,24 @@ describe("configuration", () => {
   it("stops production start-up without JWT_SECRET or ENCRYPTION_KEY, naming them", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET and ENCRYPTION_KEY must be set/);
     expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: "x" })).toThrow(/ENCRYPTION_KEY must be set/);
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), ENCRYPTION_KEY: "y" }).production).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), ENCRYPTION_KEY: "y" }).production).toBe(
+      true,
+    );
   });
 
   it("stops production start-up with a JWT_SECRET under 32 bytes, naming it and how to generate one", () => {
     for (const secret of ["a", "x".repeat(31), "é".repeat(15) /* 30 bytes */]) {
-      expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, ENCRYPTION_KEY: "y" })).toThrow(ConfigError);
-      expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, ENCRYPTION_KEY: "y" })).toThrow(/JWT_SECRET must be at least 32 bytes.*openssl rand -base64 32/);
+      expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, ENCRYPTION_KEY: "y" })).toThrow(
+        ConfigError,
+      );
+      expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, ENCRYPTION_KEY: "y" })).toThrow(
+        /JWT_SECRET must be at least 32 bytes.*openssl rand -base64 32/,
+      );
     }
     // Counted in bytes: 16 two-byte characters are enough.
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "é".repeat(16), ENCRYPTION_KEY: "y" }).jwtSecret).toBe("é".repeat(16));
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "é".repeat(16), ENCRYPTION_KEY: "y" }).jwtSecret).toBe(
+      "é".repeat(16),
+    );
     // Development keeps accepting a short secret.
     expect(loadConfig({ JWT_SECRET: "a" }).jwtSecret).toBe("a");
   });
@@ -40,10 +51,15 @@ describe("configuration", () => {
     expect(loadConfig({ JWT_MAX_AGE: " 600 " }).jwtMaxAgeSeconds).toBe(600);
   });
 
-  it.each(["0", "-5", "1.5", "24h", "", "1e5", "abc", "99999999999"])("rejects JWT_MAX_AGE=%j with a clear message", (value) => {
-    expect(() => loadConfig({ JWT_MAX_AGE: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ JWT_MAX_AGE: value })).toThrow(/JWT_MAX_AGE: must be a positive whole number of seconds/);
-  });
+  it.each(["0", "-5", "1.5", "24h", "", "1e5", "abc", "99999999999"])(
+    "rejects JWT_MAX_AGE=%j with a clear message",
+    (value) => {
+      expect(() => loadConfig({ JWT_MAX_AGE: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ JWT_MAX_AGE: value })).toThrow(
+        /JWT_MAX_AGE: must be a positive whole number of seconds/,
+      );
+    },
+  );
 
   it("reads RETENTION_DAYS in days, 90 by default", () => {
     expect(loadConfig({}).retentionDays).toBe(90);
@@ -53,7 +69,9 @@ describe("configuration", () => {
 
   it.each(["0", "-1", "1.5", "90d", "", "abc", "100000"])("rejects RETENTION_DAYS=%j with a clear message", (value) => {
     expect(() => loadConfig({ RETENTION_DAYS: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ RETENTION_DAYS: value })).toThrow(/RETENTION_DAYS: must be a positive whole number of days/);
+    expect(() => loadConfig({ RETENTION_DAYS: value })).toThrow(
+      /RETENTION_DAYS: must be a positive whole number of days/,
+    );
   });
 
   it("rejects an invalid port with a clear message", () => {

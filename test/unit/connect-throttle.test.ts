@@ -5,7 +5,12 @@ import { DomainError } from "../../src/domain/errors.js";
 const MIN = 60_000;
 
 /** The RATE_LIMITED error's retryAfterSeconds, or null when admitted (the attempt is then settled with `end`). */
-function tryOnce(t: ConnectThrottle, company: string, now: number, end: "rejected" | "succeeded" | "abandoned" = "rejected"): number | null {
+function tryOnce(
+  t: ConnectThrottle,
+  company: string,
+  now: number,
+  end: "rejected" | "succeeded" | "abandoned" = "rejected",
+): number | null {
   try {
     const attempt = t.admit(company, now);
     if (end === "rejected") attempt.rejected(now);

@@ -8,7 +8,11 @@ const ALICE: BobCredential = { kind: "SERVICE_USER", serviceUserId: "svc-1", tok
 const BOB: BobCredential = { kind: "SERVICE_USER", serviceUserId: "svc-2", token: "token-b" };
 
 /** A Bob whose fetchFields answers only when the test says so, counting the calls. */
-function fakeBob(): BobApi & { calls: BobCredential[]; pending: Deferred<readonly BobFieldDefinition[]>[]; verified: BobCredential[] } {
+function fakeBob(): BobApi & {
+  calls: BobCredential[];
+  pending: Deferred<readonly BobFieldDefinition[]>[];
+  verified: BobCredential[];
+} {
   const calls: BobCredential[] = [];
   const pending: Deferred<readonly BobFieldDefinition[]>[] = [];
   const verified: BobCredential[] = [];

@@ -6,10 +6,31 @@ import { deferred } from "../support/deferred.js";
 
 const COUNTS = { fetched: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0 };
 const run = (patch: Partial<SyncRunRecord>): SyncRunRecord => ({
-  id: "run-1", companyId: "co", trigger: "MANUAL", dryRun: false, status: "RUNNING", phase: "FETCHING",
-  queuedAt: new Date(0), startedAt: new Date(0), finishedAt: null, counts: COUNTS, processed: 0, total: null, error: null, ...patch,
+  id: "run-1",
+  companyId: "co",
+  trigger: "MANUAL",
+  dryRun: false,
+  status: "RUNNING",
+  phase: "FETCHING",
+  queuedAt: new Date(0),
+  startedAt: new Date(0),
+  finishedAt: null,
+  counts: COUNTS,
+  processed: 0,
+  total: null,
+  error: null,
+  ...patch,
 });
-const event = (patch: Partial<SyncProgressEvent>): SyncProgressEvent => ({ companyId: "co", runId: "run-1", status: "RUNNING", phase: "FETCHING", processed: 0, total: null, counts: COUNTS, ...patch });
+const event = (patch: Partial<SyncProgressEvent>): SyncProgressEvent => ({
+  companyId: "co",
+  runId: "run-1",
+  status: "RUNNING",
+  phase: "FETCHING",
+  processed: 0,
+  total: null,
+  counts: COUNTS,
+  ...patch,
+});
 const label = (e: SyncProgressEvent) => `${e.phase}:${e.processed}`;
 
 /** Takes `n` events from the stream. */
@@ -41,7 +62,12 @@ describe("progressStream", () => {
 
   it("shows a late subscriber the current state first, and not again when the event of that state arrives after it", async () => {
     const bus = new InProcessProgressBus();
-    const stream = progressStream({ bus, companyId: "co", runId: "run-1", current: async () => [run({ phase: "APPLYING", processed: 3, total: 10 })] });
+    const stream = progressStream({
+      bus,
+      companyId: "co",
+      runId: "run-1",
+      current: async () => [run({ phase: "APPLYING", processed: 3, total: 10 })],
+    });
     const taken = take(stream, 3);
     await new Promise((resolve) => setImmediate(resolve));
     await bus.publish(event({ phase: "APPLYING", processed: 3, total: 10 })); // the state already shown

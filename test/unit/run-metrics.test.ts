@@ -9,13 +9,20 @@ import { ZERO_COUNTS } from "../../src/domain/sync/sync-run.js";
 import type { SyncRunStore } from "../../src/domain/ports/sync-run-store.js";
 import { createMetricsRegistry, GatewayMetrics, RunMetrics } from "../../src/metrics/index.js";
 
-const event = (runId: string, phase: SyncProgressEvent["phase"], status: SyncProgressEvent["status"] = "RUNNING", counts = ZERO_COUNTS): SyncProgressEvent => ({ companyId: "co", runId, status, phase, processed: 0, total: null, counts });
+const event = (
+  runId: string,
+  phase: SyncProgressEvent["phase"],
+  status: SyncProgressEvent["status"] = "RUNNING",
+  counts = ZERO_COUNTS,
+): SyncProgressEvent => ({ companyId: "co", runId, status, phase, processed: 0, total: null, counts });
 
 async function value(metrics: GatewayMetrics, name: string, labels: Record<string, string> = {}): Promise<number> {
   const base = name.replace(/_(sum|count|bucket)$/, "");
   const metric = metrics.registry.getSingleMetric(base);
   const values = ((await metric?.get())?.values ?? []).filter((v) => (v.metricName ?? base) === name);
-  return values.filter((v) => Object.entries(labels).every(([k, l]) => String((v.labels as Record<string, unknown>)[k]) === l)).reduce((sum, v) => sum + v.value, 0);
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => String((v.labels as Record<string, unknown>)[k]) === l))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe("RunMetrics", () => {
@@ -24,7 +31,9 @@ describe("RunMetrics", () => {
     let now = 0;
     const runs = new RunMetrics(metrics, () => now);
     const record = { id: "r1", trigger: "SCHEDULED", dryRun: false } as SyncRunRecord;
-    const store = runs.observeRuns({ loadToExecute: async () => ({ run: record, held: false }) } as unknown as SyncRunStore);
+    const store = runs.observeRuns({
+      loadToExecute: async () => ({ run: record, held: false }),
+    } as unknown as SyncRunStore);
     await store.loadToExecute("r1");
     const bus = runs.observeBus(new InProcessProgressBus());
     await bus.publish(event("r1", "FETCHING"));
@@ -36,7 +45,13 @@ describe("RunMetrics", () => {
     now = 4_500;
     await bus.publish(event("r1", "DONE", "PARTIAL", { ...ZERO_COUNTS, created: 3, updated: 2, driftRepaired: 2 }));
 
-    expect(await value(metrics, "bob_gateway_sync_runs_total", { status: "PARTIAL", trigger: "SCHEDULED", dry_run: "false" })).toBe(1);
+    expect(
+      await value(metrics, "bob_gateway_sync_runs_total", {
+        status: "PARTIAL",
+        trigger: "SCHEDULED",
+        dry_run: "false",
+      }),
+    ).toBe(1);
     expect(await value(metrics, "bob_gateway_sync_runs_in_progress")).toBe(0);
     expect(await value(metrics, "bob_gateway_sync_phase_duration_seconds_sum", { phase: "FETCHING" })).toBe(2);
     expect(await value(metrics, "bob_gateway_sync_phase_duration_seconds_sum", { phase: "PLANNING" })).toBe(0.5);

@@ -50,8 +50,12 @@ describe("SecretBox authentication tag", () => {
     expect(Buffer.from(parts[2] as string, "base64url")).toHaveLength(16);
     for (const bytes of [4, 12, 15]) {
       const short = [...parts];
-      short[2] = Buffer.from(parts[2] as string, "base64url").subarray(0, bytes).toString("base64url");
-      expect(() => box.open({ keyId: sealed.keyId, ciphertext: short.join(".") }, "c")).toThrow(/only 16 bytes are accepted/);
+      short[2] = Buffer.from(parts[2] as string, "base64url")
+        .subarray(0, bytes)
+        .toString("base64url");
+      expect(() => box.open({ keyId: sealed.keyId, ciphertext: short.join(".") }, "c")).toThrow(
+        /only 16 bytes are accepted/,
+      );
     }
   });
 

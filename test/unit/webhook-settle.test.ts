@@ -19,7 +19,9 @@ function applierOver(arrivals: (elapsedMs: number) => { count: number; lastSeq: 
     },
   } as unknown as DeliveryStore;
   const lock: CompanyLock = { withLock: (_companyId, work) => work() };
-  const applier = new WebhookApplier({ deliveries, lock } as unknown as ConstructorParameters<typeof WebhookApplier>[0]);
+  const applier = new WebhookApplier({ deliveries, lock } as unknown as ConstructorParameters<
+    typeof WebhookApplier
+  >[0]);
   return { applier, drainStartedAt };
 }
 
@@ -37,7 +39,10 @@ describe("how long a webhook drain waits for a burst to settle", () => {
   it("waits at most 5 s under a steady stream, so drains stay within a quarter of Bob's people-search budget", async () => {
     expect(DEFAULT_SETTLE.maxWaitMs).toBe(5_000);
     // A new delivery every 10 ms, forever: the burst never settles.
-    const { applier, drainStartedAt } = applierOver((ms) => ({ count: 1 + Math.floor(ms / 10), lastSeq: 1 + Math.floor(ms / 10) }));
+    const { applier, drainStartedAt } = applierOver((ms) => ({
+      count: 1 + Math.floor(ms / 10),
+      lastSeq: 1 + Math.floor(ms / 10),
+    }));
     await drainNow(applier);
     expect(drainStartedAt).toHaveLength(1);
     expect(drainStartedAt[0]).toBeGreaterThanOrEqual(5_000);

@@ -15,8 +15,16 @@ describe("webhook application when Bob fails", () => {
   let h: SyncHarness;
   let person: string;
   beforeAll(async () => {
-    h = await startSyncHarness({ employees: 0, companyId: "flaky-co", gateway: { jobs: { webhookRetryLimit: 2, webhookRetryDelaySeconds: 1 } } });
-    person = h.sim.company.createEmployee({ "root.firstName": "Flo", "root.surname": "Flaky", "root.email": "flo@acme.example" });
+    h = await startSyncHarness({
+      employees: 0,
+      companyId: "flaky-co",
+      gateway: { jobs: { webhookRetryLimit: 2, webhookRetryDelaySeconds: 1 } },
+    });
+    person = h.sim.company.createEmployee({
+      "root.firstName": "Flo",
+      "root.surname": "Flaky",
+      "root.email": "flo@acme.example",
+    });
     await h.syncAndWait();
     await enableRealTime(h);
   });
@@ -27,7 +35,19 @@ describe("webhook application when Bob fails", () => {
     h.sim.company.updateEmployee(person, { "root.surname": "Recovered" });
     await h.sim.webhooks.idle();
     // Bob has refused at least one application attempt before it comes back.
-    await within((async () => { while (h.sim.requests.count({ status: 500 }) + h.sim.requests.count({ status: 502 }) + h.sim.requests.count({ status: 503 }) === 0) await new Promise((r) => setTimeout(r, 50)); })(), 30_000, "a failed attempt");
+    await within(
+      (async () => {
+        while (
+          h.sim.requests.count({ status: 500 }) +
+            h.sim.requests.count({ status: 502 }) +
+            h.sim.requests.count({ status: 503 }) ===
+          0
+        )
+          await new Promise((r) => setTimeout(r, 50));
+      })(),
+      30_000,
+      "a failed attempt",
+    );
     h.sim.faults.reset();
     const all = await settled(h);
     expect(all[0]).toMatchObject({ eventType: "employee.updated", status: "APPLIED" });
@@ -66,18 +86,26 @@ describe("scheduled reconciliation", () => {
     await h.gw.gateway.jobs.triggerReconcile(); // not due yet: nothing queued
     h.clock.setDay("2026-06-16");
     await h.gw.gateway.jobs.triggerReconcile();
-    const scheduled = await within((async () => {
-      for (;;) {
-        const runs = await h.gql<{ syncRuns: { edges: { node: { id: string; trigger: string } }[] } }>("{ syncRuns(first: 5) { edges { node { id trigger } } } }");
-        const found = runs.syncRuns.edges.find((e) => e.node.trigger === "SCHEDULED");
-        if (found) return found.node.id;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })(), 30_000, "a scheduled run");
+    const scheduled = await within(
+      (async () => {
+        for (;;) {
+          const runs = await h.gql<{ syncRuns: { edges: { node: { id: string; trigger: string } }[] } }>(
+            "{ syncRuns(first: 5) { edges { node { id trigger } } } }",
+          );
+          const found = runs.syncRuns.edges.find((e) => e.node.trigger === "SCHEDULED");
+          if (found) return found.node.id;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })(),
+      30_000,
+      "a scheduled run",
+    );
     const run = await h.waitForRun(scheduled);
     expect(run).toMatchObject({ trigger: "SCHEDULED", phase: "DONE" });
     expect(run.counts.updated).toBe(1);
-    expect(run.changes).toEqual([expect.objectContaining({ action: "UPDATE", bobEmployeeId: someone.id, fields: ["Last name"] })]);
+    expect(run.changes).toEqual([
+      expect.objectContaining({ action: "UPDATE", bobEmployeeId: someone.id, fields: ["Last name"] }),
+    ]);
     const all = await h.gql<{ syncRuns: { totalCount: number } }>("{ syncRuns { totalCount } }");
     expect(all.syncRuns.totalCount).toBe(2);
   }, 60_000);
@@ -101,22 +129,50 @@ describe("a gateway killed after its 202", () => {
 
   it("applies the delivery after a restart", async () => {
     sim = await startBobSimulator({ port: 0, seed: 3, employees: 0, today: TODAY });
-    const person = sim.company.createEmployee({ "root.firstName": "Kim", "root.surname": "Killed", "root.email": "kim@acme.example" });
+    const person = sim.company.createEmployee({
+      "root.firstName": "Kim",
+      "root.surname": "Killed",
+      "root.email": "kim@acme.example",
+    });
     db = await createTestDatabase();
     dir = db.target.kind === "pglite" ? mkdtempSync(join(tmpdir(), "gateway-pglite-")) : null;
-    const env = { DATABASE_URL: db.target.kind === "postgres" ? db.target.url : `pglite://${dir}`, JWT_SECRET, ENCRYPTION_KEY, BOB_API_URL: sim.baseUrl, PUBLIC_URL: "http://gateway.test" };
+    const env = {
+      DATABASE_URL: db.target.kind === "postgres" ? db.target.url : `pglite://${dir}`,
+      JWT_SECRET,
+      ENCRYPTION_KEY,
+      BOB_API_URL: sim.baseUrl,
+      PUBLIC_URL: "http://gateway.test",
+    };
     proc = await spawnGateway(env);
     const tokens = new CallerTokens(JWT_SECRET);
-    const call = async (url: string, role: "ADMIN" | "SUPPORT", query: string, variables: Record<string, unknown> = {}) => {
+    const call = async (
+      url: string,
+      role: "ADMIN" | "SUPPORT",
+      query: string,
+      variables: Record<string, unknown> = {},
+    ) => {
       const token = await tokens.mint({ subject: "t", companyId: "killed-co", role });
-      const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
       const body = (await res.json()) as { data: Record<string, never>; errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data;
     };
     await call(proc.url, "SUPPORT", "mutation { enableIntegration { status } }");
-    await call(proc.url, "ADMIN", "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: sim.credentials.accessToken } });
-    const integration = (await call(proc.url, "ADMIN", 'mutation { setHookSecret(input: { secret: "' + HOOK_SECRET + '" }) { webhookUrl } }')) as { setHookSecret: { webhookUrl: string } };
+    await call(
+      proc.url,
+      "ADMIN",
+      "mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }",
+      { i: { accessToken: sim.credentials.accessToken } },
+    );
+    const integration = (await call(
+      proc.url,
+      "ADMIN",
+      'mutation { setHookSecret(input: { secret: "' + HOOK_SECRET + '" }) { webhookUrl } }',
+    )) as { setHookSecret: { webhookUrl: string } };
     const key = integration.setHookSecret.webhookUrl.split("/").at(-1) as string;
 
     // Bob cannot answer, so the accepted delivery stays waiting in the database.
@@ -129,13 +185,22 @@ describe("a gateway killed after its 202", () => {
 
     sim.faults.reset();
     proc = await spawnGateway(env);
-    const applied = await within((async () => {
-      for (;;) {
-        const data = (await call(proc.url, "ADMIN", "query($b: String!) { employee(bobId: $b) { lastName } webhookDeliveries { edges { node { status } } } }", { b: person })) as { employee: { lastName: string } | null; webhookDeliveries: { edges: { node: { status: string } }[] } };
-        if (data.webhookDeliveries.edges[0]?.node.status === "APPLIED") return data;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })(), 60_000, "the delivery to be applied after the restart");
+    const applied = await within(
+      (async () => {
+        for (;;) {
+          const data = (await call(
+            proc.url,
+            "ADMIN",
+            "query($b: String!) { employee(bobId: $b) { lastName } webhookDeliveries { edges { node { status } } } }",
+            { b: person },
+          )) as { employee: { lastName: string } | null; webhookDeliveries: { edges: { node: { status: string } }[] } };
+          if (data.webhookDeliveries.edges[0]?.node.status === "APPLIED") return data;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })(),
+      60_000,
+      "the delivery to be applied after the restart",
+    );
     expect(applied.employee?.lastName).toBe("Survived");
   }, 120_000);
 });

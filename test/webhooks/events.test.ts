@@ -9,8 +9,20 @@ describe("webhook events applied through the full sync's rules", () => {
   let ceo: string;
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "events-co", sim: { peopleSearchPerMinute: 50 } });
-    ceo = h.sim.company.createEmployee({ "root.firstName": "Erin", "root.surname": "Events", "root.email": "erin@acme.example", "work.startDate": "2020-01-01" });
-    for (let i = 0; i < 30; i++) h.sim.company.createEmployee({ "root.firstName": `Ev${i}`, "root.surname": `Person${i}`, "root.email": `ev${i}@acme.example`, "work.manager": ceo, "work.startDate": "2022-05-01" });
+    ceo = h.sim.company.createEmployee({
+      "root.firstName": "Erin",
+      "root.surname": "Events",
+      "root.email": "erin@acme.example",
+      "work.startDate": "2020-01-01",
+    });
+    for (let i = 0; i < 30; i++)
+      h.sim.company.createEmployee({
+        "root.firstName": `Ev${i}`,
+        "root.surname": `Person${i}`,
+        "root.email": `ev${i}@acme.example`,
+        "work.manager": ceo,
+        "work.startDate": "2022-05-01",
+      });
     await h.syncAndWait();
     ({ url } = await enableRealTime(h));
   });
@@ -27,7 +39,12 @@ describe("webhook events applied through the full sync's rules", () => {
   });
 
   it("applies employee.created, including a manager link, and employee.deleted", async () => {
-    const created = h.sim.company.createEmployee({ "root.firstName": "Newly", "root.surname": "Created", "root.email": "newly@acme.example", "work.manager": ceo });
+    const created = h.sim.company.createEmployee({
+      "root.firstName": "Newly",
+      "root.surname": "Created",
+      "root.email": "newly@acme.example",
+      "work.manager": ceo,
+    });
     await h.sim.webhooks.idle();
     await settled(h);
     expect(await h.employee(created)).toMatchObject({ firstName: "Newly", manager: { bobId: ceo } });
@@ -43,7 +60,12 @@ describe("webhook events applied through the full sync's rules", () => {
     h.sim.company.terminateEmployee(leaver, { terminationDate: "2026-06-01", terminationReason: "Resignation" });
     await h.sim.webhooks.idle();
     await settled(h);
-    expect(await h.employee(leaver)).toMatchObject({ separationDate: "2026-06-01", separationReason: "Resignation", lifecycle: "LEFT", surveyable: false });
+    expect(await h.employee(leaver)).toMatchObject({
+      separationDate: "2026-06-01",
+      separationReason: "Resignation",
+      lifecycle: "LEFT",
+      surveyable: false,
+    });
     h.sim.company.reinstateEmployee(leaver);
     await h.sim.webhooks.idle();
     await settled(h);
@@ -56,10 +78,18 @@ describe("webhook events applied through the full sync's rules", () => {
     await signedPost(url, v2Event("timeoff.request.created", target));
     h.sim.company.updateEmployee(target, { "root.surname": "Legacy" });
     await h.sim.webhooks.idle();
-    const v1 = JSON.stringify({ type: "employee.updated", employee: { id: target, displayName: "Ev3 Legacy" }, data: { fieldUpdates: ["root.surname"] } });
+    const v1 = JSON.stringify({
+      type: "employee.updated",
+      employee: { id: target, displayName: "Ev3 Legacy" },
+      data: { fieldUpdates: ["root.surname"] },
+    });
     expect((await signedPost(url, v1)).status).toBe(202);
     const all = await settled(h);
-    expect(all.filter((d) => d.eventType === "table.entry.updated" || d.eventType === "timeoff.request.created").map((d) => d.status)).toEqual(["IGNORED", "IGNORED"]);
+    expect(
+      all
+        .filter((d) => d.eventType === "table.entry.updated" || d.eventType === "timeoff.request.created")
+        .map((d) => d.status),
+    ).toEqual(["IGNORED", "IGNORED"]);
     expect((await h.employee(target))?.lastName).toBe("Legacy");
   });
 
@@ -78,7 +108,9 @@ describe("webhook events applied through the full sync's rules", () => {
   }, 60_000);
 
   it("coalesces a burst of 500 updates into a few Bob calls, within the rate limit, and converges", async () => {
-    const targets = people().slice(5, 30).map((e) => e.id);
+    const targets = people()
+      .slice(5, 30)
+      .map((e) => e.id);
     h.sim.requests.clear();
     for (let round = 0; round < 20; round++) {
       for (const id of targets) h.sim.company.updateEmployee(id, { "root.surname": `Burst${round}` });

@@ -4,13 +4,18 @@ import { deferred } from "../support/deferred.js";
 
 /** A commit function whose calls the test releases by hand. */
 function controlled<I>() {
-  const calls: { items: readonly I[]; release: (outcomes?: ItemOutcome<string>[]) => void; fail: (error: unknown) => void }[] = [];
+  const calls: {
+    items: readonly I[];
+    release: (outcomes?: ItemOutcome<string>[]) => void;
+    fail: (error: unknown) => void;
+  }[] = [];
   const waiters: (() => void)[] = [];
   const commit = (items: readonly I[]): Promise<ItemOutcome<string>[]> => {
     const d = deferred<ItemOutcome<string>[]>();
     calls.push({
       items,
-      release: (outcomes) => d.resolve(outcomes ?? items.map((i) => ({ ok: true as const, value: `done:${String(i)}` }))),
+      release: (outcomes) =>
+        d.resolve(outcomes ?? items.map((i) => ({ ok: true as const, value: `done:${String(i)}` }))),
       fail: (error) => d.reject(error),
     });
     for (const w of waiters.splice(0)) w();
@@ -46,11 +51,20 @@ describe("GroupCommit", () => {
     const group = new GroupCommit(c.commit);
     const blocker = group.submit("a");
     await c.nextCall(1);
-    const results = ["ok", "bad", "ok2"].map((i) => group.submit(i).then((v) => ({ v }), (e: Error) => ({ e: e.message })));
+    const results = ["ok", "bad", "ok2"].map((i) =>
+      group.submit(i).then(
+        (v) => ({ v }),
+        (e: Error) => ({ e: e.message }),
+      ),
+    );
     c.calls[0]?.release();
     await blocker;
     await c.nextCall(2);
-    c.calls[1]?.release([{ ok: true, value: "first" }, { ok: false, error: new Error("refused: bad") }, { ok: true, value: "third" }]);
+    c.calls[1]?.release([
+      { ok: true, value: "first" },
+      { ok: false, error: new Error("refused: bad") },
+      { ok: true, value: "third" },
+    ]);
     expect(await Promise.all(results)).toEqual([{ v: "first" }, { e: "refused: bad" }, { v: "third" }]);
   });
 

@@ -14,8 +14,18 @@ describe("webhook delivery outcomes", () => {
   let bo: string;
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "outcomes-co" });
-    ann = h.sim.company.createEmployee({ "root.firstName": "Ann", "root.surname": "First", "root.email": "ann@acme.example", "work.startDate": "2020-01-01" });
-    bo = h.sim.company.createEmployee({ "root.firstName": "Bo", "root.surname": "Second", "root.email": "bo@acme.example", "work.startDate": "2021-01-01" });
+    ann = h.sim.company.createEmployee({
+      "root.firstName": "Ann",
+      "root.surname": "First",
+      "root.email": "ann@acme.example",
+      "work.startDate": "2020-01-01",
+    });
+    bo = h.sim.company.createEmployee({
+      "root.firstName": "Bo",
+      "root.surname": "Second",
+      "root.email": "bo@acme.example",
+      "work.startDate": "2021-01-01",
+    });
     await h.syncAndWait();
     await enableRealTime(h);
   }, 60_000);
@@ -63,11 +73,25 @@ describe("webhook drains with a credential that cannot see some fields", () => {
   let lee: string;
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "outcomes-hidden-co" });
-    lee = h.sim.company.createEmployee({ "root.firstName": "Lee", "root.surname": "Leaver", "root.email": "lee@acme.example", "personal.birthDate": "1980-01-01", "work.startDate": "2019-01-01" });
+    lee = h.sim.company.createEmployee({
+      "root.firstName": "Lee",
+      "root.surname": "Leaver",
+      "root.email": "lee@acme.example",
+      "personal.birthDate": "1980-01-01",
+      "work.startDate": "2019-01-01",
+    });
     h.sim.company.terminateEmployee(lee, { terminationDate: "2026-05-31", terminationReason: "Resignation" });
     await h.syncAndWait();
-    h.sim.addCredential({ kind: "SERVICE_USER", id: "limited-hooks", token: "limited-hooks-token-0123", scopes: ["Full employee read", "Employee fields read"], hiddenCategories: ["internal", "personal"] });
-    await h.gql("mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", { i: { accessToken: "limited-hooks-token-0123", serviceUserId: "limited-hooks" } });
+    h.sim.addCredential({
+      kind: "SERVICE_USER",
+      id: "limited-hooks",
+      token: "limited-hooks-token-0123",
+      scopes: ["Full employee read", "Employee fields read"],
+      hiddenCategories: ["internal", "personal"],
+    });
+    await h.gql("mutation($i: ConnectIntegrationInput!) { connectIntegration(input: $i) { status } }", {
+      i: { accessToken: "limited-hooks-token-0123", serviceUserId: "limited-hooks" },
+    });
     await enableRealTime(h);
   }, 60_000);
   afterAll(async () => h?.close());
@@ -77,6 +101,13 @@ describe("webhook drains with a credential that cannot see some fields", () => {
     await h.sim.webhooks.idle();
     const all = await settled(h);
     expect(all.find((d) => d.bobEmployeeId === lee)?.status).toBe("APPLIED");
-    expect(await h.employee(lee)).toMatchObject({ lastName: "Still-Left", birthDate: "1980-01-01", separationDate: "2026-05-31", separationReason: "Resignation", lifecycle: "LEFT", surveyable: false });
+    expect(await h.employee(lee)).toMatchObject({
+      lastName: "Still-Left",
+      birthDate: "1980-01-01",
+      separationDate: "2026-05-31",
+      separationReason: "Resignation",
+      lifecycle: "LEFT",
+      surveyable: false,
+    });
   }, 60_000);
 });

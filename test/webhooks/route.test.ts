@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
-import { HOOK_SECRET, deliveries, enableRealTime, post, settled, signedPost, v2Event } from "../support/webhook-harness.js";
+import {
+  HOOK_SECRET,
+  deliveries,
+  enableRealTime,
+  post,
+  settled,
+  signedPost,
+  v2Event,
+} from "../support/webhook-harness.js";
 
 describe("setHookSecret", () => {
   let h: SyncHarness;
@@ -12,19 +20,37 @@ describe("setHookSecret", () => {
   it("is NOT_CONNECTED before a credential is stored", async () => {
     const other = await h.gw.token("unconnected-co", "SUPPORT");
     await h.gw.gql("mutation { enableIntegration { status } }", {}, other);
-    const res = await h.gw.gql('mutation { setHookSecret(input: { secret: "abc" }) { realTimeUpdates } }', {}, await h.gw.token("unconnected-co", "ADMIN"));
+    const res = await h.gw.gql(
+      'mutation { setHookSecret(input: { secret: "abc" }) { realTimeUpdates } }',
+      {},
+      await h.gw.token("unconnected-co", "ADMIN"),
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe("NOT_CONNECTED");
   });
 
-  it.each([["empty", ""], ["whitespace", "  \n"], ["over 1 KiB", "s".repeat(1025)]])("rejects a secret that is %s with BAD_USER_INPUT", async (_what, secret) => {
-    const res = await h.gw.gql("mutation($s: String!) { setHookSecret(input: { secret: $s }) { realTimeUpdates } }", { s: secret }, h.admin);
+  it.each([
+    ["empty", ""],
+    ["whitespace", "  \n"],
+    ["over 1 KiB", "s".repeat(1025)],
+  ])("rejects a secret that is %s with BAD_USER_INPUT", async (_what, secret) => {
+    const res = await h.gw.gql(
+      "mutation($s: String!) { setHookSecret(input: { secret: $s }) { realTimeUpdates } }",
+      { s: secret },
+      h.admin,
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    expect((await h.gql<{ integration: { realTimeUpdates: boolean } }>("{ integration { realTimeUpdates } }")).integration.realTimeUpdates).toBe(false);
+    expect(
+      (await h.gql<{ integration: { realTimeUpdates: boolean } }>("{ integration { realTimeUpdates } }")).integration
+        .realTimeUpdates,
+    ).toBe(false);
   });
 
   it("stores the secret encrypted and turns real-time updates on", async () => {
     await enableRealTime(h);
-    expect((await h.gql<{ integration: { realTimeUpdates: boolean } }>("{ integration { realTimeUpdates } }")).integration.realTimeUpdates).toBe(true);
+    expect(
+      (await h.gql<{ integration: { realTimeUpdates: boolean } }>("{ integration { realTimeUpdates } }")).integration
+        .realTimeUpdates,
+    ).toBe(true);
     const rows = await h.gw.gateway.db.em().execute("select * from bob_connection where company_id = 'secret-co'");
     expect(JSON.stringify(rows)).not.toContain(HOOK_SECRET);
     expect(h.gw.logs.join("\n")).not.toContain(HOOK_SECRET);
@@ -35,13 +61,22 @@ describe("POST /webhooks/bob/:webhookKey", () => {
   let h: SyncHarness;
   let url: string;
   let target: string;
-  const stored = async () => Number((await h.gw.gateway.db.em().execute<{ n: string }[]>("select count(*) as n from webhook_delivery"))[0]?.n);
+  const stored = async () =>
+    Number((await h.gw.gateway.db.em().execute<{ n: string }[]>("select count(*) as n from webhook_delivery"))[0]?.n);
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "route-co" });
-    target = h.sim.company.createEmployee({ "root.firstName": "Rita", "root.surname": "Route", "root.email": "rita@acme.example" });
+    target = h.sim.company.createEmployee({
+      "root.firstName": "Rita",
+      "root.surname": "Route",
+      "root.email": "rita@acme.example",
+    });
     await h.syncAndWait();
-    const key = (await h.gql<{ integration: { webhookUrl: string } }>("{ integration { webhookUrl } }")).integration.webhookUrl.split("/").at(-1);
+    const key = (
+      await h.gql<{ integration: { webhookUrl: string } }>("{ integration { webhookUrl } }")
+    ).integration.webhookUrl
+      .split("/")
+      .at(-1);
     url = `${h.gw.url}/webhooks/bob/${key}`;
   });
   afterAll(async () => h?.close());
@@ -88,18 +123,22 @@ describe("POST /webhooks/bob/:webhookKey", () => {
     });
 
     it("answers 413 to a body over 1 MiB", async () => {
-      const body = JSON.stringify({ type: "employee.updated", data: { employeeId: target, pad: "x".repeat(1024 * 1024) } });
+      const body = JSON.stringify({
+        type: "employee.updated",
+        data: { employeeId: target, pad: "x".repeat(1024 * 1024) },
+      });
       expect((await signedPost(url, body)).status).toBe(413);
       expect(await stored()).toBe(0);
     });
 
-    it.each([["not JSON", "type=employee.updated"], ["JSON but not an event", '{"hello":"world"}'], ["an employee event without an employee", '{"type":"employee.updated","data":{}}']])(
-      "answers 400 to a signed body that is %s, and applies nothing",
-      async (_what, body) => {
-        expect((await signedPost(url, body)).status).toBe(400);
-        expect(await stored()).toBe(0);
-      },
-    );
+    it.each([
+      ["not JSON", "type=employee.updated"],
+      ["JSON but not an event", '{"hello":"world"}'],
+      ["an employee event without an employee", '{"type":"employee.updated","data":{}}'],
+    ])("answers 400 to a signed body that is %s, and applies nothing", async (_what, body) => {
+      expect((await signedPost(url, body)).status).toBe(400);
+      expect(await stored()).toBe(0);
+    });
 
     it("stores a signed event durably before answering 202, applies it, and applies a replay once", async () => {
       h.sim.company.updateEmployee(target, { "root.surname": "Routed" }, {});
@@ -115,7 +154,9 @@ describe("POST /webhooks/bob/:webhookKey", () => {
       expect(replay.deliveryId).toBe(original.deliveryId);
       const all = await settled(h);
       expect(all.filter((d) => d.id === original.deliveryId).map((d) => d.status)).toEqual(["APPLIED"]);
-      const [row] = await h.gw.gateway.db.em().execute<{ replays: number }[]>("select replays from webhook_delivery where id = ?", [original.deliveryId]);
+      const [row] = await h.gw.gateway.db
+        .em()
+        .execute<{ replays: number }[]>("select replays from webhook_delivery where id = ?", [original.deliveryId]);
       expect(row?.replays).toBe(1);
       expect((await h.employee(target))?.lastName).toBe("Routed");
     });
@@ -123,7 +164,13 @@ describe("POST /webhooks/bob/:webhookKey", () => {
     it("lists deliveries newest first with a total count and pages", async () => {
       await signedPost(url, v2Event("table.entry.created", target, { tableId: "work" }));
       await settled(h);
-      const page = await h.gql<{ webhookDeliveries: { totalCount: number; edges: { node: { eventType: string; status: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
+      const page = await h.gql<{
+        webhookDeliveries: {
+          totalCount: number;
+          edges: { node: { eventType: string; status: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      }>(
         "{ webhookDeliveries(first: 1) { totalCount edges { node { eventType status } } pageInfo { hasNextPage endCursor } } }",
       );
       expect(page.webhookDeliveries.edges[0]?.node).toEqual({ eventType: "table.entry.created", status: "IGNORED" });

@@ -4,12 +4,23 @@ import { OrmDeliveryStore } from "../../src/persistence/stores/delivery-store.js
 import { startSyncHarness, type SyncHarness } from "../support/sync-harness.js";
 import { HOOK_SECRET, deliveries, post, settled, signedPost, v2Event } from "../support/webhook-harness.js";
 
-const updated = (employeeId: string): BobWebhookEvent => ({ type: "employee.updated", employeeIds: [employeeId], disposition: "FETCH" });
-const tableEntry = (employeeId: string): BobWebhookEvent => ({ type: "table.entry.updated", employeeIds: [employeeId], disposition: "IGNORE" });
+const updated = (employeeId: string): BobWebhookEvent => ({
+  type: "employee.updated",
+  employeeIds: [employeeId],
+  disposition: "FETCH",
+});
+const tableEntry = (employeeId: string): BobWebhookEvent => ({
+  type: "table.entry.updated",
+  employeeIds: [employeeId],
+  disposition: "IGNORE",
+});
 
 /** Stores the hook secret without subscribing the simulator's emitter: only the test posts. */
 async function setSecret(h: SyncHarness, secret: string): Promise<string> {
-  const res = await h.gql<{ setHookSecret: { webhookUrl: string } }>("mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl } }", { s: secret });
+  const res = await h.gql<{ setHookSecret: { webhookUrl: string } }>(
+    "mutation($s: String!) { setHookSecret(input: { secret: $s }) { webhookUrl } }",
+    { s: secret },
+  );
   return `${h.gw.url}/webhooks/bob/${res.setHookSecret.webhookUrl.split("/").at(-1)}`;
 }
 
@@ -17,19 +28,35 @@ async function setSecret(h: SyncHarness, secret: string): Promise<string> {
 async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
   const out: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    for (let i = next++; i < tasks.length; i = next++) out[i] = await (tasks[i] as () => Promise<T>)();
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (let i = next++; i < tasks.length; i = next++) out[i] = await (tasks[i] as () => Promise<T>)();
+    }),
+  );
   return out;
 }
 
 describe("group commit of deliveries (the store, deliveries submitted together)", () => {
   let h: SyncHarness;
   let store: OrmDeliveryStore;
-  const sql = <T>(text: string, params: unknown[] = []): Promise<T[]> => h.gw.gateway.db.em().execute<T[]>(text, params);
-  const jobs = async (): Promise<number> => Number((await sql<{ n: string | number }>("select count(*) as n from pgboss.job where name = 'webhook-apply'"))[0]?.n);
-  const rowsOf = (ids: string[]) => sql<{ id: string; company_id: string; status: string; body_hash: string | null; error: string | null; replays: number }>(
-    `select id, company_id, status, body_hash, error, replays from webhook_delivery where id in (${ids.map(() => "?").join(", ")})`, ids);
+  const sql = <T>(text: string, params: unknown[] = []): Promise<T[]> =>
+    h.gw.gateway.db.em().execute<T[]>(text, params);
+  const jobs = async (): Promise<number> =>
+    Number(
+      (await sql<{ n: string | number }>("select count(*) as n from pgboss.job where name = 'webhook-apply'"))[0]?.n,
+    );
+  const rowsOf = (ids: string[]) =>
+    sql<{
+      id: string;
+      company_id: string;
+      status: string;
+      body_hash: string | null;
+      error: string | null;
+      replays: number;
+    }>(
+      `select id, company_id, status, body_hash, error, replays from webhook_delivery where id in (${ids.map(() => "?").join(", ")})`,
+      ids,
+    );
 
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "group-a" });
@@ -57,7 +84,15 @@ describe("group commit of deliveries (the store, deliveries submitted together)"
     ]);
     expect(outcomes.map((o) => o.duplicate)).toEqual([false, false, true, true, false, false, true]);
     // A replay is answered with its first record's id: no row of its own.
-    expect(outcomes.map((o) => o.id)).toEqual([outcomes[0]!.id, outcomes[1]!.id, outcomes[0]!.id, earlier.id, outcomes[4]!.id, outcomes[5]!.id, outcomes[0]!.id]);
+    expect(outcomes.map((o) => o.id)).toEqual([
+      outcomes[0]!.id,
+      outcomes[1]!.id,
+      outcomes[0]!.id,
+      earlier.id,
+      outcomes[4]!.id,
+      outcomes[5]!.id,
+      outcomes[0]!.id,
+    ]);
     expect(new Set(outcomes.map((o) => o.id)).size).toBe(5);
 
     const rows = new Map((await rowsOf([...new Set(outcomes.map((o) => o.id))])).map((r) => [r.id, r]));
@@ -67,22 +102,33 @@ describe("group commit of deliveries (the store, deliveries submitted together)"
       expect(rows.get(o.id)?.body_hash).not.toBeNull();
     });
     // Each replay counted on the first record: hash-1 twice in the batch, hash-earlier once.
-    expect([outcomes[0], outcomes[1], outcomes[3], outcomes[4]].map((o) => rows.get(o!.id)?.replays)).toEqual([2, 0, 1, 0]);
+    expect([outcomes[0], outcomes[1], outcomes[3], outcomes[4]].map((o) => rows.get(o!.id)?.replays)).toEqual([
+      2, 0, 1, 0,
+    ]);
     expect(rows.get(outcomes[5]!.id)?.status).toBe("IGNORED");
     // One webhook-apply job per company with new work in the batch, not one per delivery.
     expect((await jobs()) - jobsBefore).toBe(2);
     // Only one delivery per (company, body) can ever be applied.
-    const applicable = await sql("select id from webhook_delivery where company_id = 'group-a' and body_hash = 'hash-1' and status <> 'IGNORED'");
+    const applicable = await sql(
+      "select id from webhook_delivery where company_id = 'group-a' and body_hash = 'hash-1' and status <> 'IGNORED'",
+    );
     expect(applicable).toHaveLength(1);
   });
 
   it("fails only the delivery the database refuses; the others of its batch are stored", async () => {
     const at = new Date();
-    const results = await Promise.all([
-      store.accept("group-a", updated("p-1"), "poison-ok-1", at),
-      store.accept("no-such-company", updated("p-2"), "poison-bad", at), // foreign key: refused
-      store.accept("group-a", updated("p-3"), "poison-ok-2", at),
-    ].map((p) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }))));
+    const results = await Promise.all(
+      [
+        store.accept("group-a", updated("p-1"), "poison-ok-1", at),
+        store.accept("no-such-company", updated("p-2"), "poison-bad", at), // foreign key: refused
+        store.accept("group-a", updated("p-3"), "poison-ok-2", at),
+      ].map((p) =>
+        p.then(
+          (v) => ({ ok: true as const, v }),
+          (e: unknown) => ({ ok: false as const, e }),
+        ),
+      ),
+    );
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
     const stored = await rowsOf(results.flatMap((r) => (r.ok ? [r.v.id] : [])));
     expect(stored).toHaveLength(2);
@@ -96,21 +142,41 @@ describe("a storm of signed deliveries through the route", () => {
   let people: string[];
   beforeAll(async () => {
     h = await startSyncHarness({ employees: 0, companyId: "storm-co", sim: { peopleSearchPerMinute: 50 } });
-    people = Array.from({ length: 30 }, (_, i) => h.sim.company.createEmployee({ "root.firstName": `Storm${i}`, "root.surname": `Before${i}`, "root.email": `storm${i}@acme.example` }));
+    people = Array.from({ length: 30 }, (_, i) =>
+      h.sim.company.createEmployee({
+        "root.firstName": `Storm${i}`,
+        "root.surname": `Before${i}`,
+        "root.email": `storm${i}@acme.example`,
+      }),
+    );
     await h.syncAndWait();
     url = await setSecret(h, HOOK_SECRET);
   });
   afterAll(async () => h?.close());
 
   it("answers each of 300 concurrent deliveries on its own, and applies them with a few people searches", async () => {
-    const jobsBefore = Number((await h.gw.gateway.db.em().execute<{ n: string }[]>("select count(*) as n from pgboss.job where name = 'webhook-apply'"))[0]?.n);
+    const jobsBefore = Number(
+      (
+        await h.gw.gateway.db
+          .em()
+          .execute<{ n: string }[]>("select count(*) as n from pgboss.job where name = 'webhook-apply'")
+      )[0]?.n,
+    );
     for (const [i, id] of people.entries()) h.sim.company.updateEmployee(id, { "root.surname": `After${i}` });
     h.sim.requests.clear();
-    const bodies = Array.from({ length: 300 }, (_, i) => v2Event("employee.updated", people[i % people.length] as string, { fieldUpdates: [{ fieldId: "root.surname" }], n: i }));
-    const answers = await pool(24, bodies.map((body) => async () => {
-      const res = await signedPost(url, body);
-      return { status: res.status, body: (await res.json()) as { deliveryId: string; duplicate: boolean } };
-    }));
+    const bodies = Array.from({ length: 300 }, (_, i) =>
+      v2Event("employee.updated", people[i % people.length] as string, {
+        fieldUpdates: [{ fieldId: "root.surname" }],
+        n: i,
+      }),
+    );
+    const answers = await pool(
+      24,
+      bodies.map((body) => async () => {
+        const res = await signedPost(url, body);
+        return { status: res.status, body: (await res.json()) as { deliveryId: string; duplicate: boolean } };
+      }),
+    );
     expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 202));
     expect(new Set(answers.map((a) => a.body.deliveryId)).size).toBe(300);
     expect(answers.every((a) => a.body.duplicate === false)).toBe(true);
@@ -121,7 +187,13 @@ describe("a storm of signed deliveries through the route", () => {
     // 30 employees, 300 events: the burst is fetched together, not once per event.
     expect(h.sim.requests.count({ method: "POST", path: "/v1/people/search" })).toBeLessThanOrEqual(5);
     expect(h.sim.requests.count({ status: 429 })).toBe(0);
-    const jobsAfter = Number((await h.gw.gateway.db.em().execute<{ n: string }[]>("select count(*) as n from pgboss.job where name = 'webhook-apply'"))[0]?.n);
+    const jobsAfter = Number(
+      (
+        await h.gw.gateway.db
+          .em()
+          .execute<{ n: string }[]>("select count(*) as n from pgboss.job where name = 'webhook-apply'")
+      )[0]?.n,
+    );
     expect(jobsAfter - jobsBefore).toBeLessThan(300);
   }, 120_000);
 
@@ -129,8 +201,14 @@ describe("a storm of signed deliveries through the route", () => {
     const target = people[0] as string;
     expect((await signedPost(url, v2Event("employee.updated", target, { rotation: "before" }))).status).toBe(202);
     await setSecret(h, "a-brand-new-hook-secret");
-    expect((await signedPost(url, v2Event("employee.updated", target, { rotation: "after" }), "a-brand-new-hook-secret")).status).toBe(202);
-    expect((await signedPost(url, v2Event("employee.updated", target, { rotation: "never" }), "a-secret-never-stored")).status).toBe(401);
+    expect(
+      (await signedPost(url, v2Event("employee.updated", target, { rotation: "after" }), "a-brand-new-hook-secret"))
+        .status,
+    ).toBe(202);
+    expect(
+      (await signedPost(url, v2Event("employee.updated", target, { rotation: "never" }), "a-secret-never-stored"))
+        .status,
+    ).toBe(401);
     await setSecret(h, HOOK_SECRET);
     await settled(h);
   });
@@ -146,10 +224,18 @@ describe("a storm of signed deliveries through the route", () => {
         controller.close();
       },
     });
-    const chunked = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "bob-signature": bobSignature(HOOK_SECRET, body) }, body: stream, duplex: "half" } as RequestInit);
+    const chunked = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "bob-signature": bobSignature(HOOK_SECRET, body) },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     expect(chunked.status).toBe(202);
     expect(chunked.headers.get("x-request-id")).toBeTruthy();
-    const fast = await post(url, v2Event("employee.updated", people[1] as string, { fast: true }), { "bob-signature": "wrong", "x-request-id": "req-storm-1" });
+    const fast = await post(url, v2Event("employee.updated", people[1] as string, { fast: true }), {
+      "bob-signature": "wrong",
+      "x-request-id": "req-storm-1",
+    });
     expect(fast.status).toBe(401);
     expect(fast.headers.get("x-request-id")).toBe("req-storm-1");
     expect(fast.headers.get("content-type")).toMatch(/^application\/json/);

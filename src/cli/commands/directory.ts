@@ -2,7 +2,13 @@
 import { EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { table, type Column } from "../format.js";
-import { EmployeesDocument, FieldMappingsDocument, type EmployeeRowFragment, type EmployeesQuery, type Lifecycle } from "../generated/graphql.js";
+import {
+  EmployeesDocument,
+  FieldMappingsDocument,
+  type EmployeeRowFragment,
+  type EmployeesQuery,
+  type Lifecycle,
+} from "../generated/graphql.js";
 
 export const LIFECYCLES = ["PRE_HIRE", "ACTIVE", "LEAVING", "LEFT"] as const satisfies readonly Lifecycle[];
 
@@ -12,7 +18,11 @@ type EmployeePage = EmployeesQuery["employees"];
 const PAGE_SIZE = 200;
 
 /** Every page (or the first `limit` employees), merged into one connection of the same shape. */
-async function allEmployees(ctx: CommandContext, lifecycle: Lifecycle[] | null, limit: number | null): Promise<{ employees: EmployeePage }> {
+async function allEmployees(
+  ctx: CommandContext,
+  lifecycle: Lifecycle[] | null,
+  limit: number | null,
+): Promise<{ employees: EmployeePage }> {
   const edges: EmployeePage["edges"] = [];
   let after: string | null = null;
   let page: EmployeePage;
@@ -29,10 +39,15 @@ const isLifecycle = (value: string): value is Lifecycle => (LIFECYCLES as readon
 
 function parseLifecycles(raw: string | undefined): Lifecycle[] | null {
   if (raw === undefined) return null;
-  const values = raw.split(",").map((v) => v.trim().toUpperCase().replace(/-/g, "_")).filter((v) => v !== "");
+  const values = raw
+    .split(",")
+    .map((v) => v.trim().toUpperCase().replace(/-/g, "_"))
+    .filter((v) => v !== "");
   const unknown = values.filter((v) => !isLifecycle(v));
   if (values.length === 0 || unknown.length > 0) {
-    throw usageError(`--lifecycle takes a comma-separated list of ${LIFECYCLES.join(", ")}${unknown.length > 0 ? ` (unknown: ${unknown.join(", ")})` : ""}.`);
+    throw usageError(
+      `--lifecycle takes a comma-separated list of ${LIFECYCLES.join(", ")}${unknown.length > 0 ? ` (unknown: ${unknown.join(", ")})` : ""}.`,
+    );
   }
   return values.filter(isLifecycle);
 }
@@ -85,15 +100,18 @@ export async function leavers(ctx: CommandContext): Promise<ExitCode> {
 
 export async function mappings(ctx: CommandContext): Promise<ExitCode> {
   const data = await ctx.client.request(FieldMappingsDocument);
-  emit(ctx, data, () =>
-    `${table(data.fieldMappings, [
-      { header: "BOB FIELD", value: (m) => m.bobFieldId },
-      { header: "NAME", value: (m) => m.bobFieldName },
-      { header: "TYPE", value: (m) => m.bobFieldType },
-      { header: "STATUS", value: (m) => m.status },
-      { header: "ATTRIBUTE", value: (m) => (m.attribute ? `${m.attribute.name} (${m.attribute.type})` : null) },
-      { header: "REASON", value: (m) => m.reason },
-    ])}\n${data.fieldMappings.length} Bob fields`,
+  emit(
+    ctx,
+    data,
+    () =>
+      `${table(data.fieldMappings, [
+        { header: "BOB FIELD", value: (m) => m.bobFieldId },
+        { header: "NAME", value: (m) => m.bobFieldName },
+        { header: "TYPE", value: (m) => m.bobFieldType },
+        { header: "STATUS", value: (m) => m.status },
+        { header: "ATTRIBUTE", value: (m) => (m.attribute ? `${m.attribute.name} (${m.attribute.type})` : null) },
+        { header: "REASON", value: (m) => m.reason },
+      ])}\n${data.fieldMappings.length} Bob fields`,
   );
   return EXIT.OK;
 }

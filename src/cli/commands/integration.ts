@@ -13,7 +13,8 @@ import {
 } from "../generated/graphql.js";
 
 /** Every answer has the fields; only `status` asks for the last run and the health too. */
-type IntegrationView = IntegrationFieldsFragment & Partial<Pick<IntegrationStatusQuery["integration"], "lastSyncRun" | "health">>;
+type IntegrationView = IntegrationFieldsFragment &
+  Partial<Pick<IntegrationStatusQuery["integration"], "lastSyncRun" | "health">>;
 
 function describe(i: IntegrationView): string {
   const pairs: [string, unknown][] = [
@@ -27,17 +28,25 @@ function describe(i: IntegrationView): string {
     ["reconcile every", i.settings.reconcileEveryHours === null ? null : `${i.settings.reconcileEveryHours} h`],
   ];
   if (i.lastSyncRun !== undefined) {
-    pairs.push(["last sync run", i.lastSyncRun ? `${i.lastSyncRun.id} ${i.lastSyncRun.status} (${i.lastSyncRun.phase})` : null]);
+    pairs.push([
+      "last sync run",
+      i.lastSyncRun ? `${i.lastSyncRun.id} ${i.lastSyncRun.status} (${i.lastSyncRun.phase})` : null,
+    ]);
   }
   if (i.health) {
     pairs.push(
       ["last successful sync", i.health.lastSuccessfulSyncAt],
-      ["deliveries (24 h)", `${i.health.deliveriesLast24h} (${i.health.failedDeliveriesLast24h} failed)${i.health.lastDeliveryAt ? `, last ${i.health.lastDeliveryAt}` : ""}`],
+      [
+        "deliveries (24 h)",
+        `${i.health.deliveriesLast24h} (${i.health.failedDeliveriesLast24h} failed)${i.health.lastDeliveryAt ? `, last ${i.health.lastDeliveryAt}` : ""}`,
+      ],
       ["drift repaired (7 days)", i.health.driftRepairedLast7Days],
     );
   }
   // What the admin must fix comes last, one line each, in plain words.
-  const reconnect = i.health?.needsReconnectReason ? [`needs reconnect: ${i.health.needsReconnectReason} Connect again: bob-gateway connect --access-token T.`] : [];
+  const reconnect = i.health?.needsReconnectReason
+    ? [`needs reconnect: ${i.health.needsReconnectReason} Connect again: bob-gateway connect --access-token T.`]
+    : [];
   const warnings = i.warnings.map((w) => `warning ${w.code}${w.bobFieldId ? ` (${w.bobFieldId})` : ""}: ${w.message}`);
   return [keyValues(pairs), ...reconnect, ...warnings].join("\n");
 }
@@ -56,7 +65,10 @@ export async function enable(ctx: CommandContext): Promise<ExitCode> {
 
 export async function connect(ctx: CommandContext): Promise<ExitCode> {
   const accessToken = ctx.flags["access-token"] ?? ctx.args[0];
-  if (!accessToken) throw usageError("connect needs Bob's token: bob-gateway connect --access-token <bob token> [--service-user-id <id>] (--token is your gateway caller token).");
+  if (!accessToken)
+    throw usageError(
+      "connect needs Bob's token: bob-gateway connect --access-token <bob token> [--service-user-id <id>] (--token is your gateway caller token).",
+    );
   const input: ConnectIntegrationInput = { accessToken };
   if (ctx.flags["service-user-id"]) input.serviceUserId = ctx.flags["service-user-id"];
   const data = await ctx.client.request(ConnectIntegrationDocument, { i: input });
@@ -67,6 +79,11 @@ export async function connect(ctx: CommandContext): Promise<ExitCode> {
 /** A leaked webhook URL stops working at once; Bob must be given the new one (the hook secret stays). */
 export async function rotateWebhookUrl(ctx: CommandContext): Promise<ExitCode> {
   const data = await ctx.client.request(RotateWebhookUrlDocument);
-  emit(ctx, data, () => `Webhook URL rotated: the old one answers 404 from now on. Paste the new one into Bob's webhook.\n${describe(data.rotateWebhookUrl)}`);
+  emit(
+    ctx,
+    data,
+    () =>
+      `Webhook URL rotated: the old one answers 404 from now on. Paste the new one into Bob's webhook.\n${describe(data.rotateWebhookUrl)}`,
+  );
   return EXIT.OK;
 }

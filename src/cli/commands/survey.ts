@@ -2,7 +2,11 @@
 import { EXIT, usageError, type ExitCode } from "../client.js";
 import { emit, type CommandContext } from "../context.js";
 import { section, table, type Column } from "../format.js";
-import { SurveyPopulationDocument, type SurveyPersonFragment, type SurveyPopulationQuery } from "../generated/graphql.js";
+import {
+  SurveyPopulationDocument,
+  type SurveyPersonFragment,
+  type SurveyPopulationQuery,
+} from "../generated/graphql.js";
 
 type Person = SurveyPersonFragment;
 type Population = SurveyPopulationQuery["surveyPopulation"];
@@ -21,8 +25,14 @@ const people = (rows: readonly Person[], date: "startDate" | "separationDate", d
 function describe(p: Population, by: string | undefined): string {
   const parts = [
     `Surveyable on ${p.on}: ${p.surveyable} (joining ${p.joining.length}, leaving ${p.leaving.length} from today)`,
-    section(`Joining (${p.joining.length}): future hires starting by ${p.on}`, people(p.joining, "startDate", "STARTS")),
-    section(`Leaving (${p.leaving.length}): separation date passed by ${p.on}`, people(p.leaving, "separationDate", "LAST DAY")),
+    section(
+      `Joining (${p.joining.length}): future hires starting by ${p.on}`,
+      people(p.joining, "startDate", "STARTS"),
+    ),
+    section(
+      `Leaving (${p.leaving.length}): separation date passed by ${p.on}`,
+      people(p.leaving, "separationDate", "LAST DAY"),
+    ),
   ];
   if (by !== undefined) {
     const columns: Column<Group>[] = [
@@ -38,7 +48,10 @@ function describe(p: Population, by: string | undefined): string {
 
 export async function survey(ctx: CommandContext): Promise<ExitCode> {
   const on = ctx.flags.on;
-  if (on === undefined) throw usageError("survey needs --on DATE (YYYY-MM-DD, today or later): bob-gateway survey --on 2026-07-01 [--by Department]");
+  if (on === undefined)
+    throw usageError(
+      "survey needs --on DATE (YYYY-MM-DD, today or later): bob-gateway survey --on 2026-07-01 [--by Department]",
+    );
   if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw usageError(`--on must be a date YYYY-MM-DD (got "${on}").`);
   const by = ctx.flags.by?.trim() || undefined;
   const data = await ctx.client.request(SurveyPopulationDocument, { on, by: by ?? null });

@@ -46,23 +46,27 @@ function describeRun(run: RunDetail): string {
   parts.push(
     section(
       `Issues (${run.issues.length}${run.issues.length >= 500 ? "+" : ""})`,
-      run.issues.length === 0 ? "none" : table(run.issues, [
-        { header: "CODE", value: (i) => i.code },
-        { header: "BOB ID", value: (i) => i.bobEmployeeId },
-        { header: "EMAIL", value: (i) => i.email },
-        { header: "MESSAGE", value: (i) => i.message },
-      ]),
+      run.issues.length === 0
+        ? "none"
+        : table(run.issues, [
+            { header: "CODE", value: (i) => i.code },
+            { header: "BOB ID", value: (i) => i.bobEmployeeId },
+            { header: "EMAIL", value: (i) => i.email },
+            { header: "MESSAGE", value: (i) => i.message },
+          ]),
     ),
   );
   parts.push(
     section(
       `Changes (${run.changes.length}${run.changes.length >= 1000 ? "+" : ""})`,
-      run.changes.length === 0 ? "none" : table(run.changes, [
-        { header: "ACTION", value: (c) => c.action },
-        { header: "BOB ID", value: (c) => c.bobEmployeeId },
-        { header: "EMAIL", value: (c) => c.email },
-        { header: "FIELDS", value: (c) => c.fields },
-      ]),
+      run.changes.length === 0
+        ? "none"
+        : table(run.changes, [
+            { header: "ACTION", value: (c) => c.action },
+            { header: "BOB ID", value: (c) => c.bobEmployeeId },
+            { header: "EMAIL", value: (c) => c.email },
+            { header: "FIELDS", value: (c) => c.fields },
+          ]),
     ),
   );
   return parts.join("\n");
@@ -89,7 +93,12 @@ export async function sync(ctx: CommandContext): Promise<ExitCode> {
   const started = await ctx.client.request(SynchronizeNowDocument, { i: { dryRun } });
   const run = started.synchronizeNow;
   if (!ctx.flags.wait) {
-    emit(ctx, started, () => `${dryRun ? "Dry run" : "Sync"} ${run.id} is ${run.status} (${run.phase}).\nFollow it: bob-gateway sync --wait, or bob-gateway run ${run.id}`);
+    emit(
+      ctx,
+      started,
+      () =>
+        `${dryRun ? "Dry run" : "Sync"} ${run.id} is ${run.status} (${run.phase}).\nFollow it: bob-gateway sync --wait, or bob-gateway run ${run.id}`,
+    );
     return EXIT.OK;
   }
 
@@ -100,7 +109,10 @@ export async function sync(ctx: CommandContext): Promise<ExitCode> {
       SyncProgressDocument,
       { id: run.id },
       (event) => bar.update(event.syncProgress),
-      (event) => event.syncProgress.phase === "DONE" || event.syncProgress.status === "HELD" || event.syncProgress.status === "FAILED",
+      (event) =>
+        event.syncProgress.phase === "DONE" ||
+        event.syncProgress.status === "HELD" ||
+        event.syncProgress.status === "FAILED",
     );
   } finally {
     bar.done();
@@ -111,11 +123,20 @@ export async function sync(ctx: CommandContext): Promise<ExitCode> {
   emit(ctx, finished, () => {
     const lines = [
       `${result.dryRun ? "Dry run" : "Sync"} ${result.id}: ${result.status}`,
-      table([result.counts], countsPairs(result.counts).map(([k]) => ({ header: k.toUpperCase(), value: (c: Counts) => c[k as keyof Counts], align: "right" as const }))),
+      table(
+        [result.counts],
+        countsPairs(result.counts).map(([k]) => ({
+          header: k.toUpperCase(),
+          value: (c: Counts) => c[k as keyof Counts],
+          align: "right" as const,
+        })),
+      ),
     ];
     if (result.issues.length > 0) {
       const skipped = result.counts.skipped > 0 ? `, ${result.counts.skipped} employee(s) skipped` : "";
-      lines.push(`${result.issues.length}${result.issues.length >= 20 ? "+" : ""} issue(s)${skipped}: bob-gateway run ${result.id}`);
+      lines.push(
+        `${result.issues.length}${result.issues.length >= 20 ? "+" : ""} issue(s)${skipped}: bob-gateway run ${result.id}`,
+      );
     }
     return lines.join("\n");
   });
@@ -162,6 +183,10 @@ export async function approve(ctx: CommandContext): Promise<ExitCode> {
   const id = ctx.args[0];
   if (!id) throw usageError("approve needs a HELD run's id: bob-gateway approve <id>");
   const data = await ctx.client.request(ApproveHeldSyncDocument, { id });
-  emit(ctx, data, () => `Run ${data.approveHeldSync.id} approved: ${data.approveHeldSync.status} (${data.approveHeldSync.phase}).`);
+  emit(
+    ctx,
+    data,
+    () => `Run ${data.approveHeldSync.id} approved: ${data.approveHeldSync.status} (${data.approveHeldSync.phase}).`,
+  );
   return EXIT.OK;
 }

@@ -18,18 +18,36 @@ export function createDeliveriesPanel(): Panel {
   const load = async (append: boolean): Promise<void> => {
     replace(message);
     try {
-      const { webhookDeliveries } = await gql(WebhookDeliveriesDocument, { after: append ? cursor : null, first: PAGE });
+      const { webhookDeliveries } = await gql(WebhookDeliveriesDocument, {
+        after: append ? cursor : null,
+        first: PAGE,
+      });
       if (!append) tbody.replaceChildren();
       for (const { node: d } of webhookDeliveries.edges) {
-        tbody.append(h("tr", { "data-testid": "delivery", "data-status": d.status },
-          h("td", {}, formatDateTime(d.receivedAt)),
-          h("td", { class: "mono" }, d.eventType),
-          h("td", { class: "mono" }, d.bobEmployeeId ?? "—"),
-          h("td", {}, badge(d.status)),
-          h("td", { class: "reason" }, d.error ?? ""),
-        ));
+        tbody.append(
+          h(
+            "tr",
+            { "data-testid": "delivery", "data-status": d.status },
+            h("td", {}, formatDateTime(d.receivedAt)),
+            h("td", { class: "mono" }, d.eventType),
+            h("td", { class: "mono" }, d.bobEmployeeId ?? "—"),
+            h("td", {}, badge(d.status)),
+            h("td", { class: "reason" }, d.error ?? ""),
+          ),
+        );
       }
-      if (webhookDeliveries.totalCount === 0) tbody.append(h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No deliveries yet. Add the webhook in Bob (see Settings) and they appear here.")));
+      if (webhookDeliveries.totalCount === 0)
+        tbody.append(
+          h(
+            "tr",
+            {},
+            h(
+              "td",
+              { colspan: 5, class: "muted" },
+              "No deliveries yet. Add the webhook in Bob (see Settings) and they appear here.",
+            ),
+          ),
+        );
       cursor = webhookDeliveries.pageInfo.endCursor;
       more.hidden = !webhookDeliveries.pageInfo.hasNextPage;
       replace(total, `${plural(webhookDeliveries.totalCount, "delivery", "deliveries")}, newest first.`);
@@ -46,9 +64,21 @@ export function createDeliveriesPanel(): Panel {
     h("div", { class: "card-head" }, h("h2", {}, "Webhook deliveries"), refresh),
     total,
     message,
-    h("div", { class: "table-wrap" },
-      h("table", { "data-testid": "deliveries-table" },
-        h("thead", {}, h("tr", {}, ...["Received", "Event", "Bob employee", "Status", "Error"].map((c) => h("th", { scope: "col" }, c)))),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { "data-testid": "deliveries-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ...["Received", "Event", "Bob employee", "Status", "Error"].map((c) => h("th", { scope: "col" }, c)),
+          ),
+        ),
         tbody,
       ),
     ),

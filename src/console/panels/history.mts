@@ -12,7 +12,16 @@ import { surveyImpactView } from "../survey-impact.mjs";
 const PAGE = 10;
 
 function table(headers: string[], rows: HTMLTableRowElement[]): HTMLElement {
-  return h("div", { class: "table-wrap short" }, h("table", {}, h("thead", {}, h("tr", {}, ...headers.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...rows)));
+  return h(
+    "div",
+    { class: "table-wrap short" },
+    h(
+      "table",
+      {},
+      h("thead", {}, h("tr", {}, ...headers.map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, ...rows),
+    ),
+  );
 }
 
 async function details(run: RunSummary, into: HTMLElement): Promise<void> {
@@ -22,7 +31,9 @@ async function details(run: RunSummary, into: HTMLElement): Promise<void> {
     if (!syncRun) return replace(into, notice("error", "This run no longer exists."));
     replace(
       into,
-      h("dl", { class: "facts compact" },
+      h(
+        "dl",
+        { class: "facts compact" },
         h("div", { class: "row" }, h("dt", {}, "Queued"), h("dd", {}, formatDateTime(syncRun.queuedAt))),
         h("div", { class: "row" }, h("dt", {}, "Started"), h("dd", {}, formatDateTime(syncRun.startedAt))),
         h("div", { class: "row" }, h("dt", {}, "Finished"), h("dd", {}, formatDateTime(syncRun.finishedAt))),
@@ -33,13 +44,39 @@ async function details(run: RunSummary, into: HTMLElement): Promise<void> {
       h("h4", {}, `Issues (${syncRun.issues.length})`),
       syncRun.issues.length === 0
         ? h("p", { class: "muted" }, "No problems: every employee was applied.")
-        : table(["Problem", "Bob employee", "Email", "Details"], syncRun.issues.map((i) =>
-            h("tr", { "data-testid": "run-issue" }, h("td", {}, badge(i.code)), h("td", { class: "mono" }, i.bobEmployeeId ?? "—"), h("td", {}, i.email ?? "—"), h("td", {}, i.message)))),
-      h("h4", {}, `Changes (${syncRun.changes.length}${syncRun.changes.length === 200 ? "+, first 200 shown" : ""})${syncRun.dryRun || syncRun.status === "HELD" ? ": planned, not applied" : ""}`),
+        : table(
+            ["Problem", "Bob employee", "Email", "Details"],
+            syncRun.issues.map((i) =>
+              h(
+                "tr",
+                { "data-testid": "run-issue" },
+                h("td", {}, badge(i.code)),
+                h("td", { class: "mono" }, i.bobEmployeeId ?? "—"),
+                h("td", {}, i.email ?? "—"),
+                h("td", {}, i.message),
+              ),
+            ),
+          ),
+      h(
+        "h4",
+        {},
+        `Changes (${syncRun.changes.length}${syncRun.changes.length === 200 ? "+, first 200 shown" : ""})${syncRun.dryRun || syncRun.status === "HELD" ? ": planned, not applied" : ""}`,
+      ),
       syncRun.changes.length === 0
         ? h("p", { class: "muted" }, "Nothing changed.")
-        : table(["Action", "Bob employee", "Email", "Fields"], syncRun.changes.map((c) =>
-            h("tr", { "data-testid": "run-change" }, h("td", {}, badge(c.action)), h("td", { class: "mono" }, c.bobEmployeeId), h("td", {}, c.email ?? "—"), h("td", {}, c.fields.join(", ") || "—")))),
+        : table(
+            ["Action", "Bob employee", "Email", "Fields"],
+            syncRun.changes.map((c) =>
+              h(
+                "tr",
+                { "data-testid": "run-change" },
+                h("td", {}, badge(c.action)),
+                h("td", { class: "mono" }, c.bobEmployeeId),
+                h("td", {}, c.email ?? "—"),
+                h("td", {}, c.fields.join(", ") || "—"),
+              ),
+            ),
+          ),
     );
   } catch (error) {
     replace(into, notice("error", explain(error)));
@@ -51,11 +88,21 @@ function runItem(run: RunSummary): HTMLElement {
   const item = h(
     "details",
     { class: "run", "data-testid": "run", "data-run-id": run.id, "data-status": run.status },
-    h("summary", {},
+    h(
+      "summary",
+      {},
       h("span", { class: "run-when" }, formatDateTime(run.queuedAt)),
       badge(run.status),
-      h("span", { class: "run-kind" }, `${run.trigger === "MANUAL" ? "Manual" : "Scheduled"}${run.dryRun ? " · Dry run" : ""}`),
-      h("span", { class: "run-counts muted" }, `${run.counts.fetched} fetched · +${run.counts.created} · ~${run.counts.updated} · −${run.counts.deleted} · ${run.counts.skipped} skipped`),
+      h(
+        "span",
+        { class: "run-kind" },
+        `${run.trigger === "MANUAL" ? "Manual" : "Scheduled"}${run.dryRun ? " · Dry run" : ""}`,
+      ),
+      h(
+        "span",
+        { class: "run-counts muted" },
+        `${run.counts.fetched} fetched · +${run.counts.created} · ~${run.counts.updated} · −${run.counts.deleted} · ${run.counts.skipped} skipped`,
+      ),
       run.finishedAt ? null : h("span", { class: "muted" }, humanize(run.phase)),
     ),
     countsList(run.counts),
@@ -82,7 +129,12 @@ export function createHistoryPanel(): Panel {
       for (const edge of syncRuns.edges) list.append(runItem(edge.node));
       cursor = syncRuns.pageInfo.endCursor;
       more.hidden = !syncRuns.pageInfo.hasNextPage;
-      replace(total, syncRuns.totalCount === 0 ? "No sync yet." : `${plural(syncRuns.totalCount, "run")}, newest first. Open a run for its issues and changes.`);
+      replace(
+        total,
+        syncRuns.totalCount === 0
+          ? "No sync yet."
+          : `${plural(syncRuns.totalCount, "run")}, newest first. Open a run for its issues and changes.`,
+      );
     } catch (error) {
       replace(message, notice("error", explain(error)));
     }
@@ -93,7 +145,15 @@ export function createHistoryPanel(): Panel {
     if (!element.hidden) void load(false);
   });
 
-  const element = h("section", { class: "card" }, h("h2", {}, "Sync history"), total, message, list, h("div", { class: "actions" }, more));
+  const element = h(
+    "section",
+    { class: "card" },
+    h("h2", {}, "Sync history"),
+    total,
+    message,
+    list,
+    h("div", { class: "actions" }, more),
+  );
   return {
     id: "history",
     title: "Sync history",

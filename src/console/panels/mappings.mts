@@ -7,7 +7,13 @@ import { badge, h, humanize, notice, plural, replace } from "../dom.mjs";
 import { FIXED_FIELD_IDS, canFeed } from "../field-compatibility.mjs";
 import { explain } from "../messages.mjs";
 import type { Panel } from "../router.mjs";
-import { ClearFieldMappingDocument, FieldMappingsDocument, SetFieldMappingDocument, type FieldMappingFragment, type FieldMappingsQuery } from "../generated/graphql.mjs";
+import {
+  ClearFieldMappingDocument,
+  FieldMappingsDocument,
+  SetFieldMappingDocument,
+  type FieldMappingFragment,
+  type FieldMappingsQuery,
+} from "../generated/graphql.mjs";
 
 type FieldMapping = FieldMappingFragment;
 type Attribute = FieldMappingsQuery["attributes"][number];
@@ -19,8 +25,18 @@ const EXCLUDE = "exclude";
 const nameId = (m: FieldMapping): string => `mapping-name-${m.bobFieldId.replace(/[^A-Za-z0-9_-]/g, "-")}`;
 
 export function createMappingsPanel(): Panel {
-  const text = h("input", { id: "mapping-filter", type: "search", placeholder: "Field name, ID or attribute", "data-testid": "mapping-filter" });
-  const status = h("select", { id: "mapping-status", "data-testid": "mapping-status" }, h("option", { value: "" }, "All statuses"), ...STATUSES.map((s) => h("option", { value: s }, humanize(s))));
+  const text = h("input", {
+    id: "mapping-filter",
+    type: "search",
+    placeholder: "Field name, ID or attribute",
+    "data-testid": "mapping-filter",
+  });
+  const status = h(
+    "select",
+    { id: "mapping-status", "data-testid": "mapping-status" },
+    h("option", { value: "" }, "All statuses"),
+    ...STATUSES.map((s) => h("option", { value: s }, humanize(s))),
+  );
   const summary = h("p", { class: "muted", "aria-live": "polite", "data-testid": "mapping-summary" });
   const tbody = h("tbody");
   const message = h("div");
@@ -53,9 +69,16 @@ export function createMappingsPanel(): Panel {
     select.disabled = true;
     try {
       if (select.value === AUTOMATIC) await gql(ClearFieldMappingDocument, { f: m.bobFieldId });
-      else await gql(SetFieldMappingDocument, { i: { bobFieldId: m.bobFieldId, attributeId: select.value === EXCLUDE ? null : select.value } });
+      else
+        await gql(SetFieldMappingDocument, {
+          i: { bobFieldId: m.bobFieldId, attributeId: select.value === EXCLUDE ? null : select.value },
+        });
       // Other rows may change too (a namesake losing its attribute): show the whole mapping again.
-      if (await load()) replace(message, notice("ok", `Saved. The next sync maps every employee's "${m.bobFieldName}" this way.`, "mapping-saved"));
+      if (await load())
+        replace(
+          message,
+          notice("ok", `Saved. The next sync maps every employee's "${m.bobFieldName}" this way.`, "mapping-saved"),
+        );
     } catch (error) {
       render();
       replace(message, notice("error", `"${m.bobFieldName}" was not changed: ${explain(error)}`, "mapping-edit-error"));
@@ -67,15 +90,30 @@ export function createMappingsPanel(): Panel {
     const shown = mappings.filter(
       (m) =>
         (!status.value || m.status === status.value) &&
-        (!needle || [m.bobFieldName, m.bobFieldId, m.attribute?.name ?? "", m.reason ?? ""].some((v) => v.toLowerCase().includes(needle))),
+        (!needle ||
+          [m.bobFieldName, m.bobFieldId, m.attribute?.name ?? "", m.reason ?? ""].some((v) =>
+            v.toLowerCase().includes(needle),
+          )),
     );
-    const byStatus = STATUSES.map((s) => [s, mappings.filter((m) => m.status === s).length] as const).filter(([, n]) => n > 0);
-    replace(summary, `${shown.length} of ${plural(mappings.length, "Bob field")} shown. ${byStatus.map(([s, n]) => `${humanize(s)}: ${n}`).join(" · ")}`);
+    const byStatus = STATUSES.map((s) => [s, mappings.filter((m) => m.status === s).length] as const).filter(
+      ([, n]) => n > 0,
+    );
+    replace(
+      summary,
+      `${shown.length} of ${plural(mappings.length, "Bob field")} shown. ${byStatus.map(([s, n]) => `${humanize(s)}: ${n}`).join(" · ")}`,
+    );
     replace(
       tbody,
       ...shown.map((m) =>
-        h("tr", { "data-testid": "mapping-row", "data-field-id": m.bobFieldId, "data-status": m.status },
-          h("td", {}, h("div", { id: nameId(m) }, m.bobFieldName), h("div", { class: "muted mono small" }, m.bobFieldId)),
+        h(
+          "tr",
+          { "data-testid": "mapping-row", "data-field-id": m.bobFieldId, "data-status": m.status },
+          h(
+            "td",
+            {},
+            h("div", { id: nameId(m) }, m.bobFieldName),
+            h("div", { class: "muted mono small" }, m.bobFieldId),
+          ),
           h("td", {}, m.bobFieldType),
           h("td", {}, badge(m.status)),
           h("td", {}, m.attribute ? `${m.attribute.name} (${humanize(m.attribute.type)})` : "—"),
@@ -84,7 +122,8 @@ export function createMappingsPanel(): Panel {
         ),
       ),
     );
-    if (mappings.length > 0 && shown.length === 0) tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted" }, "No field matches this filter.")));
+    if (mappings.length > 0 && shown.length === 0)
+      tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted" }, "No field matches this filter.")));
   };
   text.addEventListener("input", render);
   status.addEventListener("change", render);
@@ -107,22 +146,47 @@ export function createMappingsPanel(): Panel {
     "section",
     { class: "card" },
     h("h2", {}, "Field mapping"),
-    h("p", { class: "muted" }, "Every field of your Bob, read live from Bob: standard fields map to Peakon's standard attributes; a custom field maps to a Peakon attribute of the same name and a compatible type, unless you choose another attribute or exclude it under Mapping."),
-    h("div", { class: "filters" },
+    h(
+      "p",
+      { class: "muted" },
+      "Every field of your Bob, read live from Bob: standard fields map to Peakon's standard attributes; a custom field maps to a Peakon attribute of the same name and a compatible type, unless you choose another attribute or exclude it under Mapping.",
+    ),
+    h(
+      "div",
+      { class: "filters" },
       h("div", { class: "field" }, h("label", { for: "mapping-filter" }, "Filter"), text),
       h("div", { class: "field" }, h("label", { for: "mapping-status" }, "Status"), status),
     ),
     summary,
     message,
-    h("div", { class: "table-wrap" },
-      h("table", { "data-testid": "mapping-table" },
-        h("thead", {}, h("tr", {}, ...["Bob field", "Type", "Status", "Peakon attribute", "Reason", "Mapping"].map((c) => h("th", { scope: "col" }, c)))),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { "data-testid": "mapping-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ...["Bob field", "Type", "Status", "Peakon attribute", "Reason", "Mapping"].map((c) =>
+              h("th", { scope: "col" }, c),
+            ),
+          ),
+        ),
         tbody,
       ),
     ),
   );
-  return { id: "mapping", title: "Field mapping", element, show: () => {
-    replace(message);
-    void load();
-  } };
+  return {
+    id: "mapping",
+    title: "Field mapping",
+    element,
+    show: () => {
+      replace(message);
+      void load();
+    },
+  };
 }

@@ -14,11 +14,20 @@ const GROUPS: Record<string, { label: string; lifecycles: Lifecycle[] }> = {
   left: { label: "Left", lifecycles: ["LEFT"] },
   future: { label: "Future hires", lifecycles: ["PRE_HIRE"] },
 };
-const LIFECYCLE_LABEL: Record<string, string> = { PRE_HIRE: "Future hire", LEAVING: "Leaving", LEFT: "Left", ACTIVE: "Active" };
+const LIFECYCLE_LABEL: Record<string, string> = {
+  PRE_HIRE: "Future hire",
+  LEAVING: "Leaving",
+  LEFT: "Left",
+  ACTIVE: "Active",
+};
 const PAGE = 50;
 
 export function createPeoplePanel(): Panel {
-  const group = h("select", { id: "people-group", "data-testid": "people-group" }, ...Object.entries(GROUPS).map(([value, g]) => h("option", { value }, g.label)));
+  const group = h(
+    "select",
+    { id: "people-group", "data-testid": "people-group" },
+    ...Object.entries(GROUPS).map(([value, g]) => h("option", { value }, g.label)),
+  );
   const tbody = h("tbody");
   const more = h("button", { type: "button", hidden: true }, "Load more");
   const total = h("p", { class: "muted", "aria-live": "polite" });
@@ -29,7 +38,11 @@ export function createPeoplePanel(): Panel {
   const rows = (p: Person): HTMLTableRowElement[] => {
     const history = h("td", { colspan: 6 });
     const historyRow = h("tr", { hidden: true, class: "detail" }, history);
-    const toggle = h("button", { type: "button", class: "link small", "data-testid": "person-history-toggle", "aria-expanded": "false" }, "History");
+    const toggle = h(
+      "button",
+      { type: "button", class: "link small", "data-testid": "person-history-toggle", "aria-expanded": "false" },
+      "History",
+    );
     toggle.addEventListener("click", () => {
       const open = historyRow.hidden;
       historyRow.hidden = !open;
@@ -39,9 +52,24 @@ export function createPeoplePanel(): Panel {
     return [row(p, toggle), historyRow];
   };
   const row = (p: Person, toggle: HTMLButtonElement): HTMLTableRowElement =>
-    h("tr", { "data-testid": "person", "data-lifecycle": p.lifecycle },
-      h("td", {}, h("div", {}, `${p.firstName} ${p.lastName}`), h("div", { class: "muted small" }, p.email ?? "no email", " · ", toggle)),
-      h("td", {}, h("span", { class: `badge badge-${p.lifecycle.toLowerCase().replace("_", "-")}` }, LIFECYCLE_LABEL[p.lifecycle] ?? p.lifecycle)),
+    h(
+      "tr",
+      { "data-testid": "person", "data-lifecycle": p.lifecycle },
+      h(
+        "td",
+        {},
+        h("div", {}, `${p.firstName} ${p.lastName}`),
+        h("div", { class: "muted small" }, p.email ?? "no email", " · ", toggle),
+      ),
+      h(
+        "td",
+        {},
+        h(
+          "span",
+          { class: `badge badge-${p.lifecycle.toLowerCase().replace("_", "-")}` },
+          LIFECYCLE_LABEL[p.lifecycle] ?? p.lifecycle,
+        ),
+      ),
       h("td", {}, formatDate(p.startDate)),
       h("td", {}, formatDate(p.separationDate)),
       h("td", {}, p.separationReason ?? "—"),
@@ -51,13 +79,21 @@ export function createPeoplePanel(): Panel {
   const load = async (append: boolean): Promise<void> => {
     replace(message);
     try {
-      const { employees } = await gql(PeopleDocument, { after: append ? cursor : null, first: PAGE, lifecycle: GROUPS[group.value]?.lifecycles });
+      const { employees } = await gql(PeopleDocument, {
+        after: append ? cursor : null,
+        first: PAGE,
+        lifecycle: GROUPS[group.value]?.lifecycles,
+      });
       if (!append) tbody.replaceChildren();
       for (const edge of employees.edges) tbody.append(...rows(edge.node));
-      if (employees.totalCount === 0) tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted" }, "Nobody in this group.")));
+      if (employees.totalCount === 0)
+        tbody.append(h("tr", {}, h("td", { colspan: 6, class: "muted" }, "Nobody in this group.")));
       cursor = employees.pageInfo.endCursor;
       more.hidden = !employees.pageInfo.hasNextPage;
-      replace(total, `${plural(employees.totalCount, "employee")}. Surveyable: started and not yet separated, as of today.`);
+      replace(
+        total,
+        `${plural(employees.totalCount, "employee")}. Surveyable: started and not yet separated, as of today.`,
+      );
     } catch (error) {
       replace(message, notice("error", explain(error)));
     }
@@ -72,9 +108,23 @@ export function createPeoplePanel(): Panel {
     h("div", { class: "filters" }, h("div", { class: "field" }, h("label", { for: "people-group" }, "Show"), group)),
     total,
     message,
-    h("div", { class: "table-wrap" },
-      h("table", { "data-testid": "people-table" },
-        h("thead", {}, h("tr", {}, ...["Employee", "Status", "Start date", "Separation date", "Reason", "Surveyable"].map((c) => h("th", { scope: "col" }, c)))),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { "data-testid": "people-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ...["Employee", "Status", "Start date", "Separation date", "Reason", "Surveyable"].map((c) =>
+              h("th", { scope: "col" }, c),
+            ),
+          ),
+        ),
         tbody,
       ),
     ),

@@ -4,7 +4,13 @@ import { isStorableText } from "../text.js";
 import { requireEnabled } from "../integration/integration-service.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { CompanyStore } from "../ports/company-store.js";
-import { ATTRIBUTE_TYPES, MAX_ATTRIBUTE_NAME_LENGTH, attributeNameKey, type Attribute, type AttributeType } from "./attribute.js";
+import {
+  ATTRIBUTE_TYPES,
+  MAX_ATTRIBUTE_NAME_LENGTH,
+  attributeNameKey,
+  type Attribute,
+  type AttributeType,
+} from "./attribute.js";
 
 export class AttributeService {
   constructor(
@@ -26,7 +32,11 @@ export class AttributeService {
       throw badInput(`Attribute name must be at most ${MAX_ATTRIBUTE_NAME_LENGTH} characters.`, "name");
     }
     if (!ATTRIBUTE_TYPES.includes(input.type)) throw badInput(`Unknown attribute type "${input.type}".`, "type");
-    const created = await this.attributes.createCustom(caller.companyId, { name, nameKey: attributeNameKey(name), type: input.type });
+    const created = await this.attributes.createCustom(caller.companyId, {
+      name,
+      nameKey: attributeNameKey(name),
+      type: input.type,
+    });
     if (!created) throw badInput(`An attribute named "${name}" already exists.`, "name");
     return created;
   }

@@ -21,9 +21,17 @@ export class DirectoryService {
     return todayIn(settings.timeZone, this.deps.clock.now());
   }
 
-  async employees(caller: Caller, query: { first?: number | null; after?: string | null; lifecycle?: readonly Lifecycle[] | null }): Promise<EmployeePage> {
+  async employees(
+    caller: Caller,
+    query: { first?: number | null; after?: string | null; lifecycle?: readonly Lifecycle[] | null },
+  ): Promise<EmployeePage> {
     const today = await this.today(caller.companyId);
-    return this.deps.directory.page(caller.companyId, { first: pageSize(query.first, 50), after: query.after ?? null, lifecycles: query.lifecycle && query.lifecycle.length > 0 ? query.lifecycle : null, today });
+    return this.deps.directory.page(caller.companyId, {
+      first: pageSize(query.first, 50),
+      after: query.after ?? null,
+      lifecycles: query.lifecycle && query.lifecycle.length > 0 ? query.lifecycle : null,
+      today,
+    });
   }
 
   async employee(caller: Caller, bobId: string): Promise<DirectoryEmployee | null> {

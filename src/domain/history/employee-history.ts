@@ -52,7 +52,8 @@ export interface HistoryRow {
 export function fieldChanges(before: EmployeeRecord, after: EmployeeRecord): StoredFieldChange[] {
   const changes: StoredFieldChange[] = [];
   for (const field of RECORD_FIELDS) {
-    if (before[field] !== after[field]) changes.push({ key: field, before: text(before[field]), after: text(after[field]) });
+    if (before[field] !== after[field])
+      changes.push({ key: field, before: text(before[field]), after: text(after[field]) });
   }
   const ids = new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)]);
   for (const id of [...ids].sort()) {
@@ -67,7 +68,8 @@ export function fieldChanges(before: EmployeeRecord, after: EmployeeRecord): Sto
 export function valuesOf(record: EmployeeRecord, side: "before" | "after"): StoredFieldChange[] {
   const values: StoredFieldChange[] = [];
   const put = (key: string, value: string | null) => {
-    if (value !== null) values.push(side === "before" ? { key, before: value, after: null } : { key, before: null, after: value });
+    if (value !== null)
+      values.push(side === "before" ? { key, before: value, after: null } : { key, before: null, after: value });
   };
   for (const field of RECORD_FIELDS) {
     // Garden leave "false" is no value: a created employee without it shows nothing.
@@ -100,7 +102,8 @@ export function fieldsOfCreates(rows: readonly HistoryRow[], current: EmployeeRe
     if (row.action === "UPDATE") {
       for (const change of row.fields ?? []) {
         // Garden leave "false" is no value (valuesOf): undoing a change to it removes it.
-        if (change.before === null || (change.key === "gardenLeave" && change.before === "false")) state.delete(change.key);
+        if (change.before === null || (change.key === "gardenLeave" && change.before === "false"))
+          state.delete(change.key);
         else state.set(change.key, change.before);
       }
       return row;

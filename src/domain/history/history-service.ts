@@ -23,9 +23,20 @@ export const DELETED_ATTRIBUTE = "(deleted attribute)";
 
 /** Per-employee history: what the gateway changed, when, why, and each value before and after. */
 export class HistoryService {
-  constructor(private readonly deps: { readonly history: HistoryStore; readonly directory: DirectoryStore; readonly attributes: AttributeStore }) {}
+  constructor(
+    private readonly deps: {
+      readonly history: HistoryStore;
+      readonly directory: DirectoryStore;
+      readonly attributes: AttributeStore;
+    },
+  ) {}
 
-  async employeeHistory(caller: Caller, bobId: string, first: number | null | undefined, after: string | null | undefined): Promise<HistoryPage> {
+  async employeeHistory(
+    caller: Caller,
+    bobId: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<HistoryPage> {
     const size = pageSize(first, 50);
     const histories = await this.historiesOf(caller, [bobId]);
     return pageOf(histories.get(bobId) ?? [], size, after ?? null);
@@ -42,7 +53,10 @@ export class HistoryService {
     const attributeNames = new Map(attributes.map((a) => [a.id, a.name]));
     const named = new Map<string, HistoryEntry[]>();
     for (const [bobId, list] of rows) {
-      named.set(bobId, fieldsOfCreates(list, currentOf.get(bobId) ?? null).map((row) => nameFields(row, attributeNames)));
+      named.set(
+        bobId,
+        fieldsOfCreates(list, currentOf.get(bobId) ?? null).map((row) => nameFields(row, attributeNames)),
+      );
     }
     return named;
   }
@@ -57,7 +71,11 @@ export function pageOf(entries: readonly HistoryEntry[], size: number, after: st
     if (start < 0) start = entries.length;
   }
   const slice = entries.slice(start, start + size);
-  return { entries: slice.map((entry) => ({ cursor: Buffer.from(entry.id).toString("base64url"), entry })), totalCount: entries.length, hasNextPage: start + size < entries.length };
+  return {
+    entries: slice.map((entry) => ({ cursor: Buffer.from(entry.id).toString("base64url"), entry })),
+    totalCount: entries.length,
+    hasNextPage: start + size < entries.length,
+  };
 }
 
 function cursorId(cursor: string): bigint {
@@ -74,7 +92,9 @@ function nameFields(row: HistoryRow, attributeNames: ReadonlyMap<string, string>
   const fields: { name: string; before: string | null; after: string | null }[] = [];
   const seen = new Set<string>();
   for (const change of row.fields ?? []) {
-    const name = Object.hasOwn(RECORD_FIELD_NAMES, change.key) ? RECORD_FIELD_NAMES[change.key as RecordField] : (attributeNames.get(change.key) ?? DELETED_ATTRIBUTE);
+    const name = Object.hasOwn(RECORD_FIELD_NAMES, change.key)
+      ? RECORD_FIELD_NAMES[change.key as RecordField]
+      : (attributeNames.get(change.key) ?? DELETED_ATTRIBUTE);
     if (seen.has(name) && name !== DELETED_ATTRIBUTE) continue;
     seen.add(name);
     fields.push({ name, before: change.before, after: change.after });

@@ -91,7 +91,11 @@ export class ConnectThrottle {
     lane.failures += 1;
     lane.lastFailureAt = Math.max(lane.lastFailureAt, now);
     const over = lane.failures - this.o.freeFailures;
-    if (over >= 0) lane.lockedUntil = Math.max(lane.lockedUntil, now + Math.min(this.o.maxLockMs, this.o.baseLockMs * 2 ** Math.min(over, 30)));
+    if (over >= 0)
+      lane.lockedUntil = Math.max(
+        lane.lockedUntil,
+        now + Math.min(this.o.maxLockMs, this.o.baseLockMs * 2 ** Math.min(over, 30)),
+      );
     // Re-inserted: Map order is then "least recently failed first", which the size bound evicts.
     if (this.lanes.get(companyId) === lane) {
       this.lanes.delete(companyId);

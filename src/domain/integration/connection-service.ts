@@ -26,11 +26,16 @@ export function parseCredential(input: ConnectInput): BobCredential {
   const token = checkedSecretText(input.accessToken, "accessToken", "The access token");
   const rawId = input.serviceUserId ?? "";
   if (rawId.trim() === "") return { kind: "ACCESS_TOKEN", token };
-  return { kind: "SERVICE_USER", serviceUserId: checkedSecretText(rawId, "serviceUserId", "The service user id"), token };
+  return {
+    kind: "SERVICE_USER",
+    serviceUserId: checkedSecretText(rawId, "serviceUserId", "The service user id"),
+    token,
+  };
 }
 
 function checkedSecretText(value: string, field: string, label: string): string {
-  if (Buffer.byteLength(value, "utf8") > MAX_CREDENTIAL_BYTES) throw badInput(`${label} is longer than 4 KiB; paste only the value Bob shows.`, field);
+  if (Buffer.byteLength(value, "utf8") > MAX_CREDENTIAL_BYTES)
+    throw badInput(`${label} is longer than 4 KiB; paste only the value Bob shows.`, field);
   const trimmed = value.trim();
   if (trimmed === "") throw badInput(`${label} must not be empty.`, field);
   if (/\s/.test(trimmed)) throw badInput(`${label} must not contain spaces or line breaks.`, field);
@@ -71,7 +76,10 @@ export class ConnectionService {
     let fieldWarnings;
     try {
       await this.bob.verifyAccess(credential);
-      const [attributes, overrides] = await Promise.all([this.attributes.list(caller.companyId), this.overrides?.list(caller.companyId) ?? []]);
+      const [attributes, overrides] = await Promise.all([
+        this.attributes.list(caller.companyId),
+        this.overrides?.list(caller.companyId) ?? [],
+      ]);
       fieldWarnings = await checkFieldVisibility(this.bob, credential, attributes, overrides);
     } catch (error) {
       if (isCredentialRefusal(error)) attempt.rejected(this.clock.now().getTime());
@@ -95,7 +103,6 @@ export class ConnectionService {
     return integrationView(await this.companies.getIntegration(caller.companyId), this.publicUrl);
   }
 }
-
 
 /** The last four characters, and only when that is a small part of the token. */
 export function tokenHint(token: string): string {

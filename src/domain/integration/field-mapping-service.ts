@@ -44,13 +44,26 @@ export class FieldMappingService {
   async set(caller: Caller, input: { bobFieldId: string; attributeId?: string | null }): Promise<FieldMapping> {
     requireRole(caller, "ADMIN", "change the field mapping");
     const { fields, attributes, overrides } = await this.inputs(caller.companyId);
-    const override = checkOverride(fields, attributes, overrides, { bobFieldId: input.bobFieldId, attributeId: input.attributeId ?? null });
+    const override = checkOverride(fields, attributes, overrides, {
+      bobFieldId: input.bobFieldId,
+      attributeId: input.attributeId ?? null,
+    });
     const known = new Set(fields.map((f) => f.id));
     const stale = overrides.filter((o) => !known.has(o.bobFieldId)).map((o) => o.bobFieldId);
     const outcome = await this.deps.overrides.replace(caller.companyId, override, stale);
-    if (outcome === "target-taken") throw badInput("Someone changed the field mapping at the same moment (an attribute takes one Bob field); nothing was changed. Reload the mapping and try again.", "attributeId");
-    if (outcome === "attribute-missing") throw new DomainError("NOT_FOUND", `No Peakon attribute has id "${override.attributeId}".`, { field: "attributeId" });
-    const next = [...overrides.filter((o) => known.has(o.bobFieldId) && o.bobFieldId !== override.bobFieldId), override];
+    if (outcome === "target-taken")
+      throw badInput(
+        "Someone changed the field mapping at the same moment (an attribute takes one Bob field); nothing was changed. Reload the mapping and try again.",
+        "attributeId",
+      );
+    if (outcome === "attribute-missing")
+      throw new DomainError("NOT_FOUND", `No Peakon attribute has id "${override.attributeId}".`, {
+        field: "attributeId",
+      });
+    const next = [
+      ...overrides.filter((o) => known.has(o.bobFieldId) && o.bobFieldId !== override.bobFieldId),
+      override,
+    ];
     return mappingOf(mapFields(fields, attributes, next), override.bobFieldId);
   }
 
@@ -59,17 +72,32 @@ export class FieldMappingService {
     requireRole(caller, "ADMIN", "change the field mapping");
     const { fields, attributes, overrides } = await this.inputs(caller.companyId);
     if (!fields.some((f) => f.id === bobFieldId)) {
-      throw new DomainError("NOT_FOUND", `Bob has no field with id "${bobFieldId}" (it is not in Bob's field metadata).`, { field: "bobFieldId" });
+      throw new DomainError(
+        "NOT_FOUND",
+        `Bob has no field with id "${bobFieldId}" (it is not in Bob's field metadata).`,
+        { field: "bobFieldId" },
+      );
     }
     await this.deps.overrides.clear(caller.companyId, bobFieldId);
-    return mappingOf(mapFields(fields, attributes, overrides.filter((o) => o.bobFieldId !== bobFieldId)), bobFieldId);
+    return mappingOf(
+      mapFields(
+        fields,
+        attributes,
+        overrides.filter((o) => o.bobFieldId !== bobFieldId),
+      ),
+      bobFieldId,
+    );
   }
 
   private async inputs(companyId: string): Promise<MappingInputs> {
     requireEnabled(await this.deps.companies.getIntegration(companyId));
     const credential = await this.deps.connections.loadCredential(companyId);
     if (!credential) throw new DomainError("NOT_CONNECTED", "Connect Bob to see how its fields map.");
-    const [fields, attributes, overrides] = await Promise.all([this.deps.bob.fetchFields(credential), this.deps.attributes.list(companyId), this.deps.overrides.list(companyId)]);
+    const [fields, attributes, overrides] = await Promise.all([
+      this.deps.bob.fetchFields(credential),
+      this.deps.attributes.list(companyId),
+      this.deps.overrides.list(companyId),
+    ]);
     return { fields, attributes, overrides };
   }
 }

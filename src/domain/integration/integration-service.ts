@@ -54,14 +54,21 @@ export class IntegrationService {
     const next = mergeSettings(record.settings, change, this.rules);
     // A new URL gets a new signing secret (32 random bytes), shown in this answer only; turning
     // notifications off forgets it. Setting the same URL again keeps it (to rotate: "" then the URL).
-    const secret = next.notificationUrl !== null && next.notificationUrl !== record.settings.notificationUrl ? randomBytes(32).toString("base64url") : null;
+    const secret =
+      next.notificationUrl !== null && next.notificationUrl !== record.settings.notificationUrl
+        ? randomBytes(32).toString("base64url")
+        : null;
     const saved = await this.companies.updateSettings(caller.companyId, next, secret);
     return { ...integrationView(saved, this.publicUrl), notificationSecret: secret };
   }
 }
 
 /** Absent fields keep their value; reconcileEveryHours: null turns reconciliation off. */
-export function mergeSettings(current: SyncSettings, change: SyncSettingsChange, rules: SettingsRules = { production: true }): SyncSettings {
+export function mergeSettings(
+  current: SyncSettings,
+  change: SyncSettingsChange,
+  rules: SettingsRules = { production: true },
+): SyncSettings {
   let { deletionSafeguardPercent, reconcileEveryHours, timeZone, notificationUrl } = current;
   if (change.deletionSafeguardPercent !== undefined) {
     const p = change.deletionSafeguardPercent;
@@ -73,15 +80,24 @@ export function mergeSettings(current: SyncSettings, change: SyncSettingsChange,
   if (change.reconcileEveryHours !== undefined) {
     const h = change.reconcileEveryHours;
     if (h !== null && (!Number.isInteger(h) || h < 1 || h > 168)) {
-      throw badInput("reconcileEveryHours must be a whole number from 1 to 168, or null to turn it off.", "reconcileEveryHours");
+      throw badInput(
+        "reconcileEveryHours must be a whole number from 1 to 168, or null to turn it off.",
+        "reconcileEveryHours",
+      );
     }
     reconcileEveryHours = h;
   }
   if (change.timeZone !== undefined) {
     const zone = typeof change.timeZone === "string" ? ianaTimeZone(change.timeZone) : null;
     if (zone === null) {
-      const given = typeof change.timeZone === "string" && change.timeZone.length <= MAX_TIME_ZONE_LENGTH ? ` ${JSON.stringify(change.timeZone)} is not one.` : "";
-      throw badInput(`timeZone must be an IANA time zone name such as "UTC" or "Europe/Copenhagen", at most ${MAX_TIME_ZONE_LENGTH} characters.${given}`, "timeZone");
+      const given =
+        typeof change.timeZone === "string" && change.timeZone.length <= MAX_TIME_ZONE_LENGTH
+          ? ` ${JSON.stringify(change.timeZone)} is not one.`
+          : "";
+      throw badInput(
+        `timeZone must be an IANA time zone name such as "UTC" or "Europe/Copenhagen", at most ${MAX_TIME_ZONE_LENGTH} characters.${given}`,
+        "timeZone",
+      );
     }
     timeZone = zone;
   }

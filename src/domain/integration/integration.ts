@@ -14,7 +14,12 @@ export interface SyncSettings {
   readonly notificationUrl: string | null;
 }
 
-export const DEFAULT_SYNC_SETTINGS: SyncSettings = { deletionSafeguardPercent: 20, reconcileEveryHours: null, timeZone: "UTC", notificationUrl: null };
+export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
+  deletionSafeguardPercent: 20,
+  reconcileEveryHours: null,
+  timeZone: "UTC",
+  notificationUrl: null,
+};
 
 /** What is stored about a company's integration; never holds a secret in clear. */
 export interface IntegrationRecord {
@@ -49,7 +54,13 @@ export interface IntegrationView {
 }
 
 export function integrationView(record: IntegrationRecord, publicUrl: string): IntegrationView {
-  const status: IntegrationStatus = !record.enabled ? "NOT_ENABLED" : !record.connection ? "DISCONNECTED" : record.connection.refusedReason !== null ? "NEEDS_RECONNECT" : "CONNECTED";
+  const status: IntegrationStatus = !record.enabled
+    ? "NOT_ENABLED"
+    : !record.connection
+      ? "DISCONNECTED"
+      : record.connection.refusedReason !== null
+        ? "NEEDS_RECONNECT"
+        : "CONNECTED";
   // NEEDS_RECONNECT keeps the credential's facts and the webhook URL: Bob still sends to it, and
   // what arrives waits for the admin to connect again.
   const connection = status === "CONNECTED" || status === "NEEDS_RECONNECT" ? record.connection : null;

@@ -11,7 +11,12 @@ import { BOB_ID_FIELD_ID } from "../mapping/standard-fields.js";
  * its category. A category Bob sends for no active employee makes a warning for each of its
  * synced fields. No active employee at all: nothing can be told, no warning.
  */
-export async function checkFieldVisibility(bob: BobApi, credential: BobCredential, attributes: readonly Attribute[], overrides: readonly MappingOverride[] = []): Promise<IntegrationWarning[]> {
+export async function checkFieldVisibility(
+  bob: BobApi,
+  credential: BobCredential,
+  attributes: readonly Attribute[],
+  overrides: readonly MappingOverride[] = [],
+): Promise<IntegrationWarning[]> {
   const fields = await bob.fetchFields(credential);
   const categoryOf = new Map(fields.map((f) => [f.id, f.categoryId]));
   // The fields the sync will ask for, admins' overrides included (an excluded field is never asked).
@@ -27,5 +32,8 @@ export async function checkFieldVisibility(bob: BobApi, credential: BobCredentia
   const visibility = new FieldVisibility(probes);
   for (const person of answer.people) visibility.saw(person);
   const hiddenCategories = new Set(visibility.notVisible(new Set()).map((id) => categoryOf.get(id) ?? id));
-  return warningsFor(synced.filter((id) => hiddenCategories.has(categoryOf.get(id) ?? id)), fields);
+  return warningsFor(
+    synced.filter((id) => hiddenCategories.has(categoryOf.get(id) ?? id)),
+    fields,
+  );
 }

@@ -7,7 +7,8 @@ import type { ListLookup } from "./list-lookup.js";
 export const MAX_OPTION_LENGTH = 256;
 
 /** A value Peakon accepts (null = no value), or why it cannot take it. */
-export type ConvertedValue = { readonly ok: true; readonly value: string | null } | { readonly ok: false; readonly problem: string };
+export type ConvertedValue =
+  { readonly ok: true; readonly value: string | null } | { readonly ok: false; readonly problem: string };
 
 const none: ConvertedValue = { ok: true, value: null };
 const reject = (problem: string): ConvertedValue => ({ ok: false, problem });
@@ -17,7 +18,12 @@ const reject = (problem: string): ConvertedValue => ({ ok: false, problem });
  * OPTION/TEXT the text (list items by name, booleans "Yes"/"No"), NUMBER a whole number,
  * DATE "YYYY-MM-DD", EMPLOYEE the referenced employee's Bob id.
  */
-export function toAttributeValue(raw: unknown, field: BobFieldDefinition, target: AttributeType, lists: ListLookup): ConvertedValue {
+export function toAttributeValue(
+  raw: unknown,
+  field: BobFieldDefinition,
+  target: AttributeType,
+  lists: ListLookup,
+): ConvertedValue {
   if (isEmpty(raw)) return none;
   const decoded = decodeBobValue(raw, field, target, lists);
   if (!decoded.ok) return decoded;
@@ -25,7 +31,9 @@ export function toAttributeValue(raw: unknown, field: BobFieldDefinition, target
   return encodeForAttribute(decoded.value, target);
 }
 
-type Decoded = { readonly ok: true; readonly value: string | number | boolean | null } | { readonly ok: false; readonly problem: string };
+type Decoded =
+  | { readonly ok: true; readonly value: string | number | boolean | null }
+  | { readonly ok: false; readonly problem: string };
 
 /** Undoes Bob's encodings: list item ids, currency objects, employee objects. */
 function decodeBobValue(raw: unknown, field: BobFieldDefinition, target: AttributeType, lists: ListLookup): Decoded {
@@ -47,11 +55,20 @@ function decodeBobValue(raw: unknown, field: BobFieldDefinition, target: Attribu
 
 function decodeListItem(raw: unknown, field: BobFieldDefinition, lists: ListLookup): Decoded {
   const id = isRecord(raw) ? raw["id"] : raw;
-  if (typeof id !== "string" && typeof id !== "number") return { ok: false, problem: `holds ${describe(raw)}, not a list item id` };
+  if (typeof id !== "string" && typeof id !== "number")
+    return { ok: false, problem: `holds ${describe(raw)}, not a list item id` };
   const list = field.listId === undefined ? undefined : lists.get(field.listId);
-  if (list === undefined) return { ok: false, problem: `names list item ${String(id)}, but Bob's named list "${field.listId ?? "(none)"}" is unknown` };
+  if (list === undefined)
+    return {
+      ok: false,
+      problem: `names list item ${String(id)}, but Bob's named list "${field.listId ?? "(none)"}" is unknown`,
+    };
   const name = list.get(String(id));
-  if (name === undefined) return { ok: false, problem: `holds list item id ${String(id)}, which is not in Bob's named list "${field.listId}"` };
+  if (name === undefined)
+    return {
+      ok: false,
+      problem: `holds list item id ${String(id)}, which is not in Bob's named list "${field.listId}"`,
+    };
   return { ok: true, value: name };
 }
 
@@ -59,7 +76,8 @@ function decodeListItem(raw: unknown, field: BobFieldDefinition, lists: ListLook
 function decodeEmployeeId(raw: unknown): Decoded {
   const id = isRecord(raw) ? raw["id"] : raw;
   if (isEmpty(id)) return { ok: true, value: null };
-  if (typeof id === "string" || (typeof id === "number" && Number.isSafeInteger(id))) return { ok: true, value: String(id).trim() };
+  if (typeof id === "string" || (typeof id === "number" && Number.isSafeInteger(id)))
+    return { ok: true, value: String(id).trim() };
   return { ok: false, problem: `holds ${describe(raw)}, not an employee id` };
 }
 
@@ -85,7 +103,9 @@ function encodeForAttribute(value: string | number | boolean, target: AttributeT
       return asWholeNumber(value);
     case "DATE": {
       const date = typeof value === "string" ? toCalendarDate(value) : null;
-      return date === null ? reject(`is ${JSON.stringify(value)}, not a valid calendar date (YYYY-MM-DD)`) : { ok: true, value: date };
+      return date === null
+        ? reject(`is ${JSON.stringify(value)}, not a valid calendar date (YYYY-MM-DD)`)
+        : { ok: true, value: date };
     }
     case "EMPLOYEE":
       return { ok: true, value: String(value) };
@@ -99,7 +119,12 @@ function asText(value: string | number | boolean): string {
 
 /** Peakon numbers are integers: a fraction is refused rather than silently rounded. */
 function asWholeNumber(value: string | number | boolean): ConvertedValue {
-  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  const number =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (Number.isNaN(number)) return reject(`is ${JSON.stringify(value)}, not a number`);
   if (!Number.isInteger(number)) return reject(`is ${number}, not a whole number; Peakon numbers are integers`);
   if (!Number.isSafeInteger(number)) return reject(`is ${number}, too large for a Peakon number`);

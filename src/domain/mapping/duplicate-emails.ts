@@ -70,7 +70,9 @@ export function findDuplicateKeys(input: DuplicateEmailInput, keys: readonly Uni
   while (keys.length > 1 && outcome.skipped.size > 0) {
     const skipped = outcome.skipped;
     // The directory as the next sync reads it: the fetched record of everyone written.
-    const next = settle((bobId) => (skipped.has(bobId) || !input.fetched.has(bobId) ? input.directory.get(bobId) : input.fetched.get(bobId)));
+    const next = settle((bobId) =>
+      skipped.has(bobId) || !input.fetched.has(bobId) ? input.directory.get(bobId) : input.fetched.get(bobId),
+    );
     // Only fewer skips of the same employees keep the directory's frozen values as they are here.
     if (next.skipped.size >= skipped.size || ![...next.skipped.keys()].every((bobId) => skipped.has(bobId))) break;
     outcome = next;
@@ -161,13 +163,19 @@ class Settling {
    */
   giveBack(): void {
     for (;;) {
-      const free = [...this.skipped.keys()].filter((bobId) => this.keys.every((_, k) => this.holderOf(k, bobId) === null));
+      const free = [...this.skipped.keys()].filter((bobId) =>
+        this.keys.every((_, k) => this.holderOf(k, bobId) === null),
+      );
       if (free.length === 0) return;
       for (const bobId of free) this.skipped.delete(bobId);
-      this.settle(this.keys.map((key, k) => free.flatMap((bobId) => {
-        const value = key.keyOf(this.input.fetched.get(bobId) as EmployeeRecord);
-        return value !== null && Array.isArray(this.held(k, value)) ? [value] : [];
-      })));
+      this.settle(
+        this.keys.map((key, k) =>
+          free.flatMap((bobId) => {
+            const value = key.keyOf(this.input.fetched.get(bobId) as EmployeeRecord);
+            return value !== null && Array.isArray(this.held(k, value)) ? [value] : [];
+          }),
+        ),
+      );
       if (free.every((bobId) => this.skipped.has(bobId))) return;
     }
   }
@@ -181,7 +189,11 @@ class Settling {
         for (let k = 0; k < this.keys.length; k++) {
           const holder = this.holderOf(k, bobId);
           if (holder !== null) {
-            loss = { k, value: this.keys[k]?.keyOf(this.input.fetched.get(bobId) as EmployeeRecord) as string, owner: holder };
+            loss = {
+              k,
+              value: this.keys[k]?.keyOf(this.input.fetched.get(bobId) as EmployeeRecord) as string,
+              owner: holder,
+            };
             break;
           }
         }
@@ -189,7 +201,10 @@ class Settling {
       const key = this.keys[loss.k] as UniqueKey;
       const record = this.input.fetched.get(bobId);
       const owner = loss.owner.bobId;
-      const by = loss.owner.frozen === false ? `Bob employee ${owner}, who keeps it` : `Bob employee ${owner} in Peakon, who is left unchanged`;
+      const by =
+        loss.owner.frozen === false
+          ? `Bob employee ${owner}, who keeps it`
+          : `Bob employee ${owner} in Peakon, who is left unchanged`;
       issues.set(bobId, {
         bobEmployeeId: bobId,
         email: record?.email ?? null,
@@ -205,7 +220,12 @@ class Settling {
     const value = this.keys[k]?.keyOf(this.input.fetched.get(bobId) as EmployeeRecord) ?? null;
     if (value === null) return null;
     const held = this.held(k, value);
-    const all = held === undefined ? [] : Array.isArray(held) ? held : [typeof held === "string" ? { bobId: held, frozen: false as const } : held];
+    const all =
+      held === undefined
+        ? []
+        : Array.isArray(held)
+          ? held
+          : [typeof held === "string" ? { bobId: held, frozen: false as const } : held];
     const others = all.filter((h) => h.bobId !== bobId && this.holds(h));
     return others.find((h) => h.frozen === false) ?? others.sort((a, b) => compareText(a.bobId, b.bobId))[0] ?? null;
   }
@@ -220,8 +240,13 @@ class Settling {
     const held = this.held(k, value);
     if (!Array.isArray(held)) return null;
     const key = this.keys[k] as UniqueKey;
-    const frozen = held.filter((h) => h.frozen !== false && this.holds(h)).sort((a, b) => compareText(a.bobId, b.bobId));
-    const writable = held.filter((h) => h.frozen === false && this.holds(h)).map((h) => h.bobId).sort(compareText);
+    const frozen = held
+      .filter((h) => h.frozen !== false && this.holds(h))
+      .sort((a, b) => compareText(a.bobId, b.bobId));
+    const writable = held
+      .filter((h) => h.frozen === false && this.holds(h))
+      .map((h) => h.bobId)
+      .sort(compareText);
     const linked = (bobId: string) => {
       const stored = this.stored(bobId);
       return stored !== undefined && key.keyOf(stored) === value;
@@ -229,7 +254,13 @@ class Settling {
     const keeper = frozen.length > 0 ? null : (writable.find(linked) ?? writable[0] ?? null);
     const losers = writable.filter((id) => id !== keeper);
     if (losers.length === 0) return null;
-    return { k, value, keeper, owner: keeper !== null ? { bobId: keeper, frozen: false } : (frozen[0] as Holder), losers };
+    return {
+      k,
+      value,
+      keeper,
+      owner: keeper !== null ? { bobId: keeper, frozen: false } : (frozen[0] as Holder),
+      losers,
+    };
   }
 
   private held(k: number, value: string): HeldBy | undefined {
@@ -242,7 +273,11 @@ class Settling {
     const held = this.held(k, value);
     if (held === undefined) changed.set(value, holder);
     else if (Array.isArray(held) && changed.has(value)) held.push(holder);
-    else changed.set(value, [...(Array.isArray(held) ? held : [typeof held === "string" ? { bobId: held, frozen: false as const } : held]), holder]);
+    else
+      changed.set(value, [
+        ...(Array.isArray(held) ? held : [typeof held === "string" ? { bobId: held, frozen: false as const } : held]),
+        holder,
+      ]);
     return held !== undefined;
   }
 }
@@ -274,7 +309,10 @@ function add(holders: Holders, value: string, holder: Holder): boolean {
  * Who holds each value of each key after the plan if nobody is skipped for a duplicate, and the
  * values several hold. A value held once (nearly all of them) costs one map entry and no list.
  */
-function keyHolders(input: DuplicateEmailInput, keys: readonly UniqueKey[]): { holders: Holders[]; shared: Set<string>[] } {
+function keyHolders(
+  input: DuplicateEmailInput,
+  keys: readonly UniqueKey[],
+): { holders: Holders[]; shared: Set<string>[] } {
   const shared = keys.map(() => new Set<string>());
   const holders = keys.map((key, k) => {
     const held: Holders = new Map();
@@ -291,7 +329,8 @@ function keyHolders(input: DuplicateEmailInput, keys: readonly UniqueKey[]): { h
     if (!input.staysAsIs(record.bobId, none)) continue;
     keys.forEach((key, k) => {
       const value = key.keyOf(record);
-      if (value !== null && add(holders[k] as Holders, value, { bobId: record.bobId, frozen: "stays" })) (shared[k] as Set<string>).add(value);
+      if (value !== null && add(holders[k] as Holders, value, { bobId: record.bobId, frozen: "stays" }))
+        (shared[k] as Set<string>).add(value);
     });
   }
   return { holders, shared };

@@ -62,7 +62,10 @@ function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<
 }
 
 /** Attribute ids whose value differs, including ones set on one side only; sorted. */
-export function changedAttributeIds(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
+export function changedAttributeIds(
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+): string[] {
   const ids = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...ids].filter((id) => before[id] !== after[id]).sort();
 }

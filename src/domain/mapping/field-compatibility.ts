@@ -62,7 +62,10 @@ export function bobTypeNoun(type: BobFieldType): string {
 }
 
 export function noCounterpartReason(type: BobFieldType): string {
-  return (Object.hasOwn(NO_COUNTERPART_REASONS, type) ? NO_COUNTERPART_REASONS[type] : undefined) ?? "Peakon has no attribute type for it.";
+  return (
+    (Object.hasOwn(NO_COUNTERPART_REASONS, type) ? NO_COUNTERPART_REASONS[type] : undefined) ??
+    "Peakon has no attribute type for it."
+  );
 }
 
 /** "TEXT or OPTION", "DATE". */
@@ -75,10 +78,14 @@ export function listAttributeTypes(types: readonly AttributeType[]): string {
  * Why a Bob field cannot go into an attribute of `attributeType`, naming both types; null when it
  * can. Read by admins (mapping report, refused setFieldMapping).
  */
-export function typeRefusal(bob: { readonly name: string; readonly type: BobFieldType }, attribute: { readonly name: string; readonly type: AttributeType }): string | null {
+export function typeRefusal(
+  bob: { readonly name: string; readonly type: BobFieldType },
+  attribute: { readonly name: string; readonly type: AttributeType },
+): string | null {
   const compatible = compatibleAttributeTypes(bob.type);
   const both = `Bob field "${bob.name}" is ${bobTypeNoun(bob.type)} (${bob.type}) and Peakon attribute "${attribute.name}" is ${attribute.type}`;
-  if (compatible === null) return `${both}; this sync does not know Bob's type "${bob.type}", so the field cannot be synced.`;
+  if (compatible === null)
+    return `${both}; this sync does not know Bob's type "${bob.type}", so the field cannot be synced.`;
   if (compatible.length === 0) return `${both}; ${noCounterpartReason(bob.type)}`;
   if (compatible.includes(attribute.type)) return null;
   return `${both}; ${bobTypeNoun(bob.type)} can only go into a ${listAttributeTypes(compatible)} attribute.`;

@@ -19,7 +19,8 @@ import {
   STANDARD_FIELD_KEYS,
 } from "./standard-fields.js";
 
-export type MappingStatus = "STANDARD" | "COMPATIBLE" | "TYPE_MISMATCH" | "NO_MATCHING_ATTRIBUTE" | "AMBIGUOUS" | "OVERRIDDEN";
+export type MappingStatus =
+  "STANDARD" | "COMPATIBLE" | "TYPE_MISMATCH" | "NO_MATCHING_ATTRIBUTE" | "AMBIGUOUS" | "OVERRIDDEN";
 
 /** How one Bob field maps to Peakon: the contract's FieldMapping, plus the field's standard role. */
 export interface FieldMapping {
@@ -47,7 +48,11 @@ export interface FieldMapping {
  * field leaves name matching: its namesakes are no longer AMBIGUOUS because of it, and an
  * attribute it feeds is no longer matched by name (one Bob field per attribute).
  */
-export function mapFields(fields: readonly BobFieldDefinition[], attributes: readonly Attribute[], overrides: readonly MappingOverride[] = []): FieldMapping[] {
+export function mapFields(
+  fields: readonly BobFieldDefinition[],
+  attributes: readonly Attribute[],
+  overrides: readonly MappingOverride[] = [],
+): FieldMapping[] {
   const standardKeys = standardKeysByFieldId(fields);
   const overridable = overridableFields(fields, standardKeys);
   const applied = appliedOverrides(overridable, attributes, overrides);
@@ -65,7 +70,11 @@ export function mapFields(fields: readonly BobFieldDefinition[], attributes: rea
     const reserved = RESERVED_FIELD_REASONS.get(field.id);
     if (reserved !== undefined) return unmapped(field, "NO_MATCHING_ATTRIBUTE", reserved);
     if (isSupersededGender(field, fields)) {
-      return unmapped(field, "NO_MATCHING_ATTRIBUTE", `Gender is synced from Bob field ${LEGAL_GENDER_FIELD_ID}; this older gender field is not used.`);
+      return unmapped(
+        field,
+        "NO_MATCHING_ATTRIBUTE",
+        `Gender is synced from Bob field ${LEGAL_GENDER_FIELD_ID}; this older gender field is not used.`,
+      );
     }
     if (applied.has(field.id)) return overriddenMapping(field, applied.get(field.id) ?? null);
     const namesakes = (customByNameKey.get(attributeNameKey(field.name)) ?? []).filter((f) => f.id !== field.id);
@@ -85,8 +94,13 @@ export function mapFields(fields: readonly BobFieldDefinition[], attributes: rea
  * The custom fields: those an admin may override. Not standard fields, not the ones the sync
  * reads for itself or Bob derives, not the older gender field a newer one supersedes.
  */
-export function overridableFields(fields: readonly BobFieldDefinition[], standardKeys: ReadonlyMap<string, StandardAttributeKey> = standardKeysByFieldId(fields)): BobFieldDefinition[] {
-  return fields.filter((f) => !standardKeys.has(f.id) && !RESERVED_FIELD_REASONS.has(f.id) && !isSupersededGender(f, fields));
+export function overridableFields(
+  fields: readonly BobFieldDefinition[],
+  standardKeys: ReadonlyMap<string, StandardAttributeKey> = standardKeysByFieldId(fields),
+): BobFieldDefinition[] {
+  return fields.filter(
+    (f) => !standardKeys.has(f.id) && !RESERVED_FIELD_REASONS.has(f.id) && !isSupersededGender(f, fields),
+  );
 }
 
 /** Whether the mapping feeds a custom attribute: matched by name, or by an admin's override. */
@@ -119,7 +133,9 @@ function standardKeysByFieldId(fields: readonly BobFieldDefinition[]): Map<strin
   // and exactly one field carries the name (several go on to be reported AMBIGUOUS).
   if (!fields.some((f) => f.id === EMPLOYMENT_STATUS_FIELD_ID)) {
     const statusKey = attributeNameKey(EMPLOYMENT_STATUS_NAME);
-    const named = fields.filter((f) => !keys.has(f.id) && !RESERVED_FIELD_REASONS.has(f.id) && attributeNameKey(f.name) === statusKey);
+    const named = fields.filter(
+      (f) => !keys.has(f.id) && !RESERVED_FIELD_REASONS.has(f.id) && attributeNameKey(f.name) === statusKey,
+    );
     const only = named.length === 1 ? named[0] : undefined;
     if (only !== undefined) keys.set(only.id, "type");
   }
@@ -130,7 +146,11 @@ function isSupersededGender(field: BobFieldDefinition, fields: readonly BobField
   return field.id === LEGACY_GENDER_FIELD_ID && fields.some((f) => f.id === LEGAL_GENDER_FIELD_ID);
 }
 
-function standardMapping(field: BobFieldDefinition, key: StandardAttributeKey, attributes: readonly Attribute[]): FieldMapping {
+function standardMapping(
+  field: BobFieldDefinition,
+  key: StandardAttributeKey,
+  attributes: readonly Attribute[],
+): FieldMapping {
   const attribute = attributes.find((a) => a.standardKey === key);
   if (attribute !== undefined) return { ...row(field), attribute, status: "STANDARD", reason: null, standardKey: key };
   const name = STANDARD_ATTRIBUTES.find((s) => s.key === key)?.name ?? key;
@@ -144,7 +164,11 @@ function standardMapping(field: BobFieldDefinition, key: StandardAttributeKey, a
 }
 
 /** The overrides that apply, by field id: the target custom attribute, or null (excluded). */
-function appliedOverrides(overridable: readonly BobFieldDefinition[], attributes: readonly Attribute[], overrides: readonly MappingOverride[]): Map<string, Attribute | null> {
+function appliedOverrides(
+  overridable: readonly BobFieldDefinition[],
+  attributes: readonly Attribute[],
+  overrides: readonly MappingOverride[],
+): Map<string, Attribute | null> {
   const byField = overridesByFieldId(overrides);
   const applied = new Map<string, Attribute | null>();
   for (const field of overridable) {
@@ -162,17 +186,40 @@ function appliedOverrides(overridable: readonly BobFieldDefinition[], attributes
 
 function overriddenMapping(field: BobFieldDefinition, attribute: Attribute | null): FieldMapping {
   if (attribute === null) {
-    return { ...unmapped(field, "OVERRIDDEN", "Excluded by an admin: this Bob field is never synced. Clear the override to match it by name again."), attribute: null };
+    return {
+      ...unmapped(
+        field,
+        "OVERRIDDEN",
+        "Excluded by an admin: this Bob field is never synced. Clear the override to match it by name again.",
+      ),
+      attribute: null,
+    };
   }
   const refusal = typeRefusal(field, attribute);
   if (refusal !== null) {
     // Bob's type changed after the override was set: nothing is synced until an admin decides again.
-    return { ...row(field), attribute, status: "TYPE_MISMATCH", reason: `An admin mapped this field into Peakon attribute "${attribute.name}", but ${refusal} Change or clear the override.`, standardKey: null };
+    return {
+      ...row(field),
+      attribute,
+      status: "TYPE_MISMATCH",
+      reason: `An admin mapped this field into Peakon attribute "${attribute.name}", but ${refusal} Change or clear the override.`,
+      standardKey: null,
+    };
   }
-  return { ...row(field), attribute, status: "OVERRIDDEN", reason: `Mapped by an admin into Peakon attribute "${attribute.name}" (${attribute.type}) instead of by name.`, standardKey: null };
+  return {
+    ...row(field),
+    attribute,
+    status: "OVERRIDDEN",
+    reason: `Mapped by an admin into Peakon attribute "${attribute.name}" (${attribute.type}) instead of by name.`,
+    standardKey: null,
+  };
 }
 
-function customMapping(field: BobFieldDefinition, attributes: readonly Attribute[], claimedBy: ReadonlyMap<string, BobFieldDefinition>): FieldMapping {
+function customMapping(
+  field: BobFieldDefinition,
+  attributes: readonly Attribute[],
+  claimedBy: ReadonlyMap<string, BobFieldDefinition>,
+): FieldMapping {
   const nameKey = attributeNameKey(field.name);
   const attribute = attributes.find((a) => !a.standard && attributeNameKey(a.name) === nameKey);
   const claimant = attribute === undefined ? undefined : claimedBy.get(attribute.id);
@@ -189,13 +236,21 @@ function customMapping(field: BobFieldDefinition, attributes: readonly Attribute
 
   if (compatible === null) {
     return {
-      ...unmapped(field, status, `${mismatchPrefix}Bob field "${field.name}" has type "${field.type}", which this sync does not know; it cannot be synced.`),
+      ...unmapped(
+        field,
+        status,
+        `${mismatchPrefix}Bob field "${field.name}" has type "${field.type}", which this sync does not know; it cannot be synced.`,
+      ),
       attribute: attribute ?? null,
     };
   }
   if (compatible.length === 0) {
     return {
-      ...unmapped(field, status, `${mismatchPrefix}Bob field "${field.name}" is ${bobTypeNoun(field.type)}; ${noCounterpartReason(field.type)}`),
+      ...unmapped(
+        field,
+        status,
+        `${mismatchPrefix}Bob field "${field.name}" is ${bobTypeNoun(field.type)}; ${noCounterpartReason(field.type)}`,
+      ),
       attribute: attribute ?? null,
     };
   }

@@ -67,7 +67,11 @@ export function fieldNotVisibleWarning(field: BobFieldDefinition): IntegrationWa
 
 export function warningsFor(fieldIds: readonly string[], fields: readonly BobFieldDefinition[]): IntegrationWarning[] {
   const byId = new Map(fields.map((f) => [f.id, f]));
-  return fieldIds.map((id) => fieldNotVisibleWarning(byId.get(id) ?? { id, name: id, type: "text", categoryId: id.split(".")[0] ?? id, jsonPath: id }));
+  return fieldIds.map((id) =>
+    fieldNotVisibleWarning(
+      byId.get(id) ?? { id, name: id, type: "text", categoryId: id.split(".")[0] ?? id, jsonPath: id },
+    ),
+  );
 }
 
 export function visibilityIssue(warning: IntegrationWarning): SyncIssue {

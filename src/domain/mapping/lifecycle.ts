@@ -22,13 +22,19 @@ export interface LifecycleState {
  * directory-store.ts, LIFECYCLE_SQL) is this same rule; test/persistence/lifecycle-sql.test.ts
  * holds the two together.
  */
-export function deriveLifecycle(record: { readonly startDate: string | null; readonly separationDate: string | null }, today: string): LifecycleState {
+export function deriveLifecycle(
+  record: { readonly startDate: string | null; readonly separationDate: string | null },
+  today: string,
+): LifecycleState {
   const { startDate, separationDate } = record;
   const started = startDate === null || startDate <= today;
   return {
     lifecycle: lifecycleOn(startDate, separationDate, today),
     surveyable: isSurveyable(record, today),
-    tenureMonths: startDate !== null && started && isCalendarDate(startDate) && isCalendarDate(today) ? wholeMonthsBetween(startDate, today) : null,
+    tenureMonths:
+      startDate !== null && started && isCalendarDate(startDate) && isCalendarDate(today)
+        ? wholeMonthsBetween(startDate, today)
+        : null,
   };
 }
 
@@ -36,7 +42,10 @@ export function deriveLifecycle(record: { readonly startDate: string | null; rea
  * deriveLifecycle's `surveyable` alone: started and not separated on `today`. For callers that
  * ask it of a whole directory or plan (survey population and impact) without the tenure's date arithmetic.
  */
-export function isSurveyable(record: { readonly startDate: string | null; readonly separationDate: string | null }, today: string): boolean {
+export function isSurveyable(
+  record: { readonly startDate: string | null; readonly separationDate: string | null },
+  today: string,
+): boolean {
   const { startDate, separationDate } = record;
   return (startDate === null || startDate <= today) && !(separationDate !== null && separationDate < today);
 }
@@ -71,7 +80,14 @@ export function wholeMonthsBetween(from: string, to: string): number {
 export function todayIn(timeZone: string, now: Date): string {
   let format = dayFormats.get(timeZone);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      calendar: "gregory",
+      numberingSystem: "latn",
+    });
     if (dayFormats.size >= 1_000) dayFormats.clear(); // bounded: time zones come from company settings
     dayFormats.set(timeZone, format);
   }

@@ -29,7 +29,8 @@ export interface ManagerLinkResult {
  */
 export function fixManagerLinks(input: ManagerLinkInput): ManagerLinkResult {
   const dropped = new Map<string, EmployeeRecord>();
-  const current = (bobId: string) => (dropped.size > 0 ? dropped.get(bobId) : undefined) ?? input.written.get(bobId) ?? input.untouched.get(bobId);
+  const current = (bobId: string) =>
+    (dropped.size > 0 ? dropped.get(bobId) : undefined) ?? input.written.get(bobId) ?? input.untouched.get(bobId);
   const exists = (bobId: string) => input.written.has(bobId) || input.untouched.has(bobId);
   const drop = (record: EmployeeRecord, code: SyncIssue["code"], message: string): SyncIssue => {
     const attributes = { ...record.attributes };
@@ -46,13 +47,26 @@ export function fixManagerLinks(input: ManagerLinkInput): ManagerLinkResult {
     const manager = record.managerBobId;
     if (manager === null) continue;
     if (manager === record.bobId) {
-      unlinked.push(drop(record, "REPORTING_CYCLE", `Bob employee ${record.bobId} reports to themselves; the employee was synced without a manager.`));
+      unlinked.push(
+        drop(
+          record,
+          "REPORTING_CYCLE",
+          `Bob employee ${record.bobId} reports to themselves; the employee was synced without a manager.`,
+        ),
+      );
     } else if (!exists(manager)) {
-      unlinked.push(drop(record, "MANAGER_NOT_FOUND", `Manager (Bob employee ${manager}) is not among the synced employees; the employee was synced without a manager.`));
+      unlinked.push(
+        drop(
+          record,
+          "MANAGER_NOT_FOUND",
+          `Manager (Bob employee ${manager}) is not among the synced employees; the employee was synced without a manager.`,
+        ),
+      );
     } else managers.add(manager);
   }
   unlinked.sort((a, b) => compareText(a.bobEmployeeId as string, b.bobEmployeeId as string));
-  for (const record of input.untouched.values()) if (record.managerBobId !== null && exists(record.managerBobId)) managers.add(record.managerBobId);
+  for (const record of input.untouched.values())
+    if (record.managerBobId !== null && exists(record.managerBobId)) managers.add(record.managerBobId);
 
   const managerOf = (bobId: string): string | null => {
     const manager = current(bobId)?.managerBobId ?? null;
@@ -61,14 +75,19 @@ export function fixManagerLinks(input: ManagerLinkInput): ManagerLinkResult {
   const breaks: { readonly breaker: EmployeeRecord; readonly cycle: string[] }[] = [];
   for (const cycle of findCycles(managers, managerOf)) {
     let breaker: string | undefined;
-    for (const id of cycle) if (input.written.has(id) && (breaker === undefined || compareText(id, breaker) < 0)) breaker = id;
+    for (const id of cycle)
+      if (input.written.has(id) && (breaker === undefined || compareText(id, breaker) < 0)) breaker = id;
     const record = breaker === undefined ? undefined : current(breaker);
     if (record !== undefined) breaks.push({ breaker: record, cycle }); // else only untouched employees: the plan cannot change their links
   }
   breaks.sort((a, b) => compareText(a.breaker.bobId, b.breaker.bobId));
   const cycles = breaks.map(({ breaker, cycle }) => {
     const path = [...rotateToStart(cycle, breaker.bobId), breaker.bobId].join(" -> ");
-    return drop(breaker, "REPORTING_CYCLE", `Reporting cycle ${path}; the link from ${breaker.bobId} to its manager ${breaker.managerBobId} was dropped.`);
+    return drop(
+      breaker,
+      "REPORTING_CYCLE",
+      `Reporting cycle ${path}; the link from ${breaker.bobId} to its manager ${breaker.managerBobId} was dropped.`,
+    );
   });
   return { dropped, issues: [...unlinked, ...cycles] };
 }

@@ -63,7 +63,8 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
   for (const mapping of sourcesInPriorityOrder(ctx.mappings)) {
     const target = targetType(mapping);
     if (target === null) continue;
-    const feedsAttribute = mapping.attribute !== null && (mapping.status === "STANDARD" || feedsCustomAttribute(mapping));
+    const feedsAttribute =
+      mapping.attribute !== null && (mapping.status === "STANDARD" || feedsCustomAttribute(mapping));
     sources.push({
       bobFieldId: mapping.bobFieldId,
       target,
@@ -80,16 +81,22 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
   sources.forEach((source, i) => {
     const field = source.standardKey === null ? undefined : RECORD_FIELD_OF[source.standardKey];
     if (field !== undefined) recordFieldSources.set(field, [...(recordFieldSources.get(field) ?? []), i]);
-    if (source.attributeId !== null) attributeSources.set(source.attributeId, [...(attributeSources.get(source.attributeId) ?? []), i]);
+    if (source.attributeId !== null)
+      attributeSources.set(source.attributeId, [...(attributeSources.get(source.attributeId) ?? []), i]);
   });
-  const gardenLeaveInputs = [LIFECYCLE_STATUS_FIELD_ID, LAST_DAY_OF_WORK_FIELD_ID].filter((id) => ctx.fieldsById.has(id));
-  const emailAttributeIds = ctx.mappings.filter((m) => m.standardKey === "email" && m.attribute).map((m) => (m.attribute as { id: string }).id);
+  const gardenLeaveInputs = [LIFECYCLE_STATUS_FIELD_ID, LAST_DAY_OF_WORK_FIELD_ID].filter((id) =>
+    ctx.fieldsById.has(id),
+  );
+  const emailAttributeIds = ctx.mappings
+    .filter((m) => m.standardKey === "email" && m.attribute)
+    .map((m) => (m.attribute as { id: string }).id);
 
   return (person) => {
     const rawEmail = person.values.get("root.email");
     const issueEmail = typeof rawEmail === "string" && rawEmail.trim() !== "" ? rawEmail.trim() : null;
     const issues: SyncIssue[] = [];
-    const issue = (code: SyncIssue["code"], message: string) => issues.push({ bobEmployeeId: person.id || null, email: issueEmail, code, message });
+    const issue = (code: SyncIssue["code"], message: string) =>
+      issues.push({ bobEmployeeId: person.id || null, email: issueEmail, code, message });
 
     if (person.id.trim() === "") {
       issue("INVALID_RECORD", "Bob returned an employee without an id; it was skipped.");
@@ -107,12 +114,17 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
       }
       const converted = toAttributeValue(person.values.get(source.bobFieldId), source.field, source.target, ctx.lists);
       if (!converted.ok) {
-        issue("VALUE_REJECTED", `Bob field "${source.field.name}" (${source.field.id}) ${converted.problem}; it was not synced${source.rejectedInto}.`);
+        issue(
+          "VALUE_REJECTED",
+          `Bob field "${source.field.name}" (${source.field.id}) ${converted.problem}; it was not synced${source.rejectedInto}.`,
+        );
         continue;
       }
       if (converted.value === null) continue;
-      if (source.standardKey !== null && standard[source.standardKey] === undefined) standard[source.standardKey] = converted.value;
-      if (source.attributeId !== null && !Object.hasOwn(attributes, source.attributeId)) attributes[source.attributeId] = converted.value;
+      if (source.standardKey !== null && standard[source.standardKey] === undefined)
+        standard[source.standardKey] = converted.value;
+      if (source.attributeId !== null && !Object.hasOwn(attributes, source.attributeId))
+        attributes[source.attributeId] = converted.value;
     }
 
     const email = standard.email ?? null;
@@ -125,7 +137,9 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
     const firstName = standard.firstName;
     const lastName = standard.lastName;
     if (firstName === undefined || lastName === undefined) {
-      const missing = [firstName === undefined ? "first name" : null, lastName === undefined ? "last name" : null].filter((m) => m !== null).join(" and ");
+      const missing = [firstName === undefined ? "first name" : null, lastName === undefined ? "last name" : null]
+        .filter((m) => m !== null)
+        .join(" and ");
       issue("MISSING_NAME", `Bob employee ${person.id} has no ${missing}; the employee was skipped.`);
       return { record: null, issues };
     }
@@ -155,7 +169,11 @@ export function compilePersonMapper(ctx: PersonMappingContext): (person: BobPers
     }
     // Garden leave is derived: Bob's lifecycle saying so settles it; otherwise, unless Bob sent every
     // input it has (lifecycle, last day of work, termination date), the stored answer stays.
-    if (!record.gardenLeave && (recordFields.includes("separationDate") || gardenLeaveInputs.some((id) => !person.values.has(id)))) recordFields.push("gardenLeave");
+    if (
+      !record.gardenLeave &&
+      (recordFields.includes("separationDate") || gardenLeaveInputs.some((id) => !person.values.has(id)))
+    )
+      recordFields.push("gardenLeave");
     withUnseenFields(record, { recordFields, attributeIds });
     return { record, issues };
   };
@@ -188,5 +206,11 @@ function sourcesInPriorityOrder(mappings: readonly FieldMapping[]): FieldMapping
 }
 
 function fieldFromMapping(mapping: FieldMapping): BobFieldDefinition {
-  return { id: mapping.bobFieldId, name: mapping.bobFieldName, type: mapping.bobFieldType, categoryId: "", jsonPath: mapping.bobFieldId };
+  return {
+    id: mapping.bobFieldId,
+    name: mapping.bobFieldName,
+    type: mapping.bobFieldType,
+    categoryId: "",
+    jsonPath: mapping.bobFieldId,
+  };
 }

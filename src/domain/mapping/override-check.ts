@@ -26,7 +26,11 @@ export function checkOverride(
 ): MappingOverride {
   const field = fields.find((f) => f.id === input.bobFieldId);
   if (field === undefined) {
-    throw new DomainError("NOT_FOUND", `Bob has no field with id "${input.bobFieldId}" (it is not in Bob's field metadata).`, { field: "bobFieldId" });
+    throw new DomainError(
+      "NOT_FOUND",
+      `Bob has no field with id "${input.bobFieldId}" (it is not in Bob's field metadata).`,
+      { field: "bobFieldId" },
+    );
   }
   // The field's mapping as it would be without its own override.
   const others = overrides.filter((o) => o.bobFieldId !== field.id);
@@ -39,18 +43,30 @@ export function checkOverride(
         "bobFieldId",
       );
     }
-    throw badInput(`Bob field "${field.name}" (${field.id}) cannot be mapped: ${own?.reason ?? "the sync reads it for itself."}`, "bobFieldId");
+    throw badInput(
+      `Bob field "${field.name}" (${field.id}) cannot be mapped: ${own?.reason ?? "the sync reads it for itself."}`,
+      "bobFieldId",
+    );
   }
   if (input.attributeId === null) return { bobFieldId: field.id, attributeId: null };
 
   const attribute = attributes.find((a) => a.id === input.attributeId);
-  if (attribute === undefined) throw new DomainError("NOT_FOUND", `No Peakon attribute has id "${input.attributeId}".`, { field: "attributeId" });
+  if (attribute === undefined)
+    throw new DomainError("NOT_FOUND", `No Peakon attribute has id "${input.attributeId}".`, { field: "attributeId" });
   if (attribute.standard) {
-    throw badInput(`"${attribute.name}" is a standard Peakon attribute, fed only by its standard Bob field; map this field into a custom attribute.`, "attributeId");
+    throw badInput(
+      `"${attribute.name}" is a standard Peakon attribute, fed only by its standard Bob field; map this field into a custom attribute.`,
+      "attributeId",
+    );
   }
   const refusal = typeRefusal(field, attribute);
   if (refusal !== null) throw badInput(refusal, "attributeId");
-  const feeder = before.find((m) => m.bobFieldId !== field.id && m.attribute?.id === attribute.id && (m.status === "COMPATIBLE" || m.status === "OVERRIDDEN"));
+  const feeder = before.find(
+    (m) =>
+      m.bobFieldId !== field.id &&
+      m.attribute?.id === attribute.id &&
+      (m.status === "COMPATIBLE" || m.status === "OVERRIDDEN"),
+  );
   if (feeder !== undefined) {
     const how = feeder.status === "OVERRIDDEN" ? "mapped by an admin" : "matched by name";
     throw badInput(

@@ -14,7 +14,10 @@ export function countPlannedDeletionShare(plan: Pick<SyncPlan, "deletes">, direc
  * still exactly as it was when planned, and nobody it creates has appeared since. If not, the
  * plan is stale and a fresh sync must plan again.
  */
-export function fitsDirectory(plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, directory: ReadonlyMap<string, EmployeeRecord>): boolean {
+export function fitsDirectory(
+  plan: Pick<SyncPlan, "creates" | "updates" | "deletes">,
+  directory: ReadonlyMap<string, EmployeeRecord>,
+): boolean {
   const unchangedSincePlanned = (record: EmployeeRecord) => {
     const current = directory.get(record.bobId);
     return current !== undefined && sameRecord(current, record);

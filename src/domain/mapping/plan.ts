@@ -75,7 +75,12 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   const fetched = new Map<string, EmployeeRecord>();
   for (const record of input.fetched) {
     if (fetched.has(record.bobId)) {
-      issues.push({ bobEmployeeId: record.bobId, email: record.email, code: "INVALID_RECORD", message: `Bob returned employee ${record.bobId} twice; the first copy was used.` });
+      issues.push({
+        bobEmployeeId: record.bobId,
+        email: record.email,
+        code: "INVALID_RECORD",
+        message: `Bob returned employee ${record.bobId} twice; the first copy was used.`,
+      });
     } else {
       // Absent is not empty: what Bob did not send keeps the stored value.
       const stored = input.directory.get(record.bobId);
@@ -94,12 +99,16 @@ export function planSync(input: SyncPlanInput): SyncPlan {
 
   // Asked for every directory employee, twice: the lookups that usually settle it come first.
   const staysAsIs = (bobId: string, skippedForEmail: ReadonlySet<string>) =>
-    ((skippedByMapping.size > 0 && skippedByMapping.has(bobId)) || (skippedForEmail.size > 0 && skippedForEmail.has(bobId)) || (deletesWithheld && !fetched.has(bobId))) &&
+    ((skippedByMapping.size > 0 && skippedByMapping.has(bobId)) ||
+      (skippedForEmail.size > 0 && skippedForEmail.has(bobId)) ||
+      (deletesWithheld && !fetched.has(bobId))) &&
     input.directory.has(bobId);
 
   // Skipped for a duplicate email or Employee ID (`skippedForEmail` below means either).
   const duplicates = findDuplicateIdentities({ fetched, directory: input.directory, staysAsIs });
-  issues.push(...[...duplicates.values()].sort((a, b) => compareText(a.bobEmployeeId as string, b.bobEmployeeId as string)));
+  issues.push(
+    ...[...duplicates.values()].sort((a, b) => compareText(a.bobEmployeeId as string, b.bobEmployeeId as string)),
+  );
   const skippedForEmail = new Set(duplicates.keys());
 
   const untouched = new Map<string, EmployeeRecord>();
@@ -131,11 +140,13 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     const after = (links.dropped.size > 0 ? links.dropped.get(bobId) : undefined) ?? record;
     const before = input.directory.get(bobId);
     if (before === undefined) creates.push(after);
-    else if (before === after) unchanged++; // recognised by its source: the stored record itself
+    else if (before === after)
+      unchanged++; // recognised by its source: the stored record itself
     else if (sameRecord(before, after)) {
       unchanged++;
       const fingerprint = fingerprintOf(after);
-      if (fingerprint !== null && fingerprint !== fingerprintOf(before)) fingerprintRefreshes.push({ bobId, fingerprint });
+      if (fingerprint !== null && fingerprint !== fingerprintOf(before))
+        fingerprintRefreshes.push({ bobId, fingerprint });
     } else updates.push({ before, after, fields: namesOf(before, after) });
   }
   updates.sort((a, b) => compareText(a.after.bobId, b.after.bobId));
@@ -187,5 +198,7 @@ function managersFirst(creates: readonly EmployeeRecord[]): EmployeeRecord[] {
     chain.length = 0;
     onChain.clear();
   }
-  return [...creates].sort((a, b) => (depth.get(a.bobId) as number) - (depth.get(b.bobId) as number) || compareText(a.bobId, b.bobId));
+  return [...creates].sort(
+    (a, b) => (depth.get(a.bobId) as number) - (depth.get(b.bobId) as number) || compareText(a.bobId, b.bobId),
+  );
 }

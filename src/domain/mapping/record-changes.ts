@@ -6,7 +6,11 @@ import { changedAttributeIds, RECORD_FIELD_NAMES, RECORD_FIELDS, type EmployeeRe
  * versions of an employee; `before` null = a new employee, so every field with a value counts.
  * A standard attribute and the record field it mirrors share a name and are listed once.
  */
-export function changedFieldNames(before: EmployeeRecord | null, after: EmployeeRecord, attributeNames: ReadonlyMap<string, string>): string[] {
+export function changedFieldNames(
+  before: EmployeeRecord | null,
+  after: EmployeeRecord,
+  attributeNames: ReadonlyMap<string, string>,
+): string[] {
   const names = new Set<string>();
   for (const field of RECORD_FIELDS) {
     const was = before === null ? emptyValue(field) : before[field];
@@ -23,11 +27,17 @@ export function changedFieldNames(before: EmployeeRecord | null, after: Employee
  * sync names every field of every new employee (50,000 sorts of 25 labels otherwise). Gives
  * exactly what changedFieldNames gives; an attribute id without a name takes the general path.
  */
-export function compileChangedFieldNames(attributeNames: ReadonlyMap<string, string>): (before: EmployeeRecord | null, after: EmployeeRecord) => string[] {
+export function compileChangedFieldNames(
+  attributeNames: ReadonlyMap<string, string>,
+): (before: EmployeeRecord | null, after: EmployeeRecord) => string[] {
   const recordNames = new Set<string>(Object.values(RECORD_FIELD_NAMES));
-  const ordered = [...attributeNames].map(([id, label]) => ({ id, label })).sort((a, b) => compareText(a.label, b.label));
+  const ordered = [...attributeNames]
+    .map(([id, label]) => ({ id, label }))
+    .sort((a, b) => compareText(a.label, b.label));
   // A label shared with a record field or an earlier attribute may already be listed.
-  const mayRepeat = ordered.map((entry, i) => recordNames.has(entry.label) || (i > 0 && ordered[i - 1]?.label === entry.label));
+  const mayRepeat = ordered.map(
+    (entry, i) => recordNames.has(entry.label) || (i > 0 && ordered[i - 1]?.label === entry.label),
+  );
   const empty: Readonly<Record<string, string>> = {};
   return (before, after) => {
     const names: string[] = [];

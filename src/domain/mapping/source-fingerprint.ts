@@ -47,7 +47,11 @@ export function mappingContextKey(context: {
 }): string {
   // Without overrides the text is what it was before they existed: upgrading re-maps nobody.
   const overrides = sortedOverrides(context.overrides ?? []);
-  const text = JSON.stringify(overrides.length === 0 ? [MAPPING_VERSION, context.fields, context.lists, context.attributes] : [MAPPING_VERSION, context.fields, context.lists, context.attributes, overrides]);
+  const text = JSON.stringify(
+    overrides.length === 0
+      ? [MAPPING_VERSION, context.fields, context.lists, context.attributes]
+      : [MAPPING_VERSION, context.fields, context.lists, context.attributes, overrides],
+  );
   return createHash("sha256").update(text).digest("base64url").slice(0, 22);
 }
 
@@ -60,12 +64,16 @@ export function sourceFingerprint(contextKey: string, digest: string): string {
  * what a resync can recognise before parsing. Records under another context are left out (they
  * are mapped again, and get the new context's fingerprint).
  */
-export function recordsBySourceDigest(records: Iterable<EmployeeRecord>, contextKey: string): Map<string, EmployeeRecord> {
+export function recordsBySourceDigest(
+  records: Iterable<EmployeeRecord>,
+  contextKey: string,
+): Map<string, EmployeeRecord> {
   const prefix = `${contextKey}.`;
   const bySource = new Map<string, EmployeeRecord>();
   for (const record of records) {
     const fingerprint = fingerprints.get(record);
-    if (fingerprint !== undefined && fingerprint.startsWith(prefix)) bySource.set(fingerprint.slice(prefix.length), record);
+    if (fingerprint !== undefined && fingerprint.startsWith(prefix))
+      bySource.set(fingerprint.slice(prefix.length), record);
   }
   return bySource;
 }

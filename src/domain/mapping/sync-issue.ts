@@ -22,4 +22,9 @@ export interface SyncIssue {
  * Codes that mean the whole record was skipped (as opposed to a value or a link dropped).
  * The planner leaves a skipped employee that is already in the directory exactly as it is.
  */
-export const RECORD_SKIPPING_CODES: ReadonlySet<SyncIssueCode> = new Set(["MISSING_NAME", "DUPLICATE_EMAIL", "DUPLICATE_EMPLOYEE_ID", "INVALID_RECORD"]);
+export const RECORD_SKIPPING_CODES: ReadonlySet<SyncIssueCode> = new Set([
+  "MISSING_NAME",
+  "DUPLICATE_EMAIL",
+  "DUPLICATE_EMPLOYEE_ID",
+  "INVALID_RECORD",
+]);

@@ -12,8 +12,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * day without a successful sync since the last one (day 1 at 24 h, day 2 at 48 h, ...).
  */
 export function notificationOf(companyId: string, event: NotificationEvent, now: Date): QueuedNotification {
-  const body: Record<string, unknown> = { id: eventId(companyId, dedupKey(event, now)), type: event.type, companyId, occurredAt: now.toISOString() };
-  if (event.type === "RUN_HELD" || event.type === "RUN_FAILED") body.run = { id: event.run.id, status: event.run.status, error: event.run.error };
+  const body: Record<string, unknown> = {
+    id: eventId(companyId, dedupKey(event, now)),
+    type: event.type,
+    companyId,
+    occurredAt: now.toISOString(),
+  };
+  if (event.type === "RUN_HELD" || event.type === "RUN_FAILED")
+    body.run = { id: event.run.id, status: event.run.status, error: event.run.error };
   body.message = messageOf(event);
   return { id: body.id as string, type: event.type, body: JSON.stringify(body) };
 }

@@ -13,7 +13,8 @@ export interface NotificationUrlRules {
 
 /** What is wrong with `raw` as a notification URL, in plain words; null when it is acceptable. */
 export function notificationUrlProblem(raw: string, rules: NotificationUrlRules): string | null {
-  if (raw.length > MAX_NOTIFICATION_URL_LENGTH) return `notificationUrl must be at most ${MAX_NOTIFICATION_URL_LENGTH} characters.`;
+  if (raw.length > MAX_NOTIFICATION_URL_LENGTH)
+    return `notificationUrl must be at most ${MAX_NOTIFICATION_URL_LENGTH} characters.`;
   let url: URL;
   try {
     url = new URL(raw);
@@ -21,12 +22,16 @@ export function notificationUrlProblem(raw: string, rules: NotificationUrlRules)
     return "notificationUrl must be an absolute URL such as https://hooks.example.com/peakon.";
   }
   const allowed = rules.production ? ["https:"] : ["https:", "http:"];
-  if (!allowed.includes(url.protocol)) return rules.production ? "notificationUrl must be an https:// URL." : "notificationUrl must be an https:// (or, outside production, http://) URL.";
+  if (!allowed.includes(url.protocol))
+    return rules.production
+      ? "notificationUrl must be an https:// URL."
+      : "notificationUrl must be an https:// (or, outside production, http://) URL.";
   // Credentials in the URL would be stored and shown in clear; the signature authenticates instead.
   if (url.username !== "" || url.password !== "") return "notificationUrl must not contain a user name or password.";
   const host = url.hostname.replace(/\.$/, "").toLowerCase();
-  if (host === "" ) return "notificationUrl must name a host.";
-  if (host === "localhost" || host.endsWith(".localhost")) return "notificationUrl must not point to this machine (localhost).";
+  if (host === "") return "notificationUrl must name a host.";
+  if (host === "localhost" || host.endsWith(".localhost"))
+    return "notificationUrl must not point to this machine (localhost).";
   // WHATWG URL parsing already normalised odd IPv4 spellings (2130706433, 0x7f.1) to dotted form.
   const literal = host.startsWith("[") ? host.slice(1, -1) : host;
   if (parseIp(literal) !== null && isForbiddenAddress(literal)) {
@@ -72,10 +77,13 @@ const V4_FORBIDDEN: readonly (readonly [string, number])[] = [
   ["240.0.0.0", 4], // reserved, incl. broadcast
 ];
 
-const V4_RANGES = V4_FORBIDDEN.map(([base, bits]) => ({ base: (parseV4(base) as number) >>> 0, mask: bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0 }));
+const V4_RANGES = V4_FORBIDDEN.map(([base, bits]) => ({
+  base: (parseV4(base) as number) >>> 0,
+  mask: bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0,
+}));
 
 function forbiddenV4(n: number): boolean {
-  return V4_RANGES.some((r) => ((n & r.mask) >>> 0) === r.base);
+  return V4_RANGES.some((r) => (n & r.mask) >>> 0 === r.base);
 }
 
 function forbiddenV6(g: readonly number[]): boolean {

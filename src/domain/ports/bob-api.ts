@@ -91,7 +91,11 @@ export interface BobApi {
    * searchPeople, with `map` (pure: a retried answer maps again) applied to each person as it is
    * read: a large company's raw values are never all held at once, only what `map` returns.
    */
-  searchPeopleMapped<R>(credential: BobCredential, request: PeopleSearchRequest, reading: ((person: BobPerson) => R) | PersonReading<R>): Promise<MappedPeopleSearchResult<R>>;
+  searchPeopleMapped<R>(
+    credential: BobCredential,
+    request: PeopleSearchRequest,
+    reading: ((person: BobPerson) => R) | PersonReading<R>,
+  ): Promise<MappedPeopleSearchResult<R>>;
 }
 
 /**

@@ -10,7 +10,11 @@ export interface CompanyStore {
    * Stores the settings; `notificationSecret` (sealed at rest) replaces the signing secret when
    * given, and is forgotten when settings.notificationUrl is null.
    */
-  updateSettings(companyId: string, settings: SyncSettings, notificationSecret?: string | null): Promise<IntegrationRecord>;
+  updateSettings(
+    companyId: string,
+    settings: SyncSettings,
+    notificationSecret?: string | null,
+  ): Promise<IntegrationRecord>;
   /**
    * Enabled, connected companies with reconciliation on whose scheduled full sync is due at `now`:
    * one slot per interval, at an offset fixed per company so that companies spread over it.

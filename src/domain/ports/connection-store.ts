@@ -23,7 +23,9 @@ export interface ConnectionStore {
    * The credential, and why Bob refused it since it was stored (null: not refused). A refused
    * credential must not be sent to Bob again: its firewall blocks credentials that keep failing.
    */
-  loadCredentialState(companyId: string): Promise<{ readonly credential: BobCredential; readonly refused: string | null } | null>;
+  loadCredentialState(
+    companyId: string,
+  ): Promise<{ readonly credential: BobCredential; readonly refused: string | null } | null>;
   /**
    * Bob refused the stored credential (401/403) during a sync or a webhook application: the
    * integration needs an admin to connect again. True only for the call that marked it (once);

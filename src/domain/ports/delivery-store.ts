@@ -37,7 +37,12 @@ export interface DeliveryStore {
    * `duplicate`, and gets no job. Concurrent calls may share one transaction (group commit), each
    * with its own outcome.
    */
-  accept(companyId: string, event: BobWebhookEvent, bodyHash: string, receivedAt: Date): Promise<{ id: string; duplicate: boolean }>;
+  accept(
+    companyId: string,
+    event: BobWebhookEvent,
+    bodyHash: string,
+    receivedAt: Date,
+  ): Promise<{ id: string; duplicate: boolean }>;
   /** ACCEPTED deliveries of the company, oldest first. */
   pending(companyId: string, limit: number): Promise<DeliveryRecord[]>;
   /**

@@ -49,7 +49,9 @@ export interface DirectoryStore {
    * loadRecords, with the version read before the records: they are the directory at that
    * version, or later (when a write came in between, and then the version has moved on).
    */
-  loadVersionedRecords(companyId: string): Promise<{ readonly version: string; readonly records: ReadonlyMap<string, EmployeeRecord> }>;
+  loadVersionedRecords(
+    companyId: string,
+  ): Promise<{ readonly version: string; readonly records: ReadonlyMap<string, EmployeeRecord> }>;
   /**
    * The rows a partial plan can look at (see PlanningScope): the named employees, every holder of
    * one of the emails (as emailKey folds them) or Employee IDs (as employeeNumberKey trims them),
@@ -64,7 +66,10 @@ export interface DirectoryStore {
    */
   applyBatch(companyId: string, batch: DirectoryBatch): Promise<void>;
   /** Ordered by last name, first name, id; lifecycle filtering needs the company's today. */
-  page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage>;
+  page(
+    companyId: string,
+    query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string },
+  ): Promise<EmployeePage>;
   byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]>;
   /** Every employee of the company with its Peakon id, in one statement (survey population). */
   employeesOf(companyId: string): Promise<DirectoryEmployee[]>;

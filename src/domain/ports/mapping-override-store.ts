@@ -11,7 +11,11 @@ export interface MappingOverrideStore {
    * overrides of `staleFieldIds` (fields Bob no longer lists, which would otherwise keep holding
    * their attribute). "target-taken": another field's override already feeds the attribute.
    */
-  replace(companyId: string, override: MappingOverride, staleFieldIds: readonly string[]): Promise<OverrideWriteOutcome>;
+  replace(
+    companyId: string,
+    override: MappingOverride,
+    staleFieldIds: readonly string[],
+  ): Promise<OverrideWriteOutcome>;
   /** Returns whether there was one. */
   clear(companyId: string, bobFieldId: string): Promise<boolean>;
 }

@@ -35,7 +35,13 @@ export interface SyncRunStore {
    * Replaces the run's issues and changes (they are written once, at the end of planning) and,
    * atomically with them, applies `next` to the run (its next progress step); returns the run.
    */
-  saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next?: SyncRunPatch, surveyImpact?: SurveyImpact): Promise<SyncRunRecord>;
+  saveOutcome(
+    runId: string,
+    issues: readonly SyncIssue[],
+    changes: readonly EmployeeChange[],
+    next?: SyncRunPatch,
+    surveyImpact?: SurveyImpact,
+  ): Promise<SyncRunRecord>;
   /** The survey impact saveOutcome stored, of each of the company's runs that has one. */
   surveyImpacts(companyId: string, runIds: readonly string[]): Promise<Map<string, SurveyImpact>>;
   issues(runId: string, first: number): Promise<SyncIssue[]>;

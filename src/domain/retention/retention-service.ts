@@ -25,7 +25,8 @@ export class RetentionService {
     private readonly batchRows: number = RETENTION_BATCH_ROWS,
   ) {
     if (!Number.isInteger(days) || days < 1) throw new Error("retention days must be a positive whole number");
-    if (!Number.isInteger(batchRows) || batchRows < 1) throw new Error("retention batch size must be a positive whole number");
+    if (!Number.isInteger(batchRows) || batchRows < 1)
+      throw new Error("retention batch size must be a positive whole number");
   }
 
   async purge(): Promise<RetentionReport> {

@@ -39,7 +39,8 @@ export function surveyImpactOf(plan: PlanForImpact, today: string): SurveyImpact
   const note = (record: EmployeeRecord, turnsSurveyable: boolean) => {
     if (turnsSurveyable) becomes++;
     else stops++;
-    if (employees.length < MAX_IMPACT_EMPLOYEES) employees.push({ bobId: record.bobId, email: record.email, becomes: turnsSurveyable });
+    if (employees.length < MAX_IMPACT_EMPLOYEES)
+      employees.push({ bobId: record.bobId, email: record.email, becomes: turnsSurveyable });
   };
   for (const gone of plan.deletes) if (surveyable(gone, today)) note(gone, false);
   for (const { before, after } of plan.updates) {

@@ -29,7 +29,11 @@ export interface SurveyPopulation<E extends EmployeeRecord> {
  * directory's `surveyable` gives on each of the two days (isSurveyable is deriveLifecycle's). Pure; `groupOf` names an employee's
  * group (null: no value) when the caller groups.
  */
-export function surveyPopulation<E extends EmployeeRecord>(employees: Iterable<E>, days: { readonly today: string; readonly on: string }, groupOf?: (employee: E) => string | null): SurveyPopulation<E> {
+export function surveyPopulation<E extends EmployeeRecord>(
+  employees: Iterable<E>,
+  days: { readonly today: string; readonly on: string },
+  groupOf?: (employee: E) => string | null,
+): SurveyPopulation<E> {
   const { today, on } = days;
   let surveyableToday = 0;
   let surveyable = 0;
@@ -54,7 +58,15 @@ export function surveyPopulation<E extends EmployeeRecord>(employees: Iterable<E
   }
   joining.sort((a, b) => byDateThenName(a.startDate, b.startDate, a, b));
   leaving.sort((a, b) => byDateThenName(a.separationDate, b.separationDate, a, b));
-  return { today, on, surveyableToday, surveyable, joining, leaving, groups: [...groups].map(([value, counts]) => ({ value, ...counts })).sort(byValueNullLast) };
+  return {
+    today,
+    on,
+    surveyableToday,
+    surveyable,
+    joining,
+    leaving,
+    groups: [...groups].map(([value, counts]) => ({ value, ...counts })).sort(byValueNullLast),
+  };
 }
 
 const text = new Intl.Collator("en", { sensitivity: "base", numeric: true });
@@ -62,7 +74,11 @@ const text = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 function byDateThenName(x: string | null, y: string | null, a: EmployeeRecord, b: EmployeeRecord): number {
   // Calendar dates order as text; neither is null here (a joiner has a start date, a leaver a separation date).
   const day = (x ?? "").localeCompare(y ?? "");
-  return day !== 0 ? day : text.compare(a.lastName, b.lastName) || text.compare(a.firstName, b.firstName) || (a.bobId < b.bobId ? -1 : a.bobId > b.bobId ? 1 : 0);
+  return day !== 0
+    ? day
+    : text.compare(a.lastName, b.lastName) ||
+        text.compare(a.firstName, b.firstName) ||
+        (a.bobId < b.bobId ? -1 : a.bobId > b.bobId ? 1 : 0);
 }
 
 function byValueNullLast(a: PopulationGroup, b: PopulationGroup): number {

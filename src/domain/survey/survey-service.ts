@@ -32,7 +32,10 @@ export class SurveyService {
    * values are Bob ids: its groups are the referenced people's names ("First Last"; the Bob id when
    * that person is not in the directory), so two namesakes share a group.
    */
-  async population(caller: Caller, input: { readonly on: string; readonly groupBy?: string | null }): Promise<SurveyPopulation<DirectoryEmployee>> {
+  async population(
+    caller: Caller,
+    input: { readonly on: string; readonly groupBy?: string | null },
+  ): Promise<SurveyPopulation<DirectoryEmployee>> {
     if (!isCalendarDate(input.on)) throw badInput(`"${input.on}" is not a calendar date YYYY-MM-DD.`, "on");
     const [{ settings }, attributes, employees] = await Promise.all([
       this.deps.companies.getIntegration(caller.companyId),
@@ -40,10 +43,17 @@ export class SurveyService {
       this.deps.directory.employeesOf(caller.companyId),
     ]);
     const today = todayIn(settings.timeZone, this.deps.clock.now());
-    if (input.on < today) throw badInput(`The date must be today (${today} in the company's time zone, ${settings.timeZone}) or later; it was ${input.on}.`, "on");
+    if (input.on < today)
+      throw badInput(
+        `The date must be today (${today} in the company's time zone, ${settings.timeZone}) or later; it was ${input.on}.`,
+        "on",
+      );
     if (attributes === null) return surveyPopulation(employees, { today, on: input.on });
     const attribute = attributeNamed(attributes, input.groupBy as string);
-    const names = attribute.type === "EMPLOYEE" ? new Map(employees.map((e) => [e.bobId, `${e.firstName} ${e.lastName}`.trim()])) : null;
+    const names =
+      attribute.type === "EMPLOYEE"
+        ? new Map(employees.map((e) => [e.bobId, `${e.firstName} ${e.lastName}`.trim()]))
+        : null;
     return surveyPopulation(employees, { today, on: input.on }, (e) => {
       const value = e.attributes[attribute.id];
       if (value === undefined) return null;

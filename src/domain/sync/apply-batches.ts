@@ -1,4 +1,10 @@
-import { historyOfCreate, historyOfDelete, historyOfUpdate, type HistoryContext, type HistoryWrite } from "../history/employee-history.js";
+import {
+  historyOfCreate,
+  historyOfDelete,
+  historyOfUpdate,
+  type HistoryContext,
+  type HistoryWrite,
+} from "../history/employee-history.js";
 import type { BatchHistory, DirectoryBatch, DirectoryStore, SourceFingerprintEntry } from "../ports/directory-store.js";
 import type { EmployeeRecord } from "../mapping/employee-record.js";
 
@@ -15,9 +21,18 @@ export interface PlannedWrites {
  * Writes a plan in batches of `batchSize` employees: deletes, then updates, then creates
  * (applyBatches); each batch stores its employees' history rows in its own transaction.
  */
-export function applyPlan(directory: DirectoryStore, companyId: string, writes: PlannedWrites, options: ApplyBatchesOptions & { readonly batchSize: number; readonly history: HistoryContext }): Promise<void> {
+export function applyPlan(
+  directory: DirectoryStore,
+  companyId: string,
+  writes: PlannedWrites,
+  options: ApplyBatchesOptions & { readonly batchSize: number; readonly history: HistoryContext },
+): Promise<void> {
   const batches = batchesOf(writes.deletes, writes.updates, writes.creates, options.batchSize, writes.fingerprints);
-  return applyBatches(withHistory(batches, options.history), (batch) => directory.applyBatch(companyId, batch), options);
+  return applyBatches(
+    withHistory(batches, options.history),
+    (batch) => directory.applyBatch(companyId, batch),
+    options,
+  );
 }
 
 /** Each batch with the history rows of what it writes. */
@@ -25,8 +40,13 @@ function* withHistory(batches: Iterable<PlanBatch>, context: HistoryContext): Ge
   const deliveryOf = context.deliveryOf ?? (() => null);
   const row = (write: HistoryWrite) => ({ ...write, deliveryId: deliveryOf(write.bobId) });
   for (const batch of batches) {
-    const rows = [...batch.deletes.map((r) => row(historyOfDelete(r))), ...batch.updates.map((u) => row(historyOfUpdate(u.before, u.after))), ...batch.creates.map((r) => row(historyOfCreate(r)))];
-    const history: BatchHistory | undefined = rows.length > 0 ? { cause: context.cause, at: context.at, runId: context.runId, rows } : undefined;
+    const rows = [
+      ...batch.deletes.map((r) => row(historyOfDelete(r))),
+      ...batch.updates.map((u) => row(historyOfUpdate(u.before, u.after))),
+      ...batch.creates.map((r) => row(historyOfCreate(r))),
+    ];
+    const history: BatchHistory | undefined =
+      rows.length > 0 ? { cause: context.cause, at: context.at, runId: context.runId, rows } : undefined;
     yield {
       deletes: batch.deletes.map((r) => r.bobId),
       updates: batch.updates.map((u) => u.after),
@@ -44,7 +64,6 @@ interface PlanBatch {
   readonly fingerprints?: readonly SourceFingerprintEntry[];
 }
 
-
 export interface ApplyBatchesOptions {
   /** Batches applied at once; 1 applies them strictly one after another. */
   readonly concurrency: number;
@@ -60,7 +79,11 @@ export interface ApplyBatchesOptions {
  * another within a plan). On the first failure no further batch starts; the promise rejects with
  * that failure once every started batch has ended, so nothing is written after it is reported.
  */
-export async function applyBatches(batches: Iterable<DirectoryBatch>, apply: (batch: DirectoryBatch) => Promise<void>, options: ApplyBatchesOptions): Promise<void> {
+export async function applyBatches(
+  batches: Iterable<DirectoryBatch>,
+  apply: (batch: DirectoryBatch) => Promise<void>,
+  options: ApplyBatchesOptions,
+): Promise<void> {
   const limit = Math.max(1, Math.floor(options.concurrency));
   const inFlight = new InFlight();
   let runningKind: BatchKind | null = null;
@@ -126,7 +149,13 @@ class InFlight {
  * Consecutive slices of deletes, then updates, then creates, `size` employees each; the last one
  * carries `fingerprints` (a batch of them alone when there is nothing else to write).
  */
-function* batchesOf(deletes: readonly EmployeeRecord[], updates: PlannedWrites["updates"], creates: readonly EmployeeRecord[], size: number, fingerprints: readonly SourceFingerprintEntry[]): Generator<PlanBatch> {
+function* batchesOf(
+  deletes: readonly EmployeeRecord[],
+  updates: PlannedWrites["updates"],
+  creates: readonly EmployeeRecord[],
+  size: number,
+  fingerprints: readonly SourceFingerprintEntry[],
+): Generator<PlanBatch> {
   const total = deletes.length + updates.length + creates.length;
   let given = 0;
   let batch: PlanBatch = { deletes: [], updates: [], creates: [] };
@@ -151,5 +180,6 @@ function* batchesOf(deletes: readonly EmployeeRecord[], updates: PlannedWrites["
     batch.creates.push(record);
     yield* full();
   }
-  if (filled > 0 || (total === 0 && fingerprints.length > 0)) yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
+  if (filled > 0 || (total === 0 && fingerprints.length > 0))
+    yield fingerprints.length > 0 ? { ...batch, fingerprints } : batch;
 }

@@ -1,13 +1,26 @@
 import type { Attribute } from "../attributes/attribute.js";
 import type { AttributeStore } from "../ports/attribute-store.js";
 import type { MappingOverrideStore } from "../ports/mapping-override-store.js";
-import type { BobApi, BobCredential, BobFieldDefinition, BobNamedList, BobPerson, MappedPeopleSearchResult, PersonReading } from "../ports/bob-api.js";
+import type {
+  BobApi,
+  BobCredential,
+  BobFieldDefinition,
+  BobNamedList,
+  BobPerson,
+  MappedPeopleSearchResult,
+  PersonReading,
+} from "../ports/bob-api.js";
 import type { EmployeeRecord } from "../mapping/employee-record.js";
 import { mapFields, syncedFieldIds } from "../mapping/field-mapping.js";
 import type { MappingOverride } from "../mapping/mapping-override.js";
 import { buildListLookup } from "../mapping/list-lookup.js";
 import { compilePersonMapper, type PersonMappingResult } from "../mapping/map-person.js";
-import { mappingContextKey, recordsBySourceDigest, sourceFingerprint, withSourceFingerprint } from "../mapping/source-fingerprint.js";
+import {
+  mappingContextKey,
+  recordsBySourceDigest,
+  sourceFingerprint,
+  withSourceFingerprint,
+} from "../mapping/source-fingerprint.js";
 import type { SyncIssue } from "../mapping/sync-issue.js";
 import { FieldVisibility } from "../mapping/field-visibility.js";
 import { EarlySearch, sameFields, type PersonMapping, type Read } from "./early-search.js";
@@ -57,7 +70,14 @@ export class CompanyFetch {
   private readonly lastFieldIds = new Map<string, readonly string[]>();
 
   /** `overrides` absent: no company has any (tests that map by name only). */
-  constructor(private readonly deps: { readonly bob: BobApi; readonly attributes: AttributeStore; readonly overrides?: MappingOverrideStore | undefined; readonly rememberedFieldLists?: number }) {}
+  constructor(
+    private readonly deps: {
+      readonly bob: BobApi;
+      readonly attributes: AttributeStore;
+      readonly overrides?: MappingOverrideStore | undefined;
+      readonly rememberedFieldLists?: number;
+    },
+  ) {}
 
   /** Whether a full fetch of the company can search before the metadata is in (it was fetched before in this process). */
   canGuessFields(companyId: string): boolean {
@@ -75,8 +95,15 @@ export class CompanyFetch {
     let overrides: readonly MappingOverride[];
     try {
       // The early search sent the metadata requests just before it.
-      const metadata = early !== undefined ? ([early.fields.then(unwrap), early.lists.then(unwrap)] as const) : ([this.deps.bob.fetchFields(credential), this.deps.bob.fetchNamedLists(credential)] as const);
-      [fields, lists, attributes, overrides] = await Promise.all([...metadata, this.deps.attributes.list(companyId), this.deps.overrides?.list(companyId) ?? []]);
+      const metadata =
+        early !== undefined
+          ? ([early.fields.then(unwrap), early.lists.then(unwrap)] as const)
+          : ([this.deps.bob.fetchFields(credential), this.deps.bob.fetchNamedLists(credential)] as const);
+      [fields, lists, attributes, overrides] = await Promise.all([
+        ...metadata,
+        this.deps.attributes.list(companyId),
+        this.deps.overrides?.list(companyId) ?? [],
+      ]);
     } catch (error) {
       early?.abandon(); // the early search ends on its own; what it finds is neither kept nor reported
       throw error;
@@ -90,24 +117,45 @@ export class CompanyFetch {
       result = unwrap(await early.result);
     } else {
       early?.abandon();
-      const request = { fieldIds, showInactive: true, ...(options.employeeIds === undefined ? {} : { employeeIds: options.employeeIds }) };
-      const reading: PersonReading<Read> = options.stored === undefined ? { map: ready.map } : { map: ready.map, recognize: ready.recognize };
+      const request = {
+        fieldIds,
+        showInactive: true,
+        ...(options.employeeIds === undefined ? {} : { employeeIds: options.employeeIds }),
+      };
+      const reading: PersonReading<Read> =
+        options.stored === undefined ? { map: ready.map } : { map: ready.map, recognize: ready.recognize };
       result = await this.deps.bob.searchPeopleMapped<Read>(credential, request, reading);
     }
     if (full) {
       this.lastFieldIds.delete(companyId); // re-inserted last: the map's order is least recent first
       this.lastFieldIds.set(companyId, fieldIds);
-      if (this.lastFieldIds.size > (this.deps.rememberedFieldLists ?? REMEMBERED_FIELD_LISTS)) this.lastFieldIds.delete(this.lastFieldIds.keys().next().value as string);
+      if (this.lastFieldIds.size > (this.deps.rememberedFieldLists ?? REMEMBERED_FIELD_LISTS))
+        this.lastFieldIds.delete(this.lastFieldIds.keys().next().value as string);
     }
 
     const records: EmployeeRecord[] = [];
-    const issues: SyncIssue[] = result.problems.map((p) => ({ bobEmployeeId: p.bobEmployeeId, email: null, code: "INVALID_RECORD" as const, message: p.message }));
+    const issues: SyncIssue[] = result.problems.map((p) => ({
+      bobEmployeeId: p.bobEmployeeId,
+      email: null,
+      code: "INVALID_RECORD" as const,
+      message: p.message,
+    }));
     for (const read of result.people) {
-      const mapped = "pending" in read ? ((read.source !== null ? ready.recognize(read.source) : undefined) ?? ready.map(read.pending, read.source)) : read;
+      const mapped =
+        "pending" in read
+          ? ((read.source !== null ? ready.recognize(read.source) : undefined) ?? ready.map(read.pending, read.source))
+          : read;
       if (mapped.record) records.push(mapped.record);
       for (const issue of mapped.issues) issues.push(issue);
     }
-    return { records, issues, attributes, fetched: result.people.length + result.problems.length, fields, visibility: ready.visibility };
+    return {
+      records,
+      issues,
+      attributes,
+      fetched: result.people.length + result.problems.length,
+      fields,
+      visibility: ready.visibility,
+    };
   }
 }
 
@@ -131,14 +179,19 @@ class CompanyMapping implements PersonMapping {
     // Only fields Bob's metadata lists: a field the tenant does not have is absent for everyone, and hidden from no one.
     const known = new Set(fields.map((f) => f.id));
     this.visibility = new FieldVisibility(this.fieldIds.filter((id) => known.has(id)));
-    this.mapPerson = compilePersonMapper({ mappings, lists: buildListLookup(lists), fieldsById: new Map(fields.map((f) => [f.id, f])) });
+    this.mapPerson = compilePersonMapper({
+      mappings,
+      lists: buildListLookup(lists),
+      fieldsById: new Map(fields.map((f) => [f.id, f])),
+    });
     this.context = mappingContextKey({ fields, lists, attributes, overrides });
   }
 
   readonly map = (person: BobPerson, source: string | null): PersonMappingResult => {
     this.visibility.saw(person);
     const mapped = this.mapPerson(person);
-    if (mapped.record !== null && mapped.issues.length === 0 && source !== null) withSourceFingerprint(mapped.record, sourceFingerprint(this.context, source));
+    if (mapped.record !== null && mapped.issues.length === 0 && source !== null)
+      withSourceFingerprint(mapped.record, sourceFingerprint(this.context, source));
     return mapped;
   };
 

@@ -1,4 +1,11 @@
-import type { BobApi, BobCredential, BobFieldDefinition, BobNamedList, BobPerson, MappedPeopleSearchResult } from "../ports/bob-api.js";
+import type {
+  BobApi,
+  BobCredential,
+  BobFieldDefinition,
+  BobNamedList,
+  BobPerson,
+  MappedPeopleSearchResult,
+} from "../ports/bob-api.js";
 import type { PersonMappingResult } from "../mapping/map-person.js";
 import type { SyncIssue } from "../mapping/sync-issue.js";
 import { settle, type Settled } from "./settled.js";
@@ -42,10 +49,19 @@ export class EarlySearch {
     this.fields = settle(bob.fetchFields(credential));
     this.lists = settle(bob.fetchNamedLists(credential));
     this.result = settle(
-      bob.searchPeopleMapped<Read>(credential, { fieldIds, showInactive: true }, {
-        map: (person, source) => (this.abandoned ? ABANDONED : this.mapping === null ? { pending: person, source } : this.mapping.map(person, source)),
-        recognize: (source) => (this.abandoned ? ABANDONED : this.mapping?.recognize(source)),
-      }),
+      bob.searchPeopleMapped<Read>(
+        credential,
+        { fieldIds, showInactive: true },
+        {
+          map: (person, source) =>
+            this.abandoned
+              ? ABANDONED
+              : this.mapping === null
+                ? { pending: person, source }
+                : this.mapping.map(person, source),
+          recognize: (source) => (this.abandoned ? ABANDONED : this.mapping?.recognize(source)),
+        },
+      ),
     );
   }
 

@@ -31,16 +31,30 @@ export interface PrefetchedFetch {
 export class FetchPrefetch {
   private readonly waiting = new Prefetches<PrefetchedFetch>();
 
-  constructor(private readonly deps: { readonly connections: ConnectionStore; readonly directory: DirectoryStore; readonly companyFetch: CompanyFetch }) {}
+  constructor(
+    private readonly deps: {
+      readonly connections: ConnectionStore;
+      readonly directory: DirectoryStore;
+      readonly companyFetch: CompanyFetch;
+    },
+  ) {}
 
   begin(companyId: string): void {
     if (!this.deps.companyFetch.canGuessFields(companyId)) return;
     this.waiting.begin(companyId, async () => {
       // The version is read before anything is asked of Bob: a write committed after it moves it.
-      const [state, { version, records }] = await Promise.all([this.deps.connections.loadCredentialState(companyId), this.deps.directory.loadVersionedRecords(companyId)]);
+      const [state, { version, records }] = await Promise.all([
+        this.deps.connections.loadCredentialState(companyId),
+        this.deps.directory.loadVersionedRecords(companyId),
+      ]);
       if (state === null || state.refused !== null || records.size > PREFETCH_MAX_EMPLOYEES) return null;
       const credential = state.credential;
-      return { version, credential, directory: records, fetched: settle(this.deps.companyFetch.fetch(companyId, credential, { stored: () => records })) };
+      return {
+        version,
+        credential,
+        directory: records,
+        fetched: settle(this.deps.companyFetch.fetch(companyId, credential, { stored: () => records })),
+      };
     });
   }
 

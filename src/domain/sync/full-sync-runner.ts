@@ -51,7 +51,6 @@ export interface FullSyncRunnerDeps {
   readonly notifier?: Notifier;
 }
 
-
 /**
  * Executes one queued full sync: FETCHING -> PLANNING -> APPLYING -> DONE. Re-running a run
  * (a worker died and the job came back) starts it over: planning compares Bob with the directory
@@ -68,9 +67,19 @@ export class FullSyncRunner {
 
   constructor(private readonly deps: FullSyncRunnerDeps) {
     this.companyFetch = new CompanyFetch({ bob: deps.bob, attributes: deps.attributes, overrides: deps.overrides });
-    this.prefetches = new FetchPrefetch({ connections: deps.connections, directory: deps.directory, companyFetch: this.companyFetch });
+    this.prefetches = new FetchPrefetch({
+      connections: deps.connections,
+      directory: deps.directory,
+      companyFetch: this.companyFetch,
+    });
     this.steps = new RunSteps({ runs: deps.runs, progress: deps.progress, clock: deps.clock });
-    this.planner = new RunPlanner({ directory: deps.directory, connections: deps.connections, runs: deps.runs, companyFetch: this.companyFetch, steps: this.steps });
+    this.planner = new RunPlanner({
+      directory: deps.directory,
+      connections: deps.connections,
+      runs: deps.runs,
+      companyFetch: this.companyFetch,
+      steps: this.steps,
+    });
     const applier = new RunApplier(
       { directory: deps.directory, steps: this.steps, clock: deps.clock },
       {
@@ -80,7 +89,15 @@ export class FullSyncRunner {
         progressEveryEmployees: deps.progressEveryEmployees ?? 1000,
       },
     );
-    this.holdOrApply = new HoldOrApply({ runs: deps.runs, directory: deps.directory, progress: deps.progress, clock: deps.clock, steps: this.steps, applier, notifier: deps.notifier });
+    this.holdOrApply = new HoldOrApply({
+      runs: deps.runs,
+      directory: deps.directory,
+      progress: deps.progress,
+      clock: deps.clock,
+      steps: this.steps,
+      applier,
+      notifier: deps.notifier,
+    });
   }
 
   /**
@@ -103,10 +120,16 @@ export class FullSyncRunner {
       const taken = this.prefetches.take(queued.companyId);
       // The credential is the one the prefetch read when the run was requested, or is read now,
       // while the lock is taken: either way Bob is asked sooner.
-      const credential = settle(taken === null ? this.credentialOf(queued.companyId) : taken.then((p) => p?.credential ?? this.credentialOf(queued.companyId)));
+      const credential = settle(
+        taken === null
+          ? this.credentialOf(queued.companyId)
+          : taken.then((p) => p?.credential ?? this.credentialOf(queued.companyId)),
+      );
       const job = { queued, held: loaded.held && queued.status === "QUEUED", credential, taken };
       // Dry runs write nothing, so they need not wait for webhook applications.
-      return await (queued.dryRun ? this.execute(job) : this.deps.lock.withLock(queued.companyId, () => this.execute(job)));
+      return await (queued.dryRun
+        ? this.execute(job)
+        : this.deps.lock.withLock(queued.companyId, () => this.execute(job)));
     } finally {
       this.running--;
     }
@@ -117,7 +140,16 @@ export class FullSyncRunner {
     const prefetched = taken === null ? null : settle(this.prefetches.usable(queued.companyId, taken));
     // The FETCHING step is stored and published while the fetch begins; every later step waits
     // for it, so the events keep their order.
-    const fetching = settle(this.steps.step(queued.id, { status: "RUNNING", phase: "FETCHING", startedAt: queued.startedAt ?? this.deps.clock.now(), processed: 0, total: null, error: null }));
+    const fetching = settle(
+      this.steps.step(queued.id, {
+        status: "RUNNING",
+        phase: "FETCHING",
+        startedAt: queued.startedAt ?? this.deps.clock.now(),
+        processed: 0,
+        total: null,
+        error: null,
+      }),
+    );
     // The PLANNING step's statement, once planning has begun: it runs beside the next step's.
     let planning: Promise<Settled<unknown>> | null = null;
     try {
@@ -141,10 +173,29 @@ export class FullSyncRunner {
 
   /** The FAILED step; an unexpected error is thrown again, carrying the failed run, for the job to fail too. */
   private async fail(queued: SyncRunRecord, error: unknown): Promise<SyncRunRecord> {
-    if (isCredentialRefusal(error)) await recordRefusal(this.deps.connections, queued.companyId, error, this.deps.clock.now(), this.deps.onCredentialRefused);
-    const message = error instanceof DomainError ? error.message : "The sync failed unexpectedly; nothing more was applied. See the gateway logs.";
-    const failed = await this.steps.step(queued.id, { status: "FAILED", phase: "DONE", finishedAt: this.deps.clock.now(), error: message });
-    if (!queued.dryRun) await this.deps.notifier?.notify(queued.companyId, { type: "RUN_FAILED", run: { id: queued.id, status: failed.status, error: failed.error } });
+    if (isCredentialRefusal(error))
+      await recordRefusal(
+        this.deps.connections,
+        queued.companyId,
+        error,
+        this.deps.clock.now(),
+        this.deps.onCredentialRefused,
+      );
+    const message =
+      error instanceof DomainError
+        ? error.message
+        : "The sync failed unexpectedly; nothing more was applied. See the gateway logs.";
+    const failed = await this.steps.step(queued.id, {
+      status: "FAILED",
+      phase: "DONE",
+      finishedAt: this.deps.clock.now(),
+      error: message,
+    });
+    if (!queued.dryRun)
+      await this.deps.notifier?.notify(queued.companyId, {
+        type: "RUN_FAILED",
+        run: { id: queued.id, status: failed.status, error: failed.error },
+      });
     if (!(error instanceof DomainError)) throw Object.assign(error as Error, { syncRunFailed: failed });
     return failed;
   }
@@ -153,8 +204,16 @@ export class FullSyncRunner {
    * Reads Bob (see CompanyFetch): everyone, inactive too, or only `employeeIds` (webhooks).
    * `stored` gives the directory once it is loaded, so people Bob did not change are recognised.
    */
-  fetch(companyId: string, credential: BobCredential, employeeIds?: readonly string[], stored?: () => ReadonlyMap<string, EmployeeRecord> | null): Promise<FetchedCompany> {
-    return this.companyFetch.fetch(companyId, credential, { ...(employeeIds === undefined ? {} : { employeeIds }), ...(stored === undefined ? {} : { stored }) });
+  fetch(
+    companyId: string,
+    credential: BobCredential,
+    employeeIds?: readonly string[],
+    stored?: () => ReadonlyMap<string, EmployeeRecord> | null,
+  ): Promise<FetchedCompany> {
+    return this.companyFetch.fetch(companyId, credential, {
+      ...(employeeIds === undefined ? {} : { employeeIds }),
+      ...(stored === undefined ? {} : { stored }),
+    });
   }
 
   private credentialOf(companyId: string): Promise<BobCredential> {

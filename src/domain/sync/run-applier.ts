@@ -27,7 +27,12 @@ export class RunApplier {
   ) {}
 
   /** Batched transactions: deletes, then updates, then creates. `run` is at its APPLYING step. */
-  async apply(run: SyncRunRecord, plan: Pick<SyncPlan, "creates" | "updates" | "deletes">, cause: ChangeCause, fingerprints: readonly SourceFingerprintEntry[] = []): Promise<void> {
+  async apply(
+    run: SyncRunRecord,
+    plan: Pick<SyncPlan, "creates" | "updates" | "deletes">,
+    cause: ChangeCause,
+    fingerprints: readonly SourceFingerprintEntry[] = [],
+  ): Promise<void> {
     const total = plan.deletes.length + plan.updates.length + plan.creates.length;
     // Progress steps run one after another, each beside the batches rather than between them:
     // the events keep their order and the batches do not wait for them.
@@ -37,7 +42,9 @@ export class RunApplier {
     let processed = 0;
     const committed = (size: number) => {
       processed += size;
-      const due = processed - lastEventProcessed >= this.options.progressEveryEmployees || Date.now() - lastEventAt >= this.options.progressEveryMs;
+      const due =
+        processed - lastEventProcessed >= this.options.progressEveryEmployees ||
+        Date.now() - lastEventAt >= this.options.progressEveryMs;
       if (due && processed < total) {
         const at = processed;
         progress = progress.then(() => this.deps.steps.step(run.id, { processed: at }));
@@ -47,12 +54,17 @@ export class RunApplier {
       }
     };
     try {
-      await applyPlan(this.deps.directory, run.companyId, { deletes: plan.deletes, updates: plan.updates, creates: plan.creates, fingerprints }, {
-        history: { cause, at: this.deps.clock.now(), runId: run.id },
-        batchSize: this.options.batchSize,
-        concurrency: this.options.concurrency,
-        onCommitted: committed,
-      });
+      await applyPlan(
+        this.deps.directory,
+        run.companyId,
+        { deletes: plan.deletes, updates: plan.updates, creates: plan.creates, fingerprints },
+        {
+          history: { cause, at: this.deps.clock.now(), runId: run.id },
+          batchSize: this.options.batchSize,
+          concurrency: this.options.concurrency,
+          onCommitted: committed,
+        },
+      );
     } catch (error) {
       // applyBatches has let every started batch end: no progress event may follow the failure's.
       await progress.catch(() => undefined);

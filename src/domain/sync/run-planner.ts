@@ -12,7 +12,9 @@ import { settle, unwrap, type Settled } from "./settled.js";
 import type { SyncCounts, SyncRunRecord } from "./sync-run.js";
 
 /** What a run keeps of its plan to apply it. */
-export type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped" | "fingerprintRefreshes"> & { readonly partial: boolean };
+export type PlanToApply = Pick<SyncPlan, "creates" | "updates" | "deletes" | "skipped" | "fingerprintRefreshes"> & {
+  readonly partial: boolean;
+};
 
 /** A run's plan, with the outcome to store and the PLANNING step's statement (still under way). */
 export interface PlannedRun {
@@ -48,7 +50,10 @@ export class RunPlanner {
     prefetched: Promise<Settled<PrefetchedFetch | null>> | null,
   ): Promise<PlannedRun> {
     const usable = prefetched === null ? null : unwrap(await prefetched);
-    const { fetched, directoryLoad } = usable !== null ? await fromPrefetch(usable) : await this.fetchBesideDirectory(queued.companyId, unwrap(await credentialRead));
+    const { fetched, directoryLoad } =
+      usable !== null
+        ? await fromPrefetch(usable)
+        : await this.fetchBesideDirectory(queued.companyId, unwrap(await credentialRead));
     const started = unwrap(await fetching);
     const directory = unwrap(await directoryLoad);
     const planningPatch = { phase: "PLANNING", counts: { ...started.counts, fetched: fetched.fetched } } as const;
@@ -64,7 +69,13 @@ export class RunPlanner {
       warnings = await this.fieldWarnings(queued.companyId, fetched);
       // The integration's warnings follow what this fetch found (stored beside planning).
       const saved = settle(this.deps.connections.saveFieldWarnings(queued.companyId, warnings));
-      plan = planSync({ fetched: fetched.records, directory, fetchComplete: true, issues: [...warnings.map(visibilityIssue), ...fetched.issues], attributes: fetched.attributes });
+      plan = planSync({
+        fetched: fetched.records,
+        directory,
+        fetchComplete: true,
+        issues: [...warnings.map(visibilityIssue), ...fetched.issues],
+        attributes: fetched.attributes,
+      });
       unwrap(await saved);
     } catch (error) {
       await planning; // never left running when planning fails
@@ -72,7 +83,14 @@ export class RunPlanner {
     }
     return {
       planning,
-      plan: { creates: plan.creates, updates: plan.updates, deletes: plan.deletes, skipped: plan.skipped, fingerprintRefreshes: plan.fingerprintRefreshes, partial: plan.skipped > 0 || warnings.length > 0 },
+      plan: {
+        creates: plan.creates,
+        updates: plan.updates,
+        deletes: plan.deletes,
+        skipped: plan.skipped,
+        fingerprintRefreshes: plan.fingerprintRefreshes,
+        partial: plan.skipped > 0 || warnings.length > 0,
+      },
       counts: countsOf(plan, fetched.fetched),
       directorySize: directory.size,
       outcome: { issues: plan.issues, changes: plan.changes },
@@ -92,7 +110,10 @@ export class RunPlanner {
       }),
     );
     try {
-      return { fetched: await this.deps.companyFetch.fetch(companyId, credential, { stored: () => loaded }), directoryLoad };
+      return {
+        fetched: await this.deps.companyFetch.fetch(companyId, credential, { stored: () => loaded }),
+        directoryLoad,
+      };
     } finally {
       await directoryLoad; // never left running (or rejecting unobserved) when the fetch fails
     }
@@ -100,7 +121,9 @@ export class RunPlanner {
 
   /** The synced fields Bob sent for nobody (see FieldVisibility), as warnings. */
   private async fieldWarnings(companyId: string, fetched: FetchedCompany): Promise<IntegrationWarning[]> {
-    const hiddenBefore = fetched.visibility.needsHiddenBefore() ? new Set((await this.deps.connections.loadFieldWarnings(companyId)).map((w) => w.bobFieldId ?? "")) : new Set<string>();
+    const hiddenBefore = fetched.visibility.needsHiddenBefore()
+      ? new Set((await this.deps.connections.loadFieldWarnings(companyId)).map((w) => w.bobFieldId ?? ""))
+      : new Set<string>();
     return warningsFor(fetched.visibility.notVisible(hiddenBefore), fetched.fields);
   }
 }
@@ -112,9 +135,20 @@ interface FetchedWithDirectory {
 }
 
 async function fromPrefetch(prefetched: PrefetchedFetch): Promise<FetchedWithDirectory> {
-  return { fetched: unwrap(await prefetched.fetched), directoryLoad: Promise.resolve({ ok: true, value: prefetched.directory }) };
+  return {
+    fetched: unwrap(await prefetched.fetched),
+    directoryLoad: Promise.resolve({ ok: true, value: prefetched.directory }),
+  };
 }
 
 function countsOf(plan: SyncPlan, fetched: number): SyncCounts {
-  return { fetched, created: plan.creates.length, updated: plan.updates.length, deleted: plan.deletes.length, unchanged: plan.unchanged, skipped: plan.skipped, driftRepaired: 0 };
+  return {
+    fetched,
+    created: plan.creates.length,
+    updated: plan.updates.length,
+    deleted: plan.deletes.length,
+    unchanged: plan.unchanged,
+    skipped: plan.skipped,
+    driftRepaired: 0,
+  };
 }

@@ -8,7 +8,11 @@ export const PREFETCH_TTL_MS = 10_000;
  * in time (another replica ran the job) is dropped. Whether it is still good is the taker's to judge.
  */
 export class Prefetches<T> {
-  private waiting: { readonly companyId: string; readonly value: Promise<T | null>; readonly timer: NodeJS.Timeout } | null = null;
+  private waiting: {
+    readonly companyId: string;
+    readonly value: Promise<T | null>;
+    readonly timer: NodeJS.Timeout;
+  } | null = null;
 
   constructor(private readonly ttlMs: number = PREFETCH_TTL_MS) {}
 

@@ -5,7 +5,9 @@ import { progressOf, type SyncCounts, type SyncRunRecord } from "./sync-run.js";
 
 /** A run's steps: each stored, then published as a progress event, in the order they are taken. */
 export class RunSteps {
-  constructor(private readonly deps: { readonly runs: SyncRunStore; readonly progress: ProgressBus; readonly clock: Clock }) {}
+  constructor(
+    private readonly deps: { readonly runs: SyncRunStore; readonly progress: ProgressBus; readonly clock: Clock },
+  ) {}
 
   async step(runId: string, patch: SyncRunPatch): Promise<SyncRunRecord> {
     return this.publish(await this.deps.runs.update(runId, patch));
@@ -31,7 +33,13 @@ export class RunSteps {
  * employees were skipped or fields could not be seen: never SUCCEEDED with a problem.
  */
 export function finishPatch(counts: SyncCounts, partial: boolean, now: Date, processed?: number): SyncRunPatch {
-  return { status: partial ? "PARTIAL" : "SUCCEEDED", phase: "DONE", counts, finishedAt: now, ...(processed === undefined ? {} : { processed }) };
+  return {
+    status: partial ? "PARTIAL" : "SUCCEEDED",
+    phase: "DONE",
+    counts,
+    finishedAt: now,
+    ...(processed === undefined ? {} : { processed }),
+  };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -17,7 +17,15 @@ export interface SyncCounts {
   readonly driftRepaired: number;
 }
 
-export const ZERO_COUNTS: SyncCounts = { fetched: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, driftRepaired: 0 };
+export const ZERO_COUNTS: SyncCounts = {
+  fetched: 0,
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  unchanged: 0,
+  skipped: 0,
+  driftRepaired: 0,
+};
 
 export interface SyncRunRecord {
   readonly id: string;
@@ -48,7 +56,15 @@ export interface SyncProgressEvent {
 }
 
 export function progressOf(run: SyncRunRecord): SyncProgressEvent {
-  return { companyId: run.companyId, runId: run.id, status: run.status, phase: run.phase, processed: run.processed, total: run.total, counts: run.counts };
+  return {
+    companyId: run.companyId,
+    runId: run.id,
+    status: run.status,
+    phase: run.phase,
+    processed: run.processed,
+    total: run.total,
+    counts: run.counts,
+  };
 }
 
 export const ACTIVE_STATUSES: readonly SyncRunStatus[] = ["QUEUED", "RUNNING"];

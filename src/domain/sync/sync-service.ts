@@ -63,7 +63,11 @@ export class SyncService {
     if (run.status !== "HELD") throw badInput(`Only a HELD run can be approved; this one is ${run.status}.`, "runId");
     const outcome = await this.deps.runs.requeueHeld(run.id);
     if (outcome === "not-held") throw badInput("This run is no longer HELD.", "runId");
-    if (outcome === "busy") throw badInput("Another full sync of this company is queued or running; approve this run when it has finished.", "runId");
+    if (outcome === "busy")
+      throw badInput(
+        "Another full sync of this company is queued or running; approve this run when it has finished.",
+        "runId",
+      );
     return (await this.deps.runs.get(caller.companyId, run.id)) as SyncRunRecord;
   }
 

@@ -27,7 +27,8 @@ export class TenancyService {
 
   async ensureCompany(companyId: string): Promise<void> {
     if (this.known.has(companyId)) return;
-    if (!TenancyService.validCompanyId(companyId)) throw badInput("companyId must be 1 to 128 characters without surrounding spaces.");
+    if (!TenancyService.validCompanyId(companyId))
+      throw badInput("companyId must be 1 to 128 characters without surrounding spaces.");
     let creating = this.pending.get(companyId);
     if (!creating) {
       creating = this.companies.ensureCompany(companyId, STANDARD_ATTRIBUTES).then(() => {

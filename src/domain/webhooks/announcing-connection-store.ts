@@ -2,7 +2,11 @@ import type { ConnectionStore } from "../ports/connection-store.js";
 import type { WebhookOwnerChanges } from "../ports/webhook-owner-changes.js";
 
 /** The writes that change who a webhook URL belongs to or what its deliveries must be signed with. */
-const OWNER_WRITES: ReadonlySet<PropertyKey> = new Set<keyof ConnectionStore>(["forget", "saveHookSecret", "replaceWebhookKey"]);
+const OWNER_WRITES: ReadonlySet<PropertyKey> = new Set<keyof ConnectionStore>([
+  "forget",
+  "saveHookSecret",
+  "replaceWebhookKey",
+]);
 
 /**
  * The connection store, announcing each of those writes to `changes` once it has returned (or

@@ -23,13 +23,17 @@ const FETCH_TYPES = new Set([
 ]);
 
 const storable = (s: string) => isStorableText(s);
-const idSchema = z.union([z.string().trim().min(1).max(64).refine(storable), z.number().int().nonnegative()]).transform(String);
+const idSchema = z
+  .union([z.string().trim().min(1).max(64).refine(storable), z.number().int().nonnegative()])
+  .transform(String);
 
-const envelopeSchema = z.object({
-  type: z.string().trim().min(1).max(128).refine(storable),
-  data: z.object({ employeeId: idSchema.optional() }).loose().nullish(),
-  employee: z.object({ id: idSchema.optional() }).loose().nullish(),
-}).loose();
+const envelopeSchema = z
+  .object({
+    type: z.string().trim().min(1).max(128).refine(storable),
+    data: z.object({ employeeId: idSchema.optional() }).loose().nullish(),
+    employee: z.object({ id: idSchema.optional() }).loose().nullish(),
+  })
+  .loose();
 
 export function dispositionOf(type: string): EventDisposition {
   if (type === "employee.deleted") return "DELETE";

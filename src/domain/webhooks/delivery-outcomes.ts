@@ -8,7 +8,11 @@ import { RECORD_SKIPPING_CODES, type SyncIssue } from "../mapping/sync-issue.js"
  * a record without an id could not be read may be that record: its delivery is SKIPPED with that
  * problem, never reported applied.
  */
-export function deliveryOutcomes(pending: readonly DeliveryRecord[], issues: readonly SyncIssue[], returned: ReadonlySet<string>): DeliveryOutcome[] {
+export function deliveryOutcomes(
+  pending: readonly DeliveryRecord[],
+  issues: readonly SyncIssue[],
+  returned: ReadonlySet<string>,
+): DeliveryOutcome[] {
   const byEmployee = new Map<string, SyncIssue[]>();
   const anonymous: SyncIssue[] = [];
   for (const issue of issues) {
@@ -22,8 +26,15 @@ export function deliveryOutcomes(pending: readonly DeliveryRecord[], issues: rea
   }
   return pending.map((delivery) => {
     const own = delivery.employeeIds.flatMap((id) => byEmployee.get(id) ?? []);
-    const unreadable = anonymous.length > 0 && delivery.eventType !== "employee.deleted" && delivery.employeeIds.some((id) => !returned.has(id));
+    const unreadable =
+      anonymous.length > 0 &&
+      delivery.eventType !== "employee.deleted" &&
+      delivery.employeeIds.some((id) => !returned.has(id));
     const skipped = unreadable || own.some((issue) => RECORD_SKIPPING_CODES.has(issue.code));
-    return { id: delivery.id, status: skipped ? "SKIPPED" : "APPLIED", issues: unreadable ? [...own, ...anonymous] : own };
+    return {
+      id: delivery.id,
+      status: skipped ? "SKIPPED" : "APPLIED",
+      issues: unreadable ? [...own, ...anonymous] : own,
+    };
   });
 }

@@ -66,7 +66,13 @@ export class WebhookApplier {
       } catch (error) {
         if (!isCredentialRefusal(error)) throw error;
         // NEEDS_RECONNECT: what is pending stays ACCEPTED and is applied once an admin connects again.
-        await recordRefusal(this.deps.connections, companyId, error, this.deps.clock.now(), this.deps.onCredentialRefused);
+        await recordRefusal(
+          this.deps.connections,
+          companyId,
+          error,
+          this.deps.clock.now(),
+          this.deps.onCredentialRefused,
+        );
         return applied;
       }
       applied += count;
@@ -101,7 +107,10 @@ export class WebhookApplier {
   async giveUp(companyId: string, error: unknown): Promise<void> {
     const pending = await this.deps.deliveries.pending(companyId, DRAIN_LIMIT * 10);
     const reason = error instanceof DomainError ? error.message : "Applying failed unexpectedly.";
-    await this.deps.deliveries.markFailed(pending.map((d) => d.id), `${reason} The next full sync will repair these employees.`);
+    await this.deps.deliveries.markFailed(
+      pending.map((d) => d.id),
+      `${reason} The next full sync will repair these employees.`,
+    );
   }
 
   private async drainOnce(companyId: string): Promise<number> {
@@ -109,35 +118,59 @@ export class WebhookApplier {
     if (pending.length === 0) return 0;
     const state = await this.deps.connections.loadCredentialState(companyId);
     if (!state) {
-      await this.deps.deliveries.markFailed(pending.map((d) => d.id), "Bob is not connected for this company; nothing was applied.");
+      await this.deps.deliveries.markFailed(
+        pending.map((d) => d.id),
+        "Bob is not connected for this company; nothing was applied.",
+      );
       return pending.length;
     }
     // A refused credential is not sent to Bob again: the deliveries wait for an admin to connect.
     if (state.refused !== null) return 0;
     const credential = state.credential;
     const named = [...new Set(pending.flatMap((d) => d.employeeIds))];
-    const deletedInBob = new Set(pending.filter((d) => d.eventType === "employee.deleted").flatMap((d) => d.employeeIds));
+    const deletedInBob = new Set(
+      pending.filter((d) => d.eventType === "employee.deleted").flatMap((d) => d.employeeIds),
+    );
     const fetched = named.length > 0 ? await this.deps.runner.fetch(companyId, credential, named) : null;
     // Only the rows this plan can look at, not the whole company: a drain costs what it names.
-    const directory = await this.deps.directory.loadScope(companyId, planningScope([...named, ...deletedInBob], fetched?.records ?? []));
+    const directory = await this.deps.directory.loadScope(
+      companyId,
+      planningScope([...named, ...deletedInBob], fetched?.records ?? []),
+    );
     if (fetched === null) {
       await this.deps.deliveries.markOutcomes(deliveryOutcomes(pending, [], new Set()), this.deps.clock.now());
       return pending.length;
     }
     // The full sync's planning and applying: issues, fingerprints and batches alike.
-    const plan = planSync({ fetched: fetched.records, directory, fetchComplete: false, issues: fetched.issues, attributes: fetched.attributes });
+    const plan = planSync({
+      fetched: fetched.records,
+      directory,
+      fetchComplete: false,
+      issues: fetched.issues,
+      attributes: fetched.attributes,
+    });
     const returned = new Set<string>(fetched.records.map((r) => r.bobId));
     for (const issue of fetched.issues) if (issue.bobEmployeeId !== null) returned.add(issue.bobEmployeeId);
     // A deleted event is trusted only once Bob no longer returns the employee.
     const deletes = [...deletedInBob].filter((id) => !returned.has(id)).flatMap((id) => directory.get(id) ?? []);
     // Each employee's history names the latest of the drained deliveries that named them.
     const deliveryOf = new Map(pending.flatMap((d) => d.employeeIds.map((bobId) => [bobId, d.id] as const)));
-    await applyPlan(this.deps.directory, companyId, { deletes, updates: plan.updates, creates: plan.creates, fingerprints: plan.fingerprintRefreshes }, {
-      history: { cause: "WEBHOOK", at: this.deps.clock.now(), runId: null, deliveryOf: (bobId) => deliveryOf.get(bobId) ?? null },
-      batchSize: APPLY_BATCH,
-      concurrency: 1,
-      onCommitted: () => undefined,
-    });
+    await applyPlan(
+      this.deps.directory,
+      companyId,
+      { deletes, updates: plan.updates, creates: plan.creates, fingerprints: plan.fingerprintRefreshes },
+      {
+        history: {
+          cause: "WEBHOOK",
+          at: this.deps.clock.now(),
+          runId: null,
+          deliveryOf: (bobId) => deliveryOf.get(bobId) ?? null,
+        },
+        batchSize: APPLY_BATCH,
+        concurrency: 1,
+        onCommitted: () => undefined,
+      },
+    );
     await this.deps.deliveries.markOutcomes(deliveryOutcomes(pending, plan.issues, returned), this.deps.clock.now());
     return pending.length;
   }

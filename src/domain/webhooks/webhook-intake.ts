@@ -54,7 +54,8 @@ export class WebhookIntake implements WebhookOwnerChanges {
   /** The URL's owner (cached for a second), or null: an unknown key, answered 404 unread. */
   async owner(webhookKey: string): Promise<WebhookOwner | null> {
     const cached = this.owners.get(webhookKey);
-    if (cached && performance.now() - cached.at < OWNER_CACHE_MS) return { webhookKey, companyId: cached.companyId, hookSecret: cached.hookSecret, cached: true };
+    if (cached && performance.now() - cached.at < OWNER_CACHE_MS)
+      return { webhookKey, companyId: cached.companyId, hookSecret: cached.hookSecret, cached: true };
     return this.stored(webhookKey);
   }
 
@@ -104,5 +105,7 @@ export class WebhookIntake implements WebhookOwnerChanges {
 }
 
 function refusalOf(owner: WebhookOwner): IntakeOutcome {
-  return owner.hookSecret ? { status: 401, reason: "missing or invalid Bob-Signature" } : { status: 401, reason: "no hook secret stored yet" };
+  return owner.hookSecret
+    ? { status: 401, reason: "missing or invalid Bob-Signature" }
+    : { status: 401, reason: "no hook secret stored yet" };
 }

@@ -25,7 +25,8 @@ export class WebhookService {
     const record = await this.companies.getIntegration(caller.companyId);
     requireEnabled(record);
     if (!record.connection) throw new DomainError("NOT_CONNECTED", "Connect Bob before setting the hook secret.");
-    if (Buffer.byteLength(secret, "utf8") > MAX_HOOK_SECRET_BYTES) throw badInput("The hook secret is longer than 1 KiB; paste only the secret Bob shows.", "secret");
+    if (Buffer.byteLength(secret, "utf8") > MAX_HOOK_SECRET_BYTES)
+      throw badInput("The hook secret is longer than 1 KiB; paste only the secret Bob shows.", "secret");
     const trimmed = secret.trim();
     if (trimmed === "") throw badInput("The hook secret must not be empty.", "secret");
     if (!isStorableText(trimmed)) throw badInput("The hook secret must not contain control characters.", "secret");

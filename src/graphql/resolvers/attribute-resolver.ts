@@ -4,7 +4,9 @@ import { Attribute, CreateAttributeInput } from "../types/attribute.js";
 
 @Resolver(() => Attribute)
 export class AttributeResolver {
-  @Query(() => [Attribute], { description: "Peakon attributes of the company: the standard ones and those admins created." })
+  @Query(() => [Attribute], {
+    description: "Peakon attributes of the company: the standard ones and those admins created.",
+  })
   async attributes(@Ctx() ctx: GraphQLContext): Promise<Attribute[]> {
     return (await ctx.services.attributes.list(ctx.caller)) as Attribute[];
   }

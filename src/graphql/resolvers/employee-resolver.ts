@@ -11,7 +11,9 @@ import { AttributeValue, Employee, EmployeeConnection, Lifecycle } from "../type
 
 @Resolver(() => Employee)
 export class EmployeeResolver {
-  @Query(() => EmployeeConnection, { description: "The company's Peakon employee directory as the sync keeps it. Ordered by last name, first name, id." })
+  @Query(() => EmployeeConnection, {
+    description: "The company's Peakon employee directory as the sync keeps it. Ordered by last name, first name, id.",
+  })
   async employees(
     @Ctx() ctx: GraphQLContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
@@ -19,18 +21,32 @@ export class EmployeeResolver {
     @Arg("lifecycle", () => [Lifecycle], { nullable: true }) lifecycle: Lifecycle[] | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<EmployeeConnection> {
-    const [page] = await Promise.all([ctx.services.directory.employees(ctx.caller, { first, after, lifecycle }), attributesIfSelected(ctx, info)]);
+    const [page] = await Promise.all([
+      ctx.services.directory.employees(ctx.caller, { first, after, lifecycle }),
+      attributesIfSelected(ctx, info),
+    ]);
     const connection = connectionOf(page.employees, ({ employee }) => employee as unknown as Employee, page);
     if (!isSliced(page.employees.length)) return connection;
     // A large page is completed in slices (time-slicing.ts), each slice whole in its turn: what
     // its rows load arrives first, in the batches the whole page would have used.
-    await preloadForPage(ctx, info, page.employees.map((e) => e.employee));
+    await preloadForPage(
+      ctx,
+      info,
+      page.employees.map((e) => e.employee),
+    );
     return { ...connection, edges: ctx.loaders.slicing.sliceList(connection.edges) as EmployeeConnection["edges"] };
   }
 
   @Query(() => Employee, { nullable: true })
-  async employee(@Arg("bobId", () => String) bobId: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Employee | null> {
-    const [employee] = await Promise.all([ctx.services.directory.employee(ctx.caller, bobId), attributesIfSelected(ctx, info)]);
+  async employee(
+    @Arg("bobId", () => String) bobId: string,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Employee | null> {
+    const [employee] = await Promise.all([
+      ctx.services.directory.employee(ctx.caller, bobId),
+      attributesIfSelected(ctx, info),
+    ]);
     return employee as unknown as Employee | null;
   }
 
@@ -40,8 +56,14 @@ export class EmployeeResolver {
     return ctx.loaders.employee(employee.managerBobId) as unknown as Promise<Employee | null>;
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: "Whole months from start date to today; null before the start date." })
-  tenureMonths(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): number | null | Promise<number | null> {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "Whole months from start date to today; null before the start date.",
+  })
+  tenureMonths(
+    @Root() employee: DirectoryEmployee,
+    @Ctx() ctx: GraphQLContext,
+  ): number | null | Promise<number | null> {
     return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).tenureMonths);
   }
 
@@ -50,13 +72,19 @@ export class EmployeeResolver {
     return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).lifecycle as Lifecycle);
   }
 
-  @FieldResolver(() => Boolean, { description: "Started (start date today or earlier, or none) and not separated (no separation date, or it is today or later: surveyed on the last day), as of the company's today." })
+  @FieldResolver(() => Boolean, {
+    description:
+      "Started (start date today or earlier, or none) and not separated (no separation date, or it is today or later: surveyed on the last day), as of the company's today.",
+  })
   surveyable(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): boolean | Promise<boolean> {
     return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).surveyable);
   }
 
   @FieldResolver(() => [AttributeValue], { description: "Every attribute with a value, standard and custom." })
-  attributes(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): AttributeValue[] | Promise<AttributeValue[]> {
+  attributes(
+    @Root() employee: DirectoryEmployee,
+    @Ctx() ctx: GraphQLContext,
+  ): AttributeValue[] | Promise<AttributeValue[]> {
     return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, ctx.loaders.employee));
   }
 }
@@ -74,16 +102,23 @@ function attributesIfSelected(ctx: GraphQLContext, info: GraphQLResolveInfo): Pr
  * Before a page is completed in slices: today, and the managers and referenced employees of its
  * rows (one batch, as the rows' own loads would make), when the operation selects them.
  */
-async function preloadForPage(ctx: GraphQLContext, info: GraphQLResolveInfo, employees: readonly DirectoryEmployee[]): Promise<void> {
+async function preloadForPage(
+  ctx: GraphQLContext,
+  info: GraphQLResolveInfo,
+  employees: readonly DirectoryEmployee[],
+): Promise<void> {
   const bobIds = new Set<string>();
   if (selectsBelow(info, "manager")) for (const e of employees) if (e.managerBobId) bobIds.add(e.managerBobId);
   const index = selectsBelow(info, "attributes") ? ctx.loaders.attributes.now() : undefined;
   if (index) {
     for (const e of employees) {
-      for (const [attributeId, stored] of Object.entries(e.attributes)) if (index.byId.get(attributeId)?.attribute.type === "EMPLOYEE") bobIds.add(stored);
+      for (const [attributeId, stored] of Object.entries(e.attributes))
+        if (index.byId.get(attributeId)?.attribute.type === "EMPLOYEE") bobIds.add(stored);
     }
   }
-  const today = ["lifecycle", "surveyable", "tenureMonths"].some((name) => selectsBelow(info, name)) ? ctx.loaders.today.get() : null;
+  const today = ["lifecycle", "surveyable", "tenureMonths"].some((name) => selectsBelow(info, name))
+    ? ctx.loaders.today.get()
+    : null;
   await Promise.all([bobIds.size > 0 ? ctx.loaders.employeeByBobId.loadMany([...bobIds]) : null, today]);
 }
 
@@ -112,7 +147,11 @@ export function attributeValuesOf(
     const entry = index.byId.get(attributeId);
     if (!entry) continue;
     const isReference = entry.attribute.type === "EMPLOYEE";
-    const value: AttributeValue = { attribute: entry.attribute as AttributeValue["attribute"], value: isReference ? null : stored, employee: null };
+    const value: AttributeValue = {
+      attribute: entry.attribute as AttributeValue["attribute"],
+      value: isReference ? null : stored,
+      employee: null,
+    };
     if (isReference) (references ??= []).push({ value, bobId: stored });
     ranked.push({ rank: entry.rank, value });
   }
@@ -129,5 +168,7 @@ export function attributeValuesOf(
     });
     return values;
   };
-  return found.some((f) => f instanceof Promise) ? Promise.all(found).then(fill) : fill(found as (DirectoryEmployee | null)[]);
+  return found.some((f) => f instanceof Promise)
+    ? Promise.all(found).then(fill)
+    : fill(found as (DirectoryEmployee | null)[]);
 }

@@ -5,7 +5,9 @@ import { Integration } from "../types/integration.js";
 
 @Resolver(() => Integration)
 export class HealthResolver {
-  @FieldResolver(() => IntegrationHealth, { description: "Last successful sync, deliveries and failures in 24 h, drift, and why a reconnect is needed." })
+  @FieldResolver(() => IntegrationHealth, {
+    description: "Last successful sync, deliveries and failures in 24 h, drift, and why a reconnect is needed.",
+  })
   async health(@Ctx() ctx: GraphQLContext): Promise<IntegrationHealth> {
     return ctx.services.health.health(ctx.caller);
   }

@@ -9,7 +9,10 @@ import { EmployeeHistoryConnection, type EmployeeHistoryEntry } from "../types/h
 
 @Resolver(() => Employee)
 export class HistoryResolver {
-  @Query(() => EmployeeHistoryConnection, { description: "What the gateway changed on one employee, newest first; kept after the employee is deleted, until retention." })
+  @Query(() => EmployeeHistoryConnection, {
+    description:
+      "What the gateway changed on one employee, newest first; kept after the employee is deleted, until retention.",
+  })
   async employeeHistory(
     @Ctx() ctx: GraphQLContext,
     @Arg("bobId", () => String) bobId: string,
@@ -19,7 +22,9 @@ export class HistoryResolver {
     return connectionOfHistory(await ctx.services.history.employeeHistory(ctx.caller, bobId, first, after));
   }
 
-  @FieldResolver(() => EmployeeHistoryConnection, { description: "What the gateway changed on this employee, newest first." })
+  @FieldResolver(() => EmployeeHistoryConnection, {
+    description: "What the gateway changed on this employee, newest first.",
+  })
   async history(
     @Root() employee: DirectoryEmployee,
     @Ctx() ctx: GraphQLContext,

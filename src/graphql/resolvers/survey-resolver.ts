@@ -11,7 +11,10 @@ import { SyncRun } from "../types/sync.js";
 
 @Resolver(() => SurveyPopulation)
 export class SurveyPopulationResolver {
-  @Query(() => SurveyPopulation, { description: "Who is surveyable on a date (today or later), and who joins or leaves the surveyed population between today and then; grouped by one attribute's value when groupBy names an attribute." })
+  @Query(() => SurveyPopulation, {
+    description:
+      "Who is surveyable on a date (today or later), and who joins or leaves the surveyed population between today and then; grouped by one attribute's value when groupBy names an attribute.",
+  })
   async surveyPopulation(
     @Ctx() ctx: GraphQLContext,
     @Arg("on", () => CalendarDateScalar) on: string,
@@ -24,22 +27,41 @@ export class SurveyPopulationResolver {
 
 @Resolver(() => SyncRun)
 export class RunSurveyImpactResolver {
-  @FieldResolver(() => SurveyImpact, { nullable: true, description: "How the run's plan changes today's surveyable population (dry runs and HELD runs included); null for runs planned before it was kept, or that failed before planning." })
+  @FieldResolver(() => SurveyImpact, {
+    nullable: true,
+    description:
+      "How the run's plan changes today's surveyable population (dry runs and HELD runs included); null for runs planned before it was kept, or that failed before planning.",
+  })
   async surveyImpact(@Root() run: SyncRunRecord, @Ctx() ctx: GraphQLContext): Promise<SurveyImpact | null> {
     const impact = await impactLoader(ctx).load(run.id);
-    return impact === null ? null : { becomesSurveyable: impact.becomes, stopsBeingSurveyable: impact.stops, allEmployees: impact.employees.map(toEmployee) };
+    return impact === null
+      ? null
+      : {
+          becomesSurveyable: impact.becomes,
+          stopsBeingSurveyable: impact.stops,
+          allEmployees: impact.employees.map(toEmployee),
+        };
   }
 }
 
 @Resolver(() => SurveyImpact)
 export class SurveyImpactResolver {
-  @FieldResolver(() => [SurveyImpactEmployee], { description: `Who becomes or stops being surveyable, in the plan's order (deletes, updates, creates); at most ${MAX_IMPACT_EMPLOYEES} are kept.` })
-  employees(@Root() impact: SurveyImpact, @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number): SurveyImpactEmployee[] {
+  @FieldResolver(() => [SurveyImpactEmployee], {
+    description: `Who becomes or stops being surveyable, in the plan's order (deletes, updates, creates); at most ${MAX_IMPACT_EMPLOYEES} are kept.`,
+  })
+  employees(
+    @Root() impact: SurveyImpact,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number,
+  ): SurveyImpactEmployee[] {
     return impact.allEmployees.slice(0, pageSize(first, 100, MAX_IMPACT_EMPLOYEES));
   }
 }
 
-const toEmployee = (e: StoredImpact["employees"][number]): SurveyImpactEmployee => ({ bobEmployeeId: e.bobId, email: e.email, becomesSurveyable: e.becomes });
+const toEmployee = (e: StoredImpact["employees"][number]): SurveyImpactEmployee => ({
+  bobEmployeeId: e.bobId,
+  email: e.email,
+  becomesSurveyable: e.becomes,
+});
 
 /** One statement for every run of a request (a page of syncRuns asking for their impact). */
 const loaders = new WeakMap<GraphQLContext, DataLoader<string, StoredImpact | null>>();

@@ -3,7 +3,14 @@ import type { SyncProgressEvent, SyncRunRecord } from "../../domain/sync/sync-ru
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import { progressStream } from "../progress-stream.js";
-import { EmployeeChange, SyncIssue, SyncProgress, SyncRun, SyncRunConnection, SynchronizeNowInput } from "../types/sync.js";
+import {
+  EmployeeChange,
+  SyncIssue,
+  SyncProgress,
+  SyncRun,
+  SyncRunConnection,
+  SynchronizeNowInput,
+} from "../types/sync.js";
 
 @Resolver(() => SyncRun)
 export class SyncResolver {
@@ -22,7 +29,10 @@ export class SyncResolver {
     return (await ctx.services.sync.run(ctx.caller, id)) as SyncRun | null;
   }
 
-  @Mutation(() => SyncRun, { description: "Start a full sync (or a dry run that only plans). Returns at once with the queued run; if one of the same kind is queued or running, returns that run instead." })
+  @Mutation(() => SyncRun, {
+    description:
+      "Start a full sync (or a dry run that only plans). Returns at once with the queued run; if one of the same kind is queued or running, returns that run instead.",
+  })
   async synchronizeNow(
     @Arg("input", () => SynchronizeNowInput, { nullable: true }) input: SynchronizeNowInput | null,
     @Ctx() ctx: GraphQLContext,
@@ -36,24 +46,41 @@ export class SyncResolver {
   }
 
   @FieldResolver(() => [SyncIssue])
-  async issues(@Root() run: SyncRunRecord, @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number, @Ctx() ctx: GraphQLContext): Promise<SyncIssue[]> {
+  async issues(
+    @Root() run: SyncRunRecord,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SyncIssue[]> {
     return ctx.services.sync.issues(run.id, first);
   }
 
   @FieldResolver(() => [EmployeeChange], { description: "Planned (dry run, HELD) or applied." })
-  async changes(@Root() run: SyncRunRecord, @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number, @Ctx() ctx: GraphQLContext): Promise<EmployeeChange[]> {
+  async changes(
+    @Root() run: SyncRunRecord,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<EmployeeChange[]> {
     return (await ctx.services.sync.changes(run.id, first)) as EmployeeChange[];
   }
 
   @Subscription(() => SyncProgress, {
-    description: "Live progress of the company's sync runs (of one run when runId is given). The first event for a run already under way is its current state.",
+    description:
+      "Live progress of the company's sync runs (of one run when runId is given). The first event for a run already under way is its current state.",
     subscribe: ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const runId = (args.runId as string | null | undefined) ?? null;
-      return progressStream({ bus: ctx.services.progress, companyId: ctx.caller.companyId, runId, current: () => ctx.services.sync.progressSnapshot(ctx.caller, runId) });
+      return progressStream({
+        bus: ctx.services.progress,
+        companyId: ctx.caller.companyId,
+        runId,
+        current: () => ctx.services.sync.progressSnapshot(ctx.caller, runId),
+      });
     },
   })
-  syncProgress(@Root() event: SyncProgressEvent, @Arg("runId", () => ID, { nullable: true }) _runId: string | null): SyncProgress {
+  syncProgress(
+    @Root() event: SyncProgressEvent,
+    @Arg("runId", () => ID, { nullable: true }) _runId: string | null,
+  ): SyncProgress {
     return event as SyncProgress;
   }
 }

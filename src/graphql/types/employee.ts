@@ -21,7 +21,10 @@ registerEnumType(Lifecycle, {
 @ObjectType({ simpleResolvers: true })
 export class AttributeValue {
   @Field(() => Attribute) attribute!: Attribute;
-  @Field(() => String, { nullable: true, description: "For EMPLOYEE attributes: the referenced employee's Employee.id (null when not in the directory)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "For EMPLOYEE attributes: the referenced employee's Employee.id (null when not in the directory).",
+  })
   value!: string | null;
   // Resolved with the value by EmployeeResolver.attributes (batched per request).
   @Field(() => Employee, { nullable: true, description: "For EMPLOYEE attributes: the referenced employee." })

@@ -12,7 +12,10 @@ registerEnumType(IntegrationStatus, {
     NOT_ENABLED: { description: "Support has not enabled the feature for this company." },
     DISCONNECTED: { description: "Enabled, no credential stored." },
     CONNECTED: { description: "A verified Bob credential is stored." },
-    NEEDS_RECONNECT: { description: "Bob refused the stored credential (401/403) during a sync or webhook application; syncs and applications pause until an admin connects again." },
+    NEEDS_RECONNECT: {
+      description:
+        "Bob refused the stored credential (401/403) during a sync or webhook application; syncs and applications pause until an admin connects again.",
+    },
   },
 });
 

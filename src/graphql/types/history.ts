@@ -32,7 +32,9 @@ export class EmployeeHistoryEntry {
   @Field(() => ChangeCause) cause!: ChangeCause;
   @Field(() => ID, { nullable: true }) runId!: string | null;
   @Field(() => ID, { nullable: true }) deliveryId!: string | null;
-  @Field(() => [FieldChange], { description: "Each changed value; a CREATE lists the values it set, a DELETE the values it removed." })
+  @Field(() => [FieldChange], {
+    description: "Each changed value; a CREATE lists the values it set, a DELETE the values it removed.",
+  })
   fields!: FieldChange[];
 }
 

@@ -4,16 +4,29 @@ import { CredentialKind, IntegrationStatus } from "./enums.js";
 
 @ObjectType({ description: "How full syncs behave for the company.", simpleResolvers: true })
 export class SyncSettings {
-  @Field(() => Int, { description: "A full sync that would delete more than this share (percent) of the synced employees is HELD. Default 20." })
+  @Field(() => Int, {
+    description:
+      "A full sync that would delete more than this share (percent) of the synced employees is HELD. Default 20.",
+  })
   deletionSafeguardPercent!: number;
 
-  @Field(() => Int, { nullable: true, description: "Full reconciliation sync every N hours (repairs missed webhooks); null = off." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Full reconciliation sync every N hours (repairs missed webhooks); null = off.",
+  })
   reconcileEveryHours!: number | null;
 
-  @Field(() => String, { description: "IANA time zone of the company's calendar day: its today for lifecycle, surveyable and tenure. Default UTC." })
+  @Field(() => String, {
+    description:
+      "IANA time zone of the company's calendar day: its today for lifecycle, surveyable and tenure. Default UTC.",
+  })
   timeZone!: string;
 
-  @Field(() => String, { nullable: true, description: "HTTPS URL that receives signed JSON notifications (credential refused, run HELD, run FAILED, no successful sync for a day); null = none." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "HTTPS URL that receives signed JSON notifications (credential refused, run HELD, run FAILED, no successful sync for a day); null = none.",
+  })
   notificationUrl!: string | null;
 }
 
@@ -43,7 +56,11 @@ export class Integration {
   @Field(() => DateTimeScalar, { nullable: true })
   connectedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: "Unique to the company, unguessable; null unless connected (kept while NEEDS_RECONNECT: deliveries still arrive and wait)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Unique to the company, unguessable; null unless connected (kept while NEEDS_RECONNECT: deliveries still arrive and wait).",
+  })
   webhookUrl!: string | null;
 
   @Field(() => Boolean, { description: "A hook secret is stored: Bob's webhooks are accepted." })
@@ -52,7 +69,10 @@ export class Integration {
   @Field(() => SyncSettings)
   settings!: SyncSettings;
 
-  @Field(() => [IntegrationWarning], { description: "What the admin should fix in Bob, e.g. fields the credential cannot see (found at connect and by every full sync)." })
+  @Field(() => [IntegrationWarning], {
+    description:
+      "What the admin should fix in Bob, e.g. fields the credential cannot see (found at connect and by every full sync).",
+  })
   warnings!: IntegrationWarning[];
 
   @Field(() => String, {
@@ -71,10 +91,18 @@ export class UpdateSyncSettingsInput {
   @Field(() => Int, { nullable: true, description: "1 to 168, or null to turn reconciliation off." })
   reconcileEveryHours?: number | null;
 
-  @Field(() => String, { nullable: true, description: "An IANA time zone name such as Europe/Copenhagen (at most 64 characters); anything else is BAD_USER_INPUT." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "An IANA time zone name such as Europe/Copenhagen (at most 64 characters); anything else is BAD_USER_INPUT.",
+  })
   timeZone?: string | null;
 
-  @Field(() => String, { nullable: true, description: "An absolute https:// URL (http:// allowed outside production), at most 2,000 characters, not an internal address; \"\" turns notifications off. A new URL returns a new signing secret once (Integration.notificationSecret)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An absolute https:// URL (http:// allowed outside production), at most 2,000 characters, not an internal address; "" turns notifications off. A new URL returns a new signing secret once (Integration.notificationSecret).',
+  })
   notificationUrl?: string | null;
 }
 

@@ -69,13 +69,15 @@ export class FieldMapping {
   @Field(() => String) bobFieldType!: string;
   @Field(() => Attribute, { nullable: true }) attribute!: Attribute | null;
   @Field(() => MappingStatus) status!: MappingStatus;
-  @Field(() => String, { nullable: true, description: "Plain words for every status but STANDARD and COMPATIBLE." }) reason!: string | null;
+  @Field(() => String, { nullable: true, description: "Plain words for every status but STANDARD and COMPATIBLE." })
+  reason!: string | null;
 }
 
 @InputType()
 export class SetFieldMappingInput {
   @Field(() => String) bobFieldId!: string;
-  @Field(() => ID, { nullable: true, description: "Null: this Bob field is never synced." }) attributeId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Null: this Bob field is never synced." }) attributeId?:
+    string | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -86,7 +88,10 @@ export class SyncCounts {
   @Field(() => Int) deleted!: number;
   @Field(() => Int) unchanged!: number;
   @Field(() => Int) skipped!: number;
-  @Field(() => Int, { description: "Employees this run changed although real-time updates were on when it started (0 otherwise): changes the webhooks missed." })
+  @Field(() => Int, {
+    description:
+      "Employees this run changed although real-time updates were on when it started (0 otherwise): changes the webhooks missed.",
+  })
   driftRepaired!: number;
 }
 
@@ -94,7 +99,11 @@ export class SyncCounts {
 export class SyncIssue {
   @Field(() => String, { nullable: true }) bobEmployeeId!: string | null;
   @Field(() => String, { nullable: true }) email!: string | null;
-  @Field(() => String, { description: "MISSING_NAME, DUPLICATE_EMAIL, DUPLICATE_EMPLOYEE_ID, MANAGER_NOT_FOUND, REPORTING_CYCLE, VALUE_REJECTED, INVALID_RECORD, FIELD_NOT_VISIBLE (bobEmployeeId null)" }) code!: string;
+  @Field(() => String, {
+    description:
+      "MISSING_NAME, DUPLICATE_EMAIL, DUPLICATE_EMPLOYEE_ID, MANAGER_NOT_FOUND, REPORTING_CYCLE, VALUE_REJECTED, INVALID_RECORD, FIELD_NOT_VISIBLE (bobEmployeeId null)",
+  })
+  code!: string;
   @Field(() => String) message!: string;
 }
 
@@ -151,6 +160,10 @@ export class SyncProgress {
 
 @InputType()
 export class SynchronizeNowInput {
-  @Field(() => Boolean, { nullable: true, defaultValue: false, description: "Plan only: counts and changes visible, nothing written." })
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: "Plan only: counts and changes visible, nothing written.",
+  })
   dryRun?: boolean | null;
 }

@@ -34,7 +34,10 @@ export class WebhookDelivery {
   @Field(() => String, { nullable: true }) bobEmployeeId!: string | null;
   @Field(() => WebhookDeliveryStatus) status!: WebhookDeliveryStatus;
   @Field(() => String, { nullable: true }) error!: string | null;
-  @Field(() => [SyncIssue], { description: "Why its employee was skipped, or what of it was not applied (a value, a manager link)." }) issues!: SyncIssue[];
+  @Field(() => [SyncIssue], {
+    description: "Why its employee was skipped, or what of it was not applied (a value, a manager link).",
+  })
+  issues!: SyncIssue[];
 }
 
 @ObjectType({ simpleResolvers: true })

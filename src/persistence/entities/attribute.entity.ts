@@ -13,7 +13,10 @@ export const AttributeSchema = defineEntity({
   tableName: "attribute",
   uniques: [{ name: "attribute_company_name_key_unique", properties: ["company", "nameKey"] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     company: () => p.manyToOne(Company).deleteRule("cascade"),
     name: p.string().length(128),
     nameKey: p.string().length(128),

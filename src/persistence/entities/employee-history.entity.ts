@@ -10,7 +10,10 @@ export const EmployeeHistorySchema = defineEntity({
   tableName: "employee_history",
   indexes: [
     { name: "employee_history_company_bob_id_index", properties: ["companyId", "bobId", "id"] },
-    { name: "employee_history_at_index", expression: `create index "employee_history_at_index" on "employee_history" using brin ("at")` },
+    {
+      name: "employee_history_at_index",
+      expression: `create index "employee_history_at_index" on "employee_history" using brin ("at")`,
+    },
   ],
   properties: {
     id: p.bigint().primary().autoincrement(),

@@ -18,7 +18,10 @@ export const EmployeeSchema = defineEntity({
     { name: "employee_company_manager_index", properties: ["company", "managerBobId"] },
   ],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     company: () => p.manyToOne(Company).deleteRule("cascade"),
     bobId: p.string().length(64),
     employeeNumber: p.string().length(128).nullable(),

@@ -11,5 +11,33 @@ import { SyncChangePage, SyncIssueRow, SyncRun } from "./sync-run.entity.js";
 import { WebhookDelivery } from "./webhook-delivery.entity.js";
 
 /** Every entity the ORM knows; the migrations are generated from exactly this list. */
-export const ENTITIES = [Company, Attribute, BobConnection, Employee, SyncRun, SyncIssueRow, SyncChangePage, WebhookDelivery, DirectoryVersion, EmployeeHistory, FieldMappingOverride, NotificationEvent, BobRateLane];
-export { Attribute, BobConnection, BobRateLane, Company, DirectoryVersion, Employee, EmployeeHistory, FieldMappingOverride, NotificationEvent, SyncChangePage, SyncIssueRow, SyncRun, WebhookDelivery };
+export const ENTITIES = [
+  Company,
+  Attribute,
+  BobConnection,
+  Employee,
+  SyncRun,
+  SyncIssueRow,
+  SyncChangePage,
+  WebhookDelivery,
+  DirectoryVersion,
+  EmployeeHistory,
+  FieldMappingOverride,
+  NotificationEvent,
+  BobRateLane,
+];
+export {
+  Attribute,
+  BobConnection,
+  BobRateLane,
+  Company,
+  DirectoryVersion,
+  Employee,
+  EmployeeHistory,
+  FieldMappingOverride,
+  NotificationEvent,
+  SyncChangePage,
+  SyncIssueRow,
+  SyncRun,
+  WebhookDelivery,
+};

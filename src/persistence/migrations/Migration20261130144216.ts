@@ -1,4 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
+import { Migration } from "@mikro-orm/migrations";
 
 /**
  * Each employee's source fingerprint (domain/mapping/source-fingerprint.ts): which Bob bytes, under
@@ -6,8 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * mapped as before until a sync stores one.
  */
 export class Migration20261130144216 extends Migration {
-
-  override name = 'Migration20261130144216';
+  override name = "Migration20261130144216";
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "employee" add "source_fingerprint" varchar(128) null;`);
@@ -16,5 +15,4 @@ export class Migration20261130144216 extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`alter table "employee" drop column "source_fingerprint";`);
   }
-
 }

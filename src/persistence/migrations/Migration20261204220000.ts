@@ -1,4 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
+import { Migration } from "@mikro-orm/migrations";
 
 /**
  * Change pages name each field once (persistence/stores/change-page.ts): a page becomes
@@ -6,8 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * { a, b, e, f: [names] }. Existing pages are rewritten in place, and back on the way down.
  */
 export class Migration20261204220000 extends Migration {
-
-  override name = 'Migration20261204220000';
+  override name = "Migration20261204220000";
 
   override up(): void | Promise<void> {
     this.addSql(`update "sync_change_page" p set "changes" = (
@@ -35,5 +34,4 @@ export class Migration20261204220000 extends Migration {
       from (select p."changes"::jsonb as page) as j, jsonb_array_elements(j.page->'c') with ordinality as e(c, ord)
     ) where jsonb_typeof(p."changes"::jsonb) = 'object';`);
   }
-
 }

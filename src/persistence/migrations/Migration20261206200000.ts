@@ -1,4 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
+import { Migration } from "@mikro-orm/migrations";
 
 /**
  * Field visibility and honest webhook outcomes: a connection keeps the warnings of its last look
@@ -6,8 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * the employee it named (SKIPPED, or applied with a dropped value).
  */
 export class Migration20261206200000 extends Migration {
-
-  override name = 'Migration20261206200000';
+  override name = "Migration20261206200000";
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "bob_connection" add column "field_warnings" jsonb null;`);
@@ -18,5 +17,4 @@ export class Migration20261206200000 extends Migration {
     this.addSql(`alter table "webhook_delivery" drop column "issues";`);
     this.addSql(`alter table "bob_connection" drop column "field_warnings";`);
   }
-
 }

@@ -1,4 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
+import { Migration } from "@mikro-orm/migrations";
 
 /**
  * Retention (RETENTION_DAYS): the daily job finds expired runs by queue time and expired
@@ -6,8 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * the whole table.
  */
 export class Migration20261207110000 extends Migration {
-
-  override name = 'Migration20261207110000';
+  override name = "Migration20261207110000";
 
   override up(): void | Promise<void> {
     this.addSql(`create index "sync_run_queued_at_index" on "sync_run" ("queued_at");`);
@@ -18,5 +17,4 @@ export class Migration20261207110000 extends Migration {
     this.addSql(`drop index "webhook_delivery_received_at_index";`);
     this.addSql(`drop index "sync_run_queued_at_index";`);
   }
-
 }

@@ -1,12 +1,11 @@
-import { Migration } from '@mikro-orm/migrations';
+import { Migration } from "@mikro-orm/migrations";
 
 /**
  * A run's survey impact (who becomes and who stops being surveyable today because of its plan),
  * stored with its outcome; runs planned before this stay null.
  */
 export class Migration20261207130000 extends Migration {
-
-  override name = 'Migration20261207130000';
+  override name = "Migration20261207130000";
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "sync_run" add column "survey_impact" jsonb null;`);
@@ -15,5 +14,4 @@ export class Migration20261207130000 extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`alter table "sync_run" drop column "survey_impact";`);
   }
-
 }

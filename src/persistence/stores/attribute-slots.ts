@@ -48,7 +48,11 @@ export class AttributeSlots {
     const missing = new Set<string>();
     for (const attributes of attributeMaps) for (const id in attributes) if (!this.slotById.has(id)) missing.add(id);
     if (missing.size === 0) return;
-    const rows = await this.db.query<{ id: string; slot: string | number }>(null, `select id, slot from attribute where id = any($1::uuid[])`, [[...missing].filter(isUuid)]);
+    const rows = await this.db.query<{ id: string; slot: string | number }>(
+      null,
+      `select id, slot from attribute where id = any($1::uuid[])`,
+      [[...missing].filter(isUuid)],
+    );
     this.keep(rows);
     for (const id of missing) if (!this.slotById.has(id)) throw new Error(`attribute ${id} does not exist`);
   }
@@ -60,7 +64,13 @@ export class AttributeSlots {
     if (missing.size === 0) return;
     const slots = [...missing].filter((s) => /^\d{1,18}$/.test(s));
     if (slots.length === 0) return;
-    this.keep(await this.db.query<{ id: string; slot: string | number }>(null, `select id, slot from attribute where slot = any($1::bigint[])`, [slots]));
+    this.keep(
+      await this.db.query<{ id: string; slot: string | number }>(
+        null,
+        `select id, slot from attribute where slot = any($1::bigint[])`,
+        [slots],
+      ),
+    );
   }
 
   private keep(rows: readonly { id: string; slot: string | number }[]): void {

@@ -1,5 +1,9 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import type { Attribute as DomainAttribute, AttributeType, StandardAttributeKey } from "../../domain/attributes/attribute.js";
+import type {
+  Attribute as DomainAttribute,
+  AttributeType,
+  StandardAttributeKey,
+} from "../../domain/attributes/attribute.js";
 import type { AttributeStore, NewAttribute } from "../../domain/ports/attribute-store.js";
 import type { Database } from "../database.js";
 import { Attribute } from "../entities/index.js";
@@ -9,17 +13,36 @@ export class OrmAttributeStore implements AttributeStore {
 
   async list(companyId: string): Promise<DomainAttribute[]> {
     // A plain statement: every sync and every webhook application reads the attributes.
-    const rows = await this.db.query<{ id: string; name: string; type: string; standard: boolean; standard_key: string | null }>(
+    const rows = await this.db.query<{
+      id: string;
+      name: string;
+      type: string;
+      standard: boolean;
+      standard_key: string | null;
+    }>(
       null,
       `select id, name, type, standard, standard_key from attribute where company_id = $1 order by standard desc, created_at asc, name_key asc`,
       [companyId],
     );
-    return rows.map((row) => ({ id: row.id, name: row.name, type: row.type as AttributeType, standard: row.standard, standardKey: (row.standard_key ?? null) as StandardAttributeKey | null }));
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      type: row.type as AttributeType,
+      standard: row.standard,
+      standardKey: (row.standard_key ?? null) as StandardAttributeKey | null,
+    }));
   }
 
   async createCustom(companyId: string, attribute: NewAttribute): Promise<DomainAttribute | null> {
     const em = this.db.em();
-    const row = em.create(Attribute, { company: companyId, name: attribute.name, nameKey: attribute.nameKey, type: attribute.type, standard: false, standardKey: null });
+    const row = em.create(Attribute, {
+      company: companyId,
+      name: attribute.name,
+      nameKey: attribute.nameKey,
+      type: attribute.type,
+      standard: false,
+      standardKey: null,
+    });
     try {
       await em.flush();
     } catch (error) {

@@ -42,5 +42,10 @@ export function encodeChangePage(changes: readonly EmployeeChange[]): string {
 export function decodeChangePage(text: string): EmployeeChange[] {
   const page = JSON.parse(text) as PageV2 | PageV1Change[];
   if (Array.isArray(page)) return page.map((c) => ({ action: c.a, bobEmployeeId: c.b, email: c.e, fields: c.f }));
-  return page.c.map(([action, bobEmployeeId, email, fields]) => ({ action, bobEmployeeId, email, fields: fields.map((at) => page.n[at]!) }));
+  return page.c.map(([action, bobEmployeeId, email, fields]) => ({
+    action,
+    bobEmployeeId,
+    email,
+    fields: fields.map((at) => page.n[at]!),
+  }));
 }

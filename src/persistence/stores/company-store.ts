@@ -19,9 +19,25 @@ export class OrmCompanyStore implements CompanyStore {
   async ensureCompany(companyId: string, standardAttributes: readonly StandardAttributeSpec[]): Promise<void> {
     // Two first requests of a new company may race: "on conflict do nothing" makes both win.
     await this.db.em().transactional(async (em) => {
-      await em.createQueryBuilder(Company).insert({ id: companyId, createdAt: new Date() }).onConflict("id").ignore().execute();
+      await em
+        .createQueryBuilder(Company)
+        .insert({ id: companyId, createdAt: new Date() })
+        .onConflict("id")
+        .ignore()
+        .execute();
       const rows = standardAttributes.map((a) =>
-        em.create(Attribute, { company: companyId, name: a.name, nameKey: attributeNameKey(a.name), type: a.type, standard: true, standardKey: a.key }, { persist: false }),
+        em.create(
+          Attribute,
+          {
+            company: companyId,
+            name: a.name,
+            nameKey: attributeNameKey(a.name),
+            type: a.type,
+            standard: true,
+            standardKey: a.key,
+          },
+          { persist: false },
+        ),
       );
       await em.createQueryBuilder(Attribute).insert(rows).onConflict(["company", "nameKey"]).ignore().execute();
     });
@@ -52,7 +68,11 @@ export class OrmCompanyStore implements CompanyStore {
     return this.getIntegration(companyId);
   }
 
-  async updateSettings(companyId: string, settings: SyncSettings, notificationSecret?: string | null): Promise<IntegrationRecord> {
+  async updateSettings(
+    companyId: string,
+    settings: SyncSettings,
+    notificationSecret?: string | null,
+  ): Promise<IntegrationRecord> {
     const em = this.db.em();
     const company = await em.findOneOrFail(Company, companyId);
     company.deletionSafeguardPercent = settings.deletionSafeguardPercent;
@@ -97,7 +117,6 @@ export class OrmCompanyStore implements CompanyStore {
     );
     return rows.map((r) => r.id);
   }
-
 }
 
 interface IntegrationRow {

@@ -11,7 +11,9 @@ const sealedCredentialSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("SERVICE_USER"), serviceUserId: z.string(), token: z.string() }),
 ]);
 
-const fieldWarningsSchema = z.array(z.object({ code: z.literal("FIELD_NOT_VISIBLE"), message: z.string(), bobFieldId: z.string().nullable() }));
+const fieldWarningsSchema = z.array(
+  z.object({ code: z.literal("FIELD_NOT_VISIBLE"), message: z.string(), bobFieldId: z.string().nullable() }),
+);
 
 /** Stored warnings as the domain knows them; anything unreadable counts as none. */
 export function parseFieldWarnings(json: unknown): IntegrationWarning[] {
@@ -54,9 +56,10 @@ export class OrmConnectionStore implements ConnectionStore {
   }
 
   async forget(companyId: string): Promise<void> {
-    await this.db
-      .em()
-      .nativeUpdate(BobConnection, { company: companyId }, {
+    await this.db.em().nativeUpdate(
+      BobConnection,
+      { company: companyId },
+      {
         credentialKind: null,
         credentialCiphertext: null,
         credentialKeyId: null,
@@ -67,7 +70,8 @@ export class OrmConnectionStore implements ConnectionStore {
         fieldWarnings: null,
         refusedReason: null,
         refusedAt: null,
-      });
+      },
+    );
   }
 
   async markRefused(companyId: string, reason: string, at: Date): Promise<boolean> {
@@ -81,22 +85,37 @@ export class OrmConnectionStore implements ConnectionStore {
   }
 
   async loadCredentialState(companyId: string): Promise<{ credential: BobCredential; refused: string | null } | null> {
-    const [row] = await this.db.query<{ credential_ciphertext: string | null; credential_key_id: string | null; refused_reason: string | null }>(
+    const [row] = await this.db.query<{
+      credential_ciphertext: string | null;
+      credential_key_id: string | null;
+      refused_reason: string | null;
+    }>(
       null,
       `select credential_ciphertext, credential_key_id, refused_reason from bob_connection where company_id = $1`,
       [companyId],
     );
     if (!row?.credential_ciphertext || !row.credential_key_id) return null;
-    const plaintext = this.box.open({ keyId: row.credential_key_id, ciphertext: row.credential_ciphertext }, credentialContext(companyId));
+    const plaintext = this.box.open(
+      { keyId: row.credential_key_id, ciphertext: row.credential_ciphertext },
+      credentialContext(companyId),
+    );
     return { credential: sealedCredentialSchema.parse(JSON.parse(plaintext)), refused: row.refused_reason };
   }
 
   async saveFieldWarnings(companyId: string, warnings: readonly IntegrationWarning[]): Promise<void> {
-    await this.db.query(null, `update bob_connection set field_warnings = $2::jsonb where company_id = $1 and credential_ciphertext is not null`, [companyId, JSON.stringify(warnings)]);
+    await this.db.query(
+      null,
+      `update bob_connection set field_warnings = $2::jsonb where company_id = $1 and credential_ciphertext is not null`,
+      [companyId, JSON.stringify(warnings)],
+    );
   }
 
   async loadFieldWarnings(companyId: string): Promise<IntegrationWarning[]> {
-    const [row] = await this.db.query<{ field_warnings: unknown }>(null, `select field_warnings from bob_connection where company_id = $1`, [companyId]);
+    const [row] = await this.db.query<{ field_warnings: unknown }>(
+      null,
+      `select field_warnings from bob_connection where company_id = $1`,
+      [companyId],
+    );
     return parseFieldWarnings(row?.field_warnings);
   }
 
@@ -108,17 +127,32 @@ export class OrmConnectionStore implements ConnectionStore {
       [companyId],
     );
     if (!row?.credential_ciphertext || !row.credential_key_id) return null;
-    const plaintext = this.box.open({ keyId: row.credential_key_id, ciphertext: row.credential_ciphertext }, credentialContext(companyId));
+    const plaintext = this.box.open(
+      { keyId: row.credential_key_id, ciphertext: row.credential_ciphertext },
+      credentialContext(companyId),
+    );
     return sealedCredentialSchema.parse(JSON.parse(plaintext));
   }
 
   async saveHookSecret(companyId: string, secret: string): Promise<void> {
     const sealed = this.box.seal(secret, hookSecretContext(companyId));
-    await this.db.em().nativeUpdate(BobConnection, { company: companyId, credentialCiphertext: { $ne: null } }, { hookSecretCiphertext: sealed.ciphertext, hookSecretKeyId: sealed.keyId });
+    await this.db
+      .em()
+      .nativeUpdate(
+        BobConnection,
+        { company: companyId, credentialCiphertext: { $ne: null } },
+        { hookSecretCiphertext: sealed.ciphertext, hookSecretKeyId: sealed.keyId },
+      );
   }
 
   async replaceWebhookKey(companyId: string, newWebhookKey: string): Promise<boolean> {
-    const changed = await this.db.em().nativeUpdate(BobConnection, { company: companyId, credentialCiphertext: { $ne: null } }, { webhookKey: newWebhookKey });
+    const changed = await this.db
+      .em()
+      .nativeUpdate(
+        BobConnection,
+        { company: companyId, credentialCiphertext: { $ne: null } },
+        { webhookKey: newWebhookKey },
+      );
     return changed > 0;
   }
 
@@ -128,7 +162,13 @@ export class OrmConnectionStore implements ConnectionStore {
     const row = await this.db.em().findOne(BobConnection, { webhookKey });
     if (!row) return null;
     const companyId = typeof row.company === "string" ? row.company : (row.company as { id: string }).id;
-    const hookSecret = row.hookSecretCiphertext && row.hookSecretKeyId ? this.box.open({ keyId: row.hookSecretKeyId, ciphertext: row.hookSecretCiphertext }, hookSecretContext(companyId)) : null;
+    const hookSecret =
+      row.hookSecretCiphertext && row.hookSecretKeyId
+        ? this.box.open(
+            { keyId: row.hookSecretKeyId, ciphertext: row.hookSecretCiphertext },
+            hookSecretContext(companyId),
+          )
+        : null;
     return { companyId, hookSecret };
   }
 }

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import { badInput } from "../../domain/errors.js";
-import type { DeliveryOutcome, DeliveryPage, DeliveryRecord, DeliveryStatus, DeliveryStore } from "../../domain/ports/delivery-store.js";
+import type {
+  DeliveryOutcome,
+  DeliveryPage,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+} from "../../domain/ports/delivery-store.js";
 import type { SyncIssue } from "../../domain/mapping/sync-issue.js";
 import type { BobWebhookEvent } from "../../domain/webhooks/bob-event.js";
 import { QUEUES, type JobQueue } from "../../jobs/job-queue.js";
@@ -58,7 +64,8 @@ interface First {
   copies: number;
 }
 
-const RECORDSET = sql.raw(`r(n int, id uuid, company_id varchar, received_at timestamptz, event_type varchar, bob_employee_id varchar,
+const RECORDSET =
+  sql.raw(`r(n int, id uuid, company_id varchar, received_at timestamptz, event_type varchar, bob_employee_id varchar,
   employee_ids jsonb, status varchar, body_hash varchar, replays int)`);
 
 const bodyKey = (it: Incoming): string => `${it.companyId}\u0000${it.bodyHash}`;
@@ -79,7 +86,12 @@ export class OrmDeliveryStore implements DeliveryStore {
     this.intake = new GroupCommit((items) => this.commitGroup(items), { maxBatch: 500, maxInFlight: 1 });
   }
 
-  accept(companyId: string, event: BobWebhookEvent, bodyHash: string, receivedAt: Date): Promise<{ id: string; duplicate: boolean }> {
+  accept(
+    companyId: string,
+    event: BobWebhookEvent,
+    bodyHash: string,
+    receivedAt: Date,
+  ): Promise<{ id: string; duplicate: boolean }> {
     const status: DeliveryStatus = event.disposition === "IGNORE" ? "IGNORED" : "ACCEPTED";
     return this.intake.submit({ id: randomUUID(), companyId, event, status, bodyHash, receivedAt });
   }
@@ -118,8 +130,12 @@ export class OrmDeliveryStore implements DeliveryStore {
     }
     // Kysely's own transaction: the ORM's unit of work has nothing to flush here, and skipping it
     // is measurably cheaper on this hot path.
-    const sent = await this.db.em().getKysely().transaction().execute(async (trx) => {
-      const rows = await sql<{ id: string; company_id: string; body_hash: string }>`
+    const sent = await this.db
+      .em()
+      .getKysely()
+      .transaction()
+      .execute(async (trx) => {
+        const rows = await sql<{ id: string; company_id: string; body_hash: string }>`
         insert into webhook_delivery (id, company_id, received_at, event_type, bob_employee_id, employee_ids, status, body_hash, replays)
         select r.id, r.company_id, r.received_at, r.event_type, r.bob_employee_id, r.employee_ids, r.status, r.body_hash, r.replays
         from jsonb_to_recordset(${recordset([...firsts.values()])}::jsonb) as ${RECORDSET}
@@ -127,12 +143,14 @@ export class OrmDeliveryStore implements DeliveryStore {
         on conflict (company_id, body_hash) where body_hash is not null
         do update set replays = webhook_delivery.replays + excluded.replays + 1
         returning id, company_id, body_hash`.execute(trx);
-      const stored = new Map(rows.rows.map((r) => [`${r.company_id}\u0000${r.body_hash}`, r.id]));
-      const inserted = new Set([...firsts.values()].filter((f) => stored.get(bodyKey(f.item)) === f.item.id).map((f) => f.item));
-      const companies = new Set([...inserted].filter((it) => it.status === "ACCEPTED").map((it) => it.companyId));
-      for (const companyId of companies) await this.jobs.sendWebhookApply({ companyId }, trx as never);
-      return { stored, inserted, jobs: companies.size };
-    });
+        const stored = new Map(rows.rows.map((r) => [`${r.company_id}\u0000${r.body_hash}`, r.id]));
+        const inserted = new Set(
+          [...firsts.values()].filter((f) => stored.get(bodyKey(f.item)) === f.item.id).map((f) => f.item),
+        );
+        const companies = new Set([...inserted].filter((it) => it.status === "ACCEPTED").map((it) => it.companyId));
+        for (const companyId of companies) await this.jobs.sendWebhookApply({ companyId }, trx as never);
+        return { stored, inserted, jobs: companies.size };
+      });
     if (sent.jobs > 0) this.jobs.wake(QUEUES.webhookApply);
     return items.map((it) => {
       const id = sent.stored.get(bodyKey(it));
@@ -144,7 +162,9 @@ export class OrmDeliveryStore implements DeliveryStore {
   async pending(companyId: string, limit: number): Promise<DeliveryRecord[]> {
     const rows = await sql<PendingRow>`
       select id, company_id, received_at, event_type, bob_employee_id, employee_ids from webhook_delivery
-      where company_id = ${companyId} and status = 'ACCEPTED' order by seq limit ${limit}`.execute(this.db.em().getKysely());
+      where company_id = ${companyId} and status = 'ACCEPTED' order by seq limit ${limit}`.execute(
+      this.db.em().getKysely(),
+    );
     return rows.rows.map((row) => ({
       id: row.id,
       companyId: row.company_id,
@@ -160,18 +180,24 @@ export class OrmDeliveryStore implements DeliveryStore {
 
   async pendingState(companyId: string): Promise<{ count: number; lastSeq: number }> {
     const rows = await sql<{ n: number | string; last: number | string | null }>`
-      select count(*) as n, max(seq) as last from webhook_delivery where company_id = ${companyId} and status = 'ACCEPTED'`.execute(this.db.em().getKysely());
+      select count(*) as n, max(seq) as last from webhook_delivery where company_id = ${companyId} and status = 'ACCEPTED'`.execute(
+      this.db.em().getKysely(),
+    );
     return { count: Number(rows.rows[0]?.n ?? 0), lastSeq: Number(rows.rows[0]?.last ?? 0) };
   }
 
   async companiesWithPending(): Promise<string[]> {
-    const rows = await sql<{ company_id: string }>`select distinct company_id from webhook_delivery where status = 'ACCEPTED'`.execute(this.db.em().getKysely());
+    const rows = await sql<{
+      company_id: string;
+    }>`select distinct company_id from webhook_delivery where status = 'ACCEPTED'`.execute(this.db.em().getKysely());
     return rows.rows.map((r) => r.company_id);
   }
 
   async markOutcomes(outcomes: readonly DeliveryOutcome[], at: Date): Promise<void> {
     if (outcomes.length === 0) return;
-    const json = JSON.stringify(outcomes.map((o) => ({ id: o.id, status: o.status, issues: o.issues.length > 0 ? o.issues : null })));
+    const json = JSON.stringify(
+      outcomes.map((o) => ({ id: o.id, status: o.status, issues: o.issues.length > 0 ? o.issues : null })),
+    );
     await sql`
       update webhook_delivery w set status = o.status, issues = o.issues, applied_at = ${at.toISOString()}::timestamptz, error = null
       from jsonb_to_recordset(${json}::jsonb) as o(id uuid, status varchar, issues jsonb)
@@ -182,7 +208,9 @@ export class OrmDeliveryStore implements DeliveryStore {
     if (ids.length === 0) return;
     await sql`
       update webhook_delivery set status = 'FAILED', error = ${error}
-      where status = 'ACCEPTED' and id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`.execute(this.db.em().getKysely());
+      where status = 'ACCEPTED' and id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`.execute(
+      this.db.em().getKysely(),
+    );
   }
 
   async list(companyId: string, first: number, after: string | null): Promise<DeliveryPage> {
@@ -194,7 +222,11 @@ export class OrmDeliveryStore implements DeliveryStore {
       em.find(WebhookDelivery, where, { orderBy: { seq: "desc" }, limit: first + 1 }),
       em.count(WebhookDelivery, { company: companyId }),
     ]);
-    return { deliveries: rows.slice(0, first).map((row) => ({ cursor: encodeCursor([row.seq]), delivery: toRecord(row) })), totalCount, hasNextPage: rows.length > first };
+    return {
+      deliveries: rows.slice(0, first).map((row) => ({ cursor: encodeCursor([row.seq]), delivery: toRecord(row) })),
+      totalCount,
+      hasNextPage: rows.length > first,
+    };
   }
 }
 
@@ -212,7 +244,14 @@ function toRecord(row: WebhookDelivery): DeliveryRecord {
   };
 }
 
-const storedIssuesSchema = z.array(z.object({ bobEmployeeId: z.string().nullable(), email: z.string().nullable(), code: z.string(), message: z.string() }));
+const storedIssuesSchema = z.array(
+  z.object({
+    bobEmployeeId: z.string().nullable(),
+    email: z.string().nullable(),
+    code: z.string(),
+    message: z.string(),
+  }),
+);
 
 /** The stored issues as the domain knows them (none when the column is empty). */
 function issuesOf(json: unknown): SyncIssue[] {

@@ -1,5 +1,12 @@
 import type { EntityManager } from "@mikro-orm/sql";
-import type { BatchHistory, DirectoryBatch, DirectoryEmployee, DirectoryStore, EmployeePage, SourceFingerprintEntry } from "../../domain/ports/directory-store.js";
+import type {
+  BatchHistory,
+  DirectoryBatch,
+  DirectoryEmployee,
+  DirectoryStore,
+  EmployeePage,
+  SourceFingerprintEntry,
+} from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/mapping/employee-record.js";
 import { fingerprintOf, withSourceFingerprint } from "../../domain/mapping/source-fingerprint.js";
 import type { Lifecycle } from "../../domain/mapping/lifecycle.js";
@@ -14,8 +21,23 @@ export const DEFAULT_CACHED_EMPLOYEES = 100_000;
 
 /** Columns written by the sync, in the order the bulk statements use them. */
 const COLUMNS = [
-  "id", "company_id", "bob_id", "employee_number", "first_name", "last_name", "email", "manager_bob_id",
-  "start_date", "birth_date", "separation_date", "separation_reason", "garden_leave", "attributes", "source_fingerprint", "created_at", "updated_at",
+  "id",
+  "company_id",
+  "bob_id",
+  "employee_number",
+  "first_name",
+  "last_name",
+  "email",
+  "manager_bob_id",
+  "start_date",
+  "birth_date",
+  "separation_date",
+  "separation_reason",
+  "garden_leave",
+  "attributes",
+  "source_fingerprint",
+  "created_at",
+  "updated_at",
 ] as const;
 const UPDATED_ON_CONFLICT = COLUMNS.filter((c) => !["id", "company_id", "bob_id", "created_at"].includes(c));
 /** Column types of the JSON rows an upsert batch sends (jsonb_to_recordset's record definition). */
@@ -27,7 +49,9 @@ const SELECT = `id, bob_id, employee_number, first_name, last_name, email, manag
   to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes, source_fingerprint`;
 
 /** Every character String.prototype.trim() removes (none lies beyond U+FFFF): btrim() with them trims as JavaScript does. */
-const JS_WHITESPACE = Array.from({ length: 0x10000 }, (_, c) => String.fromCharCode(c)).filter((c) => c.trim() === "").join("");
+const JS_WHITESPACE = Array.from({ length: 0x10000 }, (_, c) => String.fromCharCode(c))
+  .filter((c) => c.trim() === "")
+  .join("");
 
 interface EmployeeRow {
   id: string;
@@ -95,7 +119,11 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   /** The company's directory version as `em` sees it; null before its first write. */
   private async readVersion(em: EntityManager | null, companyId: string): Promise<string | null> {
-    const [current] = await this.db.query<{ version: string | number }>(em, `select version from directory_version where company_id = $1`, [companyId]);
+    const [current] = await this.db.query<{ version: string | number }>(
+      em,
+      `select version from directory_version where company_id = $1`,
+      [companyId],
+    );
     return current === undefined ? null : String(current.version);
   }
 
@@ -103,12 +131,16 @@ export class SqlDirectoryStore implements DirectoryStore {
     return (await this.loadVersionedRecords(companyId)).records;
   }
 
-  async loadVersionedRecords(companyId: string): Promise<{ version: string; records: ReadonlyMap<string, EmployeeRecord> }> {
+  async loadVersionedRecords(
+    companyId: string,
+  ): Promise<{ version: string; records: ReadonlyMap<string, EmployeeRecord> }> {
     // The version first, then the rows (see DirectoryRecordCache).
     const version = await this.version(companyId);
     const kept = this.cache.get(companyId, version);
     if (kept !== null) return { version, records: kept };
-    const records = await this.recordsByBobId(await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [companyId]));
+    const records = await this.recordsByBobId(
+      await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [companyId]),
+    );
     this.cache.set(companyId, version, records);
     return { version, records };
   }
@@ -139,7 +171,14 @@ export class SqlDirectoryStore implements DirectoryStore {
          or btrim(employee_number, $5) = any($6::text[])
          or btrim(employee_number, $5) in (select btrim(employee_number, $5) from named where btrim(employee_number, $5) <> '')
        )`,
-      [companyId, [...scope.bobIds], [...scope.emailKeys], [...scope.managerBobIds], JS_WHITESPACE, [...scope.employeeNumberKeys]],
+      [
+        companyId,
+        [...scope.bobIds],
+        [...scope.emailKeys],
+        [...scope.managerBobIds],
+        JS_WHITESPACE,
+        [...scope.employeeNumberKeys],
+      ],
     );
     return this.recordsByBobId(rows);
   }
@@ -210,11 +249,17 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   /** Stores new source fingerprints (updated_at stays); returns how often that moved the directory version. */
-  private async updateFingerprints(em: EntityManager, companyId: string, entries: readonly SourceFingerprintEntry[]): Promise<number> {
+  private async updateFingerprints(
+    em: EntityManager,
+    companyId: string,
+    entries: readonly SourceFingerprintEntry[],
+  ): Promise<number> {
     let moves = 0;
     for (let i = 0; i < entries.length; i += FINGERPRINTS_PER_STATEMENT) {
       // One JSON object, Bob id -> fingerprint; the rows are found by index lookups (see the delete in applyBatch).
-      const json = JSON.stringify(Object.fromEntries(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => [e.bobId, e.fingerprint])));
+      const json = JSON.stringify(
+        Object.fromEntries(entries.slice(i, i + FINGERPRINTS_PER_STATEMENT).map((e) => [e.bobId, e.fingerprint])),
+      );
       const [updated] = await this.db.query<{ n: number }>(
         em,
         `with u as (
@@ -235,7 +280,11 @@ export class SqlDirectoryStore implements DirectoryStore {
    * changes rows moves it once per kind of change: deleted, inserted, updated). The transaction
    * holds the version row since its first move, so no other write can have moved it in between.
    */
-  private async versionsMoved(em: EntityManager, companyId: string, moves: number): Promise<{ from: string; to: string } | null> {
+  private async versionsMoved(
+    em: EntityManager,
+    companyId: string,
+    moves: number,
+  ): Promise<{ from: string; to: string } | null> {
     if (moves === 0) return null;
     const current = await this.readVersion(em, companyId);
     if (current === null) return null;
@@ -243,7 +292,10 @@ export class SqlDirectoryStore implements DirectoryStore {
     return { from: String(to - BigInt(moves)), to: String(to) };
   }
 
-  async page(companyId: string, query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string }): Promise<EmployeePage> {
+  async page(
+    companyId: string,
+    query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string },
+  ): Promise<EmployeePage> {
     const filter: string[] = ["company_id = ?"];
     const filterParams: unknown[] = [companyId];
     if (query.lifecycles) {
@@ -258,24 +310,43 @@ export class SqlDirectoryStore implements DirectoryStore {
       pageParams.push(last, first, id);
     }
     const [rows, count] = await Promise.all([
-      this.db.query<EmployeeRow>(null, numbered(`select ${SELECT} from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?`), [...pageParams, query.first + 1]),
-      this.db.query<{ n: number | string }>(null, numbered(`select count(*) as n from employee where ${filter.join(" and ")}`), filterParams),
+      this.db.query<EmployeeRow>(
+        null,
+        numbered(
+          `select ${SELECT} from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?`,
+        ),
+        [...pageParams, query.first + 1],
+      ),
+      this.db.query<{ n: number | string }>(
+        null,
+        numbered(`select count(*) as n from employee where ${filter.join(" and ")}`),
+        filterParams,
+      ),
     ]);
     const kept = rows.slice(0, query.first);
     await this.ensureSlotsOf(kept);
-    const employees = kept.map((row) => ({ cursor: encodeCursor([row.last_name, row.first_name, row.id]), employee: toEmployee(row, this.slots) }));
+    const employees = kept.map((row) => ({
+      cursor: encodeCursor([row.last_name, row.first_name, row.id]),
+      employee: toEmployee(row, this.slots),
+    }));
     return { employees, totalCount: Number(count[0]?.n ?? 0), hasNextPage: rows.length > query.first };
   }
 
   async byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
     if (bobIds.length === 0) return [];
-    const rows = await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1 and bob_id = any($2::text[])`, [companyId, [...bobIds]]);
+    const rows = await this.db.query<EmployeeRow>(
+      null,
+      `select ${SELECT} from employee where company_id = $1 and bob_id = any($2::text[])`,
+      [companyId, [...bobIds]],
+    );
     await this.ensureSlotsOf(rows);
     return rows.map((row) => toEmployee(row, this.slots));
   }
 
   async employeesOf(companyId: string): Promise<DirectoryEmployee[]> {
-    const rows = await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [companyId]);
+    const rows = await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [
+      companyId,
+    ]);
     await this.ensureSlotsOf(rows);
     return rows.map((row) => toEmployee(row, this.slots));
   }
@@ -345,5 +416,12 @@ function storedAttributes(row: EmployeeRow): Record<string, string> {
 
 /** A batch's history rows as one JSON parameter; fields as [key, before, after] triples. */
 function historyRowsJson(history: BatchHistory): string {
-  return JSON.stringify(history.rows.map((r) => ({ b: r.bobId, a: r.action, d: r.deliveryId, f: r.fields === null ? null : r.fields.map((f) => [f.key, f.before, f.after]) })));
+  return JSON.stringify(
+    history.rows.map((r) => ({
+      b: r.bobId,
+      a: r.action,
+      d: r.deliveryId,
+      f: r.fields === null ? null : r.fields.map((f) => [f.key, f.before, f.after]),
+    })),
+  );
 }

@@ -68,7 +68,10 @@ export class GroupCommit<I, O> {
         outcomes = batch.map(() => ({ ok: false as const, error }));
       }
       batch.forEach((b, i) => {
-        const outcome = outcomes[i] ?? { ok: false as const, error: new Error("group commit returned no outcome for an item") };
+        const outcome = outcomes[i] ?? {
+          ok: false as const,
+          error: new Error("group commit returned no outcome for an item"),
+        };
         if (outcome.ok) b.resolve(outcome.value);
         else b.reject(outcome.error);
       });

@@ -1,7 +1,14 @@
 import type { HealthFacts, HealthStore } from "../../domain/ports/health-store.js";
 import type { Database } from "../database.js";
 
-type Row = { last_success: Date | string | null; last_delivery: Date | string | null; deliveries: number | string; failed: number | string; drift: number | string | null; refused_reason: string | null };
+type Row = {
+  last_success: Date | string | null;
+  last_delivery: Date | string | null;
+  deliveries: number | string;
+  failed: number | string;
+  drift: number | string | null;
+  refused_reason: string | null;
+};
 
 const dateOf = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 

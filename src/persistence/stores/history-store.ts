@@ -2,7 +2,16 @@ import type { HistoryRow, StoredFieldChange } from "../../domain/history/employe
 import type { HistoryStore } from "../../domain/ports/history-store.js";
 import type { Database } from "../database.js";
 
-type Row = { id: string; bob_id: string; at: Date | string; action: HistoryRow["action"]; cause: HistoryRow["cause"]; run_id: string | null; delivery_id: string | null; fields: unknown };
+type Row = {
+  id: string;
+  bob_id: string;
+  at: Date | string;
+  action: HistoryRow["action"];
+  cause: HistoryRow["cause"];
+  run_id: string | null;
+  delivery_id: string | null;
+  fields: unknown;
+};
 
 export class SqlHistoryStore implements HistoryStore {
   constructor(private readonly db: Database) {}

@@ -17,11 +17,23 @@ export class OrmMappingOverrideStore implements MappingOverrideStore {
     return rows.map((row) => ({ bobFieldId: row.bob_field_id, attributeId: row.attribute_id ?? null }));
   }
 
-  async replace(companyId: string, override: MappingOverride, staleFieldIds: readonly string[]): Promise<OverrideWriteOutcome> {
+  async replace(
+    companyId: string,
+    override: MappingOverride,
+    staleFieldIds: readonly string[],
+  ): Promise<OverrideWriteOutcome> {
     try {
       await this.db.em().transactional(async (em) => {
-        await em.nativeDelete(FieldMappingOverride, { company: companyId, bobFieldId: { $in: [override.bobFieldId, ...staleFieldIds] } });
-        await em.insert(FieldMappingOverride, { company: companyId, bobFieldId: override.bobFieldId, attribute: override.attributeId, updatedAt: new Date() });
+        await em.nativeDelete(FieldMappingOverride, {
+          company: companyId,
+          bobFieldId: { $in: [override.bobFieldId, ...staleFieldIds] },
+        });
+        await em.insert(FieldMappingOverride, {
+          company: companyId,
+          bobFieldId: override.bobFieldId,
+          attribute: override.attributeId,
+          updatedAt: new Date(),
+        });
       });
     } catch (error) {
       // The domain checked both before writing; these are a concurrent write winning the race.

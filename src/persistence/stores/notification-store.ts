@@ -1,5 +1,9 @@
 import { sql } from "kysely";
-import type { NotificationStore, NotificationTarget, QueuedNotification } from "../../domain/ports/notification-store.js";
+import type {
+  NotificationStore,
+  NotificationTarget,
+  QueuedNotification,
+} from "../../domain/ports/notification-store.js";
 import { QUEUES, type JobQueue } from "../../jobs/job-queue.js";
 import type { SecretBox } from "../../security/secret-box.js";
 import type { Database } from "../database.js";
@@ -20,15 +24,19 @@ export class OrmNotificationStore implements NotificationStore {
    * exists exactly when the row does.
    */
   async enqueue(companyId: string, n: QueuedNotification, at: Date): Promise<boolean> {
-    const queued = await this.db.em().getKysely().transaction().execute(async (trx) => {
-      const inserted = await sql<{ id: string }>`
+    const queued = await this.db
+      .em()
+      .getKysely()
+      .transaction()
+      .execute(async (trx) => {
+        const inserted = await sql<{ id: string }>`
         insert into notification_event (id, company_id, type, created_at)
         select ${n.id}, c.id, ${n.type}, ${at.toISOString()}::timestamptz from company c where c.id = ${companyId} and c.notification_url is not null
         on conflict (id) do nothing returning id`.execute(trx);
-      if (inserted.rows.length === 0) return false;
-      await this.jobs.sendNotification({ companyId, eventId: n.id, type: n.type, body: n.body }, trx as never);
-      return true;
-    });
+        if (inserted.rows.length === 0) return false;
+        await this.jobs.sendNotification({ companyId, eventId: n.id, type: n.type, body: n.body }, trx as never);
+        return true;
+      });
     if (queued) this.jobs.wake(QUEUES.notification);
     return queued;
   }
@@ -40,7 +48,10 @@ export class OrmNotificationStore implements NotificationStore {
       [companyId],
     );
     if (!row?.url || !row.ciphertext || !row.key_id) return null;
-    return { url: row.url, secret: this.box.open({ keyId: row.key_id, ciphertext: row.ciphertext }, notificationSecretContext(companyId)) };
+    return {
+      url: row.url,
+      secret: this.box.open({ keyId: row.key_id, ciphertext: row.ciphertext }, notificationSecretContext(companyId)),
+    };
   }
 
   async silentCompanies(cutoff: Date): Promise<{ companyId: string; since: Date }[]> {

@@ -18,13 +18,21 @@ interface Target {
 /** Adding a table to retention is one line here. */
 const TARGETS: readonly Target[] = [
   { table: "sync_issue", key: "run_id, seq", expired: `run_id in (select r.id from sync_run r where ${EXPIRED_RUN})` },
-  { table: "sync_change_page", key: "run_id, page", expired: `run_id in (select r.id from sync_run r where ${EXPIRED_RUN})` },
+  {
+    table: "sync_change_page",
+    key: "run_id, page",
+    expired: `run_id in (select r.id from sync_run r where ${EXPIRED_RUN})`,
+  },
   { table: "sync_run", key: "id", expired: `id in (select r.id from sync_run r where ${EXPIRED_RUN})` },
   { table: "webhook_delivery", key: "id", expired: `received_at < $1 and status <> 'ACCEPTED'` },
   { table: "employee_history", key: "ctid", expired: `at < $1` },
   { table: "notification_event", key: "id", expired: `created_at < $1` },
   // Bob rate-limit lanes of credentials not used since the cutoff (epoch ms).
-  { table: "bob_rate_lane", key: "key", expired: `coalesce(stamps[cardinality(stamps)], 0) < extract(epoch from $1::timestamptz) * 1000 and paused_until < extract(epoch from $1::timestamptz) * 1000` },
+  {
+    table: "bob_rate_lane",
+    key: "key",
+    expired: `coalesce(stamps[cardinality(stamps)], 0) < extract(epoch from $1::timestamptz) * 1000 and paused_until < extract(epoch from $1::timestamptz) * 1000`,
+  },
 ];
 
 export class SqlRetentionStore implements RetentionStore {

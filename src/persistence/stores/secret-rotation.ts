@@ -13,9 +13,27 @@ export interface RotationReport {
 
 /** Every sealed column pair, with its table, the company column and the AAD its values are bound to. */
 const SECRET_COLUMNS = [
-  { table: "bob_connection", company: "company_id", ciphertext: "credential_ciphertext", keyId: "credential_key_id", context: credentialContext },
-  { table: "bob_connection", company: "company_id", ciphertext: "hook_secret_ciphertext", keyId: "hook_secret_key_id", context: hookSecretContext },
-  { table: "company", company: "id", ciphertext: "notification_secret_ciphertext", keyId: "notification_secret_key_id", context: notificationSecretContext },
+  {
+    table: "bob_connection",
+    company: "company_id",
+    ciphertext: "credential_ciphertext",
+    keyId: "credential_key_id",
+    context: credentialContext,
+  },
+  {
+    table: "bob_connection",
+    company: "company_id",
+    ciphertext: "hook_secret_ciphertext",
+    keyId: "hook_secret_key_id",
+    context: hookSecretContext,
+  },
+  {
+    table: "company",
+    company: "id",
+    ciphertext: "notification_secret_ciphertext",
+    keyId: "notification_secret_key_id",
+    context: notificationSecretContext,
+  },
 ] as const;
 
 const PAGE = 500;
@@ -49,7 +67,15 @@ export async function resealStoredSecrets(db: Database, box: SecretBox, logger?:
           next = box.reseal({ keyId: row.key_id, ciphertext: row.ciphertext }, col.context(row.company_id));
         } catch (error) {
           unreadable += 1;
-          logger?.error({ companyId: row.company_id, column: col.ciphertext, keyId: row.key_id, reason: error instanceof Error ? error.message : "unknown" }, "stored secret cannot be re-encrypted: its key is not configured or it does not open");
+          logger?.error(
+            {
+              companyId: row.company_id,
+              column: col.ciphertext,
+              keyId: row.key_id,
+              reason: error instanceof Error ? error.message : "unknown",
+            },
+            "stored secret cannot be re-encrypted: its key is not configured or it does not open",
+          );
           continue;
         }
         const updated = await db.query(
@@ -63,6 +89,10 @@ export async function resealStoredSecrets(db: Database, box: SecretBox, logger?:
       after = (rows[rows.length - 1] as { company_id: string }).company_id;
     }
   }
-  if (resealed > 0 || unreadable > 0) logger?.info({ resealed, unreadable, keyId: current }, "stored secrets re-encrypted under the current ENCRYPTION_KEY");
+  if (resealed > 0 || unreadable > 0)
+    logger?.info(
+      { resealed, unreadable, keyId: current },
+      "stored secrets re-encrypted under the current ENCRYPTION_KEY",
+    );
   return { resealed, unreadable };
 }

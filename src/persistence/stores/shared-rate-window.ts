@@ -9,7 +9,12 @@ import type { Database } from "../database.js";
 export class SqlSharedRateWindow {
   constructor(private readonly db: Database) {}
 
-  async take(key: string, limit: number, windowMs: number, now: number): Promise<{ readonly taken: true } | { readonly taken: false; readonly freeAt: number }> {
+  async take(
+    key: string,
+    limit: number,
+    windowMs: number,
+    now: number,
+  ): Promise<{ readonly taken: true } | { readonly taken: false; readonly freeAt: number }> {
     const call = randomUUID();
     // Stamps are appended in time order, so the kept ones stay sorted. A call is counted when
     // fewer than `limit` stamps are newer than the window's start and no hold-off runs.

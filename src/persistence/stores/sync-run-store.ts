@@ -26,7 +26,10 @@ export class OrmSyncRunStore implements SyncRunStore {
     private readonly jobs: JobQueue,
   ) {}
 
-  async request(companyId: string, request: { trigger: SyncTrigger; dryRun: boolean; at: Date }): Promise<SyncRunRecord> {
+  async request(
+    companyId: string,
+    request: { trigger: SyncTrigger; dryRun: boolean; at: Date },
+  ): Promise<SyncRunRecord> {
     const id = randomUUID();
     const inserted = await this.db.em().transactional(async (em) => {
       // The partial unique index (one QUEUED/RUNNING run per company and kind) arbitrates races
@@ -46,7 +49,9 @@ export class OrmSyncRunStore implements SyncRunStore {
       this.jobs.wake(QUEUES.fullSync);
       return inserted;
     }
-    const active = await this.db.em().findOne(SyncRun, { company: companyId, dryRun: request.dryRun, status: { $in: ["QUEUED", "RUNNING"] } });
+    const active = await this.db
+      .em()
+      .findOne(SyncRun, { company: companyId, dryRun: request.dryRun, status: { $in: ["QUEUED", "RUNNING"] } });
     if (active) return toRecord(active);
     // The active run finished between our insert and our read: ask again.
     return this.request(companyId, request);
@@ -54,7 +59,11 @@ export class OrmSyncRunStore implements SyncRunStore {
 
   async get(companyId: string, runId: string): Promise<SyncRunRecord | null> {
     if (!isUuid(runId)) return null;
-    const [row] = await this.db.query<RunRow>(null, `select ${RUN_COLUMNS} from sync_run where id = $1 and company_id = $2`, [runId, companyId]);
+    const [row] = await this.db.query<RunRow>(
+      null,
+      `select ${RUN_COLUMNS} from sync_run where id = $1 and company_id = $2`,
+      [runId, companyId],
+    );
     return row ? rowToRecord(row) : null;
   }
 
@@ -66,7 +75,11 @@ export class OrmSyncRunStore implements SyncRunStore {
 
   async loadToExecute(runId: string): Promise<{ run: SyncRunRecord; held: boolean } | null> {
     if (!isUuid(runId)) return null;
-    const [row] = await this.db.query<RunRow & { held: boolean }>(null, `select ${RUN_COLUMNS}, held_plan is not null as held from sync_run where id = $1`, [runId]);
+    const [row] = await this.db.query<RunRow & { held: boolean }>(
+      null,
+      `select ${RUN_COLUMNS}, held_plan is not null as held from sync_run where id = $1`,
+      [runId],
+    );
     return row ? { run: rowToRecord(row), held: row.held } : null;
   }
 
@@ -84,7 +97,11 @@ export class OrmSyncRunStore implements SyncRunStore {
   }
 
   async latest(companyId: string): Promise<SyncRunRecord | null> {
-    const [row] = await this.db.query<RunRow>(null, `select ${RUN_COLUMNS} from sync_run where company_id = $1 order by seq desc limit 1`, [companyId]);
+    const [row] = await this.db.query<RunRow>(
+      null,
+      `select ${RUN_COLUMNS} from sync_run where company_id = $1 order by seq desc limit 1`,
+      [companyId],
+    );
     return row ? rowToRecord(row) : null;
   }
 
@@ -92,22 +109,46 @@ export class OrmSyncRunStore implements SyncRunStore {
     // One statement: a running sync calls this for every progress event.
     const set = assignmentsOf(patch, 2);
     if (set.sql === "") return (await this.getById(runId)) ?? notFoundRun(runId);
-    const [row] = await this.db.query<RunRow>(null, `update sync_run set ${set.sql} where id = $1 returning ${RUN_COLUMNS}`, [runId, ...set.values]);
+    const [row] = await this.db.query<RunRow>(
+      null,
+      `update sync_run set ${set.sql} where id = $1 returning ${RUN_COLUMNS}`,
+      [runId, ...set.values],
+    );
     return row ? rowToRecord(row) : notFoundRun(runId);
   }
 
   async advanceFrom(runId: string, phase: SyncPhase, patch: SyncRunPatch): Promise<SyncRunRecord | null> {
     const set = assignmentsOf(patch, 3);
     if (set.sql === "") throw new Error("advanceFrom needs something to change");
-    const [row] = await this.db.query<RunRow>(null, `update sync_run set ${set.sql} where id = $1 and status = 'RUNNING' and phase = $2 returning ${RUN_COLUMNS}`, [runId, phase, ...set.values]);
+    const [row] = await this.db.query<RunRow>(
+      null,
+      `update sync_run set ${set.sql} where id = $1 and status = 'RUNNING' and phase = $2 returning ${RUN_COLUMNS}`,
+      [runId, phase, ...set.values],
+    );
     return row ? rowToRecord(row) : null;
   }
 
-  async saveOutcome(runId: string, issues: readonly SyncIssue[], changes: readonly EmployeeChange[], next: SyncRunPatch = {}, surveyImpact?: SurveyImpact): Promise<SyncRunRecord> {
+  async saveOutcome(
+    runId: string,
+    issues: readonly SyncIssue[],
+    changes: readonly EmployeeChange[],
+    next: SyncRunPatch = {},
+    surveyImpact?: SurveyImpact,
+  ): Promise<SyncRunRecord> {
     const issueChunks: string[] = [];
     // One JSON bind parameter per chunk: an initial sync of 50,000 lists 50,000 changes.
     for (let start = 0; start < issues.length; start += ROWS_PER_INSERT) {
-      issueChunks.push(JSON.stringify(issues.slice(start, start + ROWS_PER_INSERT).map((i, k) => ({ seq: start + k, bob_employee_id: i.bobEmployeeId, email: i.email, code: i.code, message: i.message }))));
+      issueChunks.push(
+        JSON.stringify(
+          issues.slice(start, start + ROWS_PER_INSERT).map((i, k) => ({
+            seq: start + k,
+            bob_employee_id: i.bobEmployeeId,
+            email: i.email,
+            code: i.code,
+            message: i.message,
+          })),
+        ),
+      );
     }
     const pages: string[] = [];
     for (let start = 0; start < changes.length; start += CHANGES_PER_PAGE) {
@@ -118,8 +159,20 @@ export class OrmSyncRunStore implements SyncRunStore {
       // The first statement writes the first chunk of issues and pages, drops whatever an earlier
       // attempt of this run stored beyond the new lists, and moves the run on: one round trip for
       // all of it in the common case. Further chunks (very large runs) follow in the transaction.
-      const [row] = await this.db.query<RunRow>(em, ...outcomeStatement(runId, issues.length, changes.length, issueChunks[0] ?? null, pages.slice(0, PAGES_PER_INSERT), next, impact));
-      for (const chunk of issueChunks.slice(1)) await this.db.query(em, `with ${issueUpsert("$2")} select 1`, [runId, chunk]);
+      const [row] = await this.db.query<RunRow>(
+        em,
+        ...outcomeStatement(
+          runId,
+          issues.length,
+          changes.length,
+          issueChunks[0] ?? null,
+          pages.slice(0, PAGES_PER_INSERT),
+          next,
+          impact,
+        ),
+      );
+      for (const chunk of issueChunks.slice(1))
+        await this.db.query(em, `with ${issueUpsert("$2")} select 1`, [runId, chunk]);
       for (let first = PAGES_PER_INSERT; first < pages.length; first += PAGES_PER_INSERT) {
         const chunk = pages.slice(first, first + PAGES_PER_INSERT);
         await this.db.query(em, `with ${pageUpsert(chunk.length, first, 2)} select 1`, [runId, ...chunk]);
@@ -141,13 +194,26 @@ export class OrmSyncRunStore implements SyncRunStore {
       `select id, survey_impact from sync_run where company_id = $1 and id = any($2::uuid[]) and survey_impact is not null`,
       [companyId, ids],
     );
-    for (const row of rows) impacts.set(row.id, decodeSurveyImpact(typeof row.survey_impact === "string" ? (JSON.parse(row.survey_impact) as StoredSurveyImpact) : row.survey_impact));
+    for (const row of rows)
+      impacts.set(
+        row.id,
+        decodeSurveyImpact(
+          typeof row.survey_impact === "string"
+            ? (JSON.parse(row.survey_impact) as StoredSurveyImpact)
+            : row.survey_impact,
+        ),
+      );
     return impacts;
   }
 
   async issues(runId: string, first: number): Promise<SyncIssue[]> {
     const rows = await this.db.em().find(SyncIssueRow, { run: runId }, { orderBy: { seq: "asc" }, limit: first });
-    return rows.map((r) => ({ bobEmployeeId: r.bobEmployeeId ?? null, email: r.email ?? null, code: r.code as SyncIssueCode, message: r.message }));
+    return rows.map((r) => ({
+      bobEmployeeId: r.bobEmployeeId ?? null,
+      email: r.email ?? null,
+      code: r.code as SyncIssueCode,
+      message: r.message,
+    }));
   }
 
   async changes(runId: string, first: number): Promise<EmployeeChange[]> {
@@ -178,26 +244,33 @@ export class OrmSyncRunStore implements SyncRunStore {
 
   async heldPlan(runId: string): Promise<HeldPlan | null> {
     if (!isUuid(runId)) return null;
-    const [row] = await this.db.query<{ held_plan: HeldPlan | string | null }>(null, `select held_plan from sync_run where id = $1`, [runId]);
+    const [row] = await this.db.query<{ held_plan: HeldPlan | string | null }>(
+      null,
+      `select held_plan from sync_run where id = $1`,
+      [runId],
+    );
     const plan = row?.held_plan ?? null;
     return typeof plan === "string" ? (JSON.parse(plan) as HeldPlan) : plan;
   }
 
   async requeueHeld(runId: string): Promise<"requeued" | "not-held" | "busy"> {
     try {
-      return await this.db.em().transactional(async (em) => {
-        const rows = await em.execute<{ company_id: string }[]>(
-          `update sync_run set status = 'QUEUED', phase = 'QUEUED' where id = ? and status = 'HELD' returning company_id`,
-          [runId],
-        );
-        const companyId = rows[0]?.company_id;
-        if (!companyId) return "not-held" as const;
-        await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never);
-        return "requeued" as const;
-      }).then((outcome) => {
-        if (outcome === "requeued") this.jobs.wake(QUEUES.fullSync);
-        return outcome;
-      });
+      return await this.db
+        .em()
+        .transactional(async (em) => {
+          const rows = await em.execute<{ company_id: string }[]>(
+            `update sync_run set status = 'QUEUED', phase = 'QUEUED' where id = ? and status = 'HELD' returning company_id`,
+            [runId],
+          );
+          const companyId = rows[0]?.company_id;
+          if (!companyId) return "not-held" as const;
+          await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never);
+          return "requeued" as const;
+        })
+        .then((outcome) => {
+          if (outcome === "requeued") this.jobs.wake(QUEUES.fullSync);
+          return outcome;
+        });
     } catch (error) {
       // The one-active-run index: another full sync of this company is queued or running.
       if (error instanceof UniqueConstraintViolationException) return "busy";
@@ -215,8 +288,14 @@ function applyPatch(row: SyncRun, patch: SyncRunPatch): void {
 /** `col = $n, ...` for a patch, its placeholders numbered from `from`. */
 function assignmentsOf(patch: SyncRunPatch, from: number): { sql: string; values: unknown[] } {
   const { counts, ...rest } = patch;
-  const changed = Object.entries({ ...rest, ...counts }).filter(([, v]) => v !== undefined) as [keyof typeof PATCH_COLUMNS, unknown][];
-  return { sql: changed.map(([key], i) => `${PATCH_COLUMNS[key]} = $${i + from}`).join(", "), values: changed.map(([, v]) => v) };
+  const changed = Object.entries({ ...rest, ...counts }).filter(([, v]) => v !== undefined) as [
+    keyof typeof PATCH_COLUMNS,
+    unknown,
+  ][];
+  return {
+    sql: changed.map(([key], i) => `${PATCH_COLUMNS[key]} = $${i + from}`).join(", "),
+    values: changed.map(([, v]) => v),
+  };
 }
 
 /** Issues of one JSON chunk (placeholder `param`), upserted by (run_id, seq); $1 is the run id. */
@@ -248,7 +327,15 @@ function pageUpsert(count: number, first: number, from: number): string {
  * The sub-statements touch disjoint rows (seq below the count, seq at or above it), as data-
  * modifying CTEs sharing one snapshot must.
  */
-function outcomeStatement(runId: string, issueCount: number, changeCount: number, issueChunk: string | null, pages: readonly string[], next: SyncRunPatch, surveyImpact: string | null): [string, unknown[]] {
+function outcomeStatement(
+  runId: string,
+  issueCount: number,
+  changeCount: number,
+  issueChunk: string | null,
+  pages: readonly string[],
+  next: SyncRunPatch,
+  surveyImpact: string | null,
+): [string, unknown[]] {
   const params: unknown[] = [runId, issueCount, Math.ceil(changeCount / CHANGES_PER_PAGE), changeCount];
   const parts = [
     `issues_out as (delete from sync_issue where run_id = $1 and seq >= $2)`,
@@ -269,7 +356,10 @@ function outcomeStatement(runId: string, issueCount: number, changeCount: number
     params.push(surveyImpact);
     assignments.push(`survey_impact = $${params.length}::jsonb`);
   }
-  return [`with ${parts.join(", ")} update sync_run set ${assignments.join(", ")} where id = $1 returning ${RUN_COLUMNS}`, params];
+  return [
+    `with ${parts.join(", ")} update sync_run set ${assignments.join(", ")} where id = $1 returning ${RUN_COLUMNS}`,
+    params,
+  ];
 }
 
 /** As the survey_impact column keeps it: compact, employees as [bobId, email, becomes] triples. */
@@ -280,12 +370,20 @@ interface StoredSurveyImpact {
 }
 
 function encodeSurveyImpact(impact: SurveyImpact): string {
-  const stored: StoredSurveyImpact = { becomes: impact.becomes, stops: impact.stops, employees: impact.employees.map((e) => [e.bobId, e.email, e.becomes]) };
+  const stored: StoredSurveyImpact = {
+    becomes: impact.becomes,
+    stops: impact.stops,
+    employees: impact.employees.map((e) => [e.bobId, e.email, e.becomes]),
+  };
   return JSON.stringify(stored);
 }
 
 function decodeSurveyImpact(stored: StoredSurveyImpact): SurveyImpact {
-  return { becomes: stored.becomes, stops: stored.stops, employees: stored.employees.map(([bobId, email, becomes]) => ({ bobId, email, becomes })) };
+  return {
+    becomes: stored.becomes,
+    stops: stored.stops,
+    employees: stored.employees.map(([bobId, email, becomes]) => ({ bobId, email, becomes })),
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -310,7 +408,8 @@ const PATCH_COLUMNS = {
 } as const satisfies Record<keyof Omit<SyncRunPatch, "counts"> | keyof SyncRunRecord["counts"], string>;
 
 /** What a SyncRunRecord is made of: never the held plan, which can be megabytes. */
-const RUN_COLUMNS = "id, company_id, trigger, dry_run, status, phase, queued_at, started_at, finished_at, fetched, created, updated, deleted, unchanged, skipped, drift_repaired, processed, total, error";
+const RUN_COLUMNS =
+  "id, company_id, trigger, dry_run, status, phase, queued_at, started_at, finished_at, fetched, created, updated, deleted, unchanged, skipped, drift_repaired, processed, total, error";
 
 interface RunRow {
   id: string;
@@ -346,7 +445,15 @@ function rowToRecord(row: RunRow): SyncRunRecord {
     queuedAt: new Date(row.queued_at),
     startedAt: date(row.started_at),
     finishedAt: date(row.finished_at),
-    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped, driftRepaired: Number(row.drift_repaired ?? 0) },
+    counts: {
+      fetched: row.fetched,
+      created: row.created,
+      updated: row.updated,
+      deleted: row.deleted,
+      unchanged: row.unchanged,
+      skipped: row.skipped,
+      driftRepaired: Number(row.drift_repaired ?? 0),
+    },
     processed: row.processed,
     total: row.total,
     error: row.error,
@@ -368,10 +475,17 @@ function toRecord(row: SyncRun): SyncRunRecord {
     queuedAt: row.queuedAt,
     startedAt: row.startedAt ?? null,
     finishedAt: row.finishedAt ?? null,
-    counts: { fetched: row.fetched, created: row.created, updated: row.updated, deleted: row.deleted, unchanged: row.unchanged, skipped: row.skipped, driftRepaired: row.driftRepaired ?? 0 },
+    counts: {
+      fetched: row.fetched,
+      created: row.created,
+      updated: row.updated,
+      deleted: row.deleted,
+      unchanged: row.unchanged,
+      skipped: row.skipped,
+      driftRepaired: row.driftRepaired ?? 0,
+    },
     processed: row.processed,
     total: row.total ?? null,
     error: row.error ?? null,
   };
 }
-
