@@ -47,6 +47,7 @@ import { OrmSyncRunStore } from "./persistence/stores/sync-run-store.js";
 import { IntegrationService } from "./domain/integration/integration-service.js";
 import { systemClock, type Clock } from "./domain/ports/clock.js";
 import { TenancyService } from "./domain/tenancy/tenancy-service.js";
+import { HeavyOperationGate } from "./graphql/heavy-operation-gate.js";
 import { createGraphQLHttpEndpoint } from "./graphql/http-endpoint.js";
 import { GraphQLReadCache } from "./graphql/read-cache.js";
 import { SqlDirectoryVersionStore } from "./persistence/stores/directory-version-store.js";
@@ -394,6 +395,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     plugins: [],
     readCache,
     production: config.production,
+    // On PostgreSQL, two heavy operations at a time keep /healthz p99 under load at half; on PGlite,
+    // whose SQL runs on this same thread, it made it 6x worse (BENCHMARKS.md "Abuse").
+    heavyOperations: db.kind === "postgres" ? new HeavyOperationGate() : null,
   });
   app.use("/graphql", ...graphql.handler);
   app.use(consoleRoutes());

@@ -35,10 +35,12 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
       JWT_SECRET: secrets.jwtSecret,
       ENCRYPTION_KEY: secrets.encryptionKey,
       PUBLIC_URL: "http://gateway.bench",
-      // Passed on when set, to measure with and without the directory kept between syncs (0).
+      // Passed on when set, to measure with and without the directory kept between syncs (0), or
+      // with another number of concurrent full syncs.
       ...(process.env.DIRECTORY_CACHE_EMPLOYEES === undefined
         ? {}
         : { DIRECTORY_CACHE_EMPLOYEES: process.env.DIRECTORY_CACHE_EMPLOYEES }),
+      ...(process.env.SYNC_CONCURRENCY === undefined ? {} : { SYNC_CONCURRENCY: process.env.SYNC_CONCURRENCY }),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

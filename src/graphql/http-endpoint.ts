@@ -12,6 +12,7 @@ import { authenticate } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
 import { INTERNAL_MESSAGE, errorLoggingPlugin, formatGraphQLError, toGraphQLError } from "./errors.js";
+import type { HeavyOperationGate } from "./heavy-operation-gate.js";
 import { httpOperationGuard } from "./http-operation-guard.js";
 import { MAX_TOKENS } from "./operation-limits.js";
 import { serialise, type GraphQLReadCache } from "./read-cache.js";
@@ -32,6 +33,8 @@ export async function createGraphQLHttpEndpoint(deps: {
   readCache?: GraphQLReadCache | null;
   /** NODE_ENV=production: no introspection, no "Did you mean" (schema-privacy.ts). */
   production: boolean;
+  /** Heavy operations admitted a few at a time (heavy-operation-gate.ts); null: all at once. */
+  heavyOperations?: HeavyOperationGate | null;
 }): Promise<GraphQLHttpEndpoint> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: deps.schema,
@@ -49,7 +52,7 @@ export async function createGraphQLHttpEndpoint(deps: {
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(deps.logger),
-      httpOperationGuard(deps.schema),
+      httpOperationGuard(deps.schema, deps.heavyOperations ?? null),
       ...(deps.readCache ? [deps.readCache.plugin()] : []),
       ...deps.plugins,
     ],
