@@ -5,7 +5,7 @@ import { buildSchema, findBreakingChanges } from "graphql";
 import { describe, expect, it } from "vitest";
 
 /**
- * The public contract (api-contract.graphql, kept beside the repository by the product team) must
+ * The public contract (a GraphQL file kept beside the repository by the product team) must
  * be contained in our schema: no breaking change with the contract as the old schema and ours as
  * the new one.
  *

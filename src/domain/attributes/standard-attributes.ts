@@ -7,7 +7,7 @@ export interface StandardAttributeSpec {
 }
 
 /**
- * Peakon's standard attributes (peakon-sync-rules.md, "Standard field mapping"). Every company
+ * Peakon's standard attributes, as Peakon's HiBob integration defines them. Every company
  * starts with these. Age and Tenure hold the dates Peakon derives them from.
  */
 export const STANDARD_ATTRIBUTES: readonly StandardAttributeSpec[] = [

@@ -2,8 +2,8 @@ import type { AttributeType } from "../attributes/attribute.js";
 import type { BobFieldType } from "../ports/bob-api.js";
 
 /**
- * Which Peakon attribute types a Bob field type can feed (peakon-sync-rules.md, "Custom
- * fields"), the preferred type first. An empty list: Bob's type has no Peakon counterpart.
+ * Which Peakon attribute types a Bob field type can feed (custom fields match an attribute by
+ * name and by these types), the preferred type first. An empty list: Bob's type has no Peakon counterpart.
  */
 const COMPATIBLE_TYPES: Readonly<Record<string, readonly AttributeType[]>> = {
   text: ["TEXT", "OPTION"],

@@ -1,8 +1,8 @@
 import type { StandardAttributeKey } from "../attributes/attribute.js";
 
 /**
- * The standard Peakon <- Bob mappings by Bob field id (peakon-sync-rules.md, "Standard field
- * mapping"). Gender and Employment status need more than an id lookup: see field-mapping.ts.
+ * The standard Peakon <- Bob mappings by Bob field id, as Peakon's HiBob integration defines
+ * them. Gender and Employment status need more than an id lookup: see field-mapping.ts.
  */
 export const STANDARD_FIELD_KEYS: ReadonlyMap<string, StandardAttributeKey> = new Map<string, StandardAttributeKey>([
   ["root.firstName", "firstName"],

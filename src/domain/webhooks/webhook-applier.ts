@@ -27,7 +27,7 @@ export interface SettleOptions {
  * Every drain costs at least three Bob calls (field metadata, named lists, one people search),
  * and people search has 50 a minute per credential, shared with full syncs. A steady stream of
  * events (a bulk edit in Bob) is therefore drained at most every 5 s: about 12 searches a minute,
- * a quarter of the budget, where 2 s spent half of it; a storm lasting a few seconds is one drain
+ * a quarter of the budget (every 2 s would take half); a storm lasting a few seconds is one drain
  * and the acks do not compete with a drain's work. A lone event is still applied 250 ms after it.
  */
 export const DEFAULT_SETTLE = { quietMs: 250, maxWaitMs: 5_000 } as const;
