@@ -387,6 +387,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     bob_field_metadata: () => fieldMetadata.stats,
     directory_records: () => directory.cacheStats,
   });
+  // On PostgreSQL, two heavy operations at a time (HTTP and WebSocket together) keep /healthz p99
+  // under load at half; on PGlite, whose SQL runs on this same thread, it made it 6x worse
+  // (BENCHMARKS.md "Abuse").
+  const heavyOperations = db.kind === "postgres" ? new HeavyOperationGate() : null;
   const graphql = await createGraphQLHttpEndpoint({
     schema,
     tokens,
@@ -395,13 +399,19 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     plugins: [],
     readCache,
     production: config.production,
-    // On PostgreSQL, two heavy operations at a time keep /healthz p99 under load at half; on PGlite,
-    // whose SQL runs on this same thread, it made it 6x worse (BENCHMARKS.md "Abuse").
-    heavyOperations: db.kind === "postgres" ? new HeavyOperationGate() : null,
+    heavyOperations,
   });
   app.use("/graphql", ...graphql.handler);
   app.use(consoleRoutes());
-  ws = createGraphQLWsEndpoint({ httpServer, schema, tokens, services, logger, production: config.production });
+  ws = createGraphQLWsEndpoint({
+    httpServer,
+    schema,
+    tokens,
+    services,
+    logger,
+    production: config.production,
+    heavyOperations,
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

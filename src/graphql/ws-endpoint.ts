@@ -2,8 +2,10 @@ import type { Server as HttpServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import {
   GraphQLError,
+  execute,
   parse,
   validate,
+  type ExecutionArgs,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -20,7 +22,8 @@ import { authenticateWithExpiry } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
 import { formatGraphQLError, logUnexpectedErrors } from "./errors.js";
-import { MAX_TOKENS, operationLimitError } from "./operation-limits.js";
+import type { HeavyOperationGate } from "./heavy-operation-gate.js";
+import { MAX_TOKENS, measureOperation, operationLimitError } from "./operation-limits.js";
 import { validationRules, withoutSuggestions } from "./schema-privacy.js";
 import { SocketQuota, callerKey } from "./socket-quota.js";
 
@@ -66,6 +69,8 @@ export function createGraphQLWsEndpoint(deps: {
   logger: Logger;
   /** NODE_ENV=production: no introspection, no "Did you mean" (schema-privacy.ts). */
   production: boolean;
+  /** The process's admission of heavy operations, shared with HTTP (heavy-operation-gate.ts); null: none. */
+  heavyOperations?: HeavyOperationGate | null;
 }): GraphQLWsEndpoint {
   const wss = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: WS_MAX_PAYLOAD_BYTES });
   const quota = new SocketQuota(MAX_SOCKETS_PER_CALLER);
@@ -175,6 +180,8 @@ export function createGraphQLWsEndpoint(deps: {
           variableValues: payload.variables ?? null,
         };
       },
+      // Queries and mutations over the heavy cost take their turn with HTTP's (subscriptions subscribe, not execute).
+      ...(deps.heavyOperations ? { execute: gatedExecute(deps.schema, deps.heavyOperations) } : {}),
       // A fresh context (and fresh loaders) per operation: batching never serves stale rows.
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller as Caller,
@@ -205,5 +212,19 @@ export function createGraphQLWsEndpoint(deps: {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
+  };
+}
+
+/** graphql-js's execute, waiting for the gate when the operation is heavy. */
+function gatedExecute(schema: GraphQLSchema, gate: HeavyOperationGate) {
+  return async (args: ExecutionArgs) => {
+    const cost = measureOperation(schema, args.document, args.operationName, args.variableValues)?.cost ?? 0;
+    if (!gate.isHeavy(cost)) return execute(args);
+    await gate.enter();
+    try {
+      return await execute(args);
+    } finally {
+      gate.leave();
+    }
   };
 }
