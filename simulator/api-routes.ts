@@ -18,7 +18,8 @@ export interface SimResponse {
 }
 
 export interface ApiContext {
-  company: Company;
+  /** The company a credential belongs to: a credential never sees another company's data. */
+  companyOf(cred: ResolvedCredential): Company;
   credentials: CredentialStore;
   limiter: RateLimiter;
   settings(): Readonly<FaultSettings>;
@@ -130,13 +131,14 @@ export function handleApi(
 }
 
 function answer(ctx: ApiContext, route: Route, cred: ResolvedCredential, req: ApiRequest): SimResponse {
+  const company = ctx.companyOf(cred);
   switch (route.kind) {
     case "fields":
-      return json(200, ctx.company.fields());
+      return json(200, company.fields());
     case "lists":
-      return namedLists(ctx, req.url);
+      return namedLists(ctx, company, req.url);
     case "list": {
-      const list = ctx.company.list(route.name);
+      const list = company.list(route.name);
       if (!list) return bobError(404, "not.found", `Named list ${route.name} not found`);
       return json(200, visibleList(list, includeArchived(req.url)));
     }
@@ -146,7 +148,9 @@ function answer(ctx: ApiContext, route: Route, cred: ResolvedCredential, req: Ap
       const decision = ctx.limiter.take(cred.key);
       if (!decision.allowed) return tooManyRequests(decision, ctx.settings().retryAfterStyle);
       const response =
-        route.kind === "search" ? search(ctx, cred, req.body) : person(ctx, cred, route.identifier, req.body);
+        route.kind === "search"
+          ? search(ctx, company, cred, req.body)
+          : person(ctx, company, cred, route.identifier, req.body);
       response.headers = { ...response.headers, ...rateHeaders(decision) };
       return response;
     }
@@ -198,7 +202,7 @@ function renderOptions(
   };
 }
 
-function search(ctx: ApiContext, cred: ResolvedCredential, raw: Buffer): SimResponse {
+function search(ctx: ApiContext, company: Company, cred: ResolvedCredential, raw: Buffer): SimResponse {
   const parsedJson = parseJsonBody(raw);
   if (!parsedJson.ok) return invalid("Request body is not valid JSON");
   const parsed = searchBody.safeParse(parsedJson.value);
@@ -209,7 +213,6 @@ function search(ctx: ApiContext, cred: ResolvedCredential, raw: Buffer): SimResp
   const filters = body.filters ?? [];
   if (filters.length > 1) return invalid("Only one filter is supported");
 
-  const company = ctx.company;
   let candidates: Iterable<EmployeeRecord> = company.records();
   const first = filters[0];
   if (first !== undefined) {
@@ -239,14 +242,19 @@ function search(ctx: ApiContext, cred: ResolvedCredential, raw: Buffer): SimResp
   return json(200, { employees });
 }
 
-function person(ctx: ApiContext, cred: ResolvedCredential, identifier: string, raw: Buffer): SimResponse {
+function person(
+  ctx: ApiContext,
+  company: Company,
+  cred: ResolvedCredential,
+  identifier: string,
+  raw: Buffer,
+): SimResponse {
   const parsedJson = parseJsonBody(raw);
   if (!parsedJson.ok) return invalid("Request body is not valid JSON");
   const parsed = personBody.safeParse(parsedJson.value);
   if (!parsed.success) return invalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   if (parsed.data.fields && parsed.data.fields.length > MAX_FIELDS)
     return invalid(`Too many fields: at most ${MAX_FIELDS} field ids per request`);
-  const company = ctx.company;
   const id = identifier.includes("@") ? company.idsByEmail(identifier)[0] : identifier;
   const e = id === undefined ? undefined : company.record(id);
   if (!e) return bobError(404, "not.found", `Employee ${identifier} not found`);
@@ -280,9 +288,9 @@ function visibleList(list: NamedList, archived: boolean): NamedList {
   return { name: list.name, items: visibleItems(list.items, archived) };
 }
 
-function namedLists(ctx: ApiContext, url: URL): SimResponse {
+function namedLists(ctx: ApiContext, company: Company, url: URL): SimResponse {
   const archived = includeArchived(url);
-  const lists = ctx.company.namedListsLive().map((l) => visibleList(l, archived));
+  const lists = company.namedListsLive().map((l) => visibleList(l, archived));
   if (ctx.settings().namedListsStyle === "array") return json(200, lists);
   return json(200, Object.fromEntries(lists.map((l) => [l.name, l])));
 }

@@ -14,6 +14,8 @@ export type CredentialInput = (
   scopes: BobScope[];
   /** Categories (e.g. "personal") this credential may not see: their fields are silently omitted. */
   hiddenCategories?: string[];
+  /** The company this credential reads (Bob credentials belong to one company); default the first company. */
+  companyId?: number;
 };
 
 export type CredentialKind = "ACCESS_TOKEN" | "SERVICE_USER";
@@ -26,12 +28,14 @@ export interface ResolvedCredential {
   label: string;
   scopes: ReadonlySet<BobScope>;
   hiddenCategories: ReadonlySet<string>;
+  /** The only company whose people, fields and lists this credential sees. */
+  companyId: number;
 }
 
 export class CredentialStore {
   private readonly byKey = new Map<string, ResolvedCredential>();
 
-  add(c: CredentialInput): void {
+  add(c: CredentialInput & { companyId: number }): void {
     const key = c.kind === "ACCESS_TOKEN" ? `token:${c.token}` : `su:${c.id}:${c.token}`;
     this.byKey.set(key, {
       kind: c.kind,
@@ -39,12 +43,17 @@ export class CredentialStore {
       label: c.kind === "SERVICE_USER" ? c.id : `token…${c.token.slice(-4)}`,
       scopes: new Set(c.scopes),
       hiddenCategories: new Set(c.hiddenCategories ?? []),
+      companyId: c.companyId,
     });
   }
 
   /** As when a Bob admin deletes the service user or revokes the token: from now on it is answered 401. */
   revoke(c: { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string }): boolean {
     return this.byKey.delete(c.kind === "ACCESS_TOKEN" ? `token:${c.token}` : `su:${c.id}:${c.token}`);
+  }
+
+  has(c: { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string }): boolean {
+    return this.byKey.has(c.kind === "ACCESS_TOKEN" ? `token:${c.token}` : `su:${c.id}:${c.token}`);
   }
 
   /** null = no credential or one Bob does not know (answer 401). */

@@ -1,12 +1,14 @@
 /** Parses the simulator CLI's flags (kept apart from main.ts so it can be tested). */
 import { isIsoDate } from "./dates.js";
+import { fleetMix } from "./fleet-mix.js";
 import type { SimulatorOptions } from "./index.js";
 
 export const USAGE =
-  "Usage: bob-simulator [--employees N] [--port P] [--host H] [--seed S] [--today YYYY-MM-DD] [--people-search-per-minute N]";
+  "Usage: bob-simulator [--employees N] [--port P] [--host H] [--seed S] [--today YYYY-MM-DD] [--people-search-per-minute N] [--fleet N] [--max-generated-people N]";
 
 export function parseCliArgs(argv: readonly string[]): SimulatorOptions {
   const opts: SimulatorOptions = { port: 4010 };
+  let fleet: number | undefined;
   const int = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isInteger(n) || n < 0)
@@ -27,6 +29,12 @@ export function parseCliArgs(argv: readonly string[]): SimulatorOptions {
       case "--seed":
         opts.seed = int(flag, value());
         break;
+      case "--fleet":
+        fleet = int(flag, value());
+        break;
+      case "--max-generated-people":
+        opts.maxGeneratedPeople = int(flag, value());
+        break;
       case "--people-search-per-minute":
         opts.peopleSearchPerMinute = int(flag, value());
         break;
@@ -46,5 +54,7 @@ export function parseCliArgs(argv: readonly string[]): SimulatorOptions {
         throw new Error(`Unknown argument ${arg}\n${USAGE}`);
     }
   }
+  // After the loop: the mix follows --seed wherever it stands.
+  if (fleet !== undefined) opts.companies = fleetMix({ companies: fleet, seed: opts.seed ?? 1 });
   return opts;
 }

@@ -19,7 +19,23 @@ export interface ControlContext {
   webhooks: WebhookSender;
   addCredential(c: CredentialInput): void;
   info(): Record<string, unknown>;
+  /** GET/POST /companies: the hosted companies (server-wide context only). */
+  fleet?: { list(): unknown[]; add(input: z.infer<typeof companySchema>): unknown };
+  /** Under /companies/:id: only the routes about one company; faults and the request log stay server-wide. */
+  companyScoped?: boolean;
 }
+
+/** First path segments a company-scoped context answers. */
+const COMPANY_SCOPED = new Set([
+  "info",
+  "scenarios",
+  "employees",
+  "fields",
+  "named-lists",
+  "today",
+  "credentials",
+  "webhooks",
+]);
 
 const scopes = z.array(z.enum(["Full employee read", "Employee fields read"] satisfies [BobScope, BobScope]));
 const credentialSchema = z.union([
@@ -28,6 +44,7 @@ const credentialSchema = z.union([
     token: z.string().min(1),
     scopes,
     hiddenCategories: z.array(z.string()).optional(),
+    companyId: z.number().int().optional(),
   }),
   z.object({
     kind: z.literal("SERVICE_USER"),
@@ -35,8 +52,19 @@ const credentialSchema = z.union([
     token: z.string().min(1),
     scopes,
     hiddenCategories: z.array(z.string()).optional(),
+    companyId: z.number().int().optional(),
   }),
 ]);
+const companySchema = z
+  .object({
+    employees: z.number().int().min(0).optional(),
+    seed: z.number().int().optional(),
+    companyId: z.number().int().positive().optional(),
+    accessToken: z.string().min(1).optional(),
+    serviceUser: z.object({ id: z.string().min(1), token: z.string().min(1) }).optional(),
+    eager: z.boolean().optional(),
+  })
+  .strict();
 const terminateSchema = z.object({
   terminationDate: z.string(),
   terminationReason: z.string(),
@@ -116,6 +144,7 @@ function countRequests(log: MemoryRequestLog, q: URLSearchParams): { count: numb
     if (q.get("path") !== null && e.path !== q.get("path")) continue;
     if (q.get("method") !== null && e.method !== q.get("method")) continue;
     if (q.get("credentialId") !== null && e.credentialId !== q.get("credentialId")) continue;
+    if (q.get("companyId") !== null && String(e.companyId) !== q.get("companyId")) continue;
     if (status !== null && e.status !== status) continue;
     if (since !== null && e.at < since) continue;
     count++;
@@ -140,51 +169,53 @@ function matchKey(method: string, path: string): { key: string; params: string[]
 }
 
 async function route(ctx: ControlContext, method: string, path: string, body: Body, url: URL): Promise<SimResponse> {
-  const { company } = ctx;
+  // ctx.company is read only by the routes that need it: for a hosted company it generates the people.
   const { key, params } = matchKey(method, path);
   const b = params[0];
   const d = params[0];
+  if (ctx.companyScoped && !COMPANY_SCOPED.has(path.split("/")[1] ?? ""))
+    return json(404, { key: "not.found", error: `No company route ${method} ${url.pathname}` });
   switch (key) {
     case "GET /info":
       return json(200, ctx.info());
     case "GET /scenarios":
-      return json(200, company.scenarios);
+      return json(200, ctx.company.scenarios);
     case "GET /employees":
-      return json(200, company.employees());
+      return json(200, ctx.company.employees());
     case "POST /employees":
-      return json(201, { id: company.createEmployee(valuesOf(body), by(body)) });
+      return json(201, { id: ctx.company.createEmployee(valuesOf(body), by(body)) });
     case "GET /employees/:p": {
-      const e = company.employee(b!);
+      const e = ctx.company.employee(b!);
       return e ? json(200, e) : json(404, { key: "not.found", error: `Employee ${b} not found` });
     }
     case "PATCH /employees/:p":
-      return json(200, { id: company.updateEmployee(b!, valuesOf(body), by(body)) });
+      return json(200, { id: ctx.company.updateEmployee(b!, valuesOf(body), by(body)) });
     case "DELETE /employees/:p":
-      return json(200, { id: company.deleteEmployee(b!, by(body)) });
+      return json(200, { id: ctx.company.deleteEmployee(b!, by(body)) });
     case "POST /employees/:p/terminate": {
       const t = terminateSchema.parse(body);
       const { triggeredBy: _t, ...input } = t;
-      return json(200, { id: company.terminateEmployee(b!, input, by(body)) });
+      return json(200, { id: ctx.company.terminateEmployee(b!, input, by(body)) });
     }
     case "POST /employees/:p/reinstate": {
       const r = reinstateSchema.parse(body);
       return json(200, {
-        id: company.reinstateEmployee(b!, r.startDate === undefined ? {} : { startDate: r.startDate }, by(body)),
+        id: ctx.company.reinstateEmployee(b!, r.startDate === undefined ? {} : { startDate: r.startDate }, by(body)),
       });
     }
     case "GET /fields":
-      return json(200, company.fields());
+      return json(200, ctx.company.fields());
     case "POST /fields": {
       const f = fieldSchema.parse(body);
-      return json(201, company.createField(f as Parameters<Company["createField"]>[0]));
+      return json(201, ctx.company.createField(f as Parameters<Company["createField"]>[0]));
     }
     case "DELETE /fields/:p":
-      company.deleteField(b!);
+      ctx.company.deleteField(b!);
       return json(200, { id: b });
     case "GET /named-lists":
-      return json(200, company.namedLists());
+      return json(200, ctx.company.namedLists());
     case "POST /named-lists/:p/items":
-      return json(201, company.addListItem(b!, listItemSchema.parse(body) as { name: string }));
+      return json(201, ctx.company.addListItem(b!, listItemSchema.parse(body) as { name: string }));
     case "GET /faults":
       return json(200, ctx.faults.current);
     case "POST /faults":
@@ -201,13 +232,19 @@ async function route(ctx: ControlContext, method: string, path: string, body: Bo
       ctx.requests.clear();
       return json(200, { count: 0 });
     case "GET /today":
-      return json(200, { today: company.today() });
+      return json(200, { today: ctx.company.today() });
     case "POST /today":
-      company.setToday(z.object({ today: z.string() }).parse(body).today);
-      return json(200, { today: company.today() });
+      ctx.company.setToday(z.object({ today: z.string() }).parse(body).today);
+      return json(200, { today: ctx.company.today() });
     case "POST /credentials":
       ctx.addCredential(credentialSchema.parse(body));
       return json(201, { ok: true });
+    case "GET /companies":
+      if (!ctx.fleet) break;
+      return json(200, ctx.fleet.list());
+    case "POST /companies":
+      if (!ctx.fleet) break;
+      return json(201, ctx.fleet.add(companySchema.parse(body)));
     case "GET /webhooks/subscriptions":
       return json(200, ctx.webhooks.subscriptions);
     case "POST /webhooks/subscriptions":
@@ -234,7 +271,6 @@ async function route(ctx: ControlContext, method: string, path: string, body: Bo
     case "GET /webhooks/idle":
       await ctx.webhooks.idle();
       return json(200, { idle: true });
-    default:
-      return json(404, { key: "not.found", error: `No control route ${method} ${url.pathname}` });
   }
+  return json(404, { key: "not.found", error: `No control route ${method} ${url.pathname}` });
 }

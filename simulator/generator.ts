@@ -22,6 +22,8 @@ export interface GenerateOptions {
   employees: number;
   /** YYYY-MM-DD: dates are spread around it. */
   today: string;
+  /** Replaces the seed's company id (a fleet needs distinct ids); the rest of the output is unchanged. */
+  companyId?: number;
 }
 
 const FIRST_NAMES = [
@@ -286,10 +288,19 @@ function emptyScenarios(): GeneratedScenarios {
 /** Smallest company that gets every lifecycle case and problem record. */
 export const MIN_EMPLOYEES_FOR_SCENARIOS = 30;
 
+/** The company id generateCompany derives from a seed, without generating the company. */
+export function generatedCompanyId(seed: number): number {
+  const rng = createRng(seed);
+  rng.int(0, 9999);
+  return 600_000 + rng.int(0, 99_999);
+}
+
 export function generateCompany(opts: GenerateOptions): CompanyData {
   const rng = createRng(opts.seed);
   const ids = new ItemIdSource(209_190_000 + rng.int(0, 9999));
-  const companyId = 600_000 + rng.int(0, 99_999);
+  // Drawn even when overridden, so the rest of the company is the same as without the override.
+  const seededCompanyId = 600_000 + rng.int(0, 99_999);
+  const companyId = opts.companyId ?? seededCompanyId;
   const fields = standardFields();
   const lists = standardLists(ids);
   const n = Math.max(0, Math.floor(opts.employees));

@@ -8,15 +8,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { bobError, handleApi, json, tooManyRequests, type SimResponse } from "./api-routes.js";
 import { ALL_SCOPES, CredentialStore, type CredentialInput } from "./auth.js";
-import { Company, type CompanyControl } from "./company.js";
-import { handleControl } from "./control-routes.js";
+import type { CompanyControl } from "./company.js";
+import { handleControl, type ControlContext } from "./control-routes.js";
 import { isIsoDate, realToday } from "./dates.js";
+import { SimError, badRequest, notFoundError } from "./errors.js";
 import { Faults, NO_FAULTS, type FaultControl, type FaultSettings } from "./faults.js";
-import { generateCompany } from "./generator.js";
+import { generatedCompanyId } from "./generator.js";
 import { RateLimiter } from "./rate-limit.js";
 import { MemoryRequestLog, type RequestLog } from "./request-log.js";
+import { GeneratedBudget, Tenant } from "./tenants.js";
 import type { BobScope } from "./types.js";
-import { WebhookSender, type WebhookEmitter, type WebhookOptions } from "./webhooks.js";
+import type { WebhookEmitter, WebhookOptions } from "./webhooks.js";
 
 export type { BobScope };
 export type {
@@ -34,6 +36,7 @@ export type { CredentialInput } from "./auth.js";
 export type { BobFieldJson, ListItem, NamedList, GeneratedScenarios, SimFieldType } from "./types.js";
 export { bobSignature } from "./webhooks.js";
 export { generateCompany } from "./generator.js";
+export { fleetMix, type FleetMixOptions } from "./fleet-mix.js";
 
 export interface SimulatorOptions {
   /** 0 (default) = a random free port. */
@@ -62,11 +65,48 @@ export interface SimulatorOptions {
   /** Override the default all-scopes credentials (otherwise derived from the seed). */
   accessToken?: string;
   serviceUser?: { id: string; token: string };
+  /** More companies beside the default one, each behind its own credentials (as addCompany). */
+  companies?: AddCompanyInput[];
+  /**
+   * People kept generated across companies read only through /v1; past it the least recently
+   * read are dropped and generated again on their next read. Default no limit.
+   */
+  maxGeneratedPeople?: number;
 }
 
-export type AddCredentialInput =
+export type AddCredentialInput = (
   | { kind: "ACCESS_TOKEN"; token: string; scopes: BobScope[]; hiddenCategories?: string[] }
-  | { kind: "SERVICE_USER"; id: string; token: string; scopes: BobScope[]; hiddenCategories?: string[] };
+  | { kind: "SERVICE_USER"; id: string; token: string; scopes: BobScope[]; hiddenCategories?: string[] }
+) & {
+  /** The company the credential reads; default the default company (`sim.company`). */
+  companyId?: number;
+};
+
+export interface AddCompanyInput {
+  /** Generated people; default 0 (standard fields and lists only). */
+  employees?: number;
+  /** Drives the generator and the derived credentials; default the simulator's seed + the company's index. */
+  seed?: number;
+  /** Default the id the seed derives, or the next free one when another company has it. */
+  companyId?: number;
+  /** Override the company's all-scopes credentials (otherwise derived from the seed and company id). */
+  accessToken?: string;
+  serviceUser?: { id: string; token: string };
+  webhooks?: Partial<WebhookOptions>;
+  /** Generate the people now rather than on the company's first use (the default, cheap for fleets). */
+  eager?: boolean;
+}
+
+export interface CompanyHandle {
+  readonly companyId: number;
+  /** Generates the company on the first call that needs its state. */
+  readonly control: CompanyControl;
+  /** Both carry every scope and see only this company. */
+  readonly credentials: { accessToken: string; serviceUser: { id: string; token: string } };
+  readonly webhooks: WebhookEmitter;
+  /** Whether the people exist yet (first use generates them). */
+  readonly generated: boolean;
+}
 
 export interface BobSimulator {
   /** Bob's API base including /v1, e.g. "http://127.0.0.1:41234/v1". */
@@ -75,13 +115,18 @@ export interface BobSimulator {
   readonly origin: string;
   /** origin + "/_control". */
   readonly controlUrl: string;
-  /** Both carry every scope. */
+  /** Both carry every scope and see the default company. */
   readonly credentials: { accessToken: string; serviceUser: { id: string; token: string } };
   addCredential(c: AddCredentialInput): void;
+  /** Hosts one more company behind the same base URL; its credentials see only it. */
+  addCompany(input?: AddCompanyInput): CompanyHandle;
+  /** Every hosted company, the default one first. */
+  readonly companies: readonly CompanyHandle[];
   /** Bob forgets a credential (a deleted service user, a revoked token): its calls are answered 401. */
   revokeCredential(
     c: { kind: "ACCESS_TOKEN"; token: string } | { kind: "SERVICE_USER"; id: string; token: string },
   ): boolean;
+  /** The default company. */
   readonly company: CompanyControl;
   readonly faults: FaultControl;
   readonly requests: RequestLog;
@@ -142,7 +187,24 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
   const seed = opts.seed ?? 1;
   const today = opts.today ?? realToday();
   if (!isIsoDate(today)) throw new Error(`today must be YYYY-MM-DD, got ${today}`);
-  const company = new Company(generateCompany({ seed, employees: opts.employees ?? 0, today }), today);
+  const tenants = new Map<number, Tenant>();
+  const handles: CompanyHandle[] = [];
+  const handlesById = new Map<number, CompanyHandle>();
+  const track = (h: CompanyHandle): void => {
+    handles.push(h);
+    handlesById.set(h.companyId, h);
+  };
+  const defaultTenant = new Tenant({
+    companyId: generatedCompanyId(seed),
+    seed,
+    employees: opts.employees ?? 0,
+    today,
+    ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
+  });
+  tenants.set(defaultTenant.companyId, defaultTenant);
+  const budget = new GeneratedBudget(opts.maxGeneratedPeople ?? Infinity);
+  // The default company is generated at start-up, as it always was.
+  const company = defaultTenant.company;
   const faults = new Faults(
     {
       ...NO_FAULTS,
@@ -158,8 +220,7 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     opts.now ?? Date.now,
   );
   const requests = new MemoryRequestLog();
-  const webhooks = new WebhookSender(() => company.companyId, opts.webhooks);
-  company.setEventSink((events) => webhooks.companyEvents(events));
+  const webhooks = defaultTenant.webhooks;
 
   const store = new CredentialStore();
   const credentials = {
@@ -169,14 +230,83 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
       token: derive(seed, "su-token", 40),
     },
   };
-  const addCredential = (c: CredentialInput): void => store.add(c);
-  addCredential({ kind: "ACCESS_TOKEN", token: credentials.accessToken, scopes: [...ALL_SCOPES] });
-  addCredential({
-    kind: "SERVICE_USER",
-    id: credentials.serviceUser.id,
-    token: credentials.serviceUser.token,
-    scopes: [...ALL_SCOPES],
+  const addCredential = (c: CredentialInput): void => {
+    const companyId = c.companyId ?? company.companyId;
+    if (!tenants.has(companyId)) throw notFoundError(`Company ${companyId} not found`);
+    store.add({ ...c, companyId });
+  };
+  const addCompanyCredentials = (companyId: number, c: CompanyHandle["credentials"]): void => {
+    addCredential({ kind: "ACCESS_TOKEN", token: c.accessToken, scopes: [...ALL_SCOPES], companyId });
+    addCredential({
+      kind: "SERVICE_USER",
+      id: c.serviceUser.id,
+      token: c.serviceUser.token,
+      scopes: [...ALL_SCOPES],
+      companyId,
+    });
+  };
+  addCompanyCredentials(company.companyId, credentials);
+  track({
+    companyId: company.companyId,
+    control: company,
+    credentials,
+    webhooks,
+    get generated() {
+      return true;
+    },
   });
+
+  const addCompany = (input: AddCompanyInput = {}): CompanyHandle => {
+    const employees = input.employees ?? 0;
+    if (!Number.isInteger(employees) || employees < 0) throw badRequest("employees must be a non-negative integer");
+    const companySeed = input.seed ?? seed + handles.length;
+    let companyId: number;
+    if (input.companyId !== undefined) {
+      if (!Number.isSafeInteger(input.companyId) || input.companyId <= 0)
+        throw badRequest("companyId must be a positive integer");
+      if (tenants.has(input.companyId)) throw new SimError(409, "conflict", `Company ${input.companyId} exists`);
+      companyId = input.companyId;
+    } else {
+      // Seeds map to 100,000 ids, so a fleet of thousands meets clashes: take the next free id.
+      companyId = generatedCompanyId(companySeed);
+      while (tenants.has(companyId)) companyId++;
+    }
+    // The company id is part of the derivation: two companies with the same seed get distinct credentials.
+    const companyCredentials = {
+      accessToken: input.accessToken ?? `bobsim_${derive(companySeed, `token:${companyId}`, 32)}`,
+      serviceUser: input.serviceUser ?? {
+        id: `SERVICE-${derive(companySeed, `su-id:${companyId}`, 8).toUpperCase()}`,
+        token: derive(companySeed, `su-token:${companyId}`, 40),
+      },
+    };
+    if (
+      store.has({ kind: "ACCESS_TOKEN", token: companyCredentials.accessToken }) ||
+      store.has({ kind: "SERVICE_USER", ...companyCredentials.serviceUser })
+    )
+      throw new SimError(409, "conflict", "Another company already has these credentials");
+    const tenant = new Tenant({
+      companyId,
+      seed: companySeed,
+      employees,
+      today,
+      ...(input.webhooks ? { webhooks: input.webhooks } : {}),
+    });
+    tenants.set(companyId, tenant);
+    addCompanyCredentials(companyId, companyCredentials);
+    if (input.eager) void tenant.company;
+    const handle: CompanyHandle = {
+      companyId,
+      control: tenant.control,
+      credentials: companyCredentials,
+      webhooks: tenant.webhooks,
+      get generated() {
+        return tenant.isGenerated;
+      },
+    };
+    track(handle);
+    return handle;
+  };
+  for (const c of opts.companies ?? []) addCompany(c);
 
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
@@ -191,12 +321,23 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
       timers.add(t);
     });
 
-  const controlCtx = {
+  const companySummary = (h: CompanyHandle): Record<string, unknown> => ({
+    companyId: h.companyId,
+    employees: tenants.get(h.companyId)!.spec.employees,
+    generated: h.generated,
+    credentials: h.credentials,
+  });
+  const fleet: ControlContext["fleet"] = {
+    list: () => handles.map(companySummary),
+    add: (input) => companySummary(addCompany(input)),
+  };
+  const controlCtx: ControlContext = {
     company,
     faults,
     requests,
     webhooks,
     addCredential,
+    fleet,
     info: () => ({
       baseUrl: `${origin}/v1`,
       origin,
@@ -207,19 +348,51 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     }),
   };
 
+  /** /_control/companies/:companyId/... drives that company with the same routes (rewrites `url`). */
+  const companyControlCtx = (url: URL): ControlContext | "missing" | null => {
+    const m = /^\/_control\/companies\/(\d+)(\/.*)?$/.exec(url.pathname);
+    if (!m) return null;
+    const tenant = tenants.get(Number(m[1]));
+    if (!tenant) return "missing";
+    url.pathname = `/_control${m[2] ?? "/info"}`;
+    const h = handlesById.get(tenant.companyId)!;
+    return {
+      get company() {
+        return tenant.company;
+      },
+      faults,
+      requests,
+      webhooks: tenant.webhooks,
+      addCredential: (c) => addCredential({ ...c, companyId: c.companyId ?? tenant.companyId }),
+      companyScoped: true,
+      info: () => ({
+        baseUrl: `${origin}/v1`,
+        origin,
+        controlUrl: `${origin}/_control/companies/${tenant.companyId}`,
+        credentials: h.credentials,
+        companyId: tenant.companyId,
+        generated: tenant.isGenerated,
+        today: tenant.isGenerated ? tenant.company.today() : today,
+      }),
+    };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", origin);
     const method = req.method ?? "GET";
     if (url.pathname === "/_control" || url.pathname.startsWith("/_control/")) {
-      write(res, await handleControl(controlCtx, method, url, await readBody(req)));
+      const scoped = companyControlCtx(url);
+      if (scoped === "missing") write(res, json(404, { key: "not.found", error: `No company at ${url.pathname}` }));
+      else write(res, await handleControl(scoped ?? controlCtx, method, url, await readBody(req)));
       return;
     }
     const at = Date.now();
     const resolved = store.resolve(req.headers.authorization);
     const credentialKind = resolved?.kind ?? null;
     const credentialId = resolved?.label ?? null;
+    const companyId = resolved?.companyId ?? null;
     const log = (status: number): void =>
-      requests.add({ method, path: url.pathname, status, credentialKind, credentialId, at });
+      requests.add({ method, path: url.pathname, status, credentialKind, credentialId, companyId, at });
     const pre = faults.before(credentialId);
     if (pre?.kind === "refuse") {
       log(0);
@@ -239,7 +412,12 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
       response = injectedStatus(pre.status, pre.retryAfter, faults.current.retryAfterStyle, limiter.limit);
     } else {
       response = handleApi(
-        { company, credentials: store, limiter, settings: () => faults.current },
+        {
+          companyOf: (cred) => budget.read(tenants.get(cred.companyId) ?? defaultTenant),
+          credentials: store,
+          limiter,
+          settings: () => faults.current,
+        },
         { method, url, authorization: req.headers.authorization, body },
       ).response;
     }
@@ -289,6 +467,8 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     controlUrl: `${origin}/_control`,
     credentials,
     addCredential,
+    addCompany,
+    companies: handles,
     revokeCredential: (c) => store.revoke(c),
     company,
     faults,
@@ -296,7 +476,7 @@ export async function startBobSimulator(opts: SimulatorOptions = {}): Promise<Bo
     webhooks,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
-        webhooks.close();
+        for (const t of tenants.values()) t.webhooks.close();
         for (const t of timers) clearTimeout(t);
         timers.clear();
         for (const r of hanging) r.destroy();

@@ -23,6 +23,9 @@ async function main(): Promise<void> {
       `  Service user id:     ${serviceUser.id}`,
       `  Service user token:  ${serviceUser.token}`,
       `  Control API:         ${sim.controlUrl}  (GET ${sim.controlUrl}/info)`,
+      ...(sim.companies.length > 1
+        ? [`  Other companies:     ${sim.companies.length - 1}  (credentials: GET ${sim.controlUrl}/companies)`]
+        : []),
       "",
     ].join("\n"),
   );

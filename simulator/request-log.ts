@@ -10,6 +10,8 @@ export interface RequestLogEntry {
   credentialKind: CredentialKind | null;
   /** Which credential (a service user's id, or "token…<last 4>"); null when none was recognised. */
   credentialId: string | null;
+  /** The company the credential belongs to; null when none was recognised. */
+  companyId: number | null;
   /** Epoch milliseconds. */
   at: number;
 }
