@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { abuseReport, benchAbuse } from "./abuse.mjs";
+import { benchFootprint, footprintReport } from "./footprint.mjs";
 import { benchGraphql, graphqlReport } from "./graphql.mjs";
 import {
   SEED,
@@ -27,7 +28,7 @@ const flag = (name) =>
   args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split("=")[1] ??
   (args.includes(`--${name}`) ? true : undefined);
 const quick = Boolean(flag("quick"));
-// --only=sync,graphql,subscriptions,webhooks,abuse runs a subset (default: all of them).
+// --only=sync,graphql,subscriptions,webhooks,abuse,footprint runs a subset (default: all of them).
 const only = flag("only") ? new Set(String(flag("only")).split(",")) : null;
 const wanted = (name) => only === null || only.has(name);
 const settings = {
@@ -157,6 +158,7 @@ const results = {
   subscriptions: [],
   webhooks: [],
   abuse: [],
+  footprint: [],
   errors: [],
 };
 let exitCode = 0;
@@ -166,6 +168,15 @@ try {
     readFileSync(new URL("../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8"),
   ).version;
   const dbs = flag("db") ? [flag("db")] : ["postgres", "pglite"];
+  if (wanted("footprint")) {
+    try {
+      const reachable = dbs.filter((db) => db !== "postgres" || results.machine.postgres);
+      results.footprint = await benchFootprint({ dbs: reachable, sizes: settings.sizes, log });
+    } catch (error) {
+      log(`footprint FAILED: ${error.stack ?? error}`);
+      results.errors.push({ db: dbs.join(","), bench: "footprint", error: String(error?.message ?? error) });
+    }
+  }
   for (const db of dbs) {
     if (db === "postgres" && !results.machine.postgres) {
       log("PostgreSQL unreachable (set BENCH_PG_URL or DATABASE_URL): skipping it");
@@ -405,4 +416,5 @@ function printReport(results) {
     console.log("\nwebhooks: not run");
   }
   console.log(`\n${abuseReport(results.abuse ?? [], settings)}`);
+  console.log(`\n${footprintReport(results.footprint)}`);
 }

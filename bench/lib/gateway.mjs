@@ -16,7 +16,7 @@ export function newSecrets() {
  * `node dist/src/main.js` as its own OS process, so its memory is its own. rss() reads
  * /proc/<pid>/status: VmHWM is the peak resident set since the process started.
  */
-export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir, nodeArgs = [] }) {
+export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir, nodeArgs = [], env = {} }) {
   const port = await freePort();
   const args = [...nodeArgs];
   if (cpuProfDir) {
@@ -41,6 +41,7 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
         ? {}
         : { DIRECTORY_CACHE_EMPLOYEES: process.env.DIRECTORY_CACHE_EMPLOYEES }),
       ...(process.env.SYNC_CONCURRENCY === undefined ? {} : { SYNC_CONCURRENCY: process.env.SYNC_CONCURRENCY }),
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

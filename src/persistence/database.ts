@@ -33,7 +33,13 @@ export async function openDatabase(target: DatabaseTarget, onQuery?: (sql: strin
   let orm: MikroORM;
   if (target.kind === "pglite") {
     if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
-    pglite = await PGlite.create({ dataDir: target.dataDir ?? "memory://" });
+    pglite = await PGlite.create({
+      dataDir: target.dataDir ?? "memory://",
+      // The whole buffer pool is resident from start in PGlite's WebAssembly memory, which never
+      // shrinks: the 128 MB default cost ~120 MB RSS idle (BENCHMARKS.md, "Embedded footprint").
+      // A page it misses is read back through the file system's cache (in memory: JS arrays).
+      startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
+    });
     orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite }, onQuery));
   } else {
     orm = await MikroORM.init(ormOptions({ kind: "postgres", url: target.url }, onQuery));
