@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { GraphQLContext } from "./context.js";
-import { measureOperation, operationLimitError } from "./operation-limits.js";
+import { limitErrorOf, measureOperation } from "./operation-limits.js";
 import type { HeavyOperationGate } from "./heavy-operation-gate.js";
 
 /**
@@ -31,12 +31,10 @@ export function httpOperationGuard(
               },
             );
           }
-          const tooComplex = operationLimitError(schema, document, request.operationName, request.variables);
+          const measure = measureOperation(schema, document, request.operationName, request.variables);
+          const tooComplex = limitErrorOf(measure);
           if (tooComplex) throw tooComplex;
-          const cost = gate
-            ? (measureOperation(schema, document, request.operationName, request.variables)?.cost ?? 0)
-            : 0;
-          if (gate?.isHeavy(cost)) {
+          if (gate?.isHeavy(measure?.cost ?? 0)) {
             await gate.enter();
             admitted = true;
           }

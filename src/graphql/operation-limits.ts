@@ -91,7 +91,11 @@ export function operationLimitError(
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): GraphQLError | null {
-  const measure = measureOperation(schema, document, operationName, variables);
+  return limitErrorOf(measureOperation(schema, document, operationName, variables));
+}
+
+/** The QUERY_TOO_COMPLEX error for a measure over any limit (for callers that also use the measure). */
+export function limitErrorOf(measure: OperationMeasure | null): GraphQLError | null {
   if (!measure) return null;
   const over = [
     measure.aliases > MAX_ALIASES ? `${measure.aliases} aliases (at most ${MAX_ALIASES})` : null,

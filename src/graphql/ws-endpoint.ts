@@ -23,7 +23,7 @@ import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
 import { formatGraphQLError, logUnexpectedErrors } from "./errors.js";
 import type { HeavyOperationGate } from "./heavy-operation-gate.js";
-import { MAX_TOKENS, measureOperation, operationLimitError } from "./operation-limits.js";
+import { MAX_TOKENS, limitErrorOf, measureOperation } from "./operation-limits.js";
 import { validationRules, withoutSuggestions } from "./schema-privacy.js";
 import { SocketQuota, callerKey } from "./socket-quota.js";
 
@@ -92,6 +92,8 @@ export function createGraphQLWsEndpoint(deps: {
     else ctx.extra.expiryTimer = setTimeout(() => closeAtExpiry(ctx), Math.min(left, MAX_TIMER_MS));
   };
 
+  // Each operation's cost, measured with its limits at subscribe, for the heavy-operation gate at execute.
+  const costs = new WeakMap<ExecutionArgs, number>();
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema: deps.schema,
@@ -171,17 +173,20 @@ export function createGraphQLWsEndpoint(deps: {
                 extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
               }),
           );
-        const tooComplex = operationLimitError(deps.schema, document, payload.operationName, payload.variables);
+        const measure = measureOperation(deps.schema, document, payload.operationName, payload.variables);
+        const tooComplex = limitErrorOf(measure);
         if (tooComplex) return [tooComplex];
-        return {
+        const args: ExecutionArgs = {
           schema: deps.schema,
           document,
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? null,
         };
+        costs.set(args, measure?.cost ?? 0);
+        return args;
       },
       // Queries and mutations over the heavy cost take their turn with HTTP's (subscriptions subscribe, not execute).
-      ...(deps.heavyOperations ? { execute: gatedExecute(deps.schema, deps.heavyOperations) } : {}),
+      ...(deps.heavyOperations ? { execute: gatedExecute(deps.schema, deps.heavyOperations, costs) } : {}),
       // A fresh context (and fresh loaders) per operation: batching never serves stale rows.
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller as Caller,
@@ -215,10 +220,11 @@ export function createGraphQLWsEndpoint(deps: {
   };
 }
 
-/** graphql-js's execute, waiting for the gate when the operation is heavy. */
-function gatedExecute(schema: GraphQLSchema, gate: HeavyOperationGate) {
+/** graphql-js's execute, waiting for the gate when the operation is heavy (cost measured once, at subscribe). */
+function gatedExecute(schema: GraphQLSchema, gate: HeavyOperationGate, costs: WeakMap<ExecutionArgs, number>) {
   return async (args: ExecutionArgs) => {
-    const cost = measureOperation(schema, args.document, args.operationName, args.variableValues)?.cost ?? 0;
+    const cost =
+      costs.get(args) ?? measureOperation(schema, args.document, args.operationName, args.variableValues)?.cost ?? 0;
     if (!gate.isHeavy(cost)) return execute(args);
     await gate.enter();
     try {
