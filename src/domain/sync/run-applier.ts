@@ -42,8 +42,10 @@ export class RunApplier {
     let processed = 0;
     const committed = (size: number) => {
       processed += size;
+      // Batches may commit out of order (a small last batch before a full one), so an event is
+      // due once the next commit, up to a batch, could take the gap past the bound.
       const due =
-        processed - lastEventProcessed >= this.options.progressEveryEmployees ||
+        processed - lastEventProcessed + this.options.batchSize > this.options.progressEveryEmployees ||
         Date.now() - lastEventAt >= this.options.progressEveryMs;
       if (due && processed < total) {
         const at = processed;
