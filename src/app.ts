@@ -26,6 +26,8 @@ import {
   webhookAckTimer,
 } from "./metrics/index.js";
 import { InProcessProgressBus, PostgresProgressBus } from "./pubsub/progress-bus.js";
+import { PostgresOwnerChangesBus } from "./pubsub/owner-changes-bus.js";
+import { PostgresListener } from "./pubsub/pg-listener.js";
 import { SqlSharedRateWindow } from "./persistence/stores/shared-rate-window.js";
 import { SqlDirectoryStore } from "./persistence/stores/directory-store.js";
 import { SqlHistoryStore } from "./persistence/stores/history-store.js";
@@ -202,16 +204,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const directory = new SqlDirectoryStore(db, { cachedEmployees: config.directoryCacheEmployees });
   const jobs = await JobQueue.start(db, logger, options.jobs);
   const runs = runMetrics.observeRuns(new OrmSyncRunStore(db, jobs));
+  // On PostgreSQL one LISTEN connection per process carries every channel (sync progress, owner changes).
+  const listener = db.url ? await PostgresListener.start(db.url, logger) : null;
   const progress = runMetrics.observeBus(
-    db.kind === "postgres" ? await PostgresProgressBus.start(db, logger) : new InProcessProgressBus(),
+    listener ? await PostgresProgressBus.start(db, listener, logger) : new InProcessProgressBus(),
   );
   const lock = db.url ? new PostgresCompanyLock(db.url) : new InProcessCompanyLock();
   const deliveries = observedDeliveries(new OrmDeliveryStore(db, jobs), metrics);
   // PostgreSQL applies two batches at once (one core each for the inserts); PGlite has one connection.
   const applyConcurrency = db.kind === "postgres" ? 2 : 1;
   const intake = new WebhookIntake(connections, deliveries, clock);
-  // A new hook secret, a disconnect or a rotated URL reaches the intake's owner cache at once.
-  const ownerWrites = announcingOwnerChanges(connections, intake);
+  // A new hook secret, a disconnect or a rotated URL reaches the intake's owner cache at once: on
+  // PostgreSQL every replica's, through NOTIFY; on PGlite (one process) only this one's.
+  const ownerChanges = listener ? await PostgresOwnerChangesBus.start(db, listener, intake, logger) : intake;
+  const ownerWrites = announcingOwnerChanges(connections, ownerChanges);
   const notificationStore = new OrmNotificationStore(db, secretBox, jobs);
   const notifications = new NotificationService(notificationStore, clock, undefined, (error, companyId, type) =>
     logger.error({ err: error, companyId, type }, "notification could not be queued; it is not sent"),
@@ -430,6 +436,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await graphql.apollo.stop();
       await jobs.stop();
       await progress.close();
+      await listener?.close();
       if (lock instanceof PostgresCompanyLock) await lock.close();
       httpServer.closeIdleConnections();
       // Requests in flight finish; keep-alive sockets that stay idle are closed.

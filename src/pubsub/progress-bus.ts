@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import pg from "pg";
 import { z } from "zod";
 import type { ProgressBus } from "../domain/ports/progress-bus.js";
 import type { SyncProgressEvent } from "../domain/sync/sync-run.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "../persistence/database.js";
+import type { PostgresListener } from "./pg-listener.js";
 
 const CHANNEL = "sync_progress";
 
@@ -77,54 +77,28 @@ export class InProcessProgressBus implements ProgressBus {
  * not after the NOTIFY round trip (which a busy sync would delay further); the echo of its own
  * NOTIFY is recognised by the origin id and dropped. Events of one run come from one process
  * (one run per company at a time), so each subscriber still sees them in order.
- * The listening connection reconnects by itself after the database restarts.
+ * It hears them on the process's shared `PostgresListener`, which reconnects by itself.
  */
 export class PostgresProgressBus implements ProgressBus {
   private readonly fanout = new LocalFanout();
   private readonly origin = randomUUID();
-  private listener: pg.Client | null = null;
-  private closed = false;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   /** The NOTIFYs not yet sent, in publishing order. */
   private notifying: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly db: Database,
-    private readonly url: string,
     private readonly logger: Logger,
   ) {}
 
-  static async start(db: Database, logger: Logger): Promise<PostgresProgressBus> {
-    const bus = new PostgresProgressBus(db, db.url as string, logger);
-    await bus.listen();
+  static async start(db: Database, listener: PostgresListener, logger: Logger): Promise<PostgresProgressBus> {
+    const bus = new PostgresProgressBus(db, logger);
+    await listener.listen(CHANNEL, { notified: (payload) => bus.heard(payload) });
     return bus;
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: "bob-gateway-progress" });
-    client.on("error", (error) => {
-      this.logger.warn({ err: error }, "progress listener lost its connection; reconnecting");
-      this.scheduleReconnect();
-    });
-    client.on("notification", (message) => {
-      if (message.channel !== CHANNEL || !message.payload) return;
-      const parsed = notificationSchema.safeParse(JSON.parse(message.payload));
-      if (parsed.success && parsed.data.origin !== this.origin) this.fanout.deliver(parsed.data.event);
-    });
-    await client.connect();
-    await client.query(`listen ${CHANNEL}`);
-    this.listener = client;
-  }
-
-  private scheduleReconnect(): void {
-    if (this.closed || this.reconnectTimer) return;
-    const old = this.listener;
-    this.listener = null;
-    void old?.end().catch(() => undefined);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.listen().catch(() => this.scheduleReconnect());
-    }, 1_000);
+  private heard(payload: unknown): void {
+    const parsed = notificationSchema.safeParse(payload);
+    if (parsed.success && parsed.data.origin !== this.origin) this.fanout.deliver(parsed.data.event);
   }
 
   /**
@@ -148,10 +122,8 @@ export class PostgresProgressBus implements ProgressBus {
     return this.fanout.subscribe(companyId, listener);
   }
 
+  /** Waits for the NOTIFYs still queued; the listener is closed by whoever started it. */
   async close(): Promise<void> {
-    this.closed = true;
     await this.notifying;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    await this.listener?.end().catch(() => undefined);
   }
 }

@@ -24,7 +24,8 @@ export function announcingOwnerChanges(store: ConnectionStore, changes: WebhookO
         try {
           return await method(companyId, ...rest);
         } finally {
-          changes.changed(companyId);
+          // Awaited: once the admin's mutation returns, every replica has been told.
+          await changes.changed(companyId);
         }
       };
     },

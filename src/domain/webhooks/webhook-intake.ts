@@ -38,8 +38,9 @@ export class WebhookIntake implements WebhookOwnerChanges {
   /**
    * Owners looked up in the last second. A burst from Bob costs one owner lookup (and one
    * decryption) per second instead of one per delivery. A change of key or secret forgets the
-   * company's entries at once (`changed`); and since any refusal reads the database again, a
-   * cache entry can never turn away a delivery the stored state would accept.
+   * company's entries at once (`changed`, made in this replica or, on PostgreSQL, in any other);
+   * and since any refusal reads the database again, a cache entry can never turn away a delivery
+   * the stored state would accept.
    */
   private readonly owners = new Map<string, Cached>();
   /** Bumped by every change: a lookup that started before one must not cache what it read. */
@@ -89,6 +90,12 @@ export class WebhookIntake implements WebhookOwnerChanges {
   changed(companyId: string): void {
     this.generation += 1;
     for (const [key, cached] of this.owners) if (cached.companyId === companyId) this.owners.delete(key);
+  }
+
+  /** Forgets every cached owner entry: changes may have been announced while no one listened. */
+  anyMayHaveChanged(): void {
+    this.generation += 1;
+    this.owners.clear();
   }
 
   /** The stored owner, read now (and cached unless a change happened meanwhile). */
