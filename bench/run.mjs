@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { abuseReport, benchAbuse } from "./abuse.mjs";
+import { benchFleet, fleetReport } from "./fleet.mjs";
 import { benchFootprint, footprintReport } from "./footprint.mjs";
 import { benchGraphql, graphqlReport } from "./graphql.mjs";
 import {
@@ -30,7 +31,8 @@ const flag = (name) =>
 const quick = Boolean(flag("quick"));
 // --only=sync,graphql,subscriptions,webhooks,abuse,footprint runs a subset (default: all of them).
 const only = flag("only") ? new Set(String(flag("only")).split(",")) : null;
-const wanted = (name) => only === null || only.has(name);
+// The fleet benchmark (minutes, thousands of companies) runs only when named: --only=fleet.
+const wanted = (name) => (only === null ? name !== "fleet" : only.has(name));
 const settings = {
   quick,
   sizes: flag("sizes") ? String(flag("sizes")).split(",").map(Number) : quick ? [1000] : [1000, 10_000, 50_000],
@@ -159,6 +161,7 @@ const results = {
   webhooks: [],
   abuse: [],
   footprint: [],
+  fleet: [],
   errors: [],
 };
 let exitCode = 0;
@@ -177,7 +180,24 @@ try {
       results.errors.push({ db: dbs.join(","), bench: "footprint", error: String(error?.message ?? error) });
     }
   }
-  for (const db of dbs) {
+  if (wanted("fleet")) {
+    if (!results.machine.postgres) log("PostgreSQL unreachable: the fleet benchmark needs it; skipped");
+    else
+      try {
+        results.fleet = await benchFleet({
+          replicaCounts: flag("replicas") ? String(flag("replicas")).split(",").map(Number) : [1, 3],
+          companies: Number(flag("companies") ?? 2000),
+          stormCount: Number(flag("storm-companies") ?? 500),
+          stormRate: Number(flag("storm-rate") ?? 200),
+          cpuProfDir: settings.cpuProfDir,
+          log,
+        });
+      } catch (error) {
+        log(`fleet FAILED: ${error.stack ?? error}`);
+        results.errors.push({ db: "postgres", bench: "fleet", error: String(error?.message ?? error) });
+      }
+  }
+  for (const db of wanted("fleet") && only?.size === 1 ? [] : dbs) {
     if (db === "postgres" && !results.machine.postgres) {
       log("PostgreSQL unreachable (set BENCH_PG_URL or DATABASE_URL): skipping it");
       continue;
@@ -417,4 +437,5 @@ function printReport(results) {
   }
   console.log(`\n${abuseReport(results.abuse ?? [], settings)}`);
   console.log(`\n${footprintReport(results.footprint)}`);
+  if (results.fleet?.length > 0) console.log(fleetReport(results.fleet));
 }

@@ -141,3 +141,25 @@ export async function bulkInsertMs(kind, databaseUrl, rows, reps) {
 if (!isMainThread && workerData?.rows) {
   parentPort.postMessage(await bulkInsertMs(workerData.kind, null, workerData.rows, workerData.reps));
 }
+
+/**
+ * The bare table held open for many companies' floors (the fleet benchmark): insert(rows) gives
+ * the ms of one bulk insert into the emptied table. PostgreSQL only.
+ */
+export async function openFloorTable(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(DDL);
+  return {
+    async insert(rows) {
+      await client.query("truncate floor_employee");
+      const t0 = nowMs();
+      await client.query(INSERT, [JSON.stringify(rows)]);
+      return nowMs() - t0;
+    },
+    async close() {
+      await client.query("drop table if exists floor_employee").catch(() => undefined);
+      await client.end();
+    },
+  };
+}

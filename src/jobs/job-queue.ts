@@ -33,6 +33,13 @@ export const RECONCILE_CRON = "*/5 * * * *";
 /** Daily, at a quiet hour (UTC): deletes what is older than RETENTION_DAYS. */
 export const RETENTION_CRON = "17 3 * * *";
 
+/**
+ * A company whose last run fetched at most this many people is small: its full syncs are taken
+ * before larger ones (pg-boss priority) and also by a worker kept for them (workFullSync).
+ */
+export const SMALL_COMPANY_EMPLOYEES = 1_000;
+const SMALL_PRIORITY = 1;
+
 /** Attempts for a webhook application before its deliveries are marked FAILED. */
 export const WEBHOOK_RETRY_LIMIT = 5;
 
@@ -60,8 +67,6 @@ export interface JobQueueOptions {
 }
 
 export class JobQueue {
-  private readonly workers = new Map<string, string>();
-
   private constructor(
     readonly boss: PgBoss,
     private readonly logger: Logger,
@@ -142,18 +147,22 @@ export class JobQueue {
     return new JobQueue(boss, logger);
   }
 
-  /** Enqueues inside the caller's transaction: the job exists exactly when the transaction commits. */
-  async sendFullSync(job: FullSyncJob, trx: TransactionLike): Promise<void> {
-    await this.boss.send(QUEUES.fullSync, { ...job }, { db: fromKysely(trx) });
+  /**
+   * Enqueues inside the caller's transaction: the job exists exactly when the transaction commits.
+   * `lastFetched`: how many people the company's last finished run fetched (null: none yet). A
+   * small company's run is taken first and has a lane of its own (workFullSync).
+   */
+  async sendFullSync(job: FullSyncJob, trx: TransactionLike, lastFetched: number | null = null): Promise<void> {
+    const small = lastFetched !== null && lastFetched <= SMALL_COMPANY_EMPLOYEES;
+    await this.boss.send(QUEUES.fullSync, { ...job }, { db: fromKysely(trx), priority: small ? SMALL_PRIORITY : 0 });
   }
 
   /**
-   * After a commit that enqueued work: this process's worker looks at once instead of at its
-   * next poll (other replicas still find the job by polling).
+   * After a commit that enqueued work: this process's workers of the queue look at once instead
+   * of at their next poll (other replicas still find the job by polling).
    */
   wake(queue: (typeof QUEUES)[keyof typeof QUEUES]): void {
-    const worker = this.workers.get(queue);
-    if (worker) this.boss.notifyWorker(worker);
+    for (const worker of this.boss.getWipData()) if (worker.name === queue) this.boss.notifyWorker(worker.id);
   }
 
   /**
@@ -162,24 +171,42 @@ export class JobQueue {
    * of one company never overlap (one active run per company, and the company lock).
    */
   async workFullSync(handler: (job: FullSyncJob) => Promise<void>, concurrency = 1): Promise<void> {
-    const worker = await this.boss.work<FullSyncJob>(
+    const run = async ([job]: { data: FullSyncJob }[]) => {
+      if (!job) return;
+      try {
+        await handler(job.data);
+      } catch (error) {
+        this.logger.error({ err: error, runId: job.data.runId }, "full sync job failed; pg-boss will retry it");
+        throw error;
+      } finally {
+        // A worker that has just finished fetches again at once: otherwise each one idles out its
+        // poll interval after every job, and a backlog of small runs (a fleet's first syncs) goes
+        // at two jobs a second per worker whatever their size.
+        this.wake(QUEUES.fullSync);
+      }
+    };
+    await this.boss.work<FullSyncJob>(
       QUEUES.fullSync,
       { batchSize: 1, pollingIntervalSeconds: 0.5, localConcurrency: concurrency },
-      async ([job]) => {
-        if (!job) return;
-        try {
-          await handler(job.data);
-        } catch (error) {
-          this.logger.error({ err: error, runId: job.data.runId }, "full sync job failed; pg-boss will retry it");
-          throw error;
-        }
-      },
+      run,
     );
-    this.workers.set(QUEUES.fullSync, worker);
+    // The small-company lane: one more worker that takes only small companies' runs, so a small
+    // company's "Synchronize now" never waits for the large syncs holding every other worker.
+    await this.boss.work<FullSyncJob>(
+      QUEUES.fullSync,
+      { batchSize: 1, pollingIntervalSeconds: 0.5, minPriority: SMALL_PRIORITY },
+      run,
+    );
   }
 
-  async sendWebhookApply(job: WebhookApplyJob, trx: TransactionLike): Promise<void> {
-    await this.boss.send(QUEUES.webhookApply, { ...job }, { db: fromKysely(trx) });
+  /** One statement for every company's job (a group of deliveries names many companies in a storm). */
+  async sendWebhookApplies(jobs: readonly WebhookApplyJob[], trx: TransactionLike): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(
+      QUEUES.webhookApply,
+      jobs.map((job) => ({ data: { ...job } })),
+      { db: fromKysely(trx) },
+    );
   }
 
   /**
@@ -200,7 +227,7 @@ export class JobQueue {
   async workWebhookApply(handler: (companyId: string, isLastAttempt: boolean) => Promise<void>): Promise<void> {
     // WEBHOOK_DRAIN_WORKERS workers, each draining its batch's companies at once: a company whose
     // Bob hangs holds its own drain, and at most one worker, while the others fetch new batches.
-    const worker = await this.boss.work<WebhookApplyJob>(
+    await this.boss.work<WebhookApplyJob>(
       QUEUES.webhookApply,
       { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true, localConcurrency: WEBHOOK_DRAIN_WORKERS },
       async (jobs) => {
@@ -215,7 +242,6 @@ export class JobQueue {
         if (failed) throw failed.reason;
       },
     );
-    this.workers.set(QUEUES.webhookApply, worker);
   }
 
   async workReconcile(handler: () => Promise<void>): Promise<void> {
@@ -225,7 +251,7 @@ export class JobQueue {
   }
 
   async workRetention(handler: () => Promise<void>): Promise<void> {
-    const worker = await this.boss.work(QUEUES.retention, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
+    await this.boss.work(QUEUES.retention, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
       try {
         await handler();
       } catch (error) {
@@ -233,7 +259,6 @@ export class JobQueue {
         throw error;
       }
     });
-    this.workers.set(QUEUES.retention, worker);
   }
 
   /** What the daily schedule does, on demand (operators, tests). */
@@ -248,7 +273,7 @@ export class JobQueue {
 
   /** A failed POST throws: pg-boss retries it with backoff; `isLastAttempt` lets the handler say it gave up. */
   async workNotifications(handler: (job: NotificationJob, isLastAttempt: boolean) => Promise<void>): Promise<void> {
-    const worker = await this.boss.work<NotificationJob>(
+    await this.boss.work<NotificationJob>(
       QUEUES.notification,
       { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
       async ([job]) => {
@@ -257,18 +282,12 @@ export class JobQueue {
         await handler(job.data, meta.retryCount >= meta.retryLimit);
       },
     );
-    this.workers.set(QUEUES.notification, worker);
   }
 
   async workNotificationCheck(handler: () => Promise<void>): Promise<void> {
-    const worker = await this.boss.work(
-      QUEUES.notificationCheck,
-      { batchSize: 1, pollingIntervalSeconds: 2 },
-      async () => {
-        await handler();
-      },
-    );
-    this.workers.set(QUEUES.notificationCheck, worker);
+    await this.boss.work(QUEUES.notificationCheck, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
+      await handler();
+    });
   }
 
   /** What the schedule does every five minutes, on demand (operators, tests). */

@@ -18,7 +18,7 @@ import { createTestDatabase, TEST_DB, type TestDatabase } from "../support/test-
 import { signedPost, v2Event } from "../support/webhook-harness.js";
 
 /**
- * Webhook owners are cached per replica for a second (`WebhookIntake`). On PostgreSQL a new hook
+ * Webhook owners are cached per replica (30 s) (`WebhookIntake`). On PostgreSQL a new hook
  * secret, a disconnect or a rotated URL made through one replica reaches every other replica's
  * cache through NOTIFY (`pubsub/owner-changes-bus.ts`), so right after the admin's mutation
  * returns no replica accepts a delivery signed with the old secret or sent to the old URL.
@@ -214,7 +214,7 @@ describe.runIf(TEST_DB === "postgres")("webhook owner changes across replicas on
         5_000,
         "the cached owner to be forgotten",
       );
-      // Forgotten on resuming, well before the cache's second would have run out by itself.
+      // Forgotten on resuming, well before the cache's life would have run out by itself.
       expect(performance.now() - cachedAt).toBeLessThan(1_000);
       expect(fresh).toMatchObject({ hookSecret: NEW_SECRET, cached: false });
     } finally {

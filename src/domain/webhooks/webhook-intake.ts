@@ -13,8 +13,13 @@ export type IntakeOutcome =
   | { readonly status: 400; readonly reason: "not a Bob event" }
   | { readonly status: 202; readonly deliveryId: string; readonly duplicate: boolean };
 
-/** How long a webhook key's owner and hook secret are reused without reading them again. */
-const OWNER_CACHE_MS = 1_000;
+/**
+ * How long a webhook key's owner and hook secret are reused without reading them again. Every
+ * change reaches every replica's cache at once (`changed`, through NOTIFY on PostgreSQL), so this
+ * only bounds a change whose NOTIFY was lost. A fleet's companies each hear from Bob every few
+ * seconds: with a one-second life nearly every delivery paid a lookup and a decryption.
+ */
+const OWNER_CACHE_MS = 30_000;
 const OWNER_CACHE_MAX = 10_000;
 
 /** Who a webhook URL belongs to, as looked up before its body is read. */
@@ -36,8 +41,8 @@ type Cached = { readonly companyId: string; readonly hookSecret: string | null; 
  */
 export class WebhookIntake implements WebhookOwnerChanges {
   /**
-   * Owners looked up in the last second. A burst from Bob costs one owner lookup (and one
-   * decryption) per second instead of one per delivery. A change of key or secret forgets the
+   * Owners looked up in the last OWNER_CACHE_MS. A company's deliveries cost one owner lookup (and
+   * one decryption) per OWNER_CACHE_MS instead of one each. A change of key or secret forgets the
    * company's entries at once (`changed`, made in this replica or, on PostgreSQL, in any other);
    * and since any refusal reads the database again, a cache entry can never turn away a delivery
    * the stored state would accept.
@@ -52,7 +57,7 @@ export class WebhookIntake implements WebhookOwnerChanges {
     private readonly clock: Clock,
   ) {}
 
-  /** The URL's owner (cached for a second), or null: an unknown key, answered 404 unread. */
+  /** The URL's owner (cached, see OWNER_CACHE_MS), or null: an unknown key, answered 404 unread. */
   async owner(webhookKey: string): Promise<WebhookOwner | null> {
     const cached = this.owners.get(webhookKey);
     if (cached && performance.now() - cached.at < OWNER_CACHE_MS)

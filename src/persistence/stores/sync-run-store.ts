@@ -17,6 +17,9 @@ import { SyncIssueRow, SyncRun } from "../entities/index.js";
 const ROWS_PER_INSERT = 5000;
 /** Changes per stored page (entities/sync-run.entity.ts, SyncChangePage). */
 const CHANGES_PER_PAGE = 1000;
+/** How many people the company's (`?`) last finished full sync fetched; an index scan backwards. */
+const LAST_FETCHED = `select l.fetched from sync_run l where l.company_id = ? and l.finished_at is not null and not l.dry_run order by l.seq desc limit 1`;
+
 /** Pages per insert statement (each is one bind parameter). */
 const PAGES_PER_INSERT = 100;
 
@@ -34,15 +37,16 @@ export class OrmSyncRunStore implements SyncRunStore {
     const inserted = await this.db.em().transactional(async (em) => {
       // The partial unique index (one QUEUED/RUNNING run per company and kind) arbitrates races
       // between replicas: the loser inserts nothing and returns the winner's run below.
-      const [row] = await em.execute<RunRow[]>(
+      // last_fetched: the size of the company's last finished run, which picks the job's lane.
+      const [row] = await em.execute<(RunRow & { last_fetched: number | null })[]>(
         `insert into sync_run (id, company_id, trigger, dry_run, status, phase, queued_at)
          values (?, ?, ?, ?, 'QUEUED', 'QUEUED', ?)
          on conflict (company_id, dry_run) where status in ('QUEUED', 'RUNNING') do nothing
-         returning ${RUN_COLUMNS}`,
-        [id, companyId, request.trigger, request.dryRun, request.at],
+         returning ${RUN_COLUMNS}, (${LAST_FETCHED}) as last_fetched`,
+        [id, companyId, request.trigger, request.dryRun, request.at, companyId],
       );
       if (row === undefined) return null;
-      await this.jobs.sendFullSync({ runId: id, companyId }, em.getKysely() as never);
+      await this.jobs.sendFullSync({ runId: id, companyId }, em.getKysely() as never, row.last_fetched);
       return rowToRecord(row);
     });
     if (inserted !== null) {
@@ -258,13 +262,14 @@ export class OrmSyncRunStore implements SyncRunStore {
       return await this.db
         .em()
         .transactional(async (em) => {
-          const rows = await em.execute<{ company_id: string }[]>(
-            `update sync_run set status = 'QUEUED', phase = 'QUEUED' where id = ? and status = 'HELD' returning company_id`,
+          const rows = await em.execute<{ company_id: string; last_fetched: number | null }[]>(
+            `update sync_run r set status = 'QUEUED', phase = 'QUEUED' where id = ? and status = 'HELD'
+             returning company_id, (${LAST_FETCHED.replace("?", "r.company_id")}) as last_fetched`,
             [runId],
           );
           const companyId = rows[0]?.company_id;
           if (!companyId) return "not-held" as const;
-          await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never);
+          await this.jobs.sendFullSync({ runId, companyId }, em.getKysely() as never, rows[0]?.last_fetched ?? null);
           return "requeued" as const;
         })
         .then((outcome) => {
