@@ -169,12 +169,13 @@ function runPacedSender(items, ratePerSecond) {
 }
 
 /**
- * The first 100 companies hold one large company, two mid-sized ones and small ones, so RSS
- * "at 100 companies" has seen every kind of sync and (d) compares company counts, not sizes.
+ * The first 100 companies hold the fleet's largest ones (both of 20,000 and four of 2,000) beside
+ * small ones: a replica's memory at rest is set by the largest syncs it has run, so with those in
+ * the first 100, (d) compares company counts, not company sizes.
  */
 function orderForFootprint(companies) {
-  const largest = companies.filter((c) => c.employees >= 20_000).slice(0, 1);
-  const mid = companies.filter((c) => c.employees >= LARGE && c.employees < 20_000).slice(0, 2);
+  const largest = companies.filter((c) => c.employees >= 20_000);
+  const mid = companies.filter((c) => c.employees >= LARGE && c.employees < 20_000).slice(0, 4);
   const small = companies.filter((c) => c.employees < LARGE).slice(0, 100 - largest.length - mid.length);
   const first = new Set([...largest, ...mid, ...small]);
   return [...first, ...companies.filter((c) => !first.has(c))];
@@ -201,14 +202,18 @@ async function fleetPass({
   const gateways = [];
   try {
     // The first replica migrates the fresh database; the others start on it once it is ready.
-    gateways.push(await spawnGateway({ databaseUrl: database.url, bobApiUrl: sim.baseUrl, secrets, cpuProfDir }));
-    gateways.push(
-      ...(await Promise.all(
-        Array.from({ length: replicas - 1 }, () =>
-          spawnGateway({ databaseUrl: database.url, bobApiUrl: sim.baseUrl, secrets }),
-        ),
-      )),
-    );
+    // --inspect: (d) also reads each replica's live heap after a full collection, which tells
+    // memory kept per company from garbage V8 has not collected yet.
+    const spawn = (profile) =>
+      spawnGateway({
+        databaseUrl: database.url,
+        bobApiUrl: sim.baseUrl,
+        secrets,
+        nodeArgs: ["--inspect=127.0.0.1:0"],
+        ...(profile ? { cpuProfDir } : {}),
+      });
+    gateways.push(await spawn(true));
+    gateways.push(...(await Promise.all(Array.from({ length: replicas - 1 }, () => spawn(false)))));
     await db.connect();
     const gwOf = (i) => gateways[i % gateways.length];
 
@@ -278,6 +283,7 @@ async function fleetPass({
         what,
       );
     const rss = () => gateways.map((g) => round(g.rssMb(), 0));
+    const liveHeap = () => Promise.all(gateways.map((g) => g.liveHeapMb()));
 
     // ---- (d) at 100: the first 100 companies synced -----------------------------------------
     const first = companies.slice(0, 100);
@@ -285,7 +291,8 @@ async function fleetPass({
     await waitForRuns(firstRuns, "the first 100 companies' syncs");
     await sleep(10_000);
     const rssAt100 = rss();
-    log(`fleet ${replicas}: RSS after 100 companies ${rssAt100.join(", ")} MB`);
+    const heapAt100 = await liveHeap();
+    log(`fleet ${replicas}: after 100 companies RSS ${rssAt100.join(", ")} MB, live heap ${heapAt100.join(", ")} MB`);
 
     // ---- (a) the rest's initial syncs, queued at once ----------------------------------------
     const rest = companies.slice(100);
@@ -315,7 +322,10 @@ async function fleetPass({
     // ---- (d) at all of them ------------------------------------------------------------------
     await sleep(10_000);
     const rssAtAll = rss();
-    log(`fleet ${replicas}: RSS after ${companies.length} companies ${rssAtAll.join(", ")} MB`);
+    const heapAtAll = await liveHeap();
+    log(
+      `fleet ${replicas}: after ${companies.length} companies RSS ${rssAtAll.join(", ")} MB, live heap ${heapAtAll.join(", ")} MB`,
+    );
 
     // ---- (b) small companies' manual syncs while the large ones resync ----------------------
     const large = companies.filter((c) => c.employees >= LARGE);
@@ -368,6 +378,8 @@ async function fleetPass({
         rssAt100,
         rssAtAll,
         ratios: rssAtAll.map((x, i) => round(x / rssAt100[i], 2)),
+        heapAt100,
+        heapAtAll,
       },
     };
   } finally {
@@ -671,6 +683,7 @@ export function fleetReport(passes) {
         atAll: p.d.rssAtAll.join(", "),
         ratio: p.d.ratios.join(", "),
         ok: mark(p.d.ratios.every((x) => x <= T.rssFlat)),
+        heap: `${p.d.heapAt100.join(", ")} → ${p.d.heapAtAll.join(", ")}`,
       })),
       [
         ["r", "replicas"],
@@ -678,6 +691,7 @@ export function fleetReport(passes) {
         ["atAll", "at all"],
         ["ratio", "ratio"],
         ["ok", "≤1.1×"],
+        ["heap", "live heap MB, 100 → all"],
       ],
     ),
   );
