@@ -3,7 +3,7 @@
 // floors measured in the same run: a bare `node` with the gateway's imports, PGlite alone, and
 // the same gateway on PostgreSQL.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -24,6 +24,25 @@ const { startBobSimulator } = await distSimulator("index.js");
 const PROBE = new URL("./lib/footprint-probe.mjs", import.meta.url).href;
 const IDLE_MS = 10_000;
 const MB = 1024 * 1024;
+
+/**
+ * The environment and node options `npm start` runs the gateway with (package.json, e.g.
+ * `MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=2 dist/src/main.js`): every process
+ * measured here gets them, so the rows are what `npm start` costs.
+ */
+export function startSettings() {
+  const start = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start;
+  const m = /^((?:\w+=\S+\s+)*)node\s+((?:--\S+\s+)*)dist\/src\/main\.js$/.exec(start.trim());
+  if (!m) throw new Error(`footprint: cannot read the npm start script: ${start}`);
+  const env = Object.fromEntries(
+    m[1]
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((kv) => kv.split("=")),
+  );
+  return { env, nodeArgs: m[2].split(/\s+/).filter(Boolean) };
+}
+const START = startSettings();
 
 /**
  * Resident memory of a process by kind, from /proc/<pid>/smaps: WebAssembly memories (V8 reserves
@@ -109,9 +128,9 @@ function snapshot(pid, report) {
 
 /** A bare `node` running `source` (an ES module body) with the probe; resolves once it prints "ready". */
 async function spawnFloor(source, reportFile) {
-  const child = spawn(process.execPath, ["--import", PROBE, "--input-type=module", "-e", source], {
+  const child = spawn(process.execPath, [...START.nodeArgs, "--import", PROBE, "--input-type=module", "-e", source], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", FOOTPRINT_REPORT: reportFile },
+    env: { PATH: process.env.PATH ?? "", ...START.env, FOOTPRINT_REPORT: reportFile },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -176,8 +195,8 @@ export async function benchFootprint({ dbs, sizes, log }) {
         databaseUrl: await target.url(),
         bobApiUrl: sim.baseUrl,
         secrets: newSecrets(),
-        nodeArgs: ["--import", PROBE],
-        env: { FOOTPRINT_REPORT: reportFile },
+        nodeArgs: [...START.nodeArgs, "--import", PROBE],
+        env: { ...START.env, FOOTPRINT_REPORT: reportFile },
       });
       try {
         await sleep(IDLE_MS);
@@ -192,8 +211,11 @@ export async function benchFootprint({ dbs, sizes, log }) {
         await closeSim();
       }
     }
-    // One initial sync in a fresh process, then 10 s idle: the peak is the sync's.
-    for (const db of dbs) {
+    // One initial sync in a fresh process, then 10 s idle: the peak is the sync's. PGlite both in
+    // memory (the database's files count in the process) and on disk as `npm start` runs it (a
+    // copy of the database the idle rows created and migrated, so no first start is counted).
+    const syncTargets = dbs.flatMap((db) => (db === "pglite" ? ["pglite memory", "pglite disk"] : [db]));
+    for (const db of syncTargets) {
       for (const size of sizes) {
         log(`footprint: gateway after an initial sync of ${size}, ${db}`);
         const sim = await startBobSimulator({
@@ -205,13 +227,18 @@ export async function benchFootprint({ dbs, sizes, log }) {
         });
         const closeSim = onCleanup(() => sim.close());
         const database = db === "postgres" ? await createDatabase() : null;
+        let diskDir = null;
+        if (db === "pglite disk") {
+          diskDir = join(work, `pglite-sync-${size}`);
+          cpSync(join(work, "pglite"), diskDir, { recursive: true });
+        }
         const secrets = newSecrets();
         const gw = await spawnGateway({
-          databaseUrl: database?.url ?? "pglite://memory",
+          databaseUrl: database?.url ?? (diskDir ? `pglite://${diskDir}` : "pglite://memory"),
           bobApiUrl: sim.baseUrl,
           secrets,
-          nodeArgs: ["--import", PROBE],
-          env: { FOOTPRINT_REPORT: reportFile },
+          nodeArgs: [...START.nodeArgs, "--import", PROBE],
+          env: { ...START.env, FOOTPRINT_REPORT: reportFile },
         });
         try {
           const co = await connectCompany({ url: gw.url, secrets, sim, companyId: "footprint" });
@@ -221,13 +248,14 @@ export async function benchFootprint({ dbs, sizes, log }) {
           await sleep(IDLE_MS);
           rows.push({
             process: `after sync (${round(run.wallMs / 1000, 2)} s)`,
-            db: db === "postgres" ? "postgres" : "pglite memory",
+            db,
             employees: size,
             ...snapshot(gw.pid, await probe(gw.pid, reportFile)),
           });
         } finally {
           await gw.stop();
           await database?.drop();
+          if (diskDir) rmSync(diskDir, { recursive: true, force: true });
           await closeSim();
         }
       }
@@ -235,13 +263,17 @@ export async function benchFootprint({ dbs, sizes, log }) {
   } finally {
     await cleanWork();
   }
-  return rows;
+  // Kept with the rows, so --report prints the settings they were measured with.
+  const settings = [...Object.entries(START.env).map(([k, v]) => `${k}=${v}`), ...START.nodeArgs].join(" ") || "none";
+  return rows.map((row) => ({ ...row, settings }));
 }
 
 export function footprintReport(rows) {
   if (!rows || rows.length === 0) return "footprint: not run";
   return [
     `### Footprint: resident memory (MB) after start or a sync and ${IDLE_MS / 1000} s idle, each a fresh process`,
+    "",
+    `Every process runs with \`npm start\`'s settings: ${rows[0].settings ?? "(not recorded)"}.`,
     "",
     table(rows, [
       ["process", "process"],

@@ -1,9 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import { MikroORM } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/sql";
-import { mkdir } from "node:fs/promises";
 import type { DatabaseTarget } from "../config/config.js";
 import { ormOptions } from "./orm-options.js";
+import { PGLITE_START_PARAMS, ensurePgliteDataDir, pgliteMemoryTemplate } from "./pglite-data-dir.js";
 import { rawQuery } from "./raw-query.js";
 
 /** The opened database: the ORM plus what jobs and notifications need from the same connection. */
@@ -32,14 +32,14 @@ export async function openDatabase(target: DatabaseTarget, onQuery?: (sql: strin
   let pglite: PGlite | null = null;
   let orm: MikroORM;
   if (target.kind === "pglite") {
-    if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
-    pglite = await PGlite.create({
-      dataDir: target.dataDir ?? "memory://",
-      // The whole buffer pool is resident from start in PGlite's WebAssembly memory, which never
-      // shrinks: the 128 MB default cost ~120 MB RSS idle (BENCHMARKS.md, "Embedded footprint").
-      // A page it misses is read back through the file system's cache (in memory: JS arrays).
-      startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
-    });
+    // The database is created (initdb) in a child process, never here: see pglite-data-dir.ts.
+    const startParams = [...PGLITE_START_PARAMS];
+    if (target.dataDir) {
+      await ensurePgliteDataDir(target.dataDir);
+      pglite = await PGlite.create({ dataDir: target.dataDir, startParams });
+    } else {
+      pglite = await PGlite.create({ dataDir: "memory://", loadDataDir: await pgliteMemoryTemplate(), startParams });
+    }
     orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite }, onQuery));
   } else {
     orm = await MikroORM.init(ormOptions({ kind: "postgres", url: target.url }, onQuery));
