@@ -292,6 +292,8 @@ async function fleetPass({
     await sleep(10_000);
     const rssAt100 = rss();
     const heapAt100 = await liveHeap();
+    await sleep(2_000);
+    const rssAt100AfterGc = rss(); // what the process keeps once V8 has collected and given back its garbage
     log(`fleet ${replicas}: after 100 companies RSS ${rssAt100.join(", ")} MB, live heap ${heapAt100.join(", ")} MB`);
 
     // ---- (a) the rest's initial syncs, queued at once ----------------------------------------
@@ -323,6 +325,8 @@ async function fleetPass({
     await sleep(10_000);
     const rssAtAll = rss();
     const heapAtAll = await liveHeap();
+    await sleep(2_000);
+    const rssAtAllAfterGc = rss();
     log(
       `fleet ${replicas}: after ${companies.length} companies RSS ${rssAtAll.join(", ")} MB, live heap ${heapAtAll.join(", ")} MB`,
     );
@@ -380,6 +384,8 @@ async function fleetPass({
         ratios: rssAtAll.map((x, i) => round(x / rssAt100[i], 2)),
         heapAt100,
         heapAtAll,
+        rssAt100AfterGc,
+        rssAtAllAfterGc,
       },
     };
   } finally {
@@ -684,6 +690,7 @@ export function fleetReport(passes) {
         ratio: p.d.ratios.join(", "),
         ok: mark(p.d.ratios.every((x) => x <= T.rssFlat)),
         heap: `${p.d.heapAt100.join(", ")} → ${p.d.heapAtAll.join(", ")}`,
+        gc: p.d.rssAt100AfterGc ? `${p.d.rssAt100AfterGc.join(", ")} → ${p.d.rssAtAllAfterGc.join(", ")}` : "",
       })),
       [
         ["r", "replicas"],
@@ -692,6 +699,7 @@ export function fleetReport(passes) {
         ["ratio", "ratio"],
         ["ok", "≤1.1×"],
         ["heap", "live heap MB, 100 → all"],
+        ["gc", "RSS after a full GC, 100 → all"],
       ],
     ),
   );
