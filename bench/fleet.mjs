@@ -10,10 +10,7 @@
 //   (d) RSS of each replica after 100 companies and after all of them.
 import { spawn } from "node:child_process";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import {
@@ -28,6 +25,7 @@ import {
   nowMs,
   onCleanup,
   percentile,
+  prng,
   round,
   sleep,
   table,
@@ -35,6 +33,7 @@ import {
 } from "./lib/common.mjs";
 import { fetchAndParse, openFloorTable, syncedFieldIds, toRows } from "./lib/floor.mjs";
 import { gql, newSecrets, spawnGateway } from "./lib/gateway.mjs";
+import { runSenderJob } from "./lib/sender-job.mjs";
 
 const { bobSignature } = await distSimulator("index.js");
 const { CallerTokens } = await dist("auth/caller-tokens.js");
@@ -44,18 +43,6 @@ export const FLEET_TARGETS = { smallQueueWaitP99Ms: 2000, ackVsFloor: 1.5, apply
 /** Syncs a replica runs at once (the gateway's SYNC_CONCURRENCY default). */
 const SYNC_CONCURRENCY = 2;
 const LARGE = 2000;
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs fn over items, at most n at a time. */
 async function inPool(items, n, fn) {
@@ -149,23 +136,7 @@ async function startFloorServer(secretsByKey) {
 }
 
 function runPacedSender(items, ratePerSecond) {
-  const dir = mkdtempSync(join(tmpdir(), "fleet-bench-"));
-  const file = join(dir, "job.json");
-  writeFileSync(file, JSON.stringify({ ratePerSecond, items }));
-  const child = spawn(process.execPath, [PACED_SENDER, file], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const kill = onCleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  return exited.then(async (code) => {
-    await kill();
-    if (code !== 0) throw new Error(`paced sender exited ${code}`);
-    return JSON.parse(out);
-  });
+  return runSenderJob(PACED_SENDER, { ratePerSecond, items });
 }
 
 /**

@@ -78,6 +78,18 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
 }
 export const median = (values) => percentile(values, 50);
+
+/** Deterministic PRNG (mulberry32): the same storm or sample in every run. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 export const round = (x, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
 // ---- tables ---------------------------------------------------------------------------------
