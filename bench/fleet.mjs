@@ -9,8 +9,6 @@
 //       server, apply lag (received -> applied) p99, Bob's 429s, Bob calls vs the least possible;
 //   (d) RSS of each replica after 100 companies and after all of them.
 import { spawn } from "node:child_process";
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import {
@@ -34,6 +32,7 @@ import {
 import { fetchAndParse, openFloorTable, syncedFieldIds, toRows } from "./lib/floor.mjs";
 import { gql, newSecrets, spawnGateway } from "./lib/gateway.mjs";
 import { runSenderJob } from "./lib/sender-job.mjs";
+import { startWebhookFloor } from "./lib/webhook-floor.mjs";
 
 const { bobSignature } = await distSimulator("index.js");
 const { CallerTokens } = await dist("auth/caller-tokens.js");
@@ -107,32 +106,6 @@ async function startSimulatorProcess({ companies }) {
     return res.json();
   };
   return { origin, baseUrl: `${origin}/v1`, control, stop };
-}
-
-/** The bare floor of (c): answers a correctly signed delivery 202, looking the secret up by the URL's key. */
-async function startFloorServer(secretsByKey) {
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const secret = secretsByKey.get(String(req.url).split("/").at(-1));
-      const body = Buffer.concat(chunks);
-      const expected = secret ? Buffer.from(createHmac("sha512", secret).update(body).digest("base64")) : null;
-      const given = Buffer.from(String(req.headers["bob-signature"] ?? ""));
-      const ok = expected !== null && given.length === expected.length && timingSafeEqual(given, expected);
-      res.writeHead(ok ? 202 : 401, { "content-type": "application/json" });
-      res.end(ok ? '{"status":"accepted"}' : '{"status":"refused"}');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const close = onCleanup(
-    () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  return { url: `http://127.0.0.1:${server.address().port}`, close };
 }
 
 function runPacedSender(items, ratePerSecond) {
@@ -419,9 +392,9 @@ async function webhookStorm({ gateways, sim, db, companies, rate, log }) {
       signature: bobSignature(p.hook.secret, bodies[i]),
     }));
 
-  const floorServer = await startFloorServer(secretsByKey);
+  const floorServer = await startWebhookFloor((url) => secretsByKey.get(url.split("/").at(-1)));
   const floor = await runPacedSender(
-    items(() => floorServer.url),
+    items(() => floorServer.origin),
     rate,
   );
   await floorServer.close();

@@ -3,12 +3,11 @@
 // (the same posts to a bare node:http server in this process that only checks the signature and
 // answers 202). Measured: ack latency, acks/s, non-2xx, time from the first send until every
 // delivery is applied, the Bob calls the applying made, and the least the batching rules allow.
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import { SEED, TODAY, dist, distSimulator, nowMs, onCleanup, prng, round, sleep, within } from "./lib/common.mjs";
+import { SEED, TODAY, dist, distSimulator, nowMs, prng, round, sleep, within } from "./lib/common.mjs";
 import { gql } from "./lib/gateway.mjs";
 import { runSenderJob } from "./lib/sender-job.mjs";
+import { startWebhookFloor } from "./lib/webhook-floor.mjs";
 
 const { bobSignature } = await distSimulator("index.js");
 const { CallerTokens } = await dist("auth/caller-tokens.js");
@@ -126,32 +125,6 @@ function runSender(url, bodies, concurrency, secret) {
   });
 }
 
-/** The floor: what answering a signed delivery costs with no storage at all. */
-async function startFloorServer(secret) {
-  const key = Buffer.from(secret, "utf8");
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const expected = Buffer.from(createHmac("sha512", key).update(body).digest("base64"), "utf8");
-      const given = Buffer.from(String(req.headers["bob-signature"] ?? ""), "utf8");
-      const ok = given.length === expected.length && timingSafeEqual(given, expected);
-      res.writeHead(ok ? 202 : 401, { "content-type": "application/json" });
-      res.end(ok ? '{"status":"accepted"}' : '{"status":"refused"}');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const close = onCleanup(
-    () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  return { url: `http://127.0.0.1:${server.address().port}/webhooks/bob/floor`, close };
-}
-
 const summary = (r) => ({
   p50: round(r.p50, 2),
   p90: round(r.p90, 2),
@@ -250,10 +223,11 @@ export async function benchWebhooks({
   );
 
   // ---- floor -------------------------------------------------------------------------------
-  const floorServer = await startFloorServer(HOOK_SECRET);
-  await runSender(floorServer.url, warmup, senders, HOOK_SECRET);
+  const floorServer = await startWebhookFloor(() => HOOK_SECRET);
+  const floorUrl = `${floorServer.origin}/webhooks/bob/floor`;
+  await runSender(floorUrl, warmup, senders, HOOK_SECRET);
   const floorCpu0 = process.cpuUsage();
-  const floorRaw = await runSender(floorServer.url, storm.bodies, senders, HOOK_SECRET);
+  const floorRaw = await runSender(floorUrl, storm.bodies, senders, HOOK_SECRET);
   const floorCpu = cpuMs(process.cpuUsage(floorCpu0));
   await floorServer.close();
   const floor = { ...summary(floorRaw), cpuUsPerDelivery: round((floorCpu * 1000) / deliveries, 0) };
