@@ -1,6 +1,7 @@
 // npm run bench [-- --quick] [--db=postgres|pglite] [--sizes=1000,10000] [--cpu-prof] [--out=file.json] [--report=file.json]
 // Runs every benchmark on PostgreSQL (a fresh bench_<random> database) and on PGlite (in memory),
 // prints Markdown tables and writes bench/results.json. Every figure is measured in this run.
+import "./lib/production-env.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { abuseReport, benchAbuse } from "./abuse.mjs";
@@ -19,7 +20,7 @@ import {
   round,
   table,
 } from "./lib/common.mjs";
-import { connectCompany, newSecrets, startInProcessGateway } from "./lib/gateway.mjs";
+import { connectCompany, newSecrets, settleStatistics, startInProcessGateway } from "./lib/gateway.mjs";
 import { benchSubscriptions } from "./subscriptions.mjs";
 import { benchSync } from "./sync.mjs";
 import { benchWebhooks } from "./webhooks.mjs";
@@ -97,6 +98,7 @@ async function inProcessBenchmarks(db) {
     const co = await connectCompany({ url: gw.url, secrets, sim, companyId: "bench-api" });
     await co.syncAndTime();
     await co.closeProgress();
+    await settleStatistics(gw.gateway);
     let graphql = [];
     if (wanted("graphql")) {
       log(`${db}: GraphQL load, ${settings.connections} connections x ${settings.durationSeconds} s per query`);
