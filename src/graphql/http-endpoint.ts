@@ -11,6 +11,7 @@ import type { Services } from "../services.js";
 import { authenticate } from "./auth-context.js";
 import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
+import { compiledExecution } from "./compiled-execution.js";
 import { INTERNAL_MESSAGE, errorLoggingPlugin, formatGraphQLError, toGraphQLError } from "./errors.js";
 import type { HeavyOperationGate } from "./heavy-operation-gate.js";
 import { httpOperationGuard } from "./http-operation-guard.js";
@@ -37,7 +38,8 @@ export async function createGraphQLHttpEndpoint(deps: {
   heavyOperations?: HeavyOperationGate | null;
 }): Promise<GraphQLHttpEndpoint> {
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: deps.schema,
+    // Operations run compiled (compiled-execution.ts); Apollo still parses, validates and runs the plugins.
+    gateway: compiledExecution(deps.schema),
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
     // No client registers queries by hash: off, so no stranger can fill a cache with them.

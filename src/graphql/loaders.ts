@@ -10,16 +10,20 @@ import { RequestSlicing } from "./time-slicing.js";
 const attributeNameOrder = new Intl.Collator();
 
 /**
- * The company's attributes as one request needs them: by id, each with its rank in name order,
- * so ordering one employee's values compares small integers instead of collating names again.
+ * The company's attributes as one request needs them: in name order, so an employee's values are
+ * listed by walking the attributes once instead of collating names again for every employee.
  */
 export interface AttributeIndex {
-  readonly byId: ReadonlyMap<string, { readonly attribute: Attribute; readonly rank: number }>;
+  readonly ordered: readonly Attribute[];
+  /** The EMPLOYEE attributes' ids: their values reference employees. */
+  readonly employeeReferences: readonly string[];
 }
 
 export function indexAttributes(list: readonly Attribute[]): AttributeIndex {
-  const ordered = [...list].sort((a, b) => attributeNameOrder.compare(a.name, b.name));
-  return { byId: new Map(ordered.map((attribute, rank) => [attribute.id, { attribute, rank }])) };
+  return {
+    ordered: [...list].sort((a, b) => attributeNameOrder.compare(a.name, b.name)),
+    employeeReferences: list.filter((a) => a.type === "EMPLOYEE").map((a) => a.id),
+  };
 }
 
 /**

@@ -35,7 +35,7 @@ describe("lifecycle in SQL (the directory's lifecycle filter) agrees with derive
   };
 
   const bobIdsWhere = async (lifecycles: readonly Lifecycle[], today: string): Promise<string[]> => {
-    const page = await store.page(COMPANY, { first: 500, after: null, lifecycles, today });
+    const page = await store.page(COMPANY, { first: 500, after: null, lifecycles: { lifecycles, today } });
     expect(page.hasNextPage).toBe(false);
     expect(page.totalCount).toBe(page.employees.length);
     return page.employees.map((e) => e.employee.bobId).sort();

@@ -25,12 +25,15 @@ export class DirectoryService {
     caller: Caller,
     query: { first?: number | null; after?: string | null; lifecycle?: readonly Lifecycle[] | null },
   ): Promise<EmployeePage> {
-    const today = await this.today(caller.companyId);
+    // The company's today is read only for a lifecycle filter: an unfiltered page needs no day.
+    const lifecycles =
+      query.lifecycle && query.lifecycle.length > 0
+        ? { lifecycles: query.lifecycle, today: await this.today(caller.companyId) }
+        : null;
     return this.deps.directory.page(caller.companyId, {
       first: pageSize(query.first, 50),
       after: query.after ?? null,
-      lifecycles: query.lifecycle && query.lifecycle.length > 0 ? query.lifecycle : null,
-      today,
+      lifecycles,
     });
   }
 

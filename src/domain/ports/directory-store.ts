@@ -3,6 +3,12 @@ import type { EmployeeRecord } from "../mapping/employee-record.js";
 import type { Lifecycle } from "../mapping/lifecycle.js";
 import type { PlanningScope } from "../mapping/planning-scope.js";
 
+/** Employees whose lifecycle, derived against `today` (the company's calendar day), is one of `lifecycles`. */
+export interface LifecycleFilter {
+  readonly lifecycles: readonly Lifecycle[];
+  readonly today: string;
+}
+
 export interface DirectoryBatch {
   readonly deletes: readonly string[];
   readonly updates: readonly EmployeeRecord[];
@@ -65,10 +71,10 @@ export interface DirectoryStore {
    * a row's fingerprint always describes the record it holds, and loaded records carry it.
    */
   applyBatch(companyId: string, batch: DirectoryBatch): Promise<void>;
-  /** Ordered by last name, first name, id; lifecycle filtering needs the company's today. */
+  /** Ordered by last name, first name, id; a lifecycle filter carries the company's today it is derived against. */
   page(
     companyId: string,
-    query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string },
+    query: { first: number; after: string | null; lifecycles: LifecycleFilter | null },
   ): Promise<EmployeePage>;
   byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]>;
   /** Every employee of the company with its Peakon id, in one statement (survey population). */

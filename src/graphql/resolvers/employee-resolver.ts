@@ -112,8 +112,10 @@ async function preloadForPage(
   const index = selectsBelow(info, "attributes") ? ctx.loaders.attributes.now() : undefined;
   if (index) {
     for (const e of employees) {
-      for (const [attributeId, stored] of Object.entries(e.attributes))
-        if (index.byId.get(attributeId)?.attribute.type === "EMPLOYEE") bobIds.add(stored);
+      for (const attributeId of index.employeeReferences) {
+        const stored = e.attributes[attributeId];
+        if (stored !== undefined) bobIds.add(stored);
+      }
     }
   }
   const today = ["lifecycle", "surveyable", "tenureMonths"].some((name) => selectsBelow(info, name))
@@ -129,7 +131,7 @@ function withValue<T, R>(value: Once<T>, use: (v: T) => R | Promise<R>): R | Pro
 }
 
 /**
- * The employee's attribute values in attribute-name order (ranks computed once per request).
+ * The employee's attribute values in attribute-name order (the request's attributes, sorted once).
  * An EMPLOYEE value is stored as the referenced person's Bob id; it is answered as that
  * employee's Peakon id, with the employee (both null when not in the company's directory),
  * loaded through the request's employee loader: one batch for the whole page, whatever its size.
@@ -141,22 +143,20 @@ export function attributeValuesOf(
   index: AttributeIndex,
   employees: Loaders["employee"],
 ): AttributeValue[] | Promise<AttributeValue[]> {
-  const ranked: { rank: number; value: AttributeValue }[] = [];
+  const values: AttributeValue[] = [];
   let references: { value: AttributeValue; bobId: string }[] | null = null;
-  for (const [attributeId, stored] of Object.entries(employee.attributes)) {
-    const entry = index.byId.get(attributeId);
-    if (!entry) continue;
-    const isReference = entry.attribute.type === "EMPLOYEE";
+  for (const attribute of index.ordered) {
+    const stored = employee.attributes[attribute.id];
+    if (stored === undefined) continue;
+    const isReference = attribute.type === "EMPLOYEE";
     const value: AttributeValue = {
-      attribute: entry.attribute as AttributeValue["attribute"],
+      attribute: attribute as AttributeValue["attribute"],
       value: isReference ? null : stored,
       employee: null,
     };
     if (isReference) (references ??= []).push({ value, bobId: stored });
-    ranked.push({ rank: entry.rank, value });
+    values.push(value);
   }
-  ranked.sort((a, b) => a.rank - b.rank);
-  const values = ranked.map((r) => r.value);
   if (references === null) return values;
   const pending = references;
   const found = pending.map((r) => employees(r.bobId));

@@ -5,6 +5,7 @@ import type {
   DirectoryEmployee,
   DirectoryStore,
   EmployeePage,
+  LifecycleFilter,
   SourceFingerprintEntry,
 } from "../../domain/ports/directory-store.js";
 import type { EmployeeRecord } from "../../domain/mapping/employee-record.js";
@@ -44,9 +45,12 @@ const UPDATED_ON_CONFLICT = COLUMNS.filter((c) => !["id", "company_id", "bob_id"
 const RECORDSET_TYPES = `bob_id varchar, employee_number varchar, first_name varchar, last_name varchar, email varchar,
   manager_bob_id varchar, start_date date, birth_date date, separation_date date, separation_reason varchar,
   garden_leave boolean, attributes jsonb, source_fingerprint varchar`;
-const SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
+/** The columns of a directory read (an employee as readers see it). */
+const READ_SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
   to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
-  to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes, source_fingerprint`;
+  to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes`;
+/** The columns of a sync's read: a record with the source fingerprint it was written from. */
+const SELECT = `${READ_SELECT}, source_fingerprint`;
 
 /** Every character String.prototype.trim() removes (none lies beyond U+FFFF): btrim() with them trims as JavaScript does. */
 const JS_WHITESPACE = Array.from({ length: 0x10000 }, (_, c) => String.fromCharCode(c))
@@ -67,7 +71,8 @@ interface EmployeeRow {
   separation_reason: string | null;
   garden_leave: boolean;
   attributes: Record<string, string> | string;
-  source_fingerprint: string | null;
+  /** Selected by a sync's reads only (SELECT), not by directory reads (READ_SELECT). */
+  source_fingerprint?: string | null;
 }
 
 /**
@@ -294,13 +299,14 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   async page(
     companyId: string,
-    query: { first: number; after: string | null; lifecycles: readonly Lifecycle[] | null; today: string },
+    query: { first: number; after: string | null; lifecycles: LifecycleFilter | null },
   ): Promise<EmployeePage> {
     const filter: string[] = ["company_id = ?"];
     const filterParams: unknown[] = [companyId];
     if (query.lifecycles) {
-      filter.push(`${LIFECYCLE_SQL} in (${placeholders(query.lifecycles.length)})`);
-      filterParams.push(query.today, query.today, ...query.lifecycles);
+      const { lifecycles, today } = query.lifecycles;
+      filter.push(`${LIFECYCLE_SQL} in (${placeholders(lifecycles.length)})`);
+      filterParams.push(today, today, ...lifecycles);
     }
     const pageFilter = [...filter];
     const pageParams = [...filterParams];
@@ -309,34 +315,36 @@ export class SqlDirectoryStore implements DirectoryStore {
       pageFilter.push("(last_name, first_name, id) > (?, ?, cast(? as uuid))");
       pageParams.push(last, first, id);
     }
-    const [rows, count] = await Promise.all([
-      this.db.query<EmployeeRow>(
-        null,
-        numbered(
-          `select ${SELECT} from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?`,
-        ),
-        [...pageParams, query.first + 1],
+    // One statement: the count, and the page beside it (one row of nulls when the page is empty).
+    // The columns are formatted on the page's rows only, not on every row the sort looks at.
+    const rows = await this.db.query<EmployeeRow & { total_count: number | string }>(
+      null,
+      numbered(
+        `select t.total_count, p.* from (select count(*) as total_count from employee where ${filter.join(" and ")}) t
+         left join lateral (
+           select ${READ_SELECT} from (
+             select * from employee where ${pageFilter.join(" and ")} order by last_name, first_name, id limit ?
+           ) e
+         ) p on true
+         order by p.last_name, p.first_name, p.id`,
       ),
-      this.db.query<{ n: number | string }>(
-        null,
-        numbered(`select count(*) as n from employee where ${filter.join(" and ")}`),
-        filterParams,
-      ),
-    ]);
-    const kept = rows.slice(0, query.first);
+      [...filterParams, ...pageParams, query.first + 1],
+    );
+    const found = rows.filter((row) => row.id !== null);
+    const kept = found.slice(0, query.first);
     await this.ensureSlotsOf(kept);
     const employees = kept.map((row) => ({
       cursor: encodeCursor([row.last_name, row.first_name, row.id]),
       employee: toEmployee(row, this.slots),
     }));
-    return { employees, totalCount: Number(count[0]?.n ?? 0), hasNextPage: rows.length > query.first };
+    return { employees, totalCount: Number(rows[0]?.total_count ?? 0), hasNextPage: found.length > query.first };
   }
 
   async byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
     if (bobIds.length === 0) return [];
     const rows = await this.db.query<EmployeeRow>(
       null,
-      `select ${SELECT} from employee where company_id = $1 and bob_id = any($2::text[])`,
+      `select ${READ_SELECT} from employee where company_id = $1 and bob_id = any($2::text[])`,
       [companyId, [...bobIds]],
     );
     await this.ensureSlotsOf(rows);
@@ -344,7 +352,7 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async employeesOf(companyId: string): Promise<DirectoryEmployee[]> {
-    const rows = await this.db.query<EmployeeRow>(null, `select ${SELECT} from employee where company_id = $1`, [
+    const rows = await this.db.query<EmployeeRow>(null, `select ${READ_SELECT} from employee where company_id = $1`, [
       companyId,
     ]);
     await this.ensureSlotsOf(rows);
@@ -384,7 +392,7 @@ const numbered = (sql: string): string => {
 };
 
 function toRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord {
-  return withSourceFingerprint(toPlainRecord(row, slots), row.source_fingerprint);
+  return withSourceFingerprint(toPlainRecord(row, slots), row.source_fingerprint ?? null);
 }
 
 function toPlainRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord {
@@ -405,7 +413,10 @@ function toPlainRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord 
 }
 
 function toEmployee(row: EmployeeRow, slots: AttributeSlots): DirectoryEmployee {
-  return { id: row.id, ...toPlainRecord(row, slots) };
+  // The record gets its id in place: no second copy of every field per row read.
+  const employee = toPlainRecord(row, slots) as EmployeeRecord & { id: string };
+  employee.id = row.id;
+  return employee;
 }
 
 /** The row's attributes as stored (slot -> value); PGlite may hand jsonb over as text. */
