@@ -2,9 +2,14 @@ import DataLoader from "dataloader";
 import type { Attribute } from "../domain/attributes/attribute.js";
 import type { Caller } from "../domain/caller.js";
 import type { HistoryEntry } from "../domain/history/history-service.js";
-import type { DirectoryEmployee } from "../domain/ports/directory-store.js";
+import type { GraphQLResolveInfo } from "graphql";
+import type { DirectoryEmployee, DirectoryPerson } from "../domain/ports/directory-store.js";
 import type { Services } from "../services.js";
+import { readsAttributesOfReferences } from "./selection.js";
 import { RequestSlicing } from "./time-slicing.js";
+
+/** An employee some other one references: whole, or without its attribute values. */
+export type ReferencedEmployee = DirectoryEmployee | DirectoryPerson;
 
 /** Attribute names are listed in the default locale's collation order (what localeCompare did). */
 const attributeNameOrder = new Intl.Collator();
@@ -55,8 +60,17 @@ function once<T>(load: () => Promise<T>): Once<T> {
 export interface Loaders {
   /** The caller's company's employees by Bob id: managers, and the employees EMPLOYEE attribute values reference. */
   readonly employeeByBobId: DataLoader<string, DirectoryEmployee | null>;
+  /** The same without their attribute values, for operations that never read them (most). */
+  readonly personByBobId: DataLoader<string, DirectoryPerson | null>;
   /** An employee by Bob id: at once if this request has loaded it already, else through employeeByBobId. */
   employee(bobId: string): DirectoryEmployee | null | Promise<DirectoryEmployee | null>;
+  /**
+   * A referenced employee (a manager, an EMPLOYEE attribute's value): whole when the operation
+   * reads attribute values below a reference, else without them (half the rows a page reads).
+   */
+  reference(bobId: string, info: GraphQLResolveInfo): ReferencedEmployee | null | Promise<ReferencedEmployee | null>;
+  /** Loads the references of a page at once, in the batch the page's rows would make. */
+  preloadReferences(bobIds: readonly string[], info: GraphQLResolveInfo): Promise<unknown>;
   readonly attributes: Once<AttributeIndex>;
   readonly today: Once<string>;
   /** Each employee's whole history, newest first (Employee.history). */
@@ -67,27 +81,32 @@ export interface Loaders {
 
 export function createLoaders(services: Services, caller: Caller): Loaders {
   const slicing = new RequestSlicing();
-  // What employeeByBobId has loaded: its cache answers only once a batch is dispatched, and
-  // a sliced page holds its batch open (time-slicing.ts) while its rows need these at once.
-  const loaded = new Map<string, DirectoryEmployee | null>();
-  const employeeByBobId = new DataLoader<string, DirectoryEmployee | null>(
-    async (bobIds) => {
-      const found = await services.directory.employeesByBobIds(caller, bobIds);
-      const byId = new Map(found.map((e) => [e.bobId, e]));
-      return bobIds.map((id) => {
-        const employee = byId.get(id) ?? null;
-        loaded.set(id, employee);
-        return employee;
-      });
-    },
-    { batchScheduleFn: slicing.schedule },
+  const { loader: employeeByBobId, loaded } = byBobId(slicing, (bobIds) =>
+    services.directory.employeesByBobIds(caller, bobIds),
   );
+  const employee = (bobId: string): DirectoryEmployee | null | Promise<DirectoryEmployee | null> => {
+    const known = loaded.get(bobId);
+    return known !== undefined ? known : employeeByBobId.load(bobId);
+  };
+  const { loader: personByBobId, loaded: loadedPeople } = byBobId(slicing, (bobIds) =>
+    services.directory.peopleByBobIds(caller, bobIds),
+  );
+  const person = (bobId: string): ReferencedEmployee | null | Promise<ReferencedEmployee | null> => {
+    const whole = loaded.get(bobId);
+    if (whole !== undefined) return whole;
+    const known = loadedPeople.get(bobId);
+    return known !== undefined ? known : personByBobId.load(bobId);
+  };
+  // One operation per request: decided on the first reference.
+  let wholeReferences: boolean | undefined;
+  const whole = (info: GraphQLResolveInfo): boolean => (wholeReferences ??= readsAttributesOfReferences(info));
   return {
     employeeByBobId,
-    employee: (bobId) => {
-      const known = loaded.get(bobId);
-      return known !== undefined ? known : employeeByBobId.load(bobId);
-    },
+    personByBobId,
+    employee,
+    reference: (bobId, info) => (whole(info) ? employee(bobId) : person(bobId)),
+    preloadReferences: (bobIds, info) =>
+      whole(info) ? employeeByBobId.loadMany([...bobIds]) : personByBobId.loadMany([...bobIds]),
     attributes: once(() => services.attributes.list(caller).then(indexAttributes)),
     today: once(() => services.directory.today(caller.companyId)),
     history: new DataLoader(
@@ -99,4 +118,28 @@ export function createLoaders(services: Services, caller: Caller): Loaders {
     ),
     slicing,
   };
+}
+
+/**
+ * A DataLoader of the company's people by Bob id, and what it has loaded: its cache answers only
+ * once a batch is dispatched, and a sliced page holds its batch open (time-slicing.ts) while its
+ * rows need these at once.
+ */
+function byBobId<T extends { readonly bobId: string }>(
+  slicing: RequestSlicing,
+  load: (bobIds: readonly string[]) => Promise<T[]>,
+): { loader: DataLoader<string, T | null>; loaded: Map<string, T | null> } {
+  const loaded = new Map<string, T | null>();
+  const loader = new DataLoader<string, T | null>(
+    async (bobIds) => {
+      const byId = new Map((await load(bobIds)).map((e) => [e.bobId, e]));
+      return bobIds.map((id) => {
+        const found = byId.get(id) ?? null;
+        loaded.set(id, found);
+        return found;
+      });
+    },
+    { batchScheduleFn: slicing.schedule },
+  );
+  return { loader, loaded };
 }

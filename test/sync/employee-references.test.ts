@@ -151,6 +151,46 @@ describe("EMPLOYEE attribute values reference Peakon employees", () => {
     expect(small.length).toBeLessThanOrEqual(10);
   });
 
+  it("reads referenced employees without their values unless the operation reads them, through fragments too", async () => {
+    const VALUES = "attributes { attribute { name } value employee { bobId } }";
+    const own = (await h.gql<{ employee: { attributes: unknown[] } }>(`{ employee(bobId: "${boss}") { ${VALUES} } }`))
+      .employee.attributes;
+    expect(own.length).toBeGreaterThan(0);
+    const referenceRead = (sql: string[]) =>
+      sql.filter((q) => /from employee where company_id = \$1 and bob_id = any/.test(q));
+    const withValues = [
+      `{ employee(bobId: "${carl}") { manager { ${VALUES} } } }`,
+      `fragment V on Employee { ${VALUES} } { employee(bobId: "${carl}") { manager { ...V } } }`,
+      `{ employee(bobId: "${carl}") { attributes { employee { ... on Employee { manager { ${VALUES} } } } } } }`,
+    ];
+    for (const query of withValues) {
+      queries = [];
+      const res = await h.gql<{ employee: Record<string, unknown> }>(query);
+      const reads = referenceRead(queries);
+      const manager = (res.employee.manager ??
+        (res.employee.attributes as { employee: { manager: unknown } | null }[]).find((v) => v.employee?.manager)
+          ?.employee?.manager) as { attributes: unknown[] };
+      expect(manager.attributes, query).toEqual(own);
+      expect(reads.length, query).toBeGreaterThan(0);
+      expect(
+        reads.every((q) => /\battributes\b/.test(q)),
+        `${query}\n${reads.join("\n")}`,
+      ).toBe(true);
+    }
+    // Neither a manager's nor a referenced employee's values read: they are not read from the database.
+    queries = [];
+    const page = await h.gql<{ employees: { edges: { node: { manager: { bobId: string } | null } }[] } }>(
+      "{ employees(first: 30) { edges { node { bobId manager { bobId firstName } attributes { value employee { bobId } } } } } }",
+    );
+    expect(page.employees.edges.filter((e) => e.node.manager !== null).length).toBeGreaterThan(0);
+    const reads = referenceRead(queries);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(
+      reads.some((q) => /\battributes\b/.test(q)),
+      reads.join("\n"),
+    ).toBe(false);
+  });
+
   it("is served the same by the read cache, and a reference whose employee leaves the directory turns null on the next read", async () => {
     const cache = h.gw.gateway.readCache as GraphQLReadCache;
     expect(cache).not.toBeNull();

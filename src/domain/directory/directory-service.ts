@@ -2,7 +2,7 @@ import type { Caller } from "../caller.js";
 import { pageSize } from "../paging.js";
 import type { Clock } from "../ports/clock.js";
 import type { CompanyStore } from "../ports/company-store.js";
-import type { DirectoryEmployee, DirectoryStore, EmployeePage } from "../ports/directory-store.js";
+import type { DirectoryEmployee, DirectoryPerson, DirectoryStore, EmployeePage } from "../ports/directory-store.js";
 import { todayIn, type Lifecycle } from "../mapping/lifecycle.js";
 
 /** The reads of the Peakon directory as the sync keeps it: pages of employees, one employee, and the company's day. */
@@ -44,5 +44,9 @@ export class DirectoryService {
 
   employeesByBobIds(caller: Caller, bobIds: readonly string[]): Promise<DirectoryEmployee[]> {
     return this.deps.directory.byBobIds(caller.companyId, bobIds);
+  }
+
+  peopleByBobIds(caller: Caller, bobIds: readonly string[]): Promise<DirectoryPerson[]> {
+    return this.deps.directory.peopleByBobIds(caller.companyId, bobIds);
   }
 }

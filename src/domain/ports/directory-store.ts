@@ -38,6 +38,9 @@ export interface DirectoryEmployee extends EmployeeRecord {
   readonly id: string;
 }
 
+/** An employee without its attribute values: what a reader needs of a manager or a referenced person. */
+export type DirectoryPerson = Omit<DirectoryEmployee, "attributes">;
+
 export interface EmployeePage {
   /** Each employee with the opaque cursor that continues after it. */
   readonly employees: { readonly cursor: string; readonly employee: DirectoryEmployee }[];
@@ -77,6 +80,8 @@ export interface DirectoryStore {
     query: { first: number; after: string | null; lifecycles: LifecycleFilter | null },
   ): Promise<EmployeePage>;
   byBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryEmployee[]>;
+  /** As byBobIds, without the attribute values (not read, not parsed). */
+  peopleByBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryPerson[]>;
   /** Every employee of the company with its Peakon id, in one statement (survey population). */
   employeesOf(companyId: string): Promise<DirectoryEmployee[]>;
 }

@@ -4,7 +4,7 @@ import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
 import { deriveLifecycle } from "../../domain/mapping/lifecycle.js";
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
-import type { AttributeIndex, Loaders, Once } from "../loaders.js";
+import type { AttributeIndex, Once, ReferencedEmployee } from "../loaders.js";
 import { selectsBelow } from "../selection.js";
 import { isSliced } from "../time-slicing.js";
 import { AttributeValue, Employee, EmployeeConnection, Lifecycle } from "../types/employee.js";
@@ -51,9 +51,13 @@ export class EmployeeResolver {
   }
 
   @FieldResolver(() => Employee, { nullable: true })
-  manager(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Promise<Employee | null> | null {
+  manager(
+    @Root() employee: ReferencedEmployee,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Employee | null> | null {
     if (!employee.managerBobId) return null;
-    return ctx.loaders.employee(employee.managerBobId) as unknown as Promise<Employee | null>;
+    return ctx.loaders.reference(employee.managerBobId, info) as unknown as Promise<Employee | null>;
   }
 
   @FieldResolver(() => Int, {
@@ -82,10 +86,17 @@ export class EmployeeResolver {
 
   @FieldResolver(() => [AttributeValue], { description: "Every attribute with a value, standard and custom." })
   attributes(
-    @Root() employee: DirectoryEmployee,
+    @Root() employee: ReferencedEmployee,
     @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ): AttributeValue[] | Promise<AttributeValue[]> {
-    return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, ctx.loaders.employee));
+    const references = (bobId: string) => ctx.loaders.reference(bobId, info);
+    if ("attributes" in employee)
+      return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, references));
+    // Loaded without its values (the operation was not expected to read them): read it whole.
+    return Promise.all([ctx.loaders.employee(employee.bobId), ctx.loaders.attributes.get()]).then(([whole, index]) =>
+      whole ? attributeValuesOf(whole, index, references) : [],
+    );
   }
 }
 
@@ -121,7 +132,7 @@ async function preloadForPage(
   const today = ["lifecycle", "surveyable", "tenureMonths"].some((name) => selectsBelow(info, name))
     ? ctx.loaders.today.get()
     : null;
-  await Promise.all([bobIds.size > 0 ? ctx.loaders.employeeByBobId.loadMany([...bobIds]) : null, today]);
+  await Promise.all([bobIds.size > 0 ? ctx.loaders.preloadReferences([...bobIds], info) : null, today]);
 }
 
 /** Synchronous once the request's value has arrived: no promise per field of every row. */
@@ -141,7 +152,7 @@ function withValue<T, R>(value: Once<T>, use: (v: T) => R | Promise<R>): R | Pro
 export function attributeValuesOf(
   employee: DirectoryEmployee,
   index: AttributeIndex,
-  employees: Loaders["employee"],
+  employees: (bobId: string) => ReferencedEmployee | null | Promise<ReferencedEmployee | null>,
 ): AttributeValue[] | Promise<AttributeValue[]> {
   const values: AttributeValue[] = [];
   let references: { value: AttributeValue; bobId: string }[] | null = null;
@@ -160,7 +171,7 @@ export function attributeValuesOf(
   if (references === null) return values;
   const pending = references;
   const found = pending.map((r) => employees(r.bobId));
-  const fill = (referencedEmployees: readonly (DirectoryEmployee | null)[]): AttributeValue[] => {
+  const fill = (referencedEmployees: readonly (ReferencedEmployee | null)[]): AttributeValue[] => {
     pending.forEach((r, i) => {
       const referenced = referencedEmployees[i] ?? null;
       r.value.value = referenced?.id ?? null;
@@ -170,5 +181,5 @@ export function attributeValuesOf(
   };
   return found.some((f) => f instanceof Promise)
     ? Promise.all(found).then(fill)
-    : fill(found as (DirectoryEmployee | null)[]);
+    : fill(found as (ReferencedEmployee | null)[]);
 }

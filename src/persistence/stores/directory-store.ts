@@ -3,6 +3,7 @@ import type {
   BatchHistory,
   DirectoryBatch,
   DirectoryEmployee,
+  DirectoryPerson,
   DirectoryStore,
   EmployeePage,
   LifecycleFilter,
@@ -45,10 +46,12 @@ const UPDATED_ON_CONFLICT = COLUMNS.filter((c) => !["id", "company_id", "bob_id"
 const RECORDSET_TYPES = `bob_id varchar, employee_number varchar, first_name varchar, last_name varchar, email varchar,
   manager_bob_id varchar, start_date date, birth_date date, separation_date date, separation_reason varchar,
   garden_leave boolean, attributes jsonb, source_fingerprint varchar`;
-/** The columns of a directory read (an employee as readers see it). */
-const READ_SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
+/** The columns of a person read: an employee without the attribute values. */
+const PERSON_SELECT = `id, bob_id, employee_number, first_name, last_name, email, manager_bob_id,
   to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
-  to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave, attributes`;
+  to_char(separation_date, 'YYYY-MM-DD') as separation_date, separation_reason, garden_leave`;
+/** The columns of a directory read (an employee as readers see it). */
+const READ_SELECT = `${PERSON_SELECT}, attributes`;
 /** The columns of a sync's read: a record with the source fingerprint it was written from. */
 const SELECT = `${READ_SELECT}, source_fingerprint`;
 
@@ -351,6 +354,20 @@ export class SqlDirectoryStore implements DirectoryStore {
     return rows.map((row) => toEmployee(row, this.slots));
   }
 
+  async peopleByBobIds(companyId: string, bobIds: readonly string[]): Promise<DirectoryPerson[]> {
+    if (bobIds.length === 0) return [];
+    const rows = await this.db.query<Omit<EmployeeRow, "attributes">>(
+      null,
+      `select ${PERSON_SELECT} from employee where company_id = $1 and bob_id = any($2::text[])`,
+      [companyId, [...bobIds]],
+    );
+    return rows.map((row) => {
+      const person = personFields(row) as Omit<EmployeeRecord, "attributes"> & { id: string };
+      person.id = row.id;
+      return person;
+    });
+  }
+
   async employeesOf(companyId: string): Promise<DirectoryEmployee[]> {
     const rows = await this.db.query<EmployeeRow>(null, `select ${READ_SELECT} from employee where company_id = $1`, [
       companyId,
@@ -396,6 +413,13 @@ function toRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord {
 }
 
 function toPlainRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord {
+  const record = personFields(row) as Omit<EmployeeRecord, "attributes"> & { attributes: EmployeeRecord["attributes"] };
+  record.attributes = slots.decode(storedAttributes(row));
+  return record;
+}
+
+/** A row's fields but its id and attribute values. */
+function personFields(row: Omit<EmployeeRow, "attributes">): Omit<EmployeeRecord, "attributes"> {
   return {
     bobId: row.bob_id,
     employeeNumber: row.employee_number,
@@ -408,7 +432,6 @@ function toPlainRecord(row: EmployeeRow, slots: AttributeSlots): EmployeeRecord 
     separationDate: row.separation_date,
     separationReason: row.separation_reason,
     gardenLeave: row.garden_leave,
-    attributes: slots.decode(storedAttributes(row)),
   };
 }
 
