@@ -58,11 +58,7 @@ function once<T>(load: () => Promise<T>): Once<T> {
  * managers and attributes costs the same few queries as a page of 5.
  */
 export interface Loaders {
-  /** The caller's company's employees by Bob id: managers, and the employees EMPLOYEE attribute values reference. */
-  readonly employeeByBobId: DataLoader<string, DirectoryEmployee | null>;
-  /** The same without their attribute values, for operations that never read them (most). */
-  readonly personByBobId: DataLoader<string, DirectoryPerson | null>;
-  /** An employee by Bob id: at once if this request has loaded it already, else through employeeByBobId. */
+  /** An employee of the caller's company by Bob id, whole: at once if this request has loaded it already, else batched. */
   employee(bobId: string): DirectoryEmployee | null | Promise<DirectoryEmployee | null>;
   /**
    * A referenced employee (a manager, an EMPLOYEE attribute's value): whole when the operation
@@ -101,8 +97,6 @@ export function createLoaders(services: Services, caller: Caller): Loaders {
   let wholeReferences: boolean | undefined;
   const whole = (info: GraphQLResolveInfo): boolean => (wholeReferences ??= readsAttributesOfReferences(info));
   return {
-    employeeByBobId,
-    personByBobId,
     employee,
     reference: (bobId, info) => (whole(info) ? employee(bobId) : person(bobId)),
     preloadReferences: (bobIds, info) =>

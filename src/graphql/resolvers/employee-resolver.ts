@@ -93,10 +93,12 @@ export class EmployeeResolver {
     const references = (bobId: string) => ctx.loaders.reference(bobId, info);
     if ("attributes" in employee)
       return withValue(ctx.loaders.attributes, (index) => attributeValuesOf(employee, index, references));
-    // Loaded without its values (the operation was not expected to read them): read it whole.
-    return Promise.all([ctx.loaders.employee(employee.bobId), ctx.loaders.attributes.get()]).then(([whole, index]) =>
-      whole ? attributeValuesOf(whole, index, references) : [],
-    );
+    // Loaded without its values (the operation was not expected to read them): read it whole. Gone
+    // meanwhile, its values are unknown, not empty: the field fails (masked and logged).
+    return Promise.all([ctx.loaders.employee(employee.bobId), ctx.loaders.attributes.get()]).then(([whole, index]) => {
+      if (!whole) throw new Error(`employee ${employee.bobId} left the directory while this request read it`);
+      return attributeValuesOf(whole, index, references);
+    });
   }
 }
 
