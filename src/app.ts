@@ -209,7 +209,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const progress = runMetrics.observeBus(
     listener ? await PostgresProgressBus.start(db, listener, logger) : new InProcessProgressBus(),
   );
-  const lock = db.url ? new PostgresCompanyLock(db.url) : new InProcessCompanyLock();
+  const lock = db.url
+    ? new PostgresCompanyLock(db.url, (companyId, error) =>
+        logger.warn({ err: error, companyId }, "company lock session lost while its work ran"),
+      )
+    : new InProcessCompanyLock();
   const deliveries = observedDeliveries(new OrmDeliveryStore(db, jobs), metrics);
   // PostgreSQL applies two batches at once (one core each for the inserts); PGlite has one connection.
   const applyConcurrency = db.kind === "postgres" ? 2 : 1;

@@ -27,7 +27,11 @@ export class PostgresCompanyLock implements CompanyLock {
   private readonly local = new InProcessCompanyLock();
   private readonly pool: pg.Pool;
 
-  constructor(url: string) {
+  /** `onLost`: the session holding a company's lock ended while its work ran (told, not thrown). */
+  constructor(
+    url: string,
+    private readonly onLost: (companyId: string, error: Error) => void = () => undefined,
+  ) {
     this.pool = new pg.Pool({ connectionString: url, max: 4, application_name: "bob-gateway-locks" });
     this.pool.on("error", () => undefined); // a dropped idle connection is replaced on next use
   }
@@ -36,6 +40,14 @@ export class PostgresCompanyLock implements CompanyLock {
     return this.local.withLock(companyId, async () => {
       const client = await this.pool.connect();
       let broken = false;
+      // A checked-out client has no listener of the pool's: a session cut while the work runs
+      // (the database restarted, an administrator's terminate) would otherwise be an unhandled
+      // 'error' event, which ends the process.
+      const lost = (error: Error) => {
+        broken = true;
+        this.onLost(companyId, error);
+      };
+      client.on("error", lost);
       try {
         await client.query("select pg_advisory_lock(hashtextextended($1, 0))", [`company:${companyId}`]);
         return await work();
@@ -47,6 +59,7 @@ export class PostgresCompanyLock implements CompanyLock {
           broken = true;
         });
         // A connection whose unlock failed is discarded: its session (and lock) ends with it.
+        client.removeListener("error", lost);
         client.release(broken);
       }
     });
