@@ -1,17 +1,13 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
+import { isCalendarDate } from "../domain/mapping/calendar-date.js";
 
 /** ISO-8601 instant, UTC. */
 export const DateTimeScalar = DateTimeResolver;
 
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 function parseCalendarDate(value: unknown): string {
   if (typeof value !== "string") throw new GraphQLError("Date must be a string YYYY-MM-DD.");
-  const m = CALENDAR_DATE.exec(value);
-  const check = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!check || check.toISOString().slice(0, 10) !== value)
-    throw new GraphQLError(`"${value}" is not a calendar date YYYY-MM-DD.`);
+  if (!isCalendarDate(value)) throw new GraphQLError(`"${value}" is not a calendar date YYYY-MM-DD.`);
   return value;
 }
 

@@ -23,7 +23,7 @@ export function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-/** The parts of a valid "YYYY-MM-DD" calendar date; null for anything else (e.g. "2023-02-29"). */
+/** The parts of a valid "YYYY-MM-DD" calendar date; null for anything else (e.g. "2023-02-29"). The GraphQL Date scalar uses the same rule. */
 export function parseCalendarDate(text: string): CalendarDateParts | null {
   const match = ISO_DATE.exec(text);
   if (!match) return null;

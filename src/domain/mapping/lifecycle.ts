@@ -26,16 +26,27 @@ export function deriveLifecycle(
   record: { readonly startDate: string | null; readonly separationDate: string | null },
   today: string,
 ): LifecycleState {
-  const { startDate, separationDate } = record;
-  const started = startDate === null || startDate <= today;
   return {
-    lifecycle: lifecycleOn(startDate, separationDate, today),
+    lifecycle: lifecycleOf(record, today),
     surveyable: isSurveyable(record, today),
-    tenureMonths:
-      startDate !== null && started && isCalendarDate(startDate) && isCalendarDate(today)
-        ? wholeMonthsBetween(startDate, today)
-        : null,
+    tenureMonths: tenureMonthsOf(record, today),
   };
+}
+
+/** deriveLifecycle's `lifecycle` alone (a directory page asks each field of every employee). */
+export function lifecycleOf(
+  record: { readonly startDate: string | null; readonly separationDate: string | null },
+  today: string,
+): Lifecycle {
+  return lifecycleOn(record.startDate, record.separationDate, today);
+}
+
+/** deriveLifecycle's `tenureMonths` alone. */
+export function tenureMonthsOf(record: { readonly startDate: string | null }, today: string): number | null {
+  const { startDate } = record;
+  return startDate !== null && startDate <= today && isCalendarDate(startDate) && isCalendarDate(today)
+    ? wholeMonthsBetween(startDate, today)
+    : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
 import type { DirectoryEmployee } from "../../domain/ports/directory-store.js";
-import { deriveLifecycle } from "../../domain/mapping/lifecycle.js";
+import { isSurveyable, lifecycleOf, tenureMonthsOf } from "../../domain/mapping/lifecycle.js";
 import { connectionOf } from "../connection.js";
 import type { GraphQLContext } from "../context.js";
 import type { AttributeIndex, Once, ReferencedEmployee } from "../loaders.js";
@@ -68,12 +68,12 @@ export class EmployeeResolver {
     @Root() employee: DirectoryEmployee,
     @Ctx() ctx: GraphQLContext,
   ): number | null | Promise<number | null> {
-    return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).tenureMonths);
+    return withValue(ctx.loaders.today, (today) => tenureMonthsOf(employee, today));
   }
 
   @FieldResolver(() => Lifecycle)
   lifecycle(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): Lifecycle | Promise<Lifecycle> {
-    return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).lifecycle as Lifecycle);
+    return withValue(ctx.loaders.today, (today) => lifecycleOf(employee, today) as Lifecycle);
   }
 
   @FieldResolver(() => Boolean, {
@@ -81,7 +81,7 @@ export class EmployeeResolver {
       "Started (start date today or earlier, or none) and not separated (no separation date, or it is today or later: surveyed on the last day), as of the company's today.",
   })
   surveyable(@Root() employee: DirectoryEmployee, @Ctx() ctx: GraphQLContext): boolean | Promise<boolean> {
-    return withValue(ctx.loaders.today, (today) => deriveLifecycle(employee, today).surveyable);
+    return withValue(ctx.loaders.today, (today) => isSurveyable(employee, today));
   }
 
   @FieldResolver(() => [AttributeValue], { description: "Every attribute with a value, standard and custom." })
