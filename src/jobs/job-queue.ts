@@ -199,14 +199,45 @@ export class JobQueue {
     );
   }
 
-  /** One statement for every company's job (a group of deliveries names many companies in a storm). */
-  async sendWebhookApplies(jobs: readonly WebhookApplyJob[], trx: TransactionLike): Promise<void> {
-    if (jobs.length === 0) return;
+  /**
+   * pg-boss's own statement inserting these webhook-apply jobs, built by `boss.insert` but not
+   * run: the webhook intake nests it in the statement that stores the deliveries, so an ack waits
+   * for one round trip instead of a four-statement transaction. `insert(payloadSql)` is pg-boss's single
+   * INSERT with its one JSON-text parameter ($1) replaced by `payloadSql`, an expression the
+   * caller writes over `jobsText` (see delivery-store.ts). Throws if pg-boss ever builds it
+   * otherwise (the tests of the intake would say so at once).
+   */
+  async webhookAppliesStatement(
+    jobs: readonly WebhookApplyJob[],
+  ): Promise<{ readonly insert: (payloadSql: string) => string; readonly jobsText: string }> {
+    const captured: { text: string; values: readonly unknown[] }[] = [];
+    const capture = {
+      executeSql: async (text: string, values?: unknown[]) => {
+        captured.push({ text, values: values ?? [] });
+        return { rows: [] };
+      },
+    };
     await this.boss.insert(
       QUEUES.webhookApply,
       jobs.map((job) => ({ data: { ...job } })),
-      { db: fromKysely(trx) },
+      { db: capture },
     );
+    const [only] = captured;
+    const placeholders = only?.text.match(/\$\d+/g) ?? [];
+    if (
+      captured.length !== 1 ||
+      !only ||
+      !/^\s*insert\s/i.test(only.text) ||
+      placeholders.length !== 1 ||
+      placeholders[0] !== "$1" ||
+      only.values.length !== 1 ||
+      typeof only.values[0] !== "string"
+    )
+      throw new Error(
+        "pg-boss no longer inserts jobs with one statement of one parameter; see webhookAppliesStatement",
+      );
+    const text = only.text;
+    return { insert: (payloadSql) => text.replace("$1", () => payloadSql), jobsText: only.values[0] };
   }
 
   /**

@@ -115,6 +115,20 @@ describe("group commit of deliveries (the store, deliveries submitted together)"
     expect(applicable).toHaveLength(1);
   });
 
+  it("makes a job only for a company with new work: a group of replays and ignored events makes none", async () => {
+    const at = new Date();
+    const before = await jobs();
+    await store.accept("group-a", updated("r-1"), "hash-replayed", at);
+    expect((await jobs()) - before).toBe(1);
+    const again = await Promise.all([
+      store.accept("group-a", updated("r-1"), "hash-replayed", at),
+      store.accept("group-a", updated("r-1"), "hash-replayed", at),
+      store.accept("group-b", tableEntry("r-9"), "hash-ignored-only", at),
+    ]);
+    expect(again.map((o) => o.duplicate)).toEqual([true, true, false]);
+    expect((await jobs()) - before).toBe(1);
+  });
+
   it("fails only the delivery the database refuses; the others of its batch are stored", async () => {
     const at = new Date();
     const results = await Promise.all(
