@@ -24,6 +24,7 @@ import {
 import type { SyncIssue } from "../mapping/sync-issue.js";
 import { FieldVisibility } from "../mapping/field-visibility.js";
 import { EarlySearch, sameFields, type PersonMapping, type Read } from "./early-search.js";
+import { KeptMetadata, type MetadataReads } from "./kept-metadata.js";
 import { unwrap } from "./settled.js";
 
 export interface FetchedCompany {
@@ -76,18 +77,35 @@ export class CompanyFetch {
       readonly attributes: AttributeStore;
       readonly overrides?: MappingOverrideStore | undefined;
       readonly rememberedFieldLists?: number;
+      /** Bob's metadata kept for webhook drains (default: KEPT_METADATA_MS, KEPT_METADATA_COMPANIES). */
+      readonly keptMetadata?: KeptMetadata;
     },
-  ) {}
+  ) {
+    this.kept = deps.keptMetadata ?? new KeptMetadata();
+  }
+
+  private readonly kept: KeptMetadata;
 
   /** Whether a full fetch of the company can search before the metadata is in (it was fetched before in this process). */
   canGuessFields(companyId: string): boolean {
     return this.lastFieldIds.has(companyId);
   }
 
-  async fetch(companyId: string, credential: BobCredential, options: FetchOptions = {}): Promise<FetchedCompany> {
+  fetch(companyId: string, credential: BobCredential, options: FetchOptions = {}): Promise<FetchedCompany> {
+    return this.fetchWith(companyId, credential, options, true);
+  }
+
+  /** `mayReuse`: a partial fetch (a webhook drain) may map with the company's kept metadata. */
+  private async fetchWith(
+    companyId: string,
+    credential: BobCredential,
+    options: FetchOptions,
+    mayReuse: boolean,
+  ): Promise<FetchedCompany> {
     const full = options.employeeIds === undefined;
     const guess = full ? this.lastFieldIds.get(companyId) : undefined;
     const early = guess === undefined ? undefined : new EarlySearch(this.deps.bob, credential, guess);
+    const kept = full || !mayReuse ? undefined : this.kept.get(companyId, credential);
 
     let fields: readonly BobFieldDefinition[];
     let lists: readonly BobNamedList[];
@@ -95,12 +113,17 @@ export class CompanyFetch {
     let overrides: readonly MappingOverride[];
     try {
       // The early search sent the metadata requests just before it.
-      const metadata =
+      const metadata: MetadataReads =
         early !== undefined
-          ? ([early.fields.then(unwrap), early.lists.then(unwrap)] as const)
-          : ([this.deps.bob.fetchFields(credential), this.deps.bob.fetchNamedLists(credential)] as const);
+          ? { fields: early.fields.then(unwrap), lists: early.lists.then(unwrap) }
+          : (kept ?? {
+              fields: this.deps.bob.fetchFields(credential),
+              lists: this.deps.bob.fetchNamedLists(credential),
+            });
+      if (kept === undefined) this.kept.keep(companyId, credential, metadata);
       [fields, lists, attributes, overrides] = await Promise.all([
-        ...metadata,
+        metadata.fields,
+        metadata.lists,
         this.deps.attributes.list(companyId),
         this.deps.overrides?.list(companyId) ?? [],
       ]);
@@ -147,6 +170,12 @@ export class CompanyFetch {
           : read;
       if (mapped.record) records.push(mapped.record);
       for (const issue of mapped.issues) issues.push(issue);
+    }
+    // A value the kept lists cannot name may be a list item added since they were read: this
+    // drain reads the metadata again and maps with that (one more people search, only then).
+    if (kept !== undefined && issues.some((issue) => issue.code === "VALUE_REJECTED")) {
+      this.kept.forget(companyId);
+      return this.fetchWith(companyId, credential, options, false);
     }
     return {
       records,
