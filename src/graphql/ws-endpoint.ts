@@ -16,6 +16,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { CallerTokens } from "../auth/caller-tokens.js";
 import type { Caller } from "../domain/caller.js";
+import { DomainError, type DomainErrorCode } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
 import { authenticateWithExpiry } from "./auth-context.js";
@@ -26,6 +27,9 @@ import type { HeavyOperationGate } from "./heavy-operation-gate.js";
 import { MAX_TOKENS, limitErrorOf, measureOperation } from "./operation-limits.js";
 import { validationRules, withoutSuggestions } from "./schema-privacy.js";
 import { SocketQuota, callerKey } from "./socket-quota.js";
+
+/** What authenticating a socket refuses (closed 4401); anything else failed (4500). */
+const REFUSALS: ReadonlySet<DomainErrorCode> = new Set(["UNAUTHENTICATED", "BAD_USER_INPUT"]);
 
 /** Largest WebSocket message read (ws closes the socket with 1009 past it, before parsing). */
 export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -109,11 +113,15 @@ export function createGraphQLWsEndpoint(deps: {
             typeof header === "string" ? header : undefined,
           );
         } catch (error) {
-          deps.logger.info(
-            { reason: error instanceof Error ? error.message : "unknown" },
-            "websocket authentication refused",
-          );
-          socket.close(CloseCode.Unauthorized, "Unauthorized");
+          if (error instanceof DomainError && REFUSALS.has(error.code)) {
+            deps.logger.info({ reason: error.message }, "websocket authentication refused");
+            socket.close(CloseCode.Unauthorized, "Unauthorized");
+          } else {
+            // The token was not refused: the company could not be read or created (the database
+            // is down, say). Not a 4401, which tells a client to get another token.
+            deps.logger.error({ err: error }, "websocket authentication failed");
+            socket.close(CloseCode.InternalServerError, "Internal server error");
+          }
           return false;
         }
         // Closed while authenticating: onClose has run already, so take no place in the quota.

@@ -1,6 +1,7 @@
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deferred, within } from "../support/deferred.js";
+import { TEST_DB } from "../support/test-database.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
 const QUERY = "{ integration { status } }";
@@ -133,5 +134,19 @@ describe("authentication over WebSocket", () => {
       { next: (v) => result.resolve(v), error: result.reject, complete: () => {} },
     );
     expect(await within(result.promise, 5_000, "result")).toEqual({ data: { integration: { status: "NOT_ENABLED" } } });
+  });
+});
+
+// PostgreSQL only: an embedded PGlite is not "down" short of being closed, which hangs its callers.
+describe.runIf(TEST_DB === "postgres")("authentication over WebSocket when PostgreSQL is down", () => {
+  it("closes with 4500, not 4401, when a valid token's company cannot be read: the token was not refused", async () => {
+    const gw = await startTestGateway();
+    const token = await gw.token("never-seen-before", "ADMIN");
+    await gw.breakDatabase();
+    const closed = deferred<number>();
+    const client = gw.ws(token);
+    client.on("closed", (event) => closed.resolve((event as { code: number }).code));
+    client.subscribe({ query: "{ __typename }" }, { next: () => {}, error: () => {}, complete: () => {} });
+    expect(await within(closed.promise, 10_000, "socket close")).toBe(4500);
   });
 });
