@@ -41,9 +41,11 @@ describe("the gateway process", () => {
       { query: "{ integration { status } }" },
       { next: (v) => first.resolve(v), error: first.reject, complete: () => {} },
     );
-    expect(await within(first.promise, 10_000, "query over websocket")).toEqual({
-      data: { integration: { status: "NOT_ENABLED" } },
+    // A refusal here is the gateway's to explain: its own log goes with the failure.
+    const answer = await within(first.promise, 10_000, "query over websocket").catch((error: unknown) => {
+      throw new Error(`${String((error as { code?: number }).code ?? error)}; gateway log:\n${proc?.output()}`);
     });
+    expect(answer).toEqual({ data: { integration: { status: "NOT_ENABLED" } } });
 
     const started = Date.now();
     proc.child.kill("SIGTERM");
