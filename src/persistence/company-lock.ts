@@ -42,8 +42,8 @@ export class PostgresCompanyLock implements CompanyLock {
       let broken = false;
       // A checked-out client has no listener of the pool's: a session cut while the work runs
       // (the database restarted, an administrator's terminate) would otherwise be an unhandled
-      // 'error' event, which ends the process.
-      // Told once: a cut session emits the server's error, then often "terminated unexpectedly".
+      // 'error' event, which ends the process. Told once: a cut session emits the server's
+      // error, then often "Connection terminated unexpectedly".
       const lost = (error: Error) => {
         if (broken) return;
         broken = true;

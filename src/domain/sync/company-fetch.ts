@@ -77,14 +77,11 @@ export class CompanyFetch {
       readonly attributes: AttributeStore;
       readonly overrides?: MappingOverrideStore | undefined;
       readonly rememberedFieldLists?: number;
-      /** Bob's metadata kept for webhook drains (default: KEPT_METADATA_MS, KEPT_METADATA_COMPANIES). */
-      readonly keptMetadata?: KeptMetadata;
     },
-  ) {
-    this.kept = deps.keptMetadata ?? new KeptMetadata();
-  }
+  ) {}
 
-  private readonly kept: KeptMetadata;
+  /** Bob's metadata as each company's last fetch read it, for its webhook drains (see KeptMetadata). */
+  private readonly kept = new KeptMetadata();
 
   /** Whether a full fetch of the company can search before the metadata is in (it was fetched before in this process). */
   canGuessFields(companyId: string): boolean {

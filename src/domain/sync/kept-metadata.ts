@@ -65,12 +65,6 @@ export class KeptMetadata {
     this.entries.delete(companyId);
   }
 
-  /** Companies kept now (metrics, tests). */
-  get size(): number {
-    this.pruneExpired();
-    return this.entries.size;
-  }
-
   private pruneExpired(): void {
     const now = this.now();
     for (const [companyId, entry] of this.entries) {

@@ -178,11 +178,10 @@ export class OrmDeliveryStore implements DeliveryStore {
       [...firsts.values()].filter((f) => stored.get(bodyKey(f.item)) === f.item.id).map((f) => f.item),
     );
     if ([...inserted].some((it) => it.status === "ACCEPTED")) this.jobs.wake(QUEUES.webhookApply);
-    const sent = { stored, inserted };
     return items.map((it) => {
-      const id = sent.stored.get(bodyKey(it));
+      const id = stored.get(bodyKey(it));
       if (id === undefined) throw new Error("a delivery's body was neither stored nor found stored");
-      return { id, duplicate: !sent.inserted.has(it) };
+      return { id, duplicate: !inserted.has(it) };
     });
   }
 
