@@ -98,6 +98,7 @@ export function abuseReport(results, { durationSeconds }) {
         hp99: r.load.p99,
         rps: r.load.rps,
         bad: r.load.non2xx + r.load.errors + r.load.timeouts,
+        thread: r.queryThread ? `${r.queryThread.offloaded} / ${r.queryThread.fallbacks}` : "none",
       })),
       [
         ["db", "db"],
@@ -112,6 +113,7 @@ export function abuseReport(results, { durationSeconds }) {
         ["hp99", "heavy p99"],
         ["rps", "heavy req/s"],
         ["bad", "errors"],
+        ["thread", "query thread: answered / fell back"],
       ],
     ),
   ].join("\n");

@@ -136,6 +136,8 @@ async function inProcessBenchmarks(db) {
         `${db}: abuse, /healthz while 10 clients send the heaviest allowed query, ${settings.durationSeconds} s idle + ${settings.durationSeconds} s loaded`,
       );
       abuse = await benchAbuse({ url: gw.url, token: co.admin, durationSeconds: settings.durationSeconds });
+      // Heavy queries the query thread answered, and those the main thread answered because it could not.
+      abuse.queryThread = gw.gateway.queryThread ? { ...gw.gateway.queryThread.stats } : null;
     }
     return { subscriptions, graphql, webhooks, abuse };
   } finally {

@@ -51,6 +51,8 @@ import { systemClock, type Clock } from "./domain/ports/clock.js";
 import { TenancyService } from "./domain/tenancy/tenancy-service.js";
 import { HeavyOperationGate } from "./graphql/heavy-operation-gate.js";
 import { createGraphQLHttpEndpoint } from "./graphql/http-endpoint.js";
+import { heavyQueryOffload } from "./graphql/heavy-query-offload.js";
+import { QueryThread } from "./threads/query-thread.js";
 import { GraphQLReadCache } from "./graphql/read-cache.js";
 import { SqlDirectoryVersionStore } from "./persistence/stores/directory-version-store.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
@@ -90,6 +92,16 @@ export interface GatewayOptions {
   readonly requestTimeoutMs?: number;
   /** Notification delivery (README, "Notifications"); tests reach a local receiver with it. */
   readonly notifications?: NotificationOptions;
+  /**
+   * "queries": the read-only gateway of a query thread (threads/query-thread.ts), beside a full
+   * one in the same process: no migrations, key rotation, job workers, schedules or LISTEN; it
+   * serves heavy queries the full gateway sends it on a loopback port. Default "full".
+   */
+  readonly role?: "full" | "queries";
+  /** Secrets already resolved by the gateway that starts this one (the query thread gets its parent's). */
+  readonly secrets?: GatewaySecrets;
+  /** The query thread's entry (default: threads/query-thread-main.js beside this file, once built). */
+  readonly queryThreadEntry?: URL;
 }
 
 export interface NotificationOptions {
@@ -132,6 +144,8 @@ export interface Gateway {
   readonly keyRotation: RotationReport;
   /** Queues signed notifications (the Notifier the lead's credential checks and the runner call); checkSilence() is what the hourly job does. */
   readonly notifications: NotificationService;
+  /** Heavy queries' thread (config.queryThread on PostgreSQL); null when there is none. */
+  readonly queryThread: QueryThread | null;
   /** Drains and closes everything: HTTP, sockets, job workers, database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -143,14 +157,18 @@ export interface Gateway {
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { secrets, generated } = await resolveSecrets(config);
+  const role = options.role ?? "full";
+  const { secrets, generated } = options.secrets
+    ? { secrets: options.secrets, generated: false }
+    : await resolveSecrets(config);
   if (generated)
     logger.warn({ dataDir: config.dataDir }, "development secrets generated and kept in the data directory");
 
   const db = await openDatabase(config.database, options.onQuery);
-  let migrated = false;
+  // A query thread's parent migrated the database and rotated its keys before starting it.
+  let migrated = role === "queries";
   try {
-    const applied = await db.migrate();
+    const applied = migrated ? [] : await db.migrate();
     migrated = true;
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
   } catch (error) {
@@ -165,7 +183,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // the current one, so the previous key can be dropped after this start (README, "Key rotation").
   let keyRotation: RotationReport;
   try {
-    keyRotation = await resealStoredSecrets(db, secretBox, logger);
+    keyRotation =
+      role === "queries" ? { resealed: 0, unreadable: 0 } : await resealStoredSecrets(db, secretBox, logger);
   } catch (error) {
     await db.close();
     throw error;
@@ -202,10 +221,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const attributeStore = new OrmAttributeStore(db);
   const mappingOverrides = new OrmMappingOverrideStore(db);
   const directory = new SqlDirectoryStore(db, { cachedEmployees: config.directoryCacheEmployees });
-  const jobs = await JobQueue.start(db, logger, options.jobs);
+  const jobs =
+    role === "queries" ? await JobQueue.sendOnly(db, logger) : await JobQueue.start(db, logger, options.jobs);
   const runs = runMetrics.observeRuns(new OrmSyncRunStore(db, jobs));
   // On PostgreSQL one LISTEN connection per process carries every channel (sync progress, owner changes).
-  const listener = db.url ? await PostgresListener.start(db.url, logger) : null;
+  // (A query thread serves no subscription and keeps no webhook owner: it listens to nothing.)
+  const listener = db.url && role === "full" ? await PostgresListener.start(db.url, logger) : null;
   const progress = runMetrics.observeBus(
     listener ? await PostgresProgressBus.start(db, listener, logger) : new InProcessProgressBus(),
   );
@@ -290,13 +311,6 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     clock,
     onCredentialRefused,
   });
-  await jobs.workFullSync(async (job) => {
-    await runner.run(job.runId);
-  }, config.syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY);
-  await jobs.workReconcile(async () => {
-    const queued = await services.sync.reconcileDue();
-    if (queued.length > 0) logger.info({ runs: queued.map((r) => r.id) }, "reconciliation syncs queued");
-  });
   const retention = new RetentionService(
     new SqlRetentionStore(db),
     clock,
@@ -308,53 +322,63 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     ...(options.notifications?.resolver ? { resolver: options.notifications.resolver } : {}),
     allowPrivateTargets: options.notifications?.allowPrivateNotificationTargets ?? [],
   });
-  await jobs.workNotifications(async (job, isLastAttempt) => {
-    const about = { companyId: job.companyId, eventId: job.eventId, type: job.type };
-    try {
-      const outcome = await notificationSender.send(job);
-      if (outcome === "SENT") logger.info(about, "notification sent");
-      else
+  // A query thread only answers queries: the jobs are its parent's (and every replica's).
+  if (role === "full") {
+    await jobs.workFullSync(async (job) => {
+      await runner.run(job.runId);
+    }, config.syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY);
+    await jobs.workReconcile(async () => {
+      const queued = await services.sync.reconcileDue();
+      if (queued.length > 0) logger.info({ runs: queued.map((r) => r.id) }, "reconciliation syncs queued");
+    });
+    await jobs.workNotifications(async (job, isLastAttempt) => {
+      const about = { companyId: job.companyId, eventId: job.eventId, type: job.type };
+      try {
+        const outcome = await notificationSender.send(job);
+        if (outcome === "SENT") logger.info(about, "notification sent");
+        else
+          logger.warn(
+            { ...about, outcome },
+            outcome === "OFF"
+              ? "notification dropped: notifications were turned off"
+              : "notification dropped: its target is not allowed (internal address, or not https in production)",
+          );
+        options.notifications?.onOutcome?.({ ...about, outcome });
+      } catch (error) {
+        // The reason only (a status, a timeout): never the secret, the signature or the URL.
         logger.warn(
-          { ...about, outcome },
-          outcome === "OFF"
-            ? "notification dropped: notifications were turned off"
-            : "notification dropped: its target is not allowed (internal address, or not https in production)",
+          { ...about, reason: error instanceof Error ? error.message : String(error), lastAttempt: isLastAttempt },
+          isLastAttempt ? "notification not delivered; giving up" : "notification not delivered; pg-boss will retry it",
         );
-      options.notifications?.onOutcome?.({ ...about, outcome });
-    } catch (error) {
-      // The reason only (a status, a timeout): never the secret, the signature or the URL.
-      logger.warn(
-        { ...about, reason: error instanceof Error ? error.message : String(error), lastAttempt: isLastAttempt },
-        isLastAttempt ? "notification not delivered; giving up" : "notification not delivered; pg-boss will retry it",
+        options.notifications?.onOutcome?.({ ...about, outcome: "FAILED" });
+        throw error;
+      }
+    });
+    await jobs.workNotificationCheck(async () => {
+      const queued = await notifications.checkSilence();
+      if (queued > 0) logger.info({ queued }, "NO_SUCCESSFUL_SYNC notifications queued");
+    });
+    await jobs.workRetention(async () => {
+      const report = await retention.purge();
+      logger.info(
+        { olderThan: report.olderThan, deleted: report.deleted },
+        "retention: records older than RETENTION_DAYS deleted",
       );
-      options.notifications?.onOutcome?.({ ...about, outcome: "FAILED" });
-      throw error;
-    }
-  });
-  await jobs.workNotificationCheck(async () => {
-    const queued = await notifications.checkSilence();
-    if (queued > 0) logger.info({ queued }, "NO_SUCCESSFUL_SYNC notifications queued");
-  });
-  await jobs.workRetention(async () => {
-    const report = await retention.purge();
-    logger.info(
-      { olderThan: report.olderThan, deleted: report.deleted },
-      "retention: records older than RETENTION_DAYS deleted",
-    );
-  });
-  await jobs.workWebhookApply(async (companyId, isLastAttempt) => {
-    try {
-      await applier.drain(companyId);
-    } catch (error) {
-      if (!isLastAttempt) throw error;
-      logger.error(
-        { err: error, companyId },
-        "webhook application failed after its last attempt; deliveries marked FAILED",
-      );
-      await applier.giveUp(companyId, error);
-    }
-  });
-  await jobs.resumeWebhookApply(await deliveries.companiesWithPending());
+    });
+    await jobs.workWebhookApply(async (companyId, isLastAttempt) => {
+      try {
+        await applier.drain(companyId);
+      } catch (error) {
+        if (!isLastAttempt) throw error;
+        logger.error(
+          { err: error, companyId },
+          "webhook application failed after its last attempt; deliveries marked FAILED",
+        );
+        await applier.giveUp(companyId, error);
+      }
+    });
+    await jobs.resumeWebhookApply(await deliveries.companiesWithPending());
+  }
   const tokens = new CallerTokens(secrets.jwtSecret, { maxAgeSeconds: config.jwtMaxAgeSeconds });
 
   const app = express();
@@ -401,6 +425,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // under load at half; on PGlite, whose SQL runs on this same thread, it made it 6x worse
   // (BENCHMARKS.md "Abuse").
   const heavyOperations = db.kind === "postgres" ? new HeavyOperationGate() : null;
+  // On PostgreSQL, heavy queries over HTTP go to a thread of their own (README, "Limits"); PGlite
+  // lives on this thread, so a second thread could not read it.
+  const queryThread =
+    role === "full" && config.queryThread && db.kind === "postgres"
+      ? QueryThread.start(
+          options.queryThreadEntry ?? new URL("./threads/query-thread-main.js", import.meta.url),
+          { config, secrets },
+          logger,
+        )
+      : null;
   const graphql = await createGraphQLHttpEndpoint({
     schema,
     tokens,
@@ -410,6 +444,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     readCache,
     production: config.production,
     heavyOperations,
+    offload: queryThread ? heavyQueryOffload({ schema, thread: queryThread, logger }) : null,
   });
   app.use("/graphql", ...graphql.handler);
   app.use(consoleRoutes());
@@ -437,6 +472,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       logger.info("gateway stopping");
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await ws?.dispose();
+      await queryThread?.stop();
       await graphql.apollo.stop();
       await jobs.stop();
       await progress.close();
@@ -467,6 +503,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     retention,
     keyRotation,
     notifications,
+    queryThread,
     stop,
   };
 }

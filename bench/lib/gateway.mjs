@@ -143,6 +143,9 @@ export async function startInProcessGateway({ database, bobApiUrl, secrets, onQu
     publicUrl: "http://gateway.bench",
     production: true,
     dataDir: "/nonexistent-bench-data-dir",
+    // As `npm start` runs it (QUERY_THREAD defaults to on; BENCH_QUERY_THREAD=off for an A/B run): on
+    // PostgreSQL, heavy queries in a thread of their own.
+    queryThread: process.env.BENCH_QUERY_THREAD !== "off",
     ...secrets,
     logLevel: "warn",
   };

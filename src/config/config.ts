@@ -31,6 +31,12 @@ export interface GatewayConfig {
   readonly retentionDays?: number;
   /** SYNC_CONCURRENCY: full syncs of different companies one process runs at once (absent: 2). */
   readonly syncConcurrency?: number;
+  /**
+   * QUERY_THREAD: heavy read queries run in a thread of their own at a lower priority, so that
+   * webhooks, /healthz and light queries keep their latency (PostgreSQL only; absent: off, the
+   * environment's default is on).
+   */
+  readonly queryThread?: boolean;
   /** METRICS_TOKEN: the bearer token GET /metrics asks for (absent: /metrics answers 404). */
   readonly metricsToken?: string;
   readonly logLevel: string;
@@ -73,6 +79,7 @@ const envSchema = z.object({
     .trim()
     .min(16, "must be at least 16 characters (e.g. `openssl rand -base64 24`); leave it unset to turn /metrics off")
     .optional(),
+  QUERY_THREAD: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -142,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       : {}),
     retentionDays: e.RETENTION_DAYS,
     syncConcurrency: e.SYNC_CONCURRENCY,
+    queryThread: e.QUERY_THREAD === "on",
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     logLevel: e.LOG_LEVEL,
   };

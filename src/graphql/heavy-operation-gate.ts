@@ -4,12 +4,15 @@
  * operations, /healthz and webhooks never wait. Fewer large answers in flight at once means less
  * garbage alive at once, so shorter collection pauses for everyone on the thread.
  */
+/** The cost from which an operation is heavy (README, "Limits"). */
+export const HEAVY_COST = 10_000;
+
 export class HeavyOperationGate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
-    private readonly heavyCost = 10_000,
+    private readonly heavyCost = HEAVY_COST,
     private readonly atOnce = 2,
   ) {}
 

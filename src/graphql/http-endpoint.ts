@@ -36,6 +36,8 @@ export async function createGraphQLHttpEndpoint(deps: {
   production: boolean;
   /** Heavy operations admitted a few at a time (heavy-operation-gate.ts); null: all at once. */
   heavyOperations?: HeavyOperationGate | null;
+  /** Sends heavy queries elsewhere before Apollo sees them (heavy-query-offload.ts); null: none. */
+  offload?: RequestHandler | null;
 }): Promise<GraphQLHttpEndpoint> {
   const apollo = new ApolloServer<GraphQLContext>({
     // Operations run compiled (compiled-execution.ts); Apollo still parses, validates and runs the plugins.
@@ -90,7 +92,12 @@ export async function createGraphQLHttpEndpoint(deps: {
     res.setHeader("X-Content-Type-Options", "nosniff");
     next();
   });
-  graphqlApp.use(express.json({ limit: BODY_LIMIT }), middleware, bodyErrors(deps.logger));
+  graphqlApp.use(
+    express.json({ limit: BODY_LIMIT }),
+    ...(deps.offload ? [deps.offload] : []),
+    middleware,
+    bodyErrors(deps.logger),
+  );
   return { apollo, handler: [graphqlApp] };
 }
 

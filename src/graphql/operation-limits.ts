@@ -15,6 +15,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type OperationTypeNode,
   type SelectionSetNode,
   type VariableDefinitionNode,
 } from "graphql";
@@ -50,6 +51,8 @@ export const ASSUMED_LIST_SIZE = 20;
 export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
 
 export interface OperationMeasure {
+  /** query, mutation or subscription. */
+  operation: OperationTypeNode;
   readonly aliases: number;
   readonly depth: number;
   readonly rootFields: number;
@@ -81,7 +84,13 @@ export function measureOperation(
   }
   const walker = new Walker(schema, fragments, operation.variableDefinitions ?? [], variables ?? {});
   const measure = walker.selectionSet(operation.selectionSet, root, undefined);
-  return { aliases: measure.aliases, depth: measure.depth, rootFields: measure.fields, cost: measure.cost };
+  return {
+    operation: operation.operation,
+    aliases: measure.aliases,
+    depth: measure.depth,
+    rootFields: measure.fields,
+    cost: measure.cost,
+  };
 }
 
 /** The QUERY_TOO_COMPLEX error for an operation over any limit, naming every limit it exceeds; null when within. */

@@ -148,6 +148,26 @@ export class JobQueue {
   }
 
   /**
+   * A queue that only sends (the query thread, threads/query-thread.ts): no maintenance, no
+   * schedules, no migration, one connection. The process that started the thread did all of that.
+   */
+  static async sendOnly(db: Database, logger: Logger): Promise<JobQueue> {
+    if (!db.url) throw new Error("a send-only job queue needs PostgreSQL");
+    const boss = new PgBoss({
+      connectionString: db.url,
+      schema: "pgboss",
+      max: 1,
+      application_name: "bob-gateway-jobs",
+      supervise: false,
+      schedule: false,
+      migrate: false,
+    });
+    boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
+    await boss.start();
+    return new JobQueue(boss, logger);
+  }
+
+  /**
    * Enqueues inside the caller's transaction: the job exists exactly when the transaction commits.
    * `lastFetched`: how many people the company's last finished run fetched (null: none yet). A
    * small company's run is taken first and has a lane of its own (workFullSync).

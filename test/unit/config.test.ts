@@ -74,6 +74,13 @@ describe("configuration", () => {
     );
   });
 
+  it("reads QUERY_THREAD, on by default", () => {
+    expect(loadConfig({}).queryThread).toBe(true);
+    expect(loadConfig({ QUERY_THREAD: "off" }).queryThread).toBe(false);
+    expect(loadConfig({ QUERY_THREAD: "on" }).queryThread).toBe(true);
+    expect(() => loadConfig({ QUERY_THREAD: "yes" })).toThrow(/QUERY_THREAD: must be "on" or "off"/);
+  });
+
   it("rejects an invalid port with a clear message", () => {
     expect(() => loadConfig({ PORT: "seventy" })).toThrow(/PORT/);
   });

@@ -1,0 +1,32 @@
+import "reflect-metadata";
+import { setPriority } from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
+import { startGateway } from "../app.js";
+import { createLogger } from "../logger.js";
+import type { QueryThreadData, QueryThreadMessage } from "./query-thread.js";
+
+// The query thread's entry (query-thread.ts). On Linux a thread has its own nice value: a lower
+// priority here lets the main thread (webhook acks, /healthz, light queries) take a core first
+// when both want one, whatever the heavy queries cost.
+try {
+  setPriority(0, 10);
+} catch {
+  // Not permitted or not supported here: the thread still keeps the heavy work off the main loop.
+}
+
+const { config, secrets } = workerData as QueryThreadData;
+const logger = createLogger(config.logLevel).child({ thread: "queries" });
+const gateway = await startGateway(
+  { ...config, port: 0, host: "127.0.0.1", queryThread: false },
+  { logger, role: "queries", secrets },
+);
+const port = parentPort;
+if (!port) throw new Error("query-thread-main runs only as a worker thread");
+port.on("message", (message: unknown) => {
+  if (message !== "stop") return;
+  void gateway.stop().finally(() => {
+    port.postMessage({ stopped: true } satisfies QueryThreadMessage);
+    port.close();
+  });
+});
+port.postMessage({ ready: gateway.url } satisfies QueryThreadMessage);

@@ -1,0 +1,107 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { GatewayConfig } from "../config/config.js";
+import type { GatewaySecrets } from "../config/secrets.js";
+import type { Logger } from "../logger.js";
+
+/** What the thread's entry (query-thread-main.ts) receives. */
+export interface QueryThreadData {
+  readonly config: GatewayConfig;
+  readonly secrets: GatewaySecrets;
+}
+
+/** What the thread says: its loopback URL once it serves, or that it stopped. */
+export type QueryThreadMessage = { readonly ready: string } | { readonly stopped: true };
+
+const RESTART_AFTER_MS = 1_000;
+
+/**
+ * The query thread, seen from the process that started it: a read-only gateway on a loopback
+ * port in a worker thread (its own event loop, heap and database connections), started again
+ * after it dies. `url` is null while it starts or is down: heavy queries then run here, as if
+ * there were no thread.
+ */
+export class QueryThread {
+  private worker: Worker | null = null;
+  private current: string | null = null;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  /** Heavy queries the thread answered, and those that fell back to this process because it could not. */
+  readonly stats = { offloaded: 0, fallbacks: 0 };
+
+  private constructor(
+    private readonly entry: URL,
+    private readonly data: QueryThreadData,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts the thread; null when its entry is not built (running from the TypeScript sources). */
+  static start(entry: URL, data: QueryThreadData, logger: Logger): QueryThread | null {
+    if (!existsSync(fileURLToPath(entry))) {
+      logger.info({ entry: entry.pathname }, "query thread not started: its entry is not built");
+      return null;
+    }
+    const thread = new QueryThread(entry, data, logger);
+    thread.spawn();
+    return thread;
+  }
+
+  get url(): string | null {
+    return this.current;
+  }
+
+  /** Resolves once the thread serves (tests; the gateway itself never waits for it). */
+  ready(timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      const poll = (): void => {
+        if (this.current) resolve(this.current);
+        else if (Date.now() > deadline || this.stopping) reject(new Error("the query thread did not start"));
+        else setTimeout(poll, 20);
+      };
+      poll();
+    });
+  }
+
+  /** Ends the thread as a test or an operator would find it ended: at once (it is restarted). */
+  async kill(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    this.current = null;
+    if (!worker) return;
+    // The thread's gateway drains its requests and closes its connections; then it exits.
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.postMessage("stop");
+    const force = setTimeout(() => void worker.terminate(), 10_000);
+    await exited;
+    clearTimeout(force);
+  }
+
+  private spawn(): void {
+    const worker = new Worker(this.entry, { workerData: this.data, stdout: false, stderr: false });
+    this.worker = worker;
+    worker.on("message", (message: QueryThreadMessage) => {
+      if ("ready" in message) {
+        this.current = message.ready;
+        this.logger.info({ url: message.ready }, "query thread serving heavy queries");
+      }
+    });
+    worker.on("error", (error) => this.logger.error({ err: error }, "query thread failed"));
+    worker.once("exit", (code) => {
+      if (this.worker === worker) this.worker = null;
+      this.current = null;
+      if (this.stopping) return;
+      this.logger.error({ code }, "query thread exited; heavy queries run in the main thread until it is back");
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        if (!this.stopping) this.spawn();
+      }, RESTART_AFTER_MS);
+    });
+  }
+}
