@@ -446,6 +446,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     heavyOperations,
     offload: queryThread ? heavyQueryOffload({ schema, thread: queryThread, logger }) : null,
   });
+  if (queryThread) metrics.sources.queryThread = () => ({ up: queryThread.url !== null, ...queryThread.stats });
   app.use("/graphql", ...graphql.handler);
   app.use(consoleRoutes());
   ws = createGraphQLWsEndpoint({

@@ -25,8 +25,13 @@ export function heavyQueryOffload(deps: {
 }): RequestHandler {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return (req, res, next) => {
+    if (!isHeavyQuery(deps.schema, req.body)) {
+      next();
+      return;
+    }
     const target = deps.thread.url;
-    if (!target || !isHeavyQuery(deps.schema, req.body)) {
+    if (!target) {
+      deps.thread.stats.fallbacks++; // starting, or restarting after it died
       next();
       return;
     }

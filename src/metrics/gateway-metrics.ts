@@ -28,6 +28,8 @@ export interface CacheStats {
 export interface ScrapeSources {
   queueDepths?: () => Promise<readonly QueueDepth[]>;
   caches?: () => readonly CacheStats[];
+  /** The query thread (PostgreSQL; threads/query-thread.ts): whether it serves, and who answered heavy queries. */
+  queryThread?: () => { readonly up: boolean; readonly offloaded: number; readonly fallbacks: number };
 }
 
 export class GatewayMetrics {
@@ -49,6 +51,8 @@ export class GatewayMetrics {
   readonly queueJobs: Gauge<"queue" | "state">;
   readonly cacheRequests: Counter<"cache" | "result">;
   readonly cacheHitRatio: Gauge<"cache">;
+  readonly queryThreadUp: Gauge;
+  readonly heavyQueries: Counter<"answered_by">;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -180,6 +184,30 @@ export class GatewayMetrics {
         this.reset();
         for (const c of sources.caches?.() ?? [])
           if (c.hits + c.misses > 0) this.set({ cache: c.cache }, c.hits / (c.hits + c.misses));
+      },
+    });
+    // Absent without a query thread (PGlite, QUERY_THREAD=off).
+    this.queryThreadUp = new Gauge({
+      name: name("query_thread_up"),
+      help: "1 while the query thread serves heavy queries, 0 while it starts or after it died (the main thread answers them meanwhile).",
+      registers,
+      collect() {
+        this.reset();
+        const thread = sources.queryThread?.();
+        if (thread) this.set(thread.up ? 1 : 0);
+      },
+    });
+    this.heavyQueries = new Counter({
+      name: name("heavy_queries_total"),
+      help: "Heavy queries over HTTP (cost >= 10,000) by who answered them: the query thread, or the main thread while the thread was down.",
+      labelNames: ["answered_by"],
+      registers,
+      collect() {
+        this.reset();
+        const thread = sources.queryThread?.();
+        if (!thread) return;
+        this.inc({ answered_by: "thread" }, thread.offloaded);
+        this.inc({ answered_by: "main" }, thread.fallbacks);
       },
     });
   }

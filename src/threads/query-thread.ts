@@ -27,7 +27,7 @@ export class QueryThread {
   private current: string | null = null;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
-  /** Heavy queries the thread answered, and those that fell back to this process because it could not. */
+  /** Heavy queries the thread answered, and those this process answered because the thread was down or unreachable. */
   readonly stats = { offloaded: 0, fallbacks: 0 };
 
   private constructor(

@@ -10,6 +10,7 @@ const ENTRY = new URL("../../dist/src/threads/query-thread-main.js", import.meta
 const HEAVY =
   "query Heavy($n: String!) { employees(first: 250) { totalCount edges { node { bobId firstName lastName email manager { bobId firstName } attributes { attribute { name type } value } } } } employee(bobId: $n) { id } }";
 const LIGHT = "query Light { employees(first: 5) { totalCount edges { node { bobId } } } }";
+const METRICS_TOKEN = "query-thread-metrics-token";
 const TOO_COMPLEX = "query Huge { employees(first: 5000) { edges { node { attributes { value } } } } }";
 
 /**
@@ -35,7 +36,7 @@ describe.runIf(TEST_DB === "postgres")("the query thread", () => {
     h = await startSyncHarness({
       employees: 300,
       companyId: "thread-co",
-      config: { queryThread: true },
+      config: { queryThread: true, metricsToken: METRICS_TOKEN },
       gateway: { queryThreadEntry: ENTRY },
     });
     expect((await h.syncAndWait()).status).toMatch(/SUCCEEDED|PARTIAL/);
@@ -67,12 +68,21 @@ describe.runIf(TEST_DB === "postgres")("the query thread", () => {
     await thread.kill();
     const here = await post(HEAVY, { n: "b" }, asAdmin);
     expect(thread.stats.offloaded).toBe(before.offloaded + 1);
+    expect(thread.stats.fallbacks).toBe(before.fallbacks + 1);
     expect(here.status).toBe(200);
     expect(here.body).toEqual(there.body);
     await thread.ready();
     const again = await post(HEAVY, { n: "c" }, asAdmin);
     expect(thread.stats.offloaded).toBe(before.offloaded + 2);
     expect(again.body).toEqual(there.body);
+
+    // Operators see it: the thread is up, and who answered the heavy queries.
+    const metrics = await (
+      await fetch(`${h.gw.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    expect(metrics).toMatch(/^bob_gateway_query_thread_up 1$/m);
+    expect(metrics).toContain(`bob_gateway_heavy_queries_total{answered_by="thread"} ${thread.stats.offloaded}`);
+    expect(metrics).toContain(`bob_gateway_heavy_queries_total{answered_by="main"} ${thread.stats.fallbacks}`);
   });
 
   it("keeps light queries, mutations and refused operations here", async () => {
