@@ -11,7 +11,7 @@ import { limitErrorOf, MAX_TOKENS, measureOperation } from "./operation-limits.j
 const HOP_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "date"]);
 
 /**
- * POST /graphql, after the body is read: a heavy query (cost ≥ HEAVY_COST, within the limits)
+ * /graphql (POST, after the body is read, or GET): a heavy query (cost ≥ HEAVY_COST, within the limits)
  * is sent as it came to the query thread (threads/query-thread.ts), whose answer is streamed back
  * untouched; so its SQL rows, execution and serialisation never run on this thread's event loop.
  * Everything else, and every heavy query while the thread is down, goes on to Apollo here.
@@ -25,7 +25,9 @@ export function heavyQueryOffload(deps: {
 }): RequestHandler {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return (req, res, next) => {
-    if (!isHeavyQuery(deps.schema, req.body)) {
+    // POST carries the operation in its JSON body; Apollo also serves queries over GET (URL parameters).
+    const operation = req.method === "POST" ? req.body : req.method === "GET" ? fromUrl(req.query) : null;
+    if (!isHeavyQuery(deps.schema, operation)) {
       next();
       return;
     }
@@ -35,20 +37,22 @@ export function heavyQueryOffload(deps: {
       next();
       return;
     }
-    const body = JSON.stringify(req.body);
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      "content-length": String(Buffer.byteLength(body)),
-      "x-request-id": requestIdOf(res),
-    };
-    const authorization = req.header("authorization");
-    if (authorization !== undefined) headers.authorization = authorization;
-    const accept = req.header("accept");
-    if (accept !== undefined) headers.accept = accept;
+    const body = req.method === "POST" ? JSON.stringify(req.body) : null;
+    const headers: Record<string, string> = { "x-request-id": requestIdOf(res) };
+    if (body !== null) {
+      headers["content-type"] = "application/json";
+      headers["content-length"] = String(Buffer.byteLength(body));
+    }
+    // What Apollo reads there: the caller's token, what it accepts, and (GET) its CSRF preflight.
+    for (const name of FORWARDED) {
+      const value = req.header(name);
+      if (value !== undefined && headers[name] === undefined) headers[name] = value;
+    }
 
     let answered = false;
     let callerGone = false;
-    const upstream = request(`${target}/graphql`, { method: "POST", headers, agent }, (answer) => {
+    const path = req.method === "POST" ? "/graphql" : `/graphql${searchOf(req.originalUrl)}`;
+    const upstream = request(`${target}${path}`, { method: req.method, headers, agent }, (answer) => {
       answered = true;
       deps.thread.stats.offloaded++;
       res.writeHead(answer.statusCode ?? 502, ownHeaders(answer.headers));
@@ -72,8 +76,27 @@ export function heavyQueryOffload(deps: {
       callerGone = true;
       upstream.destroy();
     });
-    upstream.end(body);
+    upstream.end(body ?? undefined);
   };
+}
+
+const FORWARDED = ["authorization", "accept", "content-type", "apollo-require-preflight", "x-apollo-operation-name"];
+
+/** GET's operation: `query`, `operationName` and `variables` (JSON text) as URL parameters. */
+function fromUrl(params: unknown): unknown {
+  if (typeof params !== "object" || params === null) return null;
+  const { query, operationName, variables } = params as Record<string, unknown>;
+  if (typeof variables !== "string") return { query, operationName, variables };
+  try {
+    return { query, operationName, variables: JSON.parse(variables) as unknown };
+  } catch {
+    return null; // Apollo here says what is wrong with them
+  }
+}
+
+function searchOf(url: string): string {
+  const at = url.indexOf("?");
+  return at < 0 ? "" : url.slice(at);
 }
 
 function isHeavyQuery(schema: GraphQLSchema, body: unknown): boolean {

@@ -85,6 +85,18 @@ describe.runIf(TEST_DB === "postgres")("the query thread", () => {
     expect(metrics).toContain(`bob_gateway_heavy_queries_total{answered_by="main"} ${thread.stats.fallbacks}`);
   });
 
+  it("answers a heavy query sent with GET there too, as this process answers it with POST", async () => {
+    const before = thread.stats.offloaded;
+    const viaPost = await post(HEAVY, { n: "g" }, asAdmin);
+    const search = new URLSearchParams({ query: HEAVY, variables: JSON.stringify({ n: "g" }) });
+    const res = await fetch(`${h.gw.url}/graphql?${search}`, {
+      headers: { ...asAdmin, "apollo-require-preflight": "true" },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(viaPost.body);
+    expect(thread.stats.offloaded).toBe(before + 2);
+  });
+
   it("keeps light queries, mutations and refused operations here", async () => {
     const before = thread.stats.offloaded;
     const light = await post(LIGHT, {}, asAdmin);
