@@ -51,7 +51,7 @@ import { systemClock, type Clock } from "./domain/ports/clock.js";
 import { TenancyService } from "./domain/tenancy/tenancy-service.js";
 import { HeavyOperationGate } from "./graphql/heavy-operation-gate.js";
 import { createGraphQLHttpEndpoint } from "./graphql/http-endpoint.js";
-import { heavyQueryOffload } from "./graphql/heavy-query-offload.js";
+import { heavyQueryOffload, heavyQueryRemote } from "./graphql/heavy-query-offload.js";
 import { QueryThread } from "./threads/query-thread.js";
 import { GraphQLReadCache } from "./graphql/read-cache.js";
 import { SqlDirectoryVersionStore } from "./persistence/stores/directory-version-store.js";
@@ -457,6 +457,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     logger,
     production: config.production,
     heavyOperations,
+    remote: queryThread ? heavyQueryRemote({ thread: queryThread, logger }) : null,
   });
 
   await new Promise<void>((resolve, reject) => {

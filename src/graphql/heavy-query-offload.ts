@@ -1,6 +1,6 @@
 import { Agent, request, type IncomingHttpHeaders } from "node:http";
 import type { RequestHandler } from "express";
-import { OperationTypeNode, parse, type GraphQLSchema } from "graphql";
+import { OperationTypeNode, parse, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { requestIdOf } from "../http/request-id.js";
 import type { Logger } from "../logger.js";
 import type { QueryThread } from "../threads/query-thread.js";
@@ -23,7 +23,7 @@ export function heavyQueryOffload(deps: {
   thread: QueryThread;
   logger: Logger;
 }): RequestHandler {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = agentOf(deps.thread);
   return (req, res, next) => {
     // POST carries the operation in its JSON body; Apollo also serves queries over GET (URL parameters).
     const operation = req.method === "POST" ? req.body : req.method === "GET" ? fromUrl(req.query) : null;
@@ -78,6 +78,81 @@ export function heavyQueryOffload(deps: {
     });
     upstream.end(body ?? undefined);
   };
+}
+
+/** What a heavy query over WebSocket needs to be answered there. */
+export interface RemoteQuery {
+  readonly query: string;
+  readonly operationName: string | null;
+  readonly variables: Readonly<Record<string, unknown>> | null;
+  /** The socket's connection_init authorization ("Bearer <JWT>"): the thread authenticates it again. */
+  readonly authorization: string;
+  readonly requestId: string;
+}
+
+/**
+ * Over WebSocket (graphql-ws sends results it serialises itself): the thread answers the query and
+ * its JSON comes back parsed, which costs this thread a parse instead of the execution. Null when
+ * the thread is down or did not answer 200: the caller executes here.
+ */
+export function heavyQueryRemote(deps: {
+  thread: QueryThread;
+  logger: Logger;
+}): (query: RemoteQuery) => Promise<ExecutionResult | null> {
+  const agent = agentOf(deps.thread);
+  return async (op) => {
+    const target = deps.thread.url;
+    if (!target) {
+      deps.thread.stats.fallbacks++;
+      return null;
+    }
+    const body = JSON.stringify({ query: op.query, operationName: op.operationName, variables: op.variables });
+    try {
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const upstream = request(
+          `${target}/graphql`,
+          {
+            method: "POST",
+            agent,
+            headers: {
+              "content-type": "application/json",
+              "content-length": String(Buffer.byteLength(body)),
+              authorization: op.authorization,
+              "x-request-id": op.requestId,
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.once("end", () =>
+              resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+            );
+            res.once("error", reject);
+          },
+        );
+        upstream.once("error", reject);
+        upstream.end(body);
+      });
+      if (answer.status !== 200) {
+        deps.thread.stats.fallbacks++;
+        return null;
+      }
+      deps.thread.stats.offloaded++;
+      return JSON.parse(answer.text) as ExecutionResult;
+    } catch (error) {
+      deps.thread.stats.fallbacks++;
+      deps.logger.warn({ requestId: op.requestId, err: error }, "query thread unreachable; answered here");
+      return null;
+    }
+  };
+}
+
+/** One keep-alive pool of connections to the thread, whichever transport forwards. */
+const agents = new WeakMap<QueryThread, Agent>();
+function agentOf(thread: QueryThread): Agent {
+  let agent = agents.get(thread);
+  if (!agent) agents.set(thread, (agent = new Agent({ keepAlive: true, maxSockets: 64 })));
+  return agent;
 }
 
 const FORWARDED = ["authorization", "accept", "content-type", "apollo-require-preflight", "x-apollo-operation-name"];

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import {
   GraphQLError,
+  OperationTypeNode,
   execute,
   parse,
   validate,
@@ -24,6 +25,7 @@ import type { GraphQLContext } from "./context.js";
 import { createLoaders } from "./loaders.js";
 import { formatGraphQLError, logUnexpectedErrors } from "./errors.js";
 import type { HeavyOperationGate } from "./heavy-operation-gate.js";
+import type { RemoteQuery } from "./heavy-query-offload.js";
 import { MAX_TOKENS, limitErrorOf, measureOperation } from "./operation-limits.js";
 import { validationRules, withoutSuggestions } from "./schema-privacy.js";
 import { SocketQuota, callerKey } from "./socket-quota.js";
@@ -51,6 +53,8 @@ type SocketExtra = {
   /** Set once the socket holds a place in the caller's quota. */
   quotaKey?: string;
   requestId?: string;
+  /** The connection_init authorization, kept to send heavy queries to the query thread. */
+  authorization?: string;
 };
 type WsContext = Context<Record<string, unknown>, SocketExtra>;
 
@@ -75,6 +79,8 @@ export function createGraphQLWsEndpoint(deps: {
   production: boolean;
   /** The process's admission of heavy operations, shared with HTTP (heavy-operation-gate.ts); null: none. */
   heavyOperations?: HeavyOperationGate | null;
+  /** Answers heavy queries in the query thread (heavy-query-offload.ts); null: none. */
+  remote?: ((query: RemoteQuery) => Promise<ExecutionResult | null>) | null;
 }): GraphQLWsEndpoint {
   const wss = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: WS_MAX_PAYLOAD_BYTES });
   const quota = new SocketQuota(MAX_SOCKETS_PER_CALLER);
@@ -96,8 +102,11 @@ export function createGraphQLWsEndpoint(deps: {
     else ctx.extra.expiryTimer = setTimeout(() => closeAtExpiry(ctx), Math.min(left, MAX_TIMER_MS));
   };
 
-  // Each operation's cost, measured with its limits at subscribe, for the heavy-operation gate at execute.
-  const costs = new WeakMap<ExecutionArgs, number>();
+  // Each operation, measured with its limits at subscribe, for the heavy-operation gate and the
+  // query thread at execute.
+  const measured = new WeakMap<ExecutionArgs, Measured>();
+  // Results the query thread answered: their errors are masked and logged there already.
+  const answeredThere = new WeakSet<ExecutionResult>();
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema: deps.schema,
@@ -141,6 +150,7 @@ export function createGraphQLWsEndpoint(deps: {
         ctx.extra.quotaKey = key;
         ctx.extra.caller = verified.caller;
         ctx.extra.requestId = randomUUID();
+        ctx.extra.authorization = header as string;
         ctx.extra.expiresAtMs = verified.exp * 1000;
         closeAtExpiry(ctx);
         return true;
@@ -190,11 +200,18 @@ export function createGraphQLWsEndpoint(deps: {
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? null,
         };
-        costs.set(args, measure?.cost ?? 0);
+        measured.set(args, {
+          cost: measure?.cost ?? 0,
+          query: measure?.operation === OperationTypeNode.QUERY ? payload.query : null,
+          authorization: ctx.extra.authorization ?? "",
+          requestId: ctx.extra.requestId ?? randomUUID(),
+        });
         return args;
       },
       // Queries and mutations over the heavy cost take their turn with HTTP's (subscriptions subscribe, not execute).
-      ...(deps.heavyOperations ? { execute: gatedExecute(deps.schema, deps.heavyOperations, costs) } : {}),
+      ...(deps.heavyOperations
+        ? { execute: heavyExecute(deps.schema, deps.heavyOperations, measured, deps.remote ?? null, answeredThere) }
+        : {}),
       // A fresh context (and fresh loaders) per operation: batching never serves stale rows.
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller as Caller,
@@ -204,7 +221,9 @@ export function createGraphQLWsEndpoint(deps: {
       }),
       // Execution errors travel inside results: masked and logged here, as formatError does over HTTP.
       onNext: (ctx, id, _payload, _args, result: ExecutionResult) =>
-        result.errors?.length ? { ...result, errors: toClient(ctx, id, result.errors) } : undefined,
+        result.errors?.length && !answeredThere.has(result)
+          ? { ...result, errors: toClient(ctx, id, result.errors) }
+          : undefined,
       // Refusals above and failures of a subscription's stream.
       onError: (ctx, id, _payload, errors) => toClient(ctx, id, errors),
     },
@@ -228,12 +247,44 @@ export function createGraphQLWsEndpoint(deps: {
   };
 }
 
-/** graphql-js's execute, waiting for the gate when the operation is heavy (cost measured once, at subscribe). */
-function gatedExecute(schema: GraphQLSchema, gate: HeavyOperationGate, costs: WeakMap<ExecutionArgs, number>) {
+interface Measured {
+  readonly cost: number;
+  /** The query's text, for the query thread; null for a mutation. */
+  readonly query: string | null;
+  readonly authorization: string;
+  readonly requestId: string;
+}
+
+/**
+ * graphql-js's execute for a heavy operation (cost measured once, at subscribe): a query goes to
+ * the query thread when there is one; otherwise, or when it cannot answer, it waits for the gate
+ * and executes here.
+ */
+function heavyExecute(
+  schema: GraphQLSchema,
+  gate: HeavyOperationGate,
+  measured: WeakMap<ExecutionArgs, Measured>,
+  remote: ((query: RemoteQuery) => Promise<ExecutionResult | null>) | null,
+  answeredThere: WeakSet<ExecutionResult>,
+) {
   return async (args: ExecutionArgs) => {
+    const known = measured.get(args);
     const cost =
-      costs.get(args) ?? measureOperation(schema, args.document, args.operationName, args.variableValues)?.cost ?? 0;
+      known?.cost ?? measureOperation(schema, args.document, args.operationName, args.variableValues)?.cost ?? 0;
     if (!gate.isHeavy(cost)) return execute(args);
+    if (remote && known?.query) {
+      const result = await remote({
+        query: known.query,
+        operationName: args.operationName ?? null,
+        variables: (args.variableValues as Record<string, unknown> | null | undefined) ?? null,
+        authorization: known.authorization,
+        requestId: known.requestId,
+      });
+      if (result) {
+        answeredThere.add(result);
+        return result;
+      }
+    }
     await gate.enter();
     try {
       return await execute(args);

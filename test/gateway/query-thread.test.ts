@@ -97,6 +97,21 @@ describe.runIf(TEST_DB === "postgres")("the query thread", () => {
     expect(thread.stats.offloaded).toBe(before + 2);
   });
 
+  it("answers a heavy query sent over WebSocket there too, as over HTTP", async () => {
+    const before = thread.stats.offloaded;
+    const viaPost = await post(HEAVY, { n: "w" }, asAdmin);
+    const client = h.gw.ws(h.admin);
+    const answers: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: HEAVY, variables: { n: "w" } },
+        { next: (value) => void answers.push(value), error: reject, complete: resolve },
+      );
+    });
+    expect(answers).toEqual([viaPost.body]);
+    expect(thread.stats.offloaded).toBe(before + 2);
+  });
+
   it("keeps light queries, mutations and refused operations here", async () => {
     const before = thread.stats.offloaded;
     const light = await post(LIGHT, {}, asAdmin);
