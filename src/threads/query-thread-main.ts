@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { startGateway } from "../app.js";
+import type { GatewaySecrets } from "../config/secrets.js";
 import { createLogger } from "../logger.js";
 import type { QueryThreadData, QueryThreadMessage } from "./query-thread.js";
 
@@ -14,7 +15,13 @@ try {
   // Not permitted or not supported here: the thread still keeps the heavy work off the main loop.
 }
 
-const { config, secrets } = workerData as QueryThreadData;
+const { config, secrets: cloned } = workerData as QueryThreadData;
+// A Buffer crosses into a thread as a plain Uint8Array: the keys are made Buffers again.
+const secrets: GatewaySecrets = {
+  jwtSecret: cloned.jwtSecret,
+  encryptionKey: Buffer.from(cloned.encryptionKey),
+  previousEncryptionKeys: cloned.previousEncryptionKeys.map((key) => Buffer.from(key)),
+};
 const logger = createLogger(config.logLevel).child({ thread: "queries" });
 const gateway = await startGateway(
   { ...config, port: 0, host: "127.0.0.1", queryThread: false },

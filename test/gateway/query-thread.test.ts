@@ -112,6 +112,19 @@ describe.runIf(TEST_DB === "postgres")("the query thread", () => {
     expect(thread.stats.offloaded).toBe(before + 2);
   });
 
+  it("opens the company's stored Bob credential there (a heavy query that reads Bob's field metadata)", async () => {
+    const before = thread.stats.offloaded;
+    const withBob = await post(
+      "query { employees(first: 250) { edges { node { bobId attributes { attribute { name } value } } } } fieldMappings { bobFieldId status } }",
+      {},
+      asAdmin,
+    );
+    expect(withBob.body).not.toHaveProperty("errors");
+    const mappings = (withBob.body as { data: { fieldMappings: { bobFieldId: string }[] } }).data.fieldMappings;
+    expect(mappings.length).toBeGreaterThan(0);
+    expect(thread.stats.offloaded).toBe(before + 1);
+  });
+
   it("keeps light queries, mutations and refused operations here", async () => {
     const before = thread.stats.offloaded;
     const light = await post(LIGHT, {}, asAdmin);
