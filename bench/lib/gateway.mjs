@@ -43,6 +43,8 @@ export async function spawnGateway({ databaseUrl, bobApiUrl, secrets, cpuProfDir
         ? {}
         : { DIRECTORY_CACHE_EMPLOYEES: process.env.DIRECTORY_CACHE_EMPLOYEES }),
       ...(process.env.SYNC_CONCURRENCY === undefined ? {} : { SYNC_CONCURRENCY: process.env.SYNC_CONCURRENCY }),
+      // BENCH_QUERY_THREAD=off: the spawned gateways run without the query thread too.
+      ...(process.env.BENCH_QUERY_THREAD === "off" ? { QUERY_THREAD: "off" } : {}),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
