@@ -31,9 +31,7 @@ const port = parentPort;
 if (!port) throw new Error("query-thread-main runs only as a worker thread");
 port.on("message", (message: unknown) => {
   if (message !== "stop") return;
-  void gateway.stop().finally(() => {
-    port.postMessage({ stopped: true } satisfies QueryThreadMessage);
-    port.close();
-  });
+  // Closing the port lets the thread exit: its parent waits for that exit.
+  void gateway.stop().finally(() => port.close());
 });
 port.postMessage({ ready: gateway.url } satisfies QueryThreadMessage);

@@ -11,8 +11,10 @@ export interface QueryThreadData {
   readonly secrets: GatewaySecrets;
 }
 
-/** What the thread says: its loopback URL once it serves, or that it stopped. */
-export type QueryThreadMessage = { readonly ready: string } | { readonly stopped: true };
+/** What the thread says: its loopback URL once it serves. */
+export interface QueryThreadMessage {
+  readonly ready: string;
+}
 
 const RESTART_AFTER_MS = 1_000;
 
@@ -27,6 +29,8 @@ export class QueryThread {
   private current: string | null = null;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** Callers of ready() waiting for the thread to serve. */
+  private waiting: ((url: string) => void)[] = [];
   /** Heavy queries the thread answered, and those this process answered because the thread was down or unreachable. */
   readonly stats = { offloaded: 0, fallbacks: 0 };
 
@@ -53,14 +57,13 @@ export class QueryThread {
 
   /** Resolves once the thread serves (tests; the gateway itself never waits for it). */
   ready(timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
+    if (this.current) return Promise.resolve(this.current);
     return new Promise((resolve, reject) => {
-      const poll = (): void => {
-        if (this.current) resolve(this.current);
-        else if (Date.now() > deadline || this.stopping) reject(new Error("the query thread did not start"));
-        else setTimeout(poll, 20);
-      };
-      poll();
+      const timer = setTimeout(() => reject(new Error("the query thread did not start")), timeoutMs);
+      this.waiting.push((url) => {
+        clearTimeout(timer);
+        resolve(url);
+      });
     });
   }
 
@@ -86,11 +89,12 @@ export class QueryThread {
   private spawn(): void {
     const worker = new Worker(this.entry, { workerData: this.data, stdout: false, stderr: false });
     this.worker = worker;
-    worker.on("message", (message: QueryThreadMessage) => {
-      if ("ready" in message) {
-        this.current = message.ready;
-        this.logger.info({ url: message.ready }, "query thread serving heavy queries");
-      }
+    worker.on("message", ({ ready }: QueryThreadMessage) => {
+      this.current = ready;
+      this.logger.info({ url: ready }, "query thread serving heavy queries");
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const resolve of waiting) resolve(ready);
     });
     worker.on("error", (error) => this.logger.error({ err: error }, "query thread failed"));
     worker.once("exit", (code) => {
