@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { MessagePort } from "node:worker_threads";
 import express from "express";
 import { CallerTokens } from "./auth/caller-tokens.js";
 import { DEFAULT_SYNC_CONCURRENCY, type GatewayConfig } from "./config/config.js";
@@ -102,6 +103,8 @@ export interface GatewayOptions {
   readonly secrets?: GatewaySecrets;
   /** The query thread's entry (default: threads/query-thread-main.js beside this file, once built). */
   readonly queryThreadEntry?: URL;
+  /** A query thread on PGlite: its port to the parent's embedded database (PgliteClient.connectPort). */
+  readonly pglitePort?: MessagePort;
 }
 
 export interface NotificationOptions {
@@ -164,7 +167,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   if (generated)
     logger.warn({ dataDir: config.dataDir }, "development secrets generated and kept in the data directory");
 
-  const db = await openDatabase(config.database, options.onQuery);
+  const db = await openDatabase(config.database, options.onQuery, options.pglitePort);
   // A query thread's parent migrated the database and rotated its keys before starting it.
   let migrated = role === "queries";
   try {
@@ -421,18 +424,19 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     bob_field_metadata: () => fieldMetadata.stats,
     directory_records: () => directory.cacheStats,
   });
-  // On PostgreSQL, two heavy operations at a time (HTTP and WebSocket together) keep /healthz p99
-  // under load at half; on PGlite, whose SQL runs on this same thread, it made it 6x worse
-  // (BENCHMARKS.md "Abuse").
-  const heavyOperations = db.kind === "postgres" ? new HeavyOperationGate() : null;
-  // On PostgreSQL, heavy queries over HTTP go to a thread of their own (README, "Limits"); PGlite
-  // lives on this thread, so a second thread could not read it.
+  // Two heavy operations at a time (HTTP and WebSocket together) kept /healthz p99 under load at
+  // half on PostgreSQL (BENCHMARKS.md "Abuse"); PGlite's statements now run in its own thread too.
+  const heavyOperations = new HeavyOperationGate();
+  // Heavy queries go to a thread of their own (README, "Limits"); on PGlite it reaches the
+  // embedded database's thread through a port of its own (none when PGlite runs on this thread).
+  const pglite = db.pgliteThread;
   const queryThread =
-    role === "full" && config.queryThread && db.kind === "postgres"
+    role === "full" && config.queryThread && (db.kind === "postgres" || pglite)
       ? QueryThread.start(
           options.queryThreadEntry ?? new URL("./threads/query-thread-main.js", import.meta.url),
           { config, secrets },
           logger,
+          pglite ? () => pglite.connectPort() : null,
         )
       : null;
   const graphql = await createGraphQLHttpEndpoint({
@@ -446,7 +450,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     heavyOperations,
     offload: queryThread ? heavyQueryOffload({ schema, thread: queryThread, logger }) : null,
   });
-  if (queryThread) metrics.sources.queryThread = () => ({ up: queryThread.url !== null, ...queryThread.stats });
+  if (queryThread) metrics.sources.queryThread = () => ({ up: queryThread.up, ...queryThread.stats });
   app.use("/graphql", ...graphql.handler);
   app.use(consoleRoutes());
   ws = createGraphQLWsEndpoint({

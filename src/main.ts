@@ -14,6 +14,11 @@ try {
 const logger = createLogger(config.logLevel);
 try {
   const gateway = await startGateway(config, { logger });
+  // Without its database the gateway can answer nothing: exit, so the supervisor starts it again.
+  void gateway.db.pgliteThread?.lost.then((error) => {
+    logger.fatal({ err: error }, "the embedded database's thread ended; exiting");
+    process.exit(1);
+  });
   if (!config.production) {
     logger.info(`GraphQL at ${gateway.url}/graphql. Mint a token: npm run token -- --company acme --role ADMIN`);
   }

@@ -6,7 +6,12 @@ import { z } from "zod";
  */
 export type DatabaseTarget =
   | { readonly kind: "postgres"; readonly url: string }
-  | { readonly kind: "pglite"; readonly dataDir: string | null /* null = in memory */ };
+  | {
+      readonly kind: "pglite";
+      readonly dataDir: string | null /* null = in memory */;
+      /** PGLITE_THREAD=off: the database runs on the gateway's main thread (absent: a thread of its own). */
+      readonly inProcess?: boolean;
+    };
 
 export interface GatewayConfig {
   readonly port: number;
@@ -33,8 +38,8 @@ export interface GatewayConfig {
   readonly syncConcurrency?: number;
   /**
    * QUERY_THREAD: heavy read queries run in a thread of their own at a lower priority, so that
-   * webhooks, /healthz and light queries keep their latency (PostgreSQL only; absent: off, the
-   * environment's default is on).
+   * webhooks, /healthz and light queries keep their latency (not with PGLITE_THREAD=off; absent:
+   * off, the environment's default is on).
    */
   readonly queryThread?: boolean;
   /** METRICS_TOKEN: the bearer token GET /metrics asks for (absent: /metrics answers 404). */
@@ -80,6 +85,7 @@ const envSchema = z.object({
     .min(16, "must be at least 16 characters (e.g. `openssl rand -base64 24`); leave it unset to turn /metrics off")
     .optional(),
   QUERY_THREAD: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
+  PGLITE_THREAD: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -103,6 +109,10 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   throw new ConfigError(
     `DATABASE_URL must start with postgres://, postgresql:// or pglite:// (got "${url.split(":")[0]}:...").`,
   );
+}
+
+function withPgliteThread(target: DatabaseTarget, thread: boolean): DatabaseTarget {
+  return target.kind === "pglite" && !thread ? { ...target, inProcess: true } : target;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -130,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return {
     port: e.PORT,
     host: e.HOST,
-    database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    database: withPgliteThread(parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR), e.PGLITE_THREAD === "on"),
     bobApiUrl: e.BOB_API_URL.replace(/\/+$/, ""),
     bobSyncTimeoutMs: e.BOB_SYNC_TIMEOUT_MS,
     directoryCacheEmployees: e.DIRECTORY_CACHE_EMPLOYEES,

@@ -31,7 +31,7 @@ export function heavyQueryOffload(deps: {
       next();
       return;
     }
-    const target = deps.thread.url;
+    const target = deps.thread.target();
     if (!target) {
       deps.thread.stats.fallbacks++; // starting, or restarting after it died
       next();
@@ -101,7 +101,7 @@ export function heavyQueryRemote(deps: {
 }): (query: RemoteQuery) => Promise<ExecutionResult | null> {
   const agent = agentOf(deps.thread);
   return async (op) => {
-    const target = deps.thread.url;
+    const target = deps.thread.target();
     if (!target) {
       deps.thread.stats.fallbacks++;
       return null;

@@ -149,19 +149,14 @@ export class JobQueue {
 
   /**
    * A queue that only sends (the query thread, threads/query-thread.ts): no maintenance, no
-   * schedules, no migration, one connection. The process that started the thread did all of that.
+   * schedules, no migration, one connection (on PGlite, its port to the parent's database). The
+   * process that started the thread did all of that.
    */
   static async sendOnly(db: Database, logger: Logger): Promise<JobQueue> {
-    if (!db.url) throw new Error("a send-only job queue needs PostgreSQL");
-    const boss = new PgBoss({
-      connectionString: db.url,
-      schema: "pgboss",
-      max: 1,
-      application_name: "bob-gateway-jobs",
-      supervise: false,
-      schedule: false,
-      migrate: false,
-    });
+    const sendOnly = { schema: "pgboss", supervise: false, schedule: false, migrate: false };
+    const boss = db.pglite
+      ? new PgBoss({ db: fromPglite(db.pglite), backend: "pglite", ...sendOnly })
+      : new PgBoss({ connectionString: db.url as string, max: 1, application_name: "bob-gateway-jobs", ...sendOnly });
     boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
     await boss.start();
     return new JobQueue(boss, logger);

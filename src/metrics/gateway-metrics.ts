@@ -186,10 +186,10 @@ export class GatewayMetrics {
           if (c.hits + c.misses > 0) this.set({ cache: c.cache }, c.hits / (c.hits + c.misses));
       },
     });
-    // Absent without a query thread (PGlite, QUERY_THREAD=off).
+    // Absent without a query thread (QUERY_THREAD=off, PGLITE_THREAD=off).
     this.queryThreadUp = new Gauge({
       name: name("query_thread_up"),
-      help: "1 while the query thread serves heavy queries, 0 while it starts or after it died (the main thread answers them meanwhile).",
+      help: "1 while the query thread serves heavy queries or none has come yet (it starts on the first), 0 while it starts or after it died (the main thread answers them meanwhile).",
       registers,
       collect() {
         this.reset();

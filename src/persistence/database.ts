@@ -1,17 +1,27 @@
 import { PGlite } from "@electric-sql/pglite";
 import { MikroORM } from "@mikro-orm/core";
+import type { MessagePort } from "node:worker_threads";
 import type { EntityManager } from "@mikro-orm/sql";
 import type { DatabaseTarget } from "../config/config.js";
 import { ormOptions } from "./orm-options.js";
 import { PGLITE_START_PARAMS, ensurePgliteDataDir, pgliteMemoryTemplate } from "./pglite-data-dir.js";
+import { PgliteClient } from "./pglite-thread/pglite-thread.js";
 import { rawQuery } from "./raw-query.js";
+
+/** What the gateway and pg-boss use of an embedded database, in process or in its thread. */
+export type EmbeddedDatabase = Pick<PGlite, "query" | "exec" | "transaction" | "listen" | "close" | "closed">;
 
 /** The opened database: the ORM plus what jobs and notifications need from the same connection. */
 export interface Database {
   readonly kind: "postgres" | "pglite";
   readonly orm: MikroORM;
-  /** The embedded instance, shared by the ORM, pg-boss and LISTEN/NOTIFY (PGlite has one connection). */
-  readonly pglite: PGlite | null;
+  /**
+   * The embedded database, shared by the ORM, pg-boss and LISTEN/NOTIFY (PGlite has one
+   * connection): in a thread of its own, or on this one with PGLITE_THREAD=off.
+   */
+  readonly pglite: EmbeddedDatabase | null;
+  /** The embedded database's thread, which another thread of this process can attach to; null on this thread. */
+  readonly pgliteThread: PgliteClient | null;
   /** The PostgreSQL URL, for the pools of pg-boss and the notification listener. */
   readonly url: string | null;
   em(): EntityManager;
@@ -28,19 +38,35 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(target: DatabaseTarget, onQuery?: (sql: string) => void): Promise<Database> {
-  let pglite: PGlite | null = null;
+/** `pglitePort`: on PGlite, a port to a database another thread of this process opened (the query thread's). */
+export async function openDatabase(
+  target: DatabaseTarget,
+  onQuery?: (sql: string) => void,
+  pglitePort?: MessagePort,
+): Promise<Database> {
+  let pglite: EmbeddedDatabase | null = null;
+  let thread: PgliteClient | null = null;
   let orm: MikroORM;
   if (target.kind === "pglite") {
-    // The database is created (initdb) in a child process, never here: see pglite-data-dir.ts.
-    const startParams = [...PGLITE_START_PARAMS];
-    if (target.dataDir) {
-      await ensurePgliteDataDir(target.dataDir);
-      pglite = await PGlite.create({ dataDir: target.dataDir, startParams });
+    if (pglitePort) {
+      pglite = thread = PgliteClient.attach(pglitePort);
     } else {
-      pglite = await PGlite.create({ dataDir: "memory://", loadDataDir: await pgliteMemoryTemplate(), startParams });
+      // The database is created (initdb) in a child process, never here: see pglite-data-dir.ts.
+      if (target.dataDir) await ensurePgliteDataDir(target.dataDir);
+      pglite = thread = target.inProcess ? null : await startPgliteThread(target.dataDir);
+      pglite ??= await PGlite.create({
+        dataDir: target.dataDir ?? "memory://",
+        ...(target.dataDir ? {} : { loadDataDir: await pgliteMemoryTemplate() }),
+        startParams: [...PGLITE_START_PARAMS],
+      });
     }
-    orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite }, onQuery));
+    const opened = pglite;
+    orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite: opened as PGlite }, onQuery)).catch(
+      async (error: unknown) => {
+        await opened.close();
+        throw error;
+      },
+    );
   } else {
     orm = await MikroORM.init(ormOptions({ kind: "postgres", url: target.url }, onQuery));
   }
@@ -49,6 +75,7 @@ export async function openDatabase(target: DatabaseTarget, onQuery?: (sql: strin
     kind: target.kind,
     orm,
     pglite,
+    pgliteThread: thread,
     url: target.kind === "postgres" ? target.url : null,
     em,
     query: (em, sql, params = []) => rawQuery(em, orm.em as unknown as EntityManager, sql, params, onQuery),
@@ -74,4 +101,9 @@ export async function openDatabase(target: DatabaseTarget, onQuery?: (sql: strin
       if (pglite && !pglite.closed) await pglite.close();
     },
   };
+}
+
+async function startPgliteThread(dataDir: string | null): Promise<PgliteClient> {
+  const template = dataDir ? null : new Uint8Array(await (await pgliteMemoryTemplate()).arrayBuffer());
+  return PgliteClient.start({ dataDir, template, startParams: PGLITE_START_PARAMS });
 }

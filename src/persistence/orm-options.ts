@@ -39,5 +39,6 @@ export function ormOptions(
   if (target.kind === "postgres") {
     return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } };
   }
-  return { ...common, driver: PgliteDriver, dbName: "gateway", driverOptions: { pglite: target.pglite } };
+  // A function: the ORM deep-copies its options, and the client owns a thread.
+  return { ...common, driver: PgliteDriver, dbName: "gateway", driverOptions: { pglite: () => target.pglite } };
 }

@@ -15,7 +15,7 @@ try {
   // Not permitted or not supported here: the thread still keeps the heavy work off the main loop.
 }
 
-const { config, secrets: cloned } = workerData as QueryThreadData;
+const { config, secrets: cloned, pglitePort } = workerData as QueryThreadData;
 // A Buffer crosses into a thread as a plain Uint8Array: the keys are made Buffers again.
 const secrets: GatewaySecrets = {
   jwtSecret: cloned.jwtSecret,
@@ -25,7 +25,7 @@ const secrets: GatewaySecrets = {
 const logger = createLogger(config.logLevel).child({ thread: "queries" });
 const gateway = await startGateway(
   { ...config, port: 0, host: "127.0.0.1", queryThread: false },
-  { logger, role: "queries", secrets },
+  { logger, role: "queries", secrets, ...(pglitePort ? { pglitePort } : {}) },
 );
 const port = parentPort;
 if (!port) throw new Error("query-thread-main runs only as a worker thread");

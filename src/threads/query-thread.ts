@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { type MessagePort, Worker } from "node:worker_threads";
 import type { GatewayConfig } from "../config/config.js";
 import type { GatewaySecrets } from "../config/secrets.js";
 import type { Logger } from "../logger.js";
@@ -9,6 +9,8 @@ import type { Logger } from "../logger.js";
 export interface QueryThreadData {
   readonly config: GatewayConfig;
   readonly secrets: GatewaySecrets;
+  /** On PGlite: the thread's own port to the parent's embedded database. */
+  readonly pglitePort?: MessagePort;
 }
 
 /** What the thread says: its loopback URL once it serves. */
@@ -20,13 +22,15 @@ const RESTART_AFTER_MS = 1_000;
 
 /**
  * The query thread, seen from the process that started it: a read-only gateway on a loopback
- * port in a worker thread (its own event loop, heap and database connections), started again
- * after it dies. `url` is null while it starts or is down: heavy queries then run here, as if
- * there were no thread.
+ * port in a worker thread (its own event loop, heap and database connections), started when the
+ * first heavy query arrives (a second V8 isolate costs ~70 MB of RSS: a gateway that never gets
+ * one does not pay it) and started again after it dies. `target()` is null while it starts or is
+ * down: heavy queries then run here, as if there were no thread.
  */
 export class QueryThread {
   private worker: Worker | null = null;
   private current: string | null = null;
+  private started = false;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
   /** Callers of ready() waiting for the thread to serve. */
@@ -38,25 +42,48 @@ export class QueryThread {
     private readonly entry: URL,
     private readonly data: QueryThreadData,
     private readonly logger: Logger,
+    private readonly pglitePort: (() => Promise<MessagePort>) | null,
   ) {}
 
-  /** Starts the thread; null when its entry is not built (running from the TypeScript sources). */
-  static start(entry: URL, data: QueryThreadData, logger: Logger): QueryThread | null {
+  /**
+   * Starts the thread; null when its entry is not built (running from the TypeScript sources).
+   * `pglitePort`: on PGlite, a new port to the embedded database for each start of the thread.
+   */
+  static start(
+    entry: URL,
+    data: QueryThreadData,
+    logger: Logger,
+    pglitePort: (() => Promise<MessagePort>) | null = null,
+  ): QueryThread | null {
     if (!existsSync(fileURLToPath(entry))) {
       logger.info({ entry: entry.pathname }, "query thread not started: its entry is not built");
       return null;
     }
-    const thread = new QueryThread(entry, data, logger);
-    thread.spawn();
-    return thread;
+    return new QueryThread(entry, data, logger, pglitePort);
   }
 
+  /** Where the thread serves; null before the first heavy query, while it starts, or while it is down. */
   get url(): string | null {
     return this.current;
   }
 
-  /** Resolves once the thread serves (tests; the gateway itself never waits for it). */
+  /** Where a heavy query goes now; null while the thread starts (this call starts it the first time) or is down. */
+  target(): string | null {
+    if (!this.started && !this.stopping) {
+      this.started = true;
+      this.spawn();
+    }
+    return this.current;
+  }
+
+  /** For /metrics: serving, or not needed yet; false while it restarts after dying. */
+  get up(): boolean {
+    return this.current !== null || !this.started;
+  }
+
+  /** Resolves once the thread serves, starting it if no heavy query has yet (tests; the gateway never waits for it). */
   ready(timeoutMs = 30_000): Promise<string> {
+    this.target();
     if (this.current) return Promise.resolve(this.current);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("the query thread did not start")), timeoutMs);
@@ -87,7 +114,15 @@ export class QueryThread {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.entry, { workerData: this.data, stdout: false, stderr: false });
+    if (!this.pglitePort) return this.spawnWith(this.data, []);
+    this.pglitePort().then(
+      (port) => (this.stopping ? port.close() : this.spawnWith({ ...this.data, pglitePort: port }, [port])),
+      (error: unknown) => this.logger.error({ err: error }, "query thread not started: the embedded database refused"),
+    );
+  }
+
+  private spawnWith(data: QueryThreadData, transferList: MessagePort[]): void {
+    const worker = new Worker(this.entry, { workerData: data, transferList, stdout: false, stderr: false });
     this.worker = worker;
     worker.on("message", ({ ready }: QueryThreadMessage) => {
       this.current = ready;

@@ -18,7 +18,7 @@ const TOO_COMPLEX = "query Huge { employees(first: 5000) { edges { node { attrib
  * a read-only gateway in a worker thread, so their rows and serialisation never hold the main
  * event loop that acks webhooks and answers /healthz.
  */
-describe.runIf(TEST_DB === "postgres")("the query thread", () => {
+describe("the query thread", () => {
   let h: SyncHarness;
   let thread: QueryThread;
 
@@ -149,5 +149,56 @@ describe.runIf(TEST_DB === "postgres")("the query thread", () => {
     expect((badToken.body as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
       "UNAUTHENTICATED",
     );
+  });
+});
+
+describe("the query thread's start", () => {
+  let h: SyncHarness | null = null;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("starts with the first heavy query (answered here meanwhile), not with the gateway", async () => {
+    h = await startSyncHarness({
+      employees: 30,
+      companyId: "lazy-thread-co",
+      config: { queryThread: true, metricsToken: METRICS_TOKEN },
+      gateway: { queryThreadEntry: ENTRY },
+    });
+    const thread = h.gw.gateway.queryThread;
+    if (!thread) throw new Error("no query thread with queryThread: true");
+    const metrics = async () =>
+      (await fetch(`${h?.gw.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    // Light traffic and /metrics do not start it; until a heavy query comes it counts as up.
+    expect((await h.syncAndWait()).status).toMatch(/SUCCEEDED|PARTIAL/);
+    expect(thread.url).toBeNull();
+    expect(await metrics()).toMatch(/^bob_gateway_query_thread_up 1$/m);
+
+    const res = await fetch(`${h.gw.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${h.admin}` },
+      body: JSON.stringify({ query: HEAVY, variables: { n: "first" } }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).not.toHaveProperty("errors");
+    expect(thread.stats).toEqual({ offloaded: 0, fallbacks: 1 });
+    await thread.ready();
+    expect(thread.url).not.toBeNull();
+  });
+});
+
+describe.runIf(TEST_DB === "pglite")("the query thread with PGLITE_THREAD=off", () => {
+  it("is not started: the embedded database lives on the main thread, where the thread cannot reach it", async () => {
+    const h = await startSyncHarness({
+      companyId: "no-thread-co",
+      config: { queryThread: true, database: { kind: "pglite", dataDir: null, inProcess: true } },
+      gateway: { queryThreadEntry: ENTRY },
+    });
+    try {
+      expect(h.gw.gateway.db.pgliteThread).toBeNull();
+      expect(h.gw.gateway.queryThread).toBeNull();
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -81,6 +81,25 @@ describe("configuration", () => {
     expect(() => loadConfig({ QUERY_THREAD: "yes" })).toThrow(/QUERY_THREAD: must be "on" or "off"/);
   });
 
+  it("reads PGLITE_THREAD, on by default; PostgreSQL ignores it", () => {
+    expect(loadConfig({}).database).toEqual({ kind: "pglite", dataDir: ".data/pglite" });
+    expect(loadConfig({ PGLITE_THREAD: "off" }).database).toEqual({
+      kind: "pglite",
+      dataDir: ".data/pglite",
+      inProcess: true,
+    });
+    expect(loadConfig({ PGLITE_THREAD: "off", DATABASE_URL: "pglite://memory" }).database).toEqual({
+      kind: "pglite",
+      dataDir: null,
+      inProcess: true,
+    });
+    expect(loadConfig({ PGLITE_THREAD: "off", DATABASE_URL: "postgres://u@h/db" }).database).toEqual({
+      kind: "postgres",
+      url: "postgres://u@h/db",
+    });
+    expect(() => loadConfig({ PGLITE_THREAD: "no" })).toThrow(/PGLITE_THREAD: must be "on" or "off"/);
+  });
+
   it("rejects an invalid port with a clear message", () => {
     expect(() => loadConfig({ PORT: "seventy" })).toThrow(/PORT/);
   });

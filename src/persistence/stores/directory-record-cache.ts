@@ -16,8 +16,7 @@ interface Kept {
  * The directory a company's last full sync read, kept under the directory version it was read at
  * (entities/directory-version.entity.ts: database triggers move it with every committed write to
  * the company's employees, by any writer and any replica). A resync that finds the version
- * unchanged plans against the kept records instead of reading and parsing 50,000 rows again,
- * which on embedded PGlite runs on the gateway's own thread.
+ * unchanged plans against the kept records instead of reading and parsing 50,000 rows again.
  *
  * The caller reads the version before the rows: a write committed in between makes the rows newer
  * than the version they are kept under, so the next read misses; it never hits stale rows. A batch
