@@ -425,8 +425,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     directory_records: () => directory.cacheStats,
   });
   // Two heavy operations at a time (HTTP and WebSocket together) kept /healthz p99 under load at
-  // half on PostgreSQL (BENCHMARKS.md "Abuse"); PGlite's statements now run in its own thread too.
-  const heavyOperations = new HeavyOperationGate();
+  // half on PostgreSQL; with PGlite's statements on this thread (PGLITE_THREAD=off) the same gate
+  // made it 6x worse (BENCHMARKS.md "Abuse").
+  const heavyOperations = db.kind === "postgres" || db.pgliteThread ? new HeavyOperationGate() : null;
   // Heavy queries go to a thread of their own (README, "Limits"); on PGlite it reaches the
   // embedded database's thread through a port of its own (none when PGlite runs on this thread).
   const pglite = db.pgliteThread;

@@ -46,7 +46,8 @@ export class QueryThread {
   ) {}
 
   /**
-   * Starts the thread; null when its entry is not built (running from the TypeScript sources).
+   * The thread, to be started by the first heavy query (`target()`); null when its entry is not
+   * built (running from the TypeScript sources).
    * `pglitePort`: on PGlite, a new port to the embedded database for each start of the thread.
    */
   static start(
