@@ -44,8 +44,8 @@ export class PgliteClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Map<string, Set<(payload: string) => void>>();
-  private isClosed = false;
   private closing = false;
+  /** Why calls fail from now on: set once the thread or port is gone, closed on purpose or not. */
   private failure: Error | null = null;
   private onLost!: (error: Error) => void;
   /** Settles only if the thread dies (or, attached, its port closes) without close(): the database is gone. */
@@ -112,10 +112,10 @@ export class PgliteClient {
   }
 
   get closed(): boolean {
-    return this.isClosed;
+    return this.closing || this.failure !== null;
   }
   get ready(): boolean {
-    return !this.isClosed;
+    return !this.closed;
   }
   readonly waitReady: Promise<void> = Promise.resolve();
 
@@ -124,7 +124,7 @@ export class PgliteClient {
   }
 
   exec(sql: string, options?: Record<string, unknown>): Promise<Results[]> {
-    return this.call({ op: "exec", sql, options }) as Promise<Results[]>;
+    return this.execIn(undefined, sql, options);
   }
 
   /** PGlite's exclusive transaction: committed when `fn` resolves, rolled back when it throws. */
@@ -134,8 +134,7 @@ export class PgliteClient {
     const handle = {
       query: <R>(sql: string, params?: unknown[], options?: Record<string, unknown>) =>
         this.queryIn<R>(tx, sql, params, options),
-      exec: (sql: string, options?: Record<string, unknown>) =>
-        this.call({ op: "exec", tx, sql, options }) as Promise<Results[]>,
+      exec: (sql: string, options?: Record<string, unknown>) => this.execIn(tx, sql, options),
       rollback: async () => {
         ended = true;
         await this.call({ op: "end", tx, commit: false });
@@ -173,7 +172,7 @@ export class PgliteClient {
     else set.clear();
     if (set.size > 0) return;
     this.listeners.delete(channel);
-    if (!this.isClosed) await this.call({ op: "unlisten", channel });
+    if (!this.closed) await this.call({ op: "unlisten", channel });
   }
 
   /** Ends the thread at once, as a crash would (tests). */
@@ -183,17 +182,14 @@ export class PgliteClient {
 
   /** Closes the database (its owner) or this client's port (an attached client). */
   async close(): Promise<void> {
-    if (this.isClosed) return;
+    if (this.closed) return;
+    // The close request goes out before `closing` turns every later call away.
+    const closing = this.worker ? this.call({ op: "close" }).catch(() => undefined) : null;
     this.closing = true;
-    if (this.worker) {
-      await this.call({ op: "close" }).catch(() => undefined);
-      this.isClosed = true;
-      await this.worker.terminate();
-    } else {
-      this.isClosed = true;
-      (this.endpoint as MessagePort).close();
-    }
-    this.fail(new Error("the embedded database is closed"));
+    await closing;
+    if (this.worker) await this.worker.terminate();
+    else (this.endpoint as MessagePort).close();
+    this.fail(closedError());
   }
 
   private queryIn<T>(
@@ -205,9 +201,13 @@ export class PgliteClient {
     return this.call({ op: "query", tx, sql, params, options }) as Promise<Results<T>>;
   }
 
+  private execIn(tx: number | undefined, sql: string, options?: Record<string, unknown>): Promise<Results[]> {
+    return this.call({ op: "exec", tx, sql, options }) as Promise<Results[]>;
+  }
+
   private call(message: Record<string, unknown>, transfer: MessagePort[] = []): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.isClosed) return Promise.reject(new Error("the embedded database is closed"));
+    if (this.closing) return Promise.reject(closedError());
     const id = this.nextId++;
     if (this.pending.size === 0) this.endpoint.ref();
     return new Promise((resolve, reject) => {
@@ -232,14 +232,15 @@ export class PgliteClient {
 
   private fail(error: Error): void {
     if (this.failure) return;
-    this.failure = this.closing ? new Error("the embedded database is closed") : error;
-    this.isClosed = true;
+    this.failure = this.closing ? closedError() : error;
     if (!this.closing) this.onLost(error);
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
     this.endpoint.unref();
   }
 }
+
+const closedError = (): Error => new Error("the embedded database is closed");
 
 /** The database's error as thrown in process: its message, SQLSTATE `code`, detail, constraint... */
 function rebuild(fields: Record<string, unknown>): Error {
