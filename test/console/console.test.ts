@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startBobSimulator, type BobSimulator } from "../../simulator/index.js";
 import { MovableClock } from "../support/clock.js";
 import { TODAY } from "../support/sync-harness.js";
@@ -47,6 +47,8 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  /** The page's GraphQL requests (operation, status, milliseconds), printed when a test fails. */
+  const requests: string[] = [];
 
   const shot = async (name: string, docName?: string): Promise<void> => {
     const file = join(SHOTS, `${name}.png`);
@@ -100,6 +102,37 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (msg) => msg.type() === "error" && pageErrors.push(msg.text()));
+    const started = new Map<object, number>();
+    page.on("request", (request) => started.set(request, Date.now()));
+    const settled = async (request: import("playwright-core").Request, outcome: string) => {
+      if (!request.url().endsWith("/graphql")) return;
+      const body = request.postData() ?? "";
+      const operation = /(query|mutation|subscription)\s+(\w+)/.exec(body)?.slice(1).join(" ") ?? body.slice(0, 60);
+      const ms = Date.now() - (started.get(request) ?? Date.now());
+      const answer = await request
+        .response()
+        .then((res) => res?.text())
+        .catch(() => "");
+      requests.push(`${new Date().toISOString()} ${operation}: ${outcome} in ${ms} ms ${answer?.slice(0, 300) ?? ""}`);
+    };
+    page.on("requestfinished", (request) => void settled(request, "answered"));
+    page.on("requestfailed", (request) => void settled(request, `failed (${request.failure()?.errorText})`));
+  });
+
+  // A failure in the browser says little by itself: what the page asked and the gateway logged does.
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      console.error(
+        [
+          "page's last GraphQL requests:",
+          ...requests.slice(-15),
+          "page errors:",
+          ...pageErrors.slice(-10),
+          "gateway log:",
+          ...(gw?.logs.slice(-30) ?? []),
+        ].join("\n"),
+      );
+    });
   });
 
   afterAll(async () => {
@@ -119,6 +152,14 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
 
   browserIt("connects Bob, explaining a wrong token in plain words first", async () => {
     await page.getByLabel("Access token").fill("not-a-bob-token");
+    // The connection is drawn again whenever the integration loads (here: back on the tab); what
+    // the admin typed stays. A slow first load used to replace the form under the typing.
+    const loaded = page.waitForResponse((res) => (res.request().postData() ?? "").includes("LoadIntegration"));
+    await openTab("settings");
+    await openTab("overview");
+    await (await loaded).finished();
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(await page.getByLabel("Access token").inputValue()).toBe("not-a-bob-token");
     await page.getByTestId("connect-submit").click();
     const error = page.getByTestId("connect-error");
     await error.waitFor();

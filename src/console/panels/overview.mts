@@ -71,6 +71,10 @@ export function createOverviewPanel(): Panel {
   const progress = createProgressBar("overview-progress");
   const element = h("section", {}, connection, lastSync);
   let replacing = false;
+  // Made once and kept: the connection is drawn again whenever the integration loads (on start,
+  // on this tab, after a run), and a new form would wipe a token the admin is typing.
+  let connectForm: HTMLFormElement | null = null;
+  let replaceForm: HTMLFormElement | null = null;
 
   const renderConnection = (integration: Integration): void => {
     const title = h("h2", { id: "connection-title" }, "Connection");
@@ -96,7 +100,7 @@ export function createOverviewPanel(): Panel {
           badge("DISCONNECTED", "integration-status"),
           " Connect your company's Bob to keep the employee directory in step with it.",
         ),
-        createConnectForm({ submitLabel: "Connect" }),
+        (connectForm ??= createConnectForm({ submitLabel: "Connect" })),
       );
       return;
     }
@@ -109,6 +113,7 @@ export function createOverviewPanel(): Panel {
     const message = h("div", { "aria-live": "polite" });
     replaceButton.addEventListener("click", () => {
       replacing = !replacing;
+      if (!replacing) replaceForm?.reset();
       renderConnection(integration);
     });
     disconnect.addEventListener("click", () => {
@@ -158,7 +163,9 @@ export function createOverviewPanel(): Panel {
         : null,
       healthFacts(integration.health),
       h("div", { class: "actions" }, replaceButton, disconnect),
-      replacing ? createConnectForm({ submitLabel: "Replace credential", onDone: () => (replacing = false) }) : null,
+      replacing
+        ? (replaceForm ??= createConnectForm({ submitLabel: "Replace credential", onDone: () => (replacing = false) }))
+        : null,
       message,
     );
   };
