@@ -61,12 +61,10 @@ export async function openDatabase(
       });
     }
     const opened = pglite;
-    orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite: opened as PGlite }, onQuery)).catch(
-      async (error: unknown) => {
-        await opened.close();
-        throw error;
-      },
-    );
+    orm = await MikroORM.init(ormOptions({ kind: "pglite", pglite: opened }, onQuery)).catch(async (error: unknown) => {
+      await opened.close();
+      throw error;
+    });
   } else {
     orm = await MikroORM.init(ormOptions({ kind: "postgres", url: target.url }, onQuery));
   }

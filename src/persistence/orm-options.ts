@@ -1,8 +1,8 @@
-import type { PGlite } from "@electric-sql/pglite";
 import { Migrator } from "@mikro-orm/migrations";
 import { PgliteDriver } from "@mikro-orm/pglite";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import type { Options } from "@mikro-orm/core";
+import { EmbeddedDialect, type EmbeddedConnectable } from "./embedded-dialect.js";
 import { ENTITIES } from "./entities/index.js";
 import { MIGRATIONS } from "./migrations/index.js";
 
@@ -11,7 +11,7 @@ import { MIGRATIONS } from "./migrations/index.js";
  * migrations (listed explicitly, so built code and tests find them without globbing).
  */
 export function ormOptions(
-  target: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: PGlite },
+  target: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: EmbeddedConnectable },
   /** Called once per SQL statement the ORM runs (tests count queries with it). */
   onQuery?: (sql: string) => void,
 ): Partial<Options> {
@@ -39,6 +39,7 @@ export function ormOptions(
   if (target.kind === "postgres") {
     return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } };
   }
-  // A function: the ORM deep-copies its options, and the client owns a thread.
-  return { ...common, driver: PgliteDriver, dbName: "gateway", driverOptions: { pglite: () => target.pglite } };
+  // A function: the ORM deep-copies its options, and the database may own a thread.
+  const pglite = target.pglite;
+  return { ...common, driver: PgliteDriver, dbName: "gateway", driverOptions: () => new EmbeddedDialect(pglite) };
 }
