@@ -384,11 +384,22 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await page.getByLabel("Deletion safeguard (%)").fill("0");
     await page.getByTestId("save-settings").click();
     await page.getByTestId("settings-error").waitFor();
+    // The integration loads again (back on the tab): the refused value stays for the admin to correct.
+    const loaded = page.waitForResponse((res) => (res.request().postData() ?? "").includes("LoadIntegration"));
+    await openTab("overview");
+    await openTab("settings");
+    await (await loaded).finished();
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(await page.getByLabel("Deletion safeguard (%)").inputValue()).toBe("0");
     await page.getByLabel("Deletion safeguard (%)").fill("20");
     await page.getByLabel("Reconcile every (hours)").fill("24");
     await page.getByTestId("save-settings").click();
     await page.getByText("Settings saved.").waitFor();
     await shot("settings");
+    // Saved: the form shows the stored values again when the integration loads.
+    await openTab("overview");
+    await openTab("settings");
+    await expect.poll(() => page.getByLabel("Reconcile every (hours)").inputValue()).toBe("24");
   });
 
   browserIt("holds a sync that would delete too many, shows its deletions, and applies it when approved", async () => {

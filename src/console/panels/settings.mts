@@ -305,6 +305,7 @@ function settingsCard(): HTMLElement {
     void busy(save, async () => {
       try {
         const { updateSyncSettings } = await gql(UpdateSyncSettingsDocument, { i: input });
+        edited = false;
         store.setIntegration(updateSyncSettings);
         const secret = updateSyncSettings.notificationSecret;
         // Shown once, here only: the gateway never answers it again.
@@ -319,14 +320,16 @@ function settingsCard(): HTMLElement {
       }
     });
   });
-  let filled = false;
+  // The integration loads again on this tab, after every run and after other changes: what the admin
+  // typed and has not saved (or saw refused) stays until a save succeeds.
+  let edited = false;
+  form.addEventListener("input", () => (edited = true));
   const render = (): void => {
     const settings = store.integration?.settings;
-    if (!settings || (filled && form.contains(document.activeElement))) return;
+    if (!settings || edited) return;
     percent.value = String(settings.deletionSafeguardPercent);
     hours.value = settings.reconcileEveryHours === null ? "" : String(settings.reconcileEveryHours);
     notifyUrl.value = settings.notificationUrl ?? "";
-    filled = true;
   };
   store.on("integration", render);
   return h(
