@@ -62,6 +62,14 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await page.getByTestId(`tab-${id}`).click();
     await page.locator(`#panel-${id}:not([hidden])`).waitFor();
   };
+  /** Away to `away` and back to `tab`, which loads the integration again; resolves once the page has its answer. */
+  const reloadIntegrationOn = async (tab: string, away: string): Promise<void> => {
+    const loaded = page.waitForResponse((res) => (res.request().postData() ?? "").includes("LoadIntegration"));
+    await openTab(away);
+    await openTab(tab);
+    await (await loaded).finished();
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  };
   /** The settings bar has reached 100% for a finished run (not the one before). */
   const progressDone = async (testId: string, notRunId?: string): Promise<string> => {
     const bar = page.locator(
@@ -154,11 +162,7 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await page.getByLabel("Access token").fill("not-a-bob-token");
     // The connection is drawn again whenever the integration loads (here: back on the tab); what
     // the admin typed stays. A slow first load used to replace the form under the typing.
-    const loaded = page.waitForResponse((res) => (res.request().postData() ?? "").includes("LoadIntegration"));
-    await openTab("settings");
-    await openTab("overview");
-    await (await loaded).finished();
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await reloadIntegrationOn("overview", "settings");
     expect(await page.getByLabel("Access token").inputValue()).toBe("not-a-bob-token");
     await page.getByTestId("connect-submit").click();
     const error = page.getByTestId("connect-error");
@@ -385,11 +389,7 @@ describe(`admin console in Chromium${HAS_CHROMIUM ? "" : ` (skipped: ${CHROMIUM}
     await page.getByTestId("save-settings").click();
     await page.getByTestId("settings-error").waitFor();
     // The integration loads again (back on the tab): the refused value stays for the admin to correct.
-    const loaded = page.waitForResponse((res) => (res.request().postData() ?? "").includes("LoadIntegration"));
-    await openTab("overview");
-    await openTab("settings");
-    await (await loaded).finished();
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await reloadIntegrationOn("settings", "overview");
     expect(await page.getByLabel("Deletion safeguard (%)").inputValue()).toBe("0");
     await page.getByLabel("Deletion safeguard (%)").fill("20");
     await page.getByLabel("Reconcile every (hours)").fill("24");
