@@ -1,4 +1,4 @@
-import type { Transaction } from "@electric-sql/pglite";
+import type { PGlite, Transaction } from "@electric-sql/pglite";
 import {
   CompiledQuery,
   PGliteAdapter,
@@ -15,17 +15,7 @@ import {
 } from "kysely";
 
 /** What the dialect uses of the embedded database (PGlite, or its thread's client). */
-export type EmbeddedConnectable = {
-  query<T>(
-    sql: string,
-    params?: unknown[],
-    options?: { rowMode?: "object" },
-  ): Promise<{
-    rows: T[];
-    affectedRows?: number;
-  }>;
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
-};
+export type EmbeddedConnectable = Pick<PGlite, "query" | "transaction">;
 
 /**
  * The ORM's dialect for the embedded database. Kysely's own PGlite dialect has one connection
