@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { startGateway } from "./app.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createLogger } from "./logger.js";
+import { releaseStartupGarbage } from "./startup-garbage.js";
 
 /** Process entry point: configuration from the environment, graceful stop on SIGTERM/SIGINT. */
 let config;
@@ -14,6 +15,7 @@ try {
 const logger = createLogger(config.logLevel);
 try {
   const gateway = await startGateway(config, { logger });
+  releaseStartupGarbage();
   // Without its database the gateway can answer nothing: exit, so the supervisor starts it again.
   void gateway.db.pgliteThread?.lost.then((error) => {
     logger.fatal({ err: error }, "the embedded database's thread ended; exiting");
