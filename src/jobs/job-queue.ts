@@ -53,6 +53,17 @@ export type TransactionLike = Parameters<typeof fromKysely>[0];
 /** Webhook drain workers per process; each drains the companies of one fetched batch concurrently. */
 export const WEBHOOK_DRAIN_WORKERS = 4;
 
+/**
+ * How often an idle worker looks for jobs. On PostgreSQL, every 0.5 s: another replica's jobs are
+ * found only by looking. On PGlite every job is sent by this process, which wakes its workers at
+ * once (`wake`), so looking only finds jobs that came due later (retries, the delayed retention
+ * run, schedules): every 5 s. Looking every 0.5 s cost an idle embedded gateway 57 ms of CPU a
+ * second (18 at 5 s; BENCHMARKS.md, "Embedded footprint").
+ */
+const POLL_SECONDS = { postgres: 0.5, pglite: 5 } as const;
+/** The scheduled queues (a job every few minutes at most) look at least this seldom. */
+const SCHEDULED_POLL_SECONDS = 2;
+
 export interface JobQueueOptions {
   /** Attempts after the first before a webhook application gives up (default 5). */
   readonly webhookRetryLimit?: number;
@@ -70,7 +81,12 @@ export class JobQueue {
   private constructor(
     readonly boss: PgBoss,
     private readonly logger: Logger,
+    private readonly pollSeconds: number = POLL_SECONDS.postgres,
   ) {}
+
+  private get scheduledPollSeconds(): number {
+    return Math.max(SCHEDULED_POLL_SECONDS, this.pollSeconds);
+  }
 
   static async start(db: Database, logger: Logger, options: JobQueueOptions = {}): Promise<JobQueue> {
     // Checking for dead workers (missed heartbeats) every few seconds, not pg-boss's default
@@ -144,7 +160,7 @@ export class JobQueue {
     await boss.updateQueue(QUEUES.notification, notification);
     await boss.createQueue(QUEUES.notificationCheck, { policy: "singleton", retryLimit: 1, expireInSeconds: 10 * 60 });
     await boss.schedule(QUEUES.notificationCheck, NOTIFICATION_CHECK_CRON, {}, { tz: "UTC" });
-    return new JobQueue(boss, logger);
+    return new JobQueue(boss, logger, POLL_SECONDS[db.kind]);
   }
 
   /**
@@ -202,14 +218,14 @@ export class JobQueue {
     };
     await this.boss.work<FullSyncJob>(
       QUEUES.fullSync,
-      { batchSize: 1, pollingIntervalSeconds: 0.5, localConcurrency: concurrency },
+      { batchSize: 1, pollingIntervalSeconds: this.pollSeconds, localConcurrency: concurrency },
       run,
     );
     // The small-company lane: one more worker that takes only small companies' runs, so a small
     // company's "Synchronize now" never waits for the large syncs holding every other worker.
     await this.boss.work<FullSyncJob>(
       QUEUES.fullSync,
-      { batchSize: 1, pollingIntervalSeconds: 0.5, minPriority: SMALL_PRIORITY },
+      { batchSize: 1, pollingIntervalSeconds: this.pollSeconds, minPriority: SMALL_PRIORITY },
       run,
     );
   }
@@ -275,7 +291,12 @@ export class JobQueue {
     // Bob hangs holds its own drain, and at most one worker, while the others fetch new batches.
     await this.boss.work<WebhookApplyJob>(
       QUEUES.webhookApply,
-      { batchSize: 200, pollingIntervalSeconds: 0.5, includeMetadata: true, localConcurrency: WEBHOOK_DRAIN_WORKERS },
+      {
+        batchSize: 200,
+        pollingIntervalSeconds: this.pollSeconds,
+        includeMetadata: true,
+        localConcurrency: WEBHOOK_DRAIN_WORKERS,
+      },
       async (jobs) => {
         const byCompany = new Map<string, boolean>();
         for (const job of jobs as unknown as JobWithMetadata<WebhookApplyJob>[]) {
@@ -291,20 +312,28 @@ export class JobQueue {
   }
 
   async workReconcile(handler: () => Promise<void>): Promise<void> {
-    await this.boss.work(QUEUES.reconcile, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
-      await handler();
-    });
+    await this.boss.work(
+      QUEUES.reconcile,
+      { batchSize: 1, pollingIntervalSeconds: this.scheduledPollSeconds },
+      async () => {
+        await handler();
+      },
+    );
   }
 
   async workRetention(handler: () => Promise<void>): Promise<void> {
-    await this.boss.work(QUEUES.retention, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
-      try {
-        await handler();
-      } catch (error) {
-        this.logger.error({ err: error }, "retention job failed; pg-boss will retry it");
-        throw error;
-      }
-    });
+    await this.boss.work(
+      QUEUES.retention,
+      { batchSize: 1, pollingIntervalSeconds: this.scheduledPollSeconds },
+      async () => {
+        try {
+          await handler();
+        } catch (error) {
+          this.logger.error({ err: error }, "retention job failed; pg-boss will retry it");
+          throw error;
+        }
+      },
+    );
   }
 
   /** What the daily schedule does, on demand (operators, tests). */
@@ -321,7 +350,7 @@ export class JobQueue {
   async workNotifications(handler: (job: NotificationJob, isLastAttempt: boolean) => Promise<void>): Promise<void> {
     await this.boss.work<NotificationJob>(
       QUEUES.notification,
-      { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
+      { batchSize: 1, pollingIntervalSeconds: this.pollSeconds, includeMetadata: true },
       async ([job]) => {
         if (!job) return;
         const meta = job as unknown as JobWithMetadata<NotificationJob>;
@@ -331,14 +360,19 @@ export class JobQueue {
   }
 
   async workNotificationCheck(handler: () => Promise<void>): Promise<void> {
-    await this.boss.work(QUEUES.notificationCheck, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
-      await handler();
-    });
+    await this.boss.work(
+      QUEUES.notificationCheck,
+      { batchSize: 1, pollingIntervalSeconds: this.scheduledPollSeconds },
+      async () => {
+        await handler();
+      },
+    );
   }
 
   /** What the schedule does every five minutes, on demand (operators, tests). */
   async triggerReconcile(): Promise<void> {
     await this.boss.send(QUEUES.reconcile, {});
+    this.wake(QUEUES.reconcile);
   }
 
   async stop(): Promise<void> {
