@@ -9,11 +9,12 @@ import { basename, dirname, join, resolve } from "node:path";
 
 /**
  * PGlite's start parameters, the same in the gateway and in the child that creates its database.
- * The whole buffer pool is resident from start in PGlite's WebAssembly memory, which never
- * shrinks: the 128 MB default cost ~120 MB RSS idle (BENCHMARKS.md, "Embedded footprint").
- * A page it misses is read back through the file system's cache (in memory: JS arrays).
+ * The buffer pool is resident from start in PGlite's WebAssembly memory, which never shrinks:
+ * the 128 MB default cost ~120 MB RSS idle, 16 MB cost 7-8 MB more than 8 MB, with reads and
+ * syncs unchanged within the spread (BENCHMARKS.md, "Embedded footprint"). A page it misses is
+ * read back through the file system's cache (in memory: JS arrays).
  */
-export const PGLITE_START_PARAMS: readonly string[] = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+export const PGLITE_START_PARAMS: readonly string[] = [...PGlite.defaultStartParams, "-c", "shared_buffers=8MB"];
 
 /**
  * Creating a PGlite database (initdb) runs two more Postgres instances in the creating process,

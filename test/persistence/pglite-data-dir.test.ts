@@ -78,7 +78,7 @@ describe("PGlite databases are created in a child process", () => {
     await a.query(null, "create table only_in_a (v int)");
     expect(await a.query(null, "select count(*)::int as n from only_in_a")).toEqual([{ n: 0 }]);
     await expect(b.query(null, "select 1 from only_in_a")).rejects.toThrow(/only_in_a/);
-    expect(await b.query(null, "show shared_buffers")).toEqual([{ shared_buffers: "16MB" }]);
+    expect(await b.query(null, "show shared_buffers")).toEqual([{ shared_buffers: "8MB" }]);
   });
 
   it("says why when the child cannot create it", async () => {
