@@ -57,8 +57,8 @@ export const WEBHOOK_DRAIN_WORKERS = 4;
  * How often an idle worker looks for jobs. On PostgreSQL, every 0.5 s: another replica's jobs are
  * found only by looking. On PGlite every job is sent by this process, which wakes its workers at
  * once (`wake`), so looking only finds jobs that came due later (retries, the delayed retention
- * run, schedules): every 5 s. Looking every 0.5 s cost an idle embedded gateway 57 ms of CPU a
- * second (18 at 5 s; BENCHMARKS.md, "Embedded footprint").
+ * run, schedules): every 5 s. An idle embedded gateway spent 45-57 ms of CPU a second looking
+ * every 0.5 s, 27-32 after (BENCHMARKS.md, "Embedded footprint").
  */
 const POLL_SECONDS = { postgres: 0.5, pglite: 5 } as const;
 /** The scheduled queues (a job every few minutes at most) look at least this seldom. */
